@@ -1,0 +1,48 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { AwsConnection } from './awsEndpoints.js';
+
+/** The SDK clients every component uses, built in one place so they agree on endpoints. */
+export interface AwsClients {
+  s3: S3Client;
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  /** Closes the clients' sockets; call once when the process shuts down. */
+  destroy(): void;
+}
+
+/**
+ * Builds the S3, SQS and DynamoDB clients for one connection.
+ *
+ * Emulator endpoints need two things real AWS does not:
+ * - S3 path-style addressing, because `<bucket>.127.0.0.1` does not resolve;
+ * - SQS requests sent to the configured endpoint, not to the queue URL's host: emulators
+ *   return queue URLs like `http://sqs.us-east-1.localhost:4566/…`, whose host fails DNS,
+ *   and since v3.507 the SDK prefers the queue URL unless told otherwise.
+ */
+export function createAwsClients(connection: AwsConnection): AwsClients {
+  const { region, endpoints } = connection;
+  const s3 = new S3Client({
+    region,
+    ...(endpoints.S3 === undefined ? {} : { endpoint: endpoints.S3, forcePathStyle: true }),
+  });
+  const sqs = new SQSClient({
+    region,
+    ...(endpoints.SQS === undefined ? {} : { endpoint: endpoints.SQS, useQueueUrlAsEndpoint: false }),
+  });
+  const dynamodb = new DynamoDBClient({
+    region,
+    ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
+  });
+  return {
+    s3,
+    sqs,
+    dynamodb,
+    destroy() {
+      s3.destroy();
+      sqs.destroy();
+      dynamodb.destroy();
+    },
+  };
+}
