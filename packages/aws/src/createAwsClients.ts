@@ -1,10 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsConnection } from './awsEndpoints.js';
+import type { AwsConnection, AwsService } from './awsEndpoints.js';
+import { toWorkerError } from './errors.js';
 
 /** The SDK clients every component uses, built in one place so they agree on endpoints. */
 export interface AwsClients {
+  /** Where the clients point, kept so errors can name the endpoint that failed. */
+  connection: AwsConnection;
   s3: S3Client;
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
@@ -36,6 +39,7 @@ export function createAwsClients(connection: AwsConnection): AwsClients {
     ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
   });
   return {
+    connection,
     s3,
     sqs,
     dynamodb,
@@ -45,4 +49,21 @@ export function createAwsClients(connection: AwsConnection): AwsClients {
       dynamodb.destroy();
     },
   };
+}
+
+/**
+ * Runs one AWS call and turns any failure into a typed error that names the operation and the
+ * endpoint and says whether a retry can help.
+ */
+export async function callAws<T>(
+  clients: AwsClients,
+  service: AwsService,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toWorkerError(error, { operation, service, endpoint: clients.connection.endpoints[service] });
+  }
 }

@@ -1,0 +1,18 @@
+/** Objects under this prefix are pipeline input; only they trigger the ingest queue. */
+export const RAW_PREFIX = 'raw/';
+
+/** Id of the bucket notification this project owns; other configurations on the bucket are kept. */
+export const RAW_NOTIFICATION_ID = 'storeflow-raw-objects-to-ingest';
+
+/** Queue settings sized for the work; the services' heartbeats extend visibility for long files. */
+export const QUEUE_DEFAULTS = {
+  /** A file or a date recompute is claimed for this long before another task may take it. */
+  visibilityTimeoutSeconds: 300,
+  /** Deliveries before a message moves to its DLQ; deferrals re-send instead, so they never count. */
+  maxReceiveCount: 5,
+  /** Long polling at the SQS maximum: fewer empty receives, lower cost. */
+  receiveWaitTimeSeconds: 20,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  /** The SQS maximum, so an operator has two weeks to redrive. */
+  deadLetterRetentionSeconds: 14 * 24 * 3600,
+} as const;

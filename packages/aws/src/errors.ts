@@ -1,0 +1,147 @@
+import { WorkerError } from '@storeflow/core';
+
+/** An AWS or emulator endpoint did not answer at all (refused, unknown host, reset). */
+export class EndpointUnreachableError extends WorkerError {
+  readonly code = 'ENDPOINT_UNREACHABLE';
+  // A stack that is still starting, or a network blip, may answer on the next try.
+  readonly retryable = true;
+  readonly service: string;
+  readonly endpoint: string | undefined;
+
+  constructor(service: string, endpoint: string | undefined, options?: ErrorOptions) {
+    super(
+      endpoint === undefined
+        ? `cannot reach ${service} on AWS: check network access and AWS_REGION`
+        : `cannot reach ${service} at ${endpoint}: start the stack (pnpm stack up) or fix AWS_ENDPOINT_URL_${service.toUpperCase()}`,
+      options,
+    );
+    this.service = service;
+    this.endpoint = endpoint;
+  }
+}
+
+/** An AWS call failed with a service error; `retryable` follows the SDK's and AWS's classification. */
+export class AwsCallError extends WorkerError {
+  readonly code = 'AWS_CALL_FAILED';
+  readonly retryable: boolean;
+  readonly operation: string;
+  readonly awsErrorName: string;
+  readonly httpStatusCode: number | undefined;
+
+  constructor(operation: string, cause: unknown, retryable: boolean) {
+    const name = errorName(cause);
+    super(`${operation} failed: ${name}: ${errorMessage(cause)}`, { cause });
+    this.operation = operation;
+    this.awsErrorName = name;
+    this.httpStatusCode = httpStatusOf(cause);
+    this.retryable = retryable;
+  }
+}
+
+/** Resources exist under the configured names but do not have the shape this project needs. */
+export class ResourceConflictError extends WorkerError {
+  readonly code = 'RESOURCE_CONFLICT';
+  // The resource must be changed or renamed by a person; retrying cannot help.
+  readonly retryable = false;
+  readonly resource: string;
+
+  constructor(resource: string, problem: string) {
+    super(`${resource}: ${problem}`);
+    this.resource = resource;
+  }
+}
+
+/** A configuration value (prefix, names) breaks AWS naming rules. */
+export class InvalidResourceNameError extends WorkerError {
+  readonly code = 'INVALID_RESOURCE_NAME';
+  readonly retryable = false;
+  readonly value: string;
+
+  constructor(value: string, rule: string) {
+    super(`invalid resource name prefix "${value}": ${rule}`);
+    this.value = value;
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+  'LimitExceededException',
+]);
+
+/** True when the error is a socket-level failure: nothing answered at the endpoint. */
+export function isConnectionError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+    if (current instanceof AggregateError && current.errors.some(isConnectionError)) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+/**
+ * True when the same call may succeed later: throttling, 5xx, timeouts and connection failures.
+ * Access errors, validation errors and missing resources are permanent.
+ */
+export function isRetryableAwsError(error: unknown): boolean {
+  if (isConnectionError(error)) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { $retryable?: unknown; name?: unknown };
+  if (candidate.$retryable !== undefined) return true;
+  if (typeof candidate.name === 'string' && THROTTLING_NAMES.has(candidate.name)) return true;
+  if (candidate.name === 'TimeoutError' || candidate.name === 'RequestTimeout') return true;
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 500;
+}
+
+/**
+ * Wraps any failure of an AWS call into a typed {@link WorkerError} that says whether a retry can
+ * help, so callers never have to inspect SDK internals.
+ */
+export function toWorkerError(
+  error: unknown,
+  context: { operation: string; service: string; endpoint: string | undefined },
+): WorkerError {
+  if (error instanceof WorkerError) return error;
+  if (isConnectionError(error))
+    return new EndpointUnreachableError(context.service, context.endpoint, { cause: error });
+  return new AwsCallError(context.operation, error, isRetryableAwsError(error));
+}
+
+/** The SDK error name (`ResourceNotFoundException`, `NoSuchKey`, …) or the JS error name. */
+export function errorName(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string') {
+    return (error as { name: string }).name;
+  }
+  return 'UnknownError';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,44 @@
+import { resolveAwsConnection } from '../src/awsEndpoints.js';
+
+describe('resolveAwsConnection', () => {
+  it('targets real AWS when no endpoint variable is set', () => {
+    // Act
+    const connection = resolveAwsConnection({ AWS_REGION: 'eu-west-1' });
+
+    // Assess
+    expect(connection).toEqual({ region: 'eu-west-1', endpoints: {} });
+  });
+
+  it('applies AWS_ENDPOINT_URL to every service', () => {
+    // Act
+    const connection = resolveAwsConnection({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
+
+    // Assess
+    expect(connection.endpoints).toEqual({
+      S3: 'http://127.0.0.1:4566',
+      SQS: 'http://127.0.0.1:4566',
+      DYNAMODB: 'http://127.0.0.1:4566',
+    });
+  });
+
+  it('lets a per-service variable win over the shared one, ignoring blank values', () => {
+    // Act
+    const connection = resolveAwsConnection({
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+      AWS_ENDPOINT_URL_S3: '   ',
+    });
+
+    // Assess
+    expect(connection.endpoints.DYNAMODB).toBe('http://127.0.0.1:8000');
+    expect(connection.endpoints.S3).toBe('http://127.0.0.1:4566');
+  });
+
+  it('prefers AWS_REGION over AWS_DEFAULT_REGION and falls back to us-east-1', () => {
+    expect(
+      resolveAwsConnection({ AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'ap-south-1' }).region,
+    ).toBe('eu-central-1');
+    expect(resolveAwsConnection({ AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1');
+    expect(resolveAwsConnection({}).region).toBe('us-east-1');
+  });
+});

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Prepares a fresh machine that has only git, Node >= 18 and npm: a JDK 17 for DynamoDB Local
+# (Debian/Ubuntu: installed with apt when missing), then the pinned pnpm, the pinned Node 24
+# (the `node` devDependency) and every package, then a build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
+
+# DynamoDB Local runs on Java 17+; our launcher is a single-file Java program, which needs the
+# jdk.compiler module that only a JDK (not a bare JRE) has.
+java_ok() {
+  command -v java >/dev/null 2>&1 || return 1
+  local major
+  major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+  [ -n "$major" ] && [ "$major" -ge 17 ] && java --list-modules 2>/dev/null | grep -q '^jdk.compiler@'
+}
+
+if ! java_ok; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing a JDK 17 (openjdk-17-jdk-headless) for DynamoDB Local" >&2
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless >/dev/null
+  else
+    echo "setup: a JDK 17 or newer is required for DynamoDB Local; install one (e.g. Temurin 17) and run this again" >&2
+    exit 1
+  fi
+  java_ok || { echo "setup: java is still not a JDK 17+ after installing; check 'java -version'" >&2; exit 1; }
+fi
+
+echo "setup: installing packages with pnpm ${pnpm_version} (Node 24 comes with them)" >&2
+npx -y "pnpm@${pnpm_version}" install --frozen-lockfile
+npx -y "pnpm@${pnpm_version}" build
+echo "setup: done" >&2
