@@ -20,3 +20,14 @@ export {
 } from './errors.js';
 export { type RedriveOptions, redriveDeadLetters } from './redriveDeadLetters.js';
 export { DEFAULT_RESOURCE_PREFIX, type ResourceNames, resourceNamesFor } from './resourceNames.js';
+export {
+  type MessageHandler,
+  type MessageOutcome,
+  type PollerLogger,
+  PollerOptionsError,
+  type QueueMessage,
+  type SettledOutcome,
+  SqsPoller,
+  type SqsPollerOptions,
+  type StopReport,
+} from './SqsPoller.js';
