@@ -14,3 +14,19 @@ export abstract class WorkerError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * Options given to a core factory are invalid (a programming or configuration mistake).
+ * Permanent: building the same thing again fails the same way.
+ */
+export class InvalidOptionError extends WorkerError {
+  readonly code = 'INVALID_OPTION';
+  readonly retryable = false;
+  /** Name of the offending option. */
+  readonly option: string;
+
+  constructor(option: string, reason: string, options?: ErrorOptions) {
+    super(`invalid option ${option}: ${reason}`, options);
+    this.option = option;
+  }
+}

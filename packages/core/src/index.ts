@@ -1,1 +1,58 @@
-export { WorkerError } from './errors.js';
+export {
+  DATASET_COLUMNS,
+  DATASETS,
+  type Dataset,
+  type DatasetColumns,
+  detectFormat,
+  type FileFormat,
+  type FormatResult,
+  type RouteResult,
+  routeObjectKey,
+  type UnroutableReason,
+} from './datasets.js';
+export { InvalidOptionError, WorkerError } from './errors.js';
+export { contentIssue, type ObjectPlan, type PlanResult, planObject } from './fileChecks.js';
+export {
+  ISSUE_CODES,
+  type IssueCode,
+  type IssueCodeInfo,
+  type IssueKind,
+  type IssueLevel,
+} from './issueCodes.js';
+export { KeyTracker } from './KeyTracker.js';
+export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
+export type { OrderReference, ProductReference, ReferenceLookup } from './ports.js';
+export {
+  type ItemReferences,
+  type LocatedRow,
+  type ReferenceResolution,
+  referencedIds,
+  resolveItemReferences,
+} from './references.js';
+export { costWithinRetailPrice } from './rules/costWithinRetailPrice.js';
+export { createdAtNotInFuture, DEFAULT_FUTURE_SKEW_MS } from './rules/createdAtNotInFuture.js';
+export { deliveredAfterShipped } from './rules/deliveredAfterShipped.js';
+export { returnedAtMatchesStatus } from './rules/returnedAtMatchesStatus.js';
+export { shippedAfterCreated } from './rules/shippedAfterCreated.js';
+export { DEFAULT_SKU_PATTERN, skuMatchesPattern } from './rules/skuMatchesPattern.js';
+export { parseTimestamp, utcDate } from './timestamps.js';
+export {
+  type FileIssue,
+  MAX_ISSUE_VALUE_LENGTH,
+  ORDER_STATUSES,
+  type OrderItemRow,
+  type OrderRow,
+  type OrderStatus,
+  type ProductRow,
+  type RowIssue,
+  type RuleViolation,
+} from './types.js';
+export {
+  type CreateRowValidatorResult,
+  createRowValidator,
+  type RowValidatorOptions,
+} from './validation/createRowValidator.js';
+export type { RowOf } from './validation/datasetDefinitions.js';
+export { JsonLineDecoder, type JsonLineResult } from './validation/JsonLineDecoder.js';
+export type { RowResult, RowValidator } from './validation/RowValidator.js';
+export { DEFAULT_MAX_REJECTED_ROW_RATIO, decideVerdict, type Verdict, type VerdictInput } from './verdict.js';

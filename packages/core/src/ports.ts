@@ -1,0 +1,27 @@
+import type { OrderStatus } from './types.js';
+
+/** What an order item needs from its product: the KPI category. */
+export interface ProductReference {
+  readonly category: string;
+}
+
+/** What an order item needs from its order. */
+export interface OrderReference {
+  /** Must equal the item's user_id. */
+  readonly userId: number;
+  /** The order's created_at, epoch ms; its UTC date is the item's order_date (SPEC §4). */
+  readonly createdAtMs: number;
+  readonly status: OrderStatus;
+}
+
+/**
+ * Port to everything accepted so far (SPEC §3 referential checks are against all earlier files,
+ * not only the same batch). Implemented outside core (DynamoDB); core only declares it.
+ * Methods take a whole chunk's distinct ids at once, so an implementation can batch its reads.
+ */
+export interface ReferenceLookup {
+  /** The known products among `ids`; an id absent from the map is not known (yet). */
+  findProducts(ids: readonly number[]): Promise<ReadonlyMap<number, ProductReference>>;
+  /** The known orders among `ids`; an id absent from the map is not known (yet). */
+  findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>>;
+}

@@ -1,0 +1,105 @@
+import {
+  type OrderReference,
+  type ProductReference,
+  referencedIds,
+  resolveItemReferences,
+} from '../src/index.js';
+import { orderItemRow } from './helpers/factories.js';
+
+const ORDER_CREATED = Date.UTC(2025, 2, 8, 23, 50);
+const products = new Map<number, ProductReference>([[1000, { category: 'Beauty' }]]);
+const orders = new Map<number, OrderReference>([
+  [10, { userId: 100, createdAtMs: ORDER_CREATED, status: 'returned' }],
+]);
+
+describe('resolveItemReferences', () => {
+  it("resolves an item to its category and its order's date, even when the item rolls past midnight", () => {
+    // Prepare: the item is created on the 9th, its order on the 8th
+    const items = [{ line: 2, row: orderItemRow({ createdAtMs: Date.UTC(2025, 2, 9, 0, 20) }) }];
+    // Act
+    const [outcome] = resolveItemReferences(items, products, orders);
+    // Assess
+    expect(outcome).toEqual({
+      outcome: 'resolved',
+      references: {
+        category: 'Beauty',
+        orderCreatedAtMs: ORDER_CREATED,
+        orderDate: '2025-03-08',
+        orderStatus: 'returned',
+        orderUserId: 100,
+      },
+    });
+  });
+
+  it('leaves an item with an unknown product unresolved, so the caller can defer it', () => {
+    // Prepare
+    const items = [{ line: 5, row: orderItemRow({ productId: 999 }) }];
+    // Act
+    const [outcome] = resolveItemReferences(items, products, orders);
+    // Assess
+    expect(outcome).toEqual({
+      outcome: 'unresolved',
+      unknownProduct: true,
+      unknownOrder: false,
+      issues: [
+        expect.objectContaining({ code: 'UNKNOWN_PRODUCT', line: 5, column: 'product_id', value: '999' }),
+      ],
+    });
+  });
+
+  it('leaves an item with an unknown order unresolved, with both issues when both are unknown', () => {
+    // Prepare
+    const items = [{ line: 6, row: orderItemRow({ productId: 999, orderId: 11 }) }];
+    // Act
+    const [outcome] = resolveItemReferences(items, products, orders);
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'unresolved', unknownProduct: true, unknownOrder: true });
+    expect(outcome?.outcome === 'unresolved' ? outcome.issues.map((issue) => issue.code) : []).toEqual([
+      'UNKNOWN_PRODUCT',
+      'UNKNOWN_ORDER',
+    ]);
+  });
+
+  it('rejects an item whose user differs from its order, for good', () => {
+    // Prepare
+    const items = [{ line: 8, row: orderItemRow({ userId: 101 }) }];
+    // Act
+    const [outcome] = resolveItemReferences(items, products, orders);
+    // Assess
+    expect(outcome).toEqual({
+      outcome: 'rejected',
+      issues: [
+        expect.objectContaining({ code: 'ITEM_USER_MISMATCH', line: 8, column: 'user_id', value: '101' }),
+      ],
+    });
+  });
+
+  it('keeps the input order across a mixed chunk', () => {
+    // Prepare
+    const items = [
+      { line: 2, row: orderItemRow() },
+      { line: 3, row: orderItemRow({ orderId: 12 }) },
+      { line: 4, row: orderItemRow({ userId: 7 }) },
+      { line: 5, row: orderItemRow({ id: 2 }) },
+    ];
+    // Act
+    const outcomes = resolveItemReferences(items, products, orders);
+    // Assess
+    expect(outcomes.map((o) => o.outcome)).toEqual(['resolved', 'unresolved', 'rejected', 'resolved']);
+  });
+});
+
+describe('referencedIds', () => {
+  it('lists each product and order id once, in first-seen order', () => {
+    // Prepare
+    const items = [
+      { line: 2, row: orderItemRow({ productId: 3, orderId: 9 }) },
+      { line: 3, row: orderItemRow({ productId: 1, orderId: 9 }) },
+      { line: 4, row: orderItemRow({ productId: 3, orderId: 8 }) },
+    ];
+    // Act
+    const ids = referencedIds(items);
+    // Assess
+    expect(ids).toEqual({ productIds: [3, 1], orderIds: [9, 8] });
+  });
+});
