@@ -10,9 +10,8 @@ const repositoryRoot = path.resolve(import.meta.dirname, '../..');
  * `--experimental-vm-modules`, which the root `test` script does.
  *
  * @param {string} packageDir absolute path of the package (its `import.meta.dirname`)
- * @param {{ testTimeoutMs?: number }} [options]
  */
-export function createJestConfig(packageDir, { testTimeoutMs = 30_000 } = {}) {
+export function createJestConfig(packageDir) {
   return {
     displayName: path.relative(repositoryRoot, packageDir),
     rootDir: packageDir,
@@ -35,6 +34,5 @@ export function createJestConfig(packageDir, { testTimeoutMs = 30_000 } = {}) {
       // Workspace packages are tested against their sources, so a test run needs no prior build.
       '^@storeflow/([a-z-]+)$': `${repositoryRoot}/packages/$1/src/index.ts`,
     },
-    testTimeout: testTimeoutMs,
   };
 }

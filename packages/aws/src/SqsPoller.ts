@@ -148,10 +148,10 @@ export class SqsPoller {
    * and makes them visible again so another worker takes them immediately.
    */
   async stop({ graceMs }: { graceMs: number }): Promise<StopReport> {
+    const drainedBefore = this.#drained;
     this.#running = false;
     this.#receiveController.abort();
     await this.#loop;
-    const drainedBefore = this.#drained;
     const pending = [...this.#inFlight.values()];
     const allDone = Promise.all(pending.map((entry) => entry.done)).then(() => true);
     const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref());
@@ -171,7 +171,10 @@ export class SqsPoller {
     while (this.#running) {
       const free = this.#options.concurrency - this.#inFlight.size;
       if (free <= 0) {
-        await Promise.race([...this.#inFlight.values()].map((entry) => entry.done));
+        await Promise.race([
+          ...[...this.#inFlight.values()].map((entry) => entry.done),
+          aborted(this.#receiveController.signal),
+        ]);
         continue;
       }
       let messages: Message[];
@@ -365,6 +368,13 @@ function settledName(outcome: MessageOutcome): SettledOutcome {
   if (outcome.kind === 'retryLater') return 'retry_later';
   if (outcome.kind === 'requeue') return 'requeued';
   return 'done';
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -11,12 +11,19 @@ export interface AwsConnection {
   region: string;
   /** Per-service endpoint override; absent means the SDK's own AWS endpoint. */
   endpoints: Partial<Record<AwsService, string>>;
+  /**
+   * Static credentials when the given environment holds a key pair (the embedded stack's env
+   * file does); absent means the SDK's default provider chain (task role, profile, SSO…).
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /**
  * Reads the connection from environment variables the way the AWS SDKs and CLI do:
  * `AWS_ENDPOINT_URL_<SERVICE>` wins over `AWS_ENDPOINT_URL`, and `AWS_REGION` over
- * `AWS_DEFAULT_REGION`. Credentials are left to the SDK's default provider chain.
+ * `AWS_DEFAULT_REGION`. A key pair in the same environment becomes static credentials (so a
+ * record that is not `process.env`, such as the embedded stack's, works too); otherwise
+ * credentials are left to the SDK's default provider chain.
  *
  * @example
  * const connection = resolveAwsConnection({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
@@ -30,7 +37,15 @@ export function resolveAwsConnection(env: Readonly<Record<string, string | undef
     if (endpoint !== undefined) endpoints[service] = endpoint;
   }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
-  return { region, endpoints };
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  if (accessKeyId === undefined || secretAccessKey === undefined) return { region, endpoints };
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN);
+  return {
+    region,
+    endpoints,
+    credentials: { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) },
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -26,16 +26,20 @@ export interface AwsClients {
  */
 export function createAwsClients(connection: AwsConnection): AwsClients {
   const { region, endpoints } = connection;
+  const credentials = connection.credentials === undefined ? {} : { credentials: connection.credentials };
   const s3 = new S3Client({
     region,
+    ...credentials,
     ...(endpoints.S3 === undefined ? {} : { endpoint: endpoints.S3, forcePathStyle: true }),
   });
   const sqs = new SQSClient({
     region,
+    ...credentials,
     ...(endpoints.SQS === undefined ? {} : { endpoint: endpoints.SQS, useQueueUrlAsEndpoint: false }),
   });
   const dynamodb = new DynamoDBClient({
     region,
+    ...credentials,
     ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
   });
   return {

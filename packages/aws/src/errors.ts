@@ -73,6 +73,10 @@ const CONNECTION_ERROR_CODES = new Set([
   'EPIPE',
 ]);
 
+const CONNECTION_MESSAGE = new RegExp(
+  `^AWS SDK error wrapper for .*\\b(${[...CONNECTION_ERROR_CODES].join('|')})\\b`,
+);
+
 const THROTTLING_NAMES = new Set([
   'ThrottlingException',
   'Throttling',
@@ -89,12 +93,22 @@ const THROTTLING_NAMES = new Set([
 
 /** True when the error is a socket-level failure: nothing answered at the endpoint. */
 export function isConnectionError(error: unknown): boolean {
+  // Duck-typed rather than `instanceof Error`: socket errors may come from another realm (a
+  // worker, a vm context) whose Error is a different class.
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, errors, cause, message } = current as {
+      code?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+      message?: unknown;
+    };
     if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
-    if (current instanceof AggregateError && current.errors.some(isConnectionError)) return true;
-    current = current.cause;
+    // The SDK re-wraps a cross-realm socket error as "AWS SDK error wrapper for Error: connect
+    // ECONNREFUSED …", keeping only the text.
+    if (typeof message === 'string' && CONNECTION_MESSAGE.test(message)) return true;
+    if (Array.isArray(errors) && errors.some(isConnectionError)) return true;
+    current = cause;
   }
   return false;
 }

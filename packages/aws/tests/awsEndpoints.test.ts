@@ -42,3 +42,14 @@ describe('resolveAwsConnection', () => {
     expect(resolveAwsConnection({}).region).toBe('us-east-1');
   });
 });
+
+describe('resolveAwsConnection credentials', () => {
+  it('turns a key pair in the given environment into static credentials', () => {
+    const connection = resolveAwsConnection({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(connection.credentials).toEqual({ accessKeyId: 'test', secretAccessKey: 'secret' });
+  });
+
+  it('leaves credentials to the default chain when the pair is incomplete', () => {
+    expect(resolveAwsConnection({ AWS_ACCESS_KEY_ID: 'test' }).credentials).toBeUndefined();
+  });
+});

@@ -75,3 +75,11 @@ describe('AWS error classification', () => {
     expect(error.cause).toBe(cause);
   });
 });
+
+describe('isConnectionError on SDK-wrapped errors', () => {
+  it('recognises the SDK wrapper of a socket error whose code was lost', () => {
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9');
+    expect(isConnectionError(wrapped)).toBe(true);
+    expect(isConnectionError(new Error('table ECONNREFUSED_LOG not found'))).toBe(false);
+  });
+});

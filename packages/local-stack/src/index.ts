@@ -1,1 +1,16 @@
-export {};
+export {
+  type EmbeddedStack,
+  type EmbeddedStackOptions,
+  type StackEndpoints,
+  type StackEnv,
+  startEmbeddedStack,
+} from './EmbeddedStack.js';
+export { ComponentNotHealthyError, JavaUnavailableError, LocalStackError, PortInUseError } from './errors.js';
+export type { KeyFilterRule, QueueConfiguration } from './notificationConfiguration.js';
+export {
+  ObjectCreatedEvent,
+  type S3EventNotification,
+  type S3EventRecord,
+  type S3TestEvent,
+} from './s3Event.js';
+export { decodeS3EventKey, encodeS3EventKey } from './s3EventKey.js';

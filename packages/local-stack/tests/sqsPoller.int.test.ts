@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  type AwsClients,
+  createAwsClients,
+  type MessageHandler,
+  type PollerLogger,
+  type QueueMessage,
+  resolveAwsConnection,
+  SqsPoller,
+  type SqsPollerOptions,
+} from '@storeflow/aws';
+import { WorkerError } from '@storeflow/core';
+import { type EmbeddedStack, startEmbeddedStack } from '../src/index.js';
+
+let stack: EmbeddedStack;
+let clients: AwsClients;
+
+beforeAll(async () => {
+  stack = await startEmbeddedStack();
+  clients = createAwsClients(resolveAwsConnection(stack.env()));
+}, 60_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await stack?.stop();
+});
+
+const silentLog: PollerLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLog,
+};
+
+class FlakyDependencyError extends WorkerError {
+  readonly code = 'FLAKY_DEPENDENCY';
+  readonly retryable = true;
+}
+
+async function newQueue(attributes: Record<string, string> = {}): Promise<string> {
+  const { QueueUrl } = await clients.sqs.send(
+    new CreateQueueCommand({ QueueName: `poller-${randomUUID().slice(0, 8)}`, Attributes: attributes }),
+  );
+  if (QueueUrl === undefined) throw new Error('no queue url');
+  return QueueUrl;
+}
+
+async function sendBodies(queueUrl: string, bodies: string[]): Promise<void> {
+  for (const body of bodies) {
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  }
+}
+
+function poller(
+  queueUrl: string,
+  handle: MessageHandler,
+  overrides: Partial<SqsPollerOptions> = {},
+): SqsPoller {
+  return new SqsPoller({
+    clients,
+    queueUrl,
+    handle,
+    log: silentLog,
+    concurrency: 2,
+    visibilityTimeoutSeconds: 30,
+    heartbeatIntervalSeconds: 10,
+    waitTimeSeconds: 1,
+    ...overrides,
+  });
+}
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function countVisible(queueUrl: string): Promise<number> {
+  const { Messages = [] } = await clients.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 0,
+    }),
+  );
+  return Messages.length;
+}
+
+describe('SqsPoller on the embedded stack', () => {
+  it('handles every message once, never more at a time than its concurrency, and deletes them', async () => {
+    // Prepare
+    const queueUrl = await newQueue();
+    const bodies = Array.from({ length: 7 }, (_, index) => `m${index}`);
+    await sendBodies(queueUrl, bodies);
+    const seen: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const consumer = poller(queueUrl, async (message) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      seen.push(message.body);
+      inFlight -= 1;
+      return { kind: 'done' };
+    });
+
+    // Act
+    consumer.start();
+    await until(() => seen.length === bodies.length);
+    await consumer.stop({ graceMs: 5_000 });
+
+    // Assess
+    expect([...seen].sort()).toEqual(bodies);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    expect(await countVisible(queueUrl)).toBe(0);
+  });
+
+  it('keeps a long message invisible with heartbeats past its visibility timeout', async () => {
+    // Prepare: visibility 2 s, the handler takes 4 s.
+    const queueUrl = await newQueue();
+    await sendBodies(queueUrl, ['slow']);
+    const deliveries: number[] = [];
+    const consumer = poller(
+      queueUrl,
+      async (message) => {
+        deliveries.push(message.receiveCount);
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        return { kind: 'done' };
+      },
+      { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, concurrency: 2 },
+    );
+
+    // Act
+    consumer.start();
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await consumer.stop({ graceMs: 5_000 });
+
+    // Assess: without the heartbeat a second delivery would have started after 2 s.
+    expect(deliveries).toEqual([1]);
+  });
+
+  it('makes a message that failed retryably come back with a higher receive count', async () => {
+    // Prepare
+    const queueUrl = await newQueue();
+    await sendBodies(queueUrl, ['flaky']);
+    const counts: number[] = [];
+    const consumer = poller(queueUrl, async (message: QueueMessage) => {
+      counts.push(message.receiveCount);
+      if (message.receiveCount === 1) throw new FlakyDependencyError('dependency not ready');
+      return { kind: 'done' };
+    });
+
+    // Act: the first backoff is 5 s.
+    consumer.start();
+    await until(() => counts.length === 2, 20_000);
+    await consumer.stop({ graceMs: 5_000 });
+
+    // Assess
+    expect(counts).toEqual([1, 2]);
+  }, 30_000);
+
+  it('requeues with a delay as a fresh message, so the receive count does not climb', async () => {
+    // Prepare
+    const queueUrl = await newQueue();
+    await sendBodies(queueUrl, [JSON.stringify({ attempt: 1 })]);
+    const received: { attempt: number; receiveCount: number }[] = [];
+    const consumer = poller(queueUrl, async (message) => {
+      const { attempt } = JSON.parse(message.body) as { attempt: number };
+      received.push({ attempt, receiveCount: message.receiveCount });
+      return attempt < 3
+        ? { kind: 'requeue', delaySeconds: 1, body: JSON.stringify({ attempt: attempt + 1 }) }
+        : { kind: 'done' };
+    });
+
+    // Act
+    consumer.start();
+    await until(() => received.length === 3);
+    await consumer.stop({ graceMs: 5_000 });
+
+    // Assess
+    expect(received).toEqual([
+      { attempt: 1, receiveCount: 1 },
+      { attempt: 2, receiveCount: 1 },
+      { attempt: 3, receiveCount: 1 },
+    ]);
+    expect(await countVisible(queueUrl)).toBe(0);
+  });
+
+  it('on stop, drains what finishes within the grace period and releases the rest at once', async () => {
+    // Prepare
+    const queueUrl = await newQueue();
+    await sendBodies(queueUrl, ['quick', 'stuck']);
+    const started: string[] = [];
+    const aborted: string[] = [];
+    const consumer = poller(queueUrl, async (message, signal) => {
+      started.push(message.body);
+      const ms = message.body === 'quick' ? 500 : 60_000;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          aborted.push(message.body);
+          resolve();
+        });
+      });
+      return { kind: 'done' };
+    });
+    consumer.start();
+    await until(() => started.length === 2);
+
+    // Act
+    const report = await consumer.stop({ graceMs: 1_000 });
+
+    // Assess: the stuck message is visible again right away, not after 30 s.
+    expect(report).toEqual({ drained: 1, released: 1 });
+    expect(aborted).toEqual(['stuck']);
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    expect(Messages.map((message) => message.Body)).toEqual(['stuck']);
+  });
+
+  it('refuses a heartbeat interval that is not below the visibility timeout', () => {
+    expect(() =>
+      poller('http://127.0.0.1:1/000000000000/q', async () => ({ kind: 'done' }), {
+        visibilityTimeoutSeconds: 10,
+        heartbeatIntervalSeconds: 10,
+      }),
+    ).toThrow('heartbeatIntervalSeconds must be below visibilityTimeoutSeconds');
+  });
+});
