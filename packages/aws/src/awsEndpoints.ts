@@ -1,3 +1,5 @@
+import { InvalidEndpointError } from './errors.js';
+
 /** The AWS services this project talks to, as named in `AWS_ENDPOINT_URL_<SERVICE>`. */
 export const AwsService = {
   S3: 'S3',
@@ -25,16 +27,23 @@ export interface AwsConnection {
  * record that is not `process.env`, such as the embedded stack's, works too); otherwise
  * credentials are left to the SDK's default provider chain.
  *
+ * @throws InvalidEndpointError when an endpoint variable is not an http(s) URL
+ *
  * @example
  * const connection = resolveAwsConnection({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
  * // { region: 'us-east-1', endpoints: { S3: 'http://127.0.0.1:4566', SQS: …, DYNAMODB: … } }
  */
 export function resolveAwsConnection(env: Readonly<Record<string, string | undefined>>): AwsConnection {
-  const shared = nonEmpty(env.AWS_ENDPOINT_URL);
   const endpoints: Partial<Record<AwsService, string>> = {};
   for (const service of Object.values(AwsService)) {
-    const endpoint = nonEmpty(env[`AWS_ENDPOINT_URL_${service}`]) ?? shared;
-    if (endpoint !== undefined) endpoints[service] = endpoint;
+    const variable =
+      nonEmpty(env[`AWS_ENDPOINT_URL_${service}`]) === undefined
+        ? 'AWS_ENDPOINT_URL'
+        : `AWS_ENDPOINT_URL_${service}`;
+    const endpoint = nonEmpty(env[variable]);
+    if (endpoint === undefined) continue;
+    if (!isHttpUrl(endpoint)) throw new InvalidEndpointError(variable, endpoint);
+    endpoints[service] = endpoint;
   }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1';
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
@@ -51,4 +60,13 @@ export function resolveAwsConnection(env: Readonly<Record<string, string | undef
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -51,6 +51,20 @@ export class ResourceConflictError extends WorkerError {
   }
 }
 
+/** An endpoint variable holds something that is not an http(s) URL. */
+export class InvalidEndpointError extends WorkerError {
+  readonly code = 'INVALID_ENDPOINT';
+  readonly retryable = false;
+  readonly variable: string;
+  readonly value: string;
+
+  constructor(variable: string, value: string) {
+    super(`${variable} is not an http(s) URL: '${value}' (example: http://127.0.0.1:4566)`);
+    this.variable = variable;
+    this.value = value;
+  }
+}
+
 /** A configuration value (prefix, names) breaks AWS naming rules. */
 export class InvalidResourceNameError extends WorkerError {
   readonly code = 'INVALID_RESOURCE_NAME';

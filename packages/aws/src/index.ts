@@ -12,6 +12,7 @@ export {
   AwsCallError,
   EndpointUnreachableError,
   errorName,
+  InvalidEndpointError,
   InvalidResourceNameError,
   isConnectionError,
   isRetryableAwsError,

@@ -1,4 +1,5 @@
 import { resolveAwsConnection } from '../src/awsEndpoints.js';
+import { InvalidEndpointError } from '../src/errors.js';
 
 describe('resolveAwsConnection', () => {
   it('targets real AWS when no endpoint variable is set', () => {
@@ -51,5 +52,19 @@ describe('resolveAwsConnection credentials', () => {
 
   it('leaves credentials to the default chain when the pair is incomplete', () => {
     expect(resolveAwsConnection({ AWS_ACCESS_KEY_ID: 'test' }).credentials).toBeUndefined();
+  });
+});
+
+describe('resolveAwsConnection endpoint checks', () => {
+  it.each(['localhost:4566', 'ftp://127.0.0.1', 'not a url'])('refuses %p, naming the variable', (value) => {
+    expect(() => resolveAwsConnection({ AWS_ENDPOINT_URL_SQS: value })).toThrow(
+      new InvalidEndpointError('AWS_ENDPOINT_URL_SQS', value),
+    );
+  });
+
+  it('names the shared variable when the bad value came from it', () => {
+    expect(() => resolveAwsConnection({ AWS_ENDPOINT_URL: 'nope' })).toThrow(
+      'AWS_ENDPOINT_URL is not an http(s) URL',
+    );
   });
 });

@@ -7,6 +7,7 @@ export {
 } from './EmbeddedStack.js';
 export { ComponentNotHealthyError, JavaUnavailableError, LocalStackError, PortInUseError } from './errors.js';
 export type { KeyFilterRule, QueueConfiguration } from './notificationConfiguration.js';
+export { assertPortFree, httpAnswers, isPortOpen, isProcessAlive, waitFor } from './ports.js';
 export {
   ObjectCreatedEvent,
   type S3EventNotification,

@@ -75,3 +75,14 @@ export async function waitFor(
     await sleep(intervalMs);
   }
 }
+
+/** True while a process with this id exists (signal 0 only checks). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -5,17 +5,16 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type AwsClients, createAwsClients, resolveAwsConnection } from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '../src/index.js';
-import { uniqueName } from './helpers.js';
+import { type StackClients, stackClients, uniqueName } from './helpers.js';
 
 describe('DynamoDB Local on the embedded stack', () => {
   let stack: EmbeddedStack;
-  let aws: AwsClients;
+  let aws: StackClients;
 
   beforeAll(async () => {
     stack = await startEmbeddedStack();
-    aws = createAwsClients(resolveAwsConnection(stack.env()));
+    aws = stackClients(stack.env());
   }, 90_000);
 
   afterAll(async () => {

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  PutBucketNotificationConfigurationCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { KeyFilterRule } from '../src/index.js';
+import type { KeyFilterRule, StackEnv } from '../src/index.js';
 
 /** A name no other test uses, valid for buckets, queues and tables. */
 export function uniqueName(prefix: string): string {
@@ -153,4 +150,39 @@ function ipv6(hex: string): string {
       .join('.')}`;
   }
   return bytes.every((b) => b === '00') ? '::' : bytes.join('');
+}
+
+/**
+ * SDK clients for a stack, configured as any client of an emulator must be: path-style S3, and
+ * SQS sent to the endpoint rather than to the queue URL's unresolvable host. (The project's
+ * client factory lives in @storeflow/aws, which depends on this package's stack for its tests.)
+ */
+export function stackClients(env: StackEnv): StackClients {
+  const region = env.AWS_REGION;
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  const s3 = new S3Client({ region, credentials, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true });
+  const sqs = new SQSClient({
+    region,
+    credentials,
+    endpoint: env.AWS_ENDPOINT_URL_SQS,
+    useQueueUrlAsEndpoint: false,
+  });
+  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
+  return {
+    s3,
+    sqs,
+    dynamodb,
+    destroy() {
+      s3.destroy();
+      sqs.destroy();
+      dynamodb.destroy();
+    },
+  };
+}
+
+export interface StackClients {
+  s3: S3Client;
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  destroy(): void;
 }

@@ -1,7 +1,6 @@
 import net from 'node:net';
 import { JavaUnavailableError, PortInUseError, startEmbeddedStack } from '../src/index.js';
-import { isPortOpen } from '../src/ports.js';
-import { isProcessAlive } from '../src/stackState.js';
+import { isPortOpen, isProcessAlive } from '../src/ports.js';
 import { listeningSockets } from './helpers.js';
 
 const portOf = (endpoint: string) => Number(new URL(endpoint).port);

@@ -7,22 +7,28 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type AwsClients, createAwsClients, resolveAwsConnection } from '@storeflow/aws';
 import {
   decodeS3EventKey,
   type EmbeddedStack,
   type S3EventNotification,
   startEmbeddedStack,
 } from '../src/index.js';
-import { bucketNotifyingQueue, createQueue, receiveBodies, uniqueName } from './helpers.js';
+import {
+  bucketNotifyingQueue,
+  createQueue,
+  receiveBodies,
+  type StackClients,
+  stackClients,
+  uniqueName,
+} from './helpers.js';
 
 describe('S3 event notifications on the embedded stack', () => {
   let stack: EmbeddedStack;
-  let aws: AwsClients;
+  let aws: StackClients;
 
   beforeAll(async () => {
     stack = await startEmbeddedStack();
-    aws = createAwsClients(resolveAwsConnection(stack.env()));
+    aws = stackClients(stack.env());
   }, 90_000);
 
   afterAll(async () => {

@@ -10,9 +10,8 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type AwsClients, createAwsClients, resolveAwsConnection } from '@storeflow/aws';
 import { startEmbeddedStack } from '../src/index.js';
-import { createQueue, receiveBodies, uniqueName } from './helpers.js';
+import { createQueue, receiveBodies, type StackClients, stackClients, uniqueName } from './helpers.js';
 
 describe('embedded stack with a data directory', () => {
   let dataDir: string;
@@ -31,7 +30,7 @@ describe('embedded stack with a data directory', () => {
     const queueName = uniqueName('events');
     const table = uniqueName('kpi');
     const first = await startEmbeddedStack({ dataDir });
-    let aws: AwsClients = createAwsClients(resolveAwsConnection(first.env()));
+    let aws: StackClients = stackClients(first.env());
     let queueArn: string;
     try {
       await aws.s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -71,7 +70,7 @@ describe('embedded stack with a data directory', () => {
 
     // Act
     const second = await startEmbeddedStack({ dataDir });
-    aws = createAwsClients(resolveAwsConnection(second.env()));
+    aws = stackClients(second.env());
     try {
       const object = await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'raw/kept.csv' }));
       const objectBody = await object.Body?.transformToString();

@@ -1,36 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, resolveAwsConnection } from '@storeflow/aws';
-import { isPortOpen } from '../src/ports.js';
+import { isPortOpen } from '@storeflow/local-stack';
 import type { StackState } from '../src/stackState.js';
-
-const execFileAsync = promisify(execFile);
-const packageDir = path.resolve(import.meta.dirname, '..');
-const repositoryRoot = path.resolve(packageDir, '../..');
-const cli = path.join(packageDir, 'dist', 'cli.js');
-
-/** Runs the built command; resolves with its exit code and output instead of throwing. */
-async function runCli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
-      cwd,
-      timeout: 150_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { assertCliBuilt, runCli } from './helpers.js';
 
 function processGroupAlive(pid: number): boolean {
   try {
@@ -41,21 +18,16 @@ function processGroupAlive(pid: number): boolean {
   }
 }
 
-describe('storeflow-stack command', () => {
+describe('storeflow stack', () => {
   let workDir: string;
 
   beforeAll(async () => {
-    // The command runs from dist, so build it (and what it imports) from the current sources.
-    await execFileAsync(
-      path.join(repositoryRoot, 'node_modules/.bin/turbo'),
-      ['run', 'build', '--filter=@storeflow/local-stack', '--output-logs=errors-only'],
-      { cwd: repositoryRoot, timeout: 120_000 },
-    );
+    await assertCliBuilt();
     workDir = await mkdtemp(path.join(tmpdir(), 'storeflow-cli-'));
   }, 150_000);
 
   afterAll(async () => {
-    await runCli(['down'], workDir);
+    await runCli(['stack', 'down'], workDir);
     await rm(workDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -64,7 +36,7 @@ describe('storeflow-stack command', () => {
     const stateDir = path.join(workDir, '.local-stack');
 
     // Act
-    const up = await runCli(['up'], workDir);
+    const up = await runCli(['stack', 'up'], workDir);
     const state = JSON.parse(await readFile(path.join(stateDir, 'stack.json'), 'utf8')) as StackState;
     const envFile = await readFile(path.join(stateDir, 'stack.env'), 'utf8');
     const variables = Object.fromEntries(
@@ -79,9 +51,9 @@ describe('storeflow-stack command', () => {
       .then(() => true);
     const ingestQueue = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'storeflow-ingest' }));
     clients.destroy();
-    const running = await runCli(['status'], workDir);
-    const down = await runCli(['down'], workDir);
-    const stopped = await runCli(['status'], workDir);
+    const running = await runCli(['stack', 'status'], workDir);
+    const down = await runCli(['stack', 'down'], workDir);
+    const stopped = await runCli(['stack', 'status'], workDir);
 
     // Assess
     expect(up).toMatchObject({ code: 0, stderr: '' });
@@ -124,8 +96,11 @@ describe('storeflow-stack command', () => {
     const stateDir = path.join(workDir, 'port-clash');
 
     // Act
-    const up = await runCli(['up', '--s3-port', String(takenPort), '--state-dir', stateDir], workDir);
-    const status = await runCli(['status', '--state-dir', stateDir], workDir);
+    const up = await runCli(
+      ['stack', 'up', '--s3-port', String(takenPort), '--state-dir', stateDir],
+      workDir,
+    );
+    const status = await runCli(['stack', 'status', '--state-dir', stateDir], workDir);
     await new Promise<void>((resolve) => blocker.close(() => resolve()));
 
     // Assess
@@ -137,12 +112,12 @@ describe('storeflow-stack command', () => {
 
   it('explains a bad option value in one line and exits 1', async () => {
     // Act
-    const up = await runCli(['up', '--dynamodb-port', 'seventy'], workDir);
+    const up = await runCli(['stack', 'up', '--dynamodb-port', 'seventy'], workDir);
 
     // Assess
     expect(up).toMatchObject({ code: 1, stdout: '' });
     expect(up.stderr).toBe(
-      "storeflow-stack: --dynamodb-port must be a port number from 1 to 65535, got 'seventy'\n",
+      "storeflow: --dynamodb-port must be a port number from 1 to 65535, got 'seventy'\n",
     );
   });
 });

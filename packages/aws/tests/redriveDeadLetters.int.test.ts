@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   bootstrapResources,
@@ -7,8 +8,7 @@ import {
   redriveDeadLetters,
   resolveAwsConnection,
   resourceNamesFor,
-} from '@storeflow/aws';
-import { type EmbeddedStack, startEmbeddedStack } from '../src/index.js';
+} from '../src/index.js';
 
 let stack: EmbeddedStack;
 let clients: AwsClients;

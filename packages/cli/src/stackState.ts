@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { StackEndpoints } from './EmbeddedStack.js';
+import type { StackEndpoints } from '@storeflow/local-stack';
 
 /** What `stack up` records about the background stack in `<state-dir>/stack.json`. */
 export interface StackState {
@@ -54,15 +54,4 @@ export function toDotenv(env: Readonly<Record<string, string>>): string {
   return Object.entries(env)
     .map(([name, value]) => `${name}=${value}\n`)
     .join('');
-}
-
-/** True while a process with this id exists (signal 0 only checks). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { startEmbeddedStack } from './EmbeddedStack.js';
+import { startEmbeddedStack } from '@storeflow/local-stack';
 
-// Background entry of `storeflow-stack up`: runs the stack until SIGTERM or SIGINT, and tells the
+// Background entry of `storeflow stack up`: runs the stack until SIGTERM or SIGINT, and tells the
 // parent over IPC when it is ready or why it failed. Its output goes to `<state-dir>/stack.log`.
 
-/** What the daemon tells `storeflow-stack up` over IPC, once. */
+/** What the daemon tells `storeflow stack up` over IPC, once. */
 export type DaemonMessage =
   | {
       type: 'ready';

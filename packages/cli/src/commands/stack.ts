@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,23 +11,26 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import type { DaemonMessage } from './daemon.js';
-import type { StackEndpoints } from './EmbeddedStack.js';
-import { assertPortFree, httpAnswers, isPortOpen, waitFor } from './ports.js';
 import {
+  assertPortFree,
+  httpAnswers,
+  isPortOpen,
   isProcessAlive,
+  type StackEndpoints,
+  waitFor,
+} from '@storeflow/local-stack';
+import { ExitCode, UsageError } from '../cliErrors.js';
+import type { DaemonMessage } from '../stackDaemon.js';
+import {
   readStackState,
   removeStackState,
   type StackState,
   stateFiles,
   toDotenv,
   writeStackState,
-} from './stackState.js';
+} from '../stackState.js';
 
-/** Exit codes, documented in the package README. */
-const ExitCode = { OK: 0, ERROR: 1, NOT_RUNNING: 3 } as const;
-
-const USAGE = `Usage: storeflow-stack <up|down|status> [options]
+export const STACK_USAGE = `Usage: storeflow stack <up|down|status> [options]
 
   up       start the embedded AWS stack (S3, SQS, DynamoDB) in the background
   down     stop it and remove its state files
@@ -45,13 +47,11 @@ Options:
 
 Exit codes: 0 ok (status: healthy), 1 error (status: unhealthy), 3 status: not running`;
 
-const DAEMON = fileURLToPath(new URL('./daemon.js', import.meta.url));
+const DAEMON = fileURLToPath(new URL('../stackDaemon.js', import.meta.url));
 // DynamoDB Local compiles its launcher and starts a JVM; a loaded 2-core machine needs a while.
 const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 15_000;
 const PORTS_CLOSE_TIMEOUT_MS = 5_000;
-
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]) {
   try {
@@ -74,11 +74,12 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `storeflow stack …`: returns the exit code; throws a one-line error on failure. */
+export async function stackCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
   const command = positionals[0];
   if (values.help || command === undefined) {
-    console.log(USAGE);
+    console.log(STACK_USAGE);
     return values.help ? ExitCode.OK : ExitCode.ERROR;
   }
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'; see --help`);
@@ -279,15 +280,3 @@ function parsePort(value: string | undefined, option: string): number | undefine
   }
   return port;
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // One line, so scripts and humans see the cause without a stack trace.
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`storeflow-stack: ${message.split('\n')[0]}\n`);
-    process.exitCode = ExitCode.ERROR;
-  },
-);

@@ -7,6 +7,7 @@ import {
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   bootstrapResources,
@@ -15,8 +16,7 @@ import {
   ResourceConflictError,
   resolveAwsConnection,
   resourceNamesFor,
-} from '@storeflow/aws';
-import { type EmbeddedStack, startEmbeddedStack } from '../src/index.js';
+} from '../src/index.js';
 
 let stack: EmbeddedStack;
 let clients: AwsClients;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { WorkerError } from '@storeflow/core';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   createAwsClients,
@@ -9,9 +11,7 @@ import {
   resolveAwsConnection,
   SqsPoller,
   type SqsPollerOptions,
-} from '@storeflow/aws';
-import { WorkerError } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '../src/index.js';
+} from '../src/index.js';
 
 let stack: EmbeddedStack;
 let clients: AwsClients;

@@ -1,0 +1,13 @@
+/** Exit codes of every command, documented in the package README. */
+export const ExitCode = {
+  OK: 0,
+  /** A failure: bad option, unreachable endpoint, AWS error, stack start failure. */
+  ERROR: 1,
+  /** `stack status` only: the stack is not running. */
+  NOT_RUNNING: 3,
+} as const;
+
+/** The command line itself is wrong; the message says what to type instead. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

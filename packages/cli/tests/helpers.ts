@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const packageDir = path.resolve(import.meta.dirname, '..');
+const cli = path.join(packageDir, 'dist', 'main.js');
+
+/**
+ * The command runs from dist: `pnpm test` builds every package before jest starts. Building here
+ * instead would race between jest workers writing the same dist folders.
+ */
+export async function assertCliBuilt(): Promise<void> {
+  await access(cli).catch(() => {
+    throw new Error(`${cli} is missing: run the tests with 'pnpm test', or 'pnpm build' first`);
+  });
+}
+
+/** Runs the built command; resolves with its exit code and output instead of throwing. */
+export async function runCli(
+  args: string[],
+  cwd: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
+      cwd,
+      timeout: 150_000,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
