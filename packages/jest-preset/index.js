@@ -33,6 +33,7 @@ export function createJestConfig(packageDir) {
       '^(\\.{1,2}/.*)\\.js$': '$1',
       // Workspace packages are tested against their sources, so a test run needs no prior build.
       '^@storeflow/([a-z-]+)$': `${repositoryRoot}/packages/$1/src/index.ts`,
+      '^@storeflow/([a-z-]+)/([A-Za-z]+)$': `${repositoryRoot}/packages/$1/src/$2.ts`,
     },
   };
 }

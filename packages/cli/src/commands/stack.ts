@@ -11,14 +11,16 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
+import type { StackEndpoints } from '@storeflow/local-stack';
+// The light subpath: the package's index loads the emulators (and node:sqlite, which prints an
+// experimental warning) that only the daemon needs.
 import {
   assertPortFree,
   httpAnswers,
   isPortOpen,
   isProcessAlive,
-  type StackEndpoints,
   waitFor,
-} from '@storeflow/local-stack';
+} from '@storeflow/local-stack/ports';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import type { DaemonMessage } from '../stackDaemon.js';
 import {
