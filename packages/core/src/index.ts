@@ -21,6 +21,19 @@ export {
 } from './issueCodes.js';
 export { KeyTracker } from './KeyTracker.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
+export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
+export { parseCsv } from './parsing/parseCsv.js';
+export { parseCsvWithFastCsv } from './parsing/parseCsvWithFastCsv.js';
+export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './parsing/parseSupport.js';
+export { recordParserFor } from './parsing/recordParserFor.js';
+export type {
+  ParsedRow,
+  ParseEvent,
+  ParseOptions,
+  ParseSummary,
+  RecordBatch,
+  RecordParser,
+} from './parsing/types.js';
 export type { OrderReference, ProductReference, ReferenceLookup } from './ports.js';
 export {
   type ItemReferences,
@@ -29,6 +42,12 @@ export {
   referencedIds,
   resolveItemReferences,
 } from './references.js';
+export {
+  type ColumnCompleteness,
+  type ReportBuilderOptions,
+  type ValidationReport,
+  ValidationReportBuilder,
+} from './report/ValidationReportBuilder.js';
 export { costWithinRetailPrice } from './rules/costWithinRetailPrice.js';
 export { createdAtNotInFuture, DEFAULT_FUTURE_SKEW_MS } from './rules/createdAtNotInFuture.js';
 export { deliveredAfterShipped } from './rules/deliveredAfterShipped.js';

@@ -77,6 +77,13 @@ export const ISSUE_CODES = {
     rejects: true,
     description: 'The object is larger than the configured size limit.',
   },
+  RECORD_TOO_LONG: {
+    level: 'file',
+    kind: 'file',
+    rejects: true,
+    description:
+      'A record is longer than the parser buffers (default 1 Mi characters), usually a quote that is never closed.',
+  },
   EXTRA_COLUMNS: {
     level: 'file',
     kind: 'notice',
@@ -88,6 +95,13 @@ export const ISSUE_CODES = {
     kind: 'schema',
     rejects: true,
     description: 'A CSV line has a different number of fields than the header.',
+  },
+  UNTERMINATED_QUOTE: {
+    level: 'row',
+    kind: 'schema',
+    rejects: true,
+    description:
+      'A quoted CSV field is still open at the end of the file; the row covers the rest of the file.',
   },
   JSON_LINE_MALFORMED: {
     level: 'row',

@@ -14,8 +14,9 @@ import {
   utcDate,
 } from '../src/index.js';
 import { NOW_MS } from './helpers/factories.js';
+import { SAMPLE_DATA_DIR } from './helpers/sampleData.js';
 
-const DATA_DIR = '/work/shared/data/thelook';
+const DATA_DIR = SAMPLE_DATA_DIR;
 
 function sampleFiles(dataset: Dataset): string[] {
   if (dataset === 'products') return [path.join(DATA_DIR, 'products.csv')];

@@ -1,0 +1,46 @@
+import type { RowIssue } from '../types.js';
+import type { ParsedRow, ParseEvent } from './types.js';
+
+/**
+ * Gathers the records of the batch being built and counts every record of the file. Shared by the
+ * parsers so that they batch, count and hand over alike.
+ */
+export class RecordCollector {
+  /** Records handed in so far, rows and row issues. */
+  records = 0;
+  readonly #batchSize: number;
+  #rows: ParsedRow[] = [];
+  #issues: RowIssue[] = [];
+
+  constructor(batchSize: number) {
+    this.#batchSize = batchSize;
+  }
+
+  /** True when the batch being built holds `batchSize` records. */
+  get full(): boolean {
+    return this.#rows.length + this.#issues.length >= this.#batchSize;
+  }
+
+  /** True when the batch being built holds at least one record. */
+  get pending(): boolean {
+    return this.#rows.length + this.#issues.length > 0;
+  }
+
+  addRow(fields: string[], line: number): void {
+    this.#rows.push({ fields, line });
+    this.records++;
+  }
+
+  addIssue(issue: RowIssue): void {
+    this.#issues.push(issue);
+    this.records++;
+  }
+
+  /** The batch built so far, as an event; the next record starts a new batch. */
+  take(): ParseEvent {
+    const event: ParseEvent = { type: 'batch', batch: { rows: this.#rows, issues: this.#issues } };
+    this.#rows = [];
+    this.#issues = [];
+    return event;
+  }
+}
