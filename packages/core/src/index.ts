@@ -54,6 +54,15 @@ export { deliveredAfterShipped } from './rules/deliveredAfterShipped.js';
 export { returnedAtMatchesStatus } from './rules/returnedAtMatchesStatus.js';
 export { shippedAfterCreated } from './rules/shippedAfterCreated.js';
 export { DEFAULT_SKU_PATTERN, skuMatchesPattern } from './rules/skuMatchesPattern.js';
+export {
+  type SilverOrder,
+  type SilverOrderItem,
+  type SilverProduct,
+  type SilverRecord,
+  toSilverOrder,
+  toSilverOrderItem,
+  toSilverProduct,
+} from './silver.js';
 export { parseTimestamp, utcDate } from './timestamps.js';
 export {
   type FileIssue,
@@ -74,4 +83,12 @@ export {
 export type { RowOf } from './validation/datasetDefinitions.js';
 export { JsonLineDecoder, type JsonLineResult } from './validation/JsonLineDecoder.js';
 export type { RowResult, RowValidator } from './validation/RowValidator.js';
+export {
+  type AcceptedBatch,
+  type FileValidationResult,
+  type FileValidationSink,
+  type RejectedRow,
+  type ValidateFileOptions,
+  validateFile,
+} from './validation/validateFile.js';
 export { DEFAULT_MAX_REJECTED_ROW_RATIO, decideVerdict, type Verdict, type VerdictInput } from './verdict.js';

@@ -1,0 +1,111 @@
+import type { ItemReferences } from './references.js';
+import { utcDate } from './timestamps.js';
+import type { OrderItemRow, OrderRow, ProductRow } from './types.js';
+
+/**
+ * Normalised accepted rows as stored in silver (JSON Lines): snake_case column names as in the
+ * input, money in integer cents, timestamps in epoch ms, and `_version`, the row version that
+ * decides which of several accepted copies of a key counts (see docs/design.md).
+ */
+export interface SilverProduct {
+  readonly id: number;
+  readonly sku: string;
+  readonly cost_cents: number;
+  readonly category: string;
+  readonly name: string;
+  readonly brand: string;
+  readonly retail_price_cents: number;
+  readonly department: string;
+  readonly distribution_center_id?: number;
+  readonly _version: string;
+}
+
+export interface SilverOrder {
+  readonly order_id: number;
+  readonly user_id: number;
+  readonly status: string;
+  readonly created_at_ms: number;
+  readonly shipped_at_ms?: number;
+  readonly delivered_at_ms?: number;
+  readonly returned_at_ms?: number;
+  readonly num_of_item: number;
+  readonly gender?: string;
+  /** UTC date of `created_at_ms`: the partition and the KPI day. */
+  readonly order_date: string;
+  readonly _version: string;
+}
+
+export interface SilverOrderItem {
+  readonly id: number;
+  readonly order_id: number;
+  readonly user_id: number;
+  readonly product_id: number;
+  readonly status: string;
+  readonly created_at_ms: number;
+  readonly shipped_at_ms?: number;
+  readonly delivered_at_ms?: number;
+  readonly returned_at_ms?: number;
+  readonly sale_price_cents: number;
+  readonly inventory_item_id?: number;
+  /** The order's date (items count towards their order's day, SPEC §4), looked up at validation. */
+  readonly order_date: string;
+  /** The product's category, looked up at validation. */
+  readonly category: string;
+  readonly _version: string;
+}
+
+export type SilverRecord = SilverProduct | SilverOrder | SilverOrderItem;
+
+export function toSilverProduct(row: ProductRow, version: string): SilverProduct {
+  return {
+    id: row.id,
+    sku: row.sku,
+    cost_cents: row.costCents,
+    category: row.category,
+    name: row.name,
+    brand: row.brand,
+    retail_price_cents: row.retailPriceCents,
+    department: row.department,
+    ...(row.distributionCenterId === undefined ? {} : { distribution_center_id: row.distributionCenterId }),
+    _version: version,
+  };
+}
+
+export function toSilverOrder(row: OrderRow, version: string): SilverOrder {
+  return {
+    order_id: row.orderId,
+    user_id: row.userId,
+    status: row.status,
+    created_at_ms: row.createdAtMs,
+    ...(row.shippedAtMs === undefined ? {} : { shipped_at_ms: row.shippedAtMs }),
+    ...(row.deliveredAtMs === undefined ? {} : { delivered_at_ms: row.deliveredAtMs }),
+    ...(row.returnedAtMs === undefined ? {} : { returned_at_ms: row.returnedAtMs }),
+    num_of_item: row.numOfItem,
+    ...(row.gender === undefined ? {} : { gender: row.gender }),
+    order_date: utcDate(row.createdAtMs),
+    _version: version,
+  };
+}
+
+export function toSilverOrderItem(
+  row: OrderItemRow,
+  references: ItemReferences,
+  version: string,
+): SilverOrderItem {
+  return {
+    id: row.id,
+    order_id: row.orderId,
+    user_id: row.userId,
+    product_id: row.productId,
+    status: row.status,
+    created_at_ms: row.createdAtMs,
+    ...(row.shippedAtMs === undefined ? {} : { shipped_at_ms: row.shippedAtMs }),
+    ...(row.deliveredAtMs === undefined ? {} : { delivered_at_ms: row.deliveredAtMs }),
+    ...(row.returnedAtMs === undefined ? {} : { returned_at_ms: row.returnedAtMs }),
+    sale_price_cents: row.salePriceCents,
+    ...(row.inventoryItemId === undefined ? {} : { inventory_item_id: row.inventoryItemId }),
+    order_date: references.orderDate,
+    category: references.category,
+    _version: version,
+  };
+}

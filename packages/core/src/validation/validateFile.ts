@@ -1,0 +1,232 @@
+import type { Dataset } from '../datasets.js';
+import type { ParseEvent, ParseSummary } from '../parsing/types.js';
+import type { ReferenceLookup } from '../ports.js';
+import { type LocatedRow, referencedIds, resolveItemReferences } from '../references.js';
+import { ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
+import { type SilverRecord, toSilverOrder, toSilverOrderItem, toSilverProduct } from '../silver.js';
+import type { FileIssue, OrderItemRow, OrderRow, ProductRow, RowIssue } from '../types.js';
+import { decideVerdict, type Verdict } from '../verdict.js';
+import { createRowValidator, type RowValidatorOptions } from './createRowValidator.js';
+import type { RowValidator } from './RowValidator.js';
+
+/** Accepted rows of one parsed batch, grouped by silver partition. */
+export interface AcceptedBatch {
+  /** 0-based sequence of the batch in the file: stable across reprocessing of the same bytes. */
+  readonly chunk: number;
+  /** Partition → rows: the order date for orders and items, `''` for products. */
+  readonly partitions: ReadonlyMap<string, readonly SilverRecord[]>;
+}
+
+/** A rejected row: where it was, what it held, and every reason. */
+export interface RejectedRow {
+  readonly line: number;
+  /** The raw fields as parsed; empty when the line could not be split into fields. */
+  readonly fields: readonly string[];
+  readonly issues: readonly RowIssue[];
+}
+
+/** Where validated rows go; the validator service implements it on S3. */
+export interface FileValidationSink {
+  writeAccepted(batch: AcceptedBatch): Promise<void>;
+  writeRejected(rows: readonly RejectedRow[]): Promise<void>;
+}
+
+export interface ValidateFileOptions extends RowValidatorOptions {
+  readonly dataset: Dataset;
+  /** The row version every accepted row carries (`<event time>#<source key>`). */
+  readonly rowVersion: string;
+  readonly maxRejectedRowRatio: number;
+  /** Everything accepted so far; consulted for order_items only. */
+  readonly references: ReferenceLookup;
+  /**
+   * False while the late-reference grace window is open: an item whose product or order is not
+   * known yet defers the whole file. True once it has passed: such items are rejected.
+   */
+  readonly referenceGraceExpired: boolean;
+  readonly maxExamplesPerCode?: number;
+}
+
+export type FileValidationResult =
+  | {
+      readonly outcome: 'completed';
+      readonly verdict: Verdict;
+      readonly report: ValidationReportBuilder;
+      /** Order dates of the accepted rows (empty for products), sorted. */
+      readonly touchedDates: readonly string[];
+      /** Header as read; empty when the file had none. */
+      readonly header: readonly string[];
+      readonly summary: ParseSummary | undefined;
+    }
+  | {
+      readonly outcome: 'deferred';
+      /** Items in the batch that stopped the file whose product or order is not known yet. */
+      readonly unresolvedRows: number;
+      readonly missingProductIds: readonly number[];
+      readonly missingOrderIds: readonly number[];
+    };
+
+/**
+ * Validates one file from its parse events: header check, then per batch schema, business and
+ * uniqueness rules, referential resolution of items, conversion of accepted rows to silver
+ * records, and the report; finally the verdict. Pure apart from its two ports (the reference
+ * lookup and the sink), so it is tested without AWS.
+ *
+ * Stops at the first batch with late references while the grace window is open (the caller
+ * defers the file), and at a header problem (the file is rejected without reading further).
+ */
+export async function validateFile(
+  events: AsyncIterable<ParseEvent>,
+  options: ValidateFileOptions,
+  sink: FileValidationSink,
+): Promise<FileValidationResult> {
+  let report = new ValidationReportBuilder([], maxExamples(options));
+  let header: readonly string[] = [];
+  let process: ((rows: readonly { fields: string[]; line: number }[]) => Promise<BatchOutcome>) | undefined;
+  const touchedDates = new Set<string>();
+  let chunk = 0;
+  for await (const event of events) {
+    if (event.type === 'header') {
+      header = event.header;
+      report = new ValidationReportBuilder(header, maxExamples(options));
+      const built = createRowValidator(options.dataset, header, options);
+      if (!built.ok) {
+        for (const issue of built.fileIssues) report.addFileIssue(issue, 'problem');
+        return completed(report, options, touchedDates, header, undefined);
+      }
+      for (const notice of built.notices) report.addFileIssue(notice, 'notice');
+      process = batchProcessor(options, built.validator);
+    } else if (event.type === 'batch') {
+      const rejected: RejectedRow[] = event.batch.issues.map((issue) => ({
+        line: issue.line,
+        fields: [],
+        issues: [issue],
+      }));
+      for (const row of event.batch.rows) report.observeRow(row.fields);
+      for (let index = 0; index < event.batch.issues.length; index++) report.observeRow([]);
+      const outcome = process === undefined ? undefined : await process(event.batch.rows);
+      if (outcome?.kind === 'deferred') return outcome.result;
+      if (outcome !== undefined) {
+        rejected.push(...outcome.rejected);
+        if (outcome.accepted > 0) {
+          for (const date of outcome.partitions.keys()) if (date !== '') touchedDates.add(date);
+          await sink.writeAccepted({ chunk, partitions: outcome.partitions });
+          report.accept(outcome.accepted);
+        }
+      }
+      rejected.sort((a, b) => a.line - b.line);
+      for (const row of rejected) report.reject(row.issues);
+      if (rejected.length > 0) await sink.writeRejected(rejected);
+      chunk += 1;
+    } else {
+      if (event.summary.fileIssue !== undefined) report.addFileIssue(event.summary.fileIssue, 'problem');
+      for (const notice of event.summary.notices) report.addFileIssue(notice, 'notice');
+      return completed(report, options, touchedDates, header, event.summary);
+    }
+  }
+  return completed(report, options, touchedDates, header, undefined);
+}
+
+type BatchOutcome =
+  | { kind: 'deferred'; result: Extract<FileValidationResult, { outcome: 'deferred' }> }
+  | { kind: 'done'; accepted: number; partitions: Map<string, SilverRecord[]>; rejected: RejectedRow[] };
+
+function batchProcessor(
+  options: ValidateFileOptions,
+  validator: RowValidator<ProductRow | OrderRow | OrderItemRow>,
+): (rows: readonly { fields: string[]; line: number }[]) => Promise<BatchOutcome> {
+  return async (rows) => {
+    const rejected: RejectedRow[] = [];
+    const valid: LocatedRow<ProductRow | OrderRow | OrderItemRow>[] = [];
+    // Raw fields of the valid rows, index for index, for items rejected on their references.
+    const validFields: string[][] = [];
+    for (const { fields, line } of rows) {
+      const result = validator.validate(fields, line);
+      if (result.ok) {
+        valid.push({ line, row: result.row });
+        validFields.push(fields);
+      } else {
+        rejected.push({ line, fields, issues: result.issues });
+      }
+    }
+    const partitions = new Map<string, SilverRecord[]>();
+    const add = (partition: string, record: SilverRecord) => {
+      let records = partitions.get(partition);
+      if (records === undefined) {
+        records = [];
+        partitions.set(partition, records);
+      }
+      records.push(record);
+    };
+    let accepted = 0;
+    if (options.dataset === 'products') {
+      for (const { row } of valid) add('', toSilverProduct(row as ProductRow, options.rowVersion));
+      accepted = valid.length;
+    } else if (options.dataset === 'orders') {
+      for (const { row } of valid) {
+        const record = toSilverOrder(row as OrderRow, options.rowVersion);
+        add(record.order_date, record);
+      }
+      accepted = valid.length;
+    } else {
+      const items = valid as LocatedRow<OrderItemRow>[];
+      const { productIds, orderIds } = referencedIds(items);
+      const [products, orders] = await Promise.all([
+        options.references.findProducts(productIds),
+        options.references.findOrders(orderIds),
+      ]);
+      const resolutions = resolveItemReferences(items, products, orders);
+      const unresolved = resolutions.filter((resolution) => resolution.outcome === 'unresolved').length;
+      if (unresolved > 0 && !options.referenceGraceExpired) {
+        return {
+          kind: 'deferred',
+          result: {
+            outcome: 'deferred',
+            unresolvedRows: unresolved,
+            missingProductIds: productIds.filter((id) => !products.has(id)),
+            missingOrderIds: orderIds.filter((id) => !orders.has(id)),
+          },
+        };
+      }
+      resolutions.forEach((resolution, index) => {
+        const item = items[index] as LocatedRow<OrderItemRow>;
+        if (resolution.outcome === 'resolved') {
+          const record = toSilverOrderItem(item.row, resolution.references, options.rowVersion);
+          add(record.order_date, record);
+          accepted += 1;
+        } else {
+          rejected.push({ line: item.line, fields: validFields[index] ?? [], issues: resolution.issues });
+        }
+      });
+    }
+    return { kind: 'done', accepted, partitions, rejected };
+  };
+}
+
+function completed(
+  report: ValidationReportBuilder,
+  options: ValidateFileOptions,
+  touchedDates: ReadonlySet<string>,
+  header: readonly string[],
+  summary: ParseSummary | undefined,
+): FileValidationResult {
+  const counts = report.counts;
+  const fileIssues: readonly FileIssue[] = report.fileIssues;
+  const verdict = decideVerdict({
+    fileIssues,
+    totalRows: counts.total,
+    rejectedRows: counts.rejected,
+    maxRejectedRowRatio: options.maxRejectedRowRatio,
+  });
+  return {
+    outcome: 'completed',
+    verdict,
+    report,
+    touchedDates: verdict === 'ACCEPTED' ? [...touchedDates].sort() : [],
+    header,
+    summary,
+  };
+}
+
+function maxExamples(options: ValidateFileOptions): { maxExamplesPerCode?: number } {
+  return options.maxExamplesPerCode === undefined ? {} : { maxExamplesPerCode: options.maxExamplesPerCode };
+}

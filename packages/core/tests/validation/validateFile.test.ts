@@ -1,0 +1,289 @@
+import {
+  type AcceptedBatch,
+  type FileValidationSink,
+  type OrderReference,
+  type ProductReference,
+  parseCsv,
+  type ReferenceLookup,
+  type RejectedRow,
+  type ValidateFileOptions,
+  validateFile,
+} from '../../src/index.js';
+import { NOW_MS } from '../helpers/factories.js';
+import { bytesOf, chunkedSource } from '../helpers/parsing.js';
+
+class MemorySink implements FileValidationSink {
+  readonly accepted: AcceptedBatch[] = [];
+  readonly rejected: RejectedRow[] = [];
+  async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    this.accepted.push(batch);
+  }
+  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
+    this.rejected.push(...rows);
+  }
+}
+
+class MemoryReferences implements ReferenceLookup {
+  constructor(
+    private readonly products: Map<number, ProductReference>,
+    private readonly orders: Map<number, OrderReference>,
+  ) {}
+  async findProducts(ids: readonly number[]) {
+    return new Map(
+      ids.flatMap((id) => (this.products.has(id) ? [[id, this.products.get(id)!] as const] : [])),
+    );
+  }
+  async findOrders(ids: readonly number[]) {
+    return new Map(ids.flatMap((id) => (this.orders.has(id) ? [[id, this.orders.get(id)!] as const] : [])));
+  }
+}
+
+const noReferences = new MemoryReferences(new Map(), new Map());
+
+function options(overrides: Partial<ValidateFileOptions>): ValidateFileOptions {
+  return {
+    dataset: 'products',
+    rowVersion: '2025-04-01T00:00:00.000Z#raw/products/p.csv',
+    nowMs: NOW_MS,
+    maxRejectedRowRatio: 0.05,
+    references: noReferences,
+    referenceGraceExpired: false,
+    ...overrides,
+  };
+}
+
+function events(csv: string, batchSize = 10_000) {
+  return parseCsv(chunkedSource(bytesOf(csv), 64), { batchSize });
+}
+
+const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
+
+describe('validateFile', () => {
+  it('converts accepted products to silver records and keeps rejected rows with their fields and reasons', async () => {
+    // Prepare: 20 rows, one with cost above retail price (5% exactly: still ACCEPTED)
+    const lines = Array.from({ length: 20 }, (_, index) => {
+      const id = index + 1;
+      const cost = id === 7 ? '60.00' : '10.50';
+      return `${id},ABC-${String(id).padStart(8, '0')},${cost},Jeans,Slim ${id},Acme,50.00,Men`;
+    });
+    const sink = new MemorySink();
+
+    // Act
+    const result = await validateFile(events([PRODUCTS_HEADER, ...lines].join('\n')), options({}), sink);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'completed', verdict: 'ACCEPTED', touchedDates: [] });
+    const records = sink.accepted.flatMap((batch) => batch.partitions.get('') ?? []);
+    expect(records).toHaveLength(19);
+    expect(records[0]).toEqual({
+      id: 1,
+      sku: 'ABC-00000001',
+      cost_cents: 1050,
+      category: 'Jeans',
+      name: 'Slim 1',
+      brand: 'Acme',
+      retail_price_cents: 5000,
+      department: 'Men',
+      _version: '2025-04-01T00:00:00.000Z#raw/products/p.csv',
+    });
+    expect(sink.rejected).toEqual([
+      {
+        line: 8,
+        fields: ['7', 'ABC-00000007', '60.00', 'Jeans', 'Slim 7', 'Acme', '50.00', 'Men'],
+        issues: [expect.objectContaining({ code: 'COST_ABOVE_RETAIL_PRICE', line: 8 })],
+      },
+    ]);
+    if (result.outcome !== 'completed') throw new Error('not completed');
+    expect(result.report.counts).toEqual({ total: 20, accepted: 19, rejected: 1 });
+  });
+
+  it('rejects the file when the rejected share exceeds the ratio', async () => {
+    // Prepare: 2 bad rows of 20 = 10% > 5%
+    const lines = Array.from({ length: 20 }, (_, index) => {
+      const id = index + 1;
+      return `${id},${id <= 2 ? 'bad-sku' : `ABC-${String(id).padStart(8, '0')}`},1.00,Jeans,N,Acme,5.00,Men`;
+    });
+
+    // Act
+    const result = await validateFile(
+      events([PRODUCTS_HEADER, ...lines].join('\n')),
+      options({}),
+      new MemorySink(),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'completed', verdict: 'REJECTED', touchedDates: [] });
+  });
+
+  it('rejects a file whose header lacks a required column without reading its rows', async () => {
+    // Prepare
+    const sink = new MemorySink();
+
+    // Act
+    const result = await validateFile(events('id,sku\n1,ABC-00000001\n'), options({}), sink);
+
+    // Assess
+    expect(result.outcome).toBe('completed');
+    if (result.outcome !== 'completed') return;
+    expect(result.verdict).toBe('REJECTED');
+    expect(result.report.fileIssues.map((issue) => issue.code)).toEqual(['MISSING_REQUIRED_COLUMN']);
+    expect(sink.accepted).toEqual([]);
+  });
+
+  it('rejects an empty file with EMPTY_FILE', async () => {
+    const result = await validateFile(events(''), options({}), new MemorySink());
+    expect(result.outcome === 'completed' && result.report.fileIssues.map((issue) => issue.code)).toEqual([
+      'EMPTY_FILE',
+    ]);
+  });
+
+  it('partitions orders by the UTC date of created_at and reports the touched dates', async () => {
+    // Prepare: the second order is 23:30 on the 8th at -02:00, i.e. the 9th in UTC
+    const csv = [
+      'order_id,user_id,status,created_at,num_of_item',
+      '1,10,Complete,2025-03-08T10:00:00,1',
+      '2,11,complete,2025-03-08T23:30:00-02:00,2',
+    ].join('\n');
+    const sink = new MemorySink();
+
+    // Act
+    const result = await validateFile(events(csv), options({ dataset: 'orders' }), sink);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'completed', touchedDates: ['2025-03-08', '2025-03-09'] });
+    const [batch] = sink.accepted;
+    expect(batch?.partitions.get('2025-03-08')).toEqual([
+      expect.objectContaining({ order_id: 1, status: 'complete', order_date: '2025-03-08' }),
+    ]);
+    expect(batch?.partitions.get('2025-03-09')).toEqual([expect.objectContaining({ order_id: 2 })]);
+  });
+
+  describe('order_items', () => {
+    const header = 'id,order_id,user_id,product_id,status,created_at,sale_price';
+    const references = new MemoryReferences(
+      new Map([[100, { category: 'Jeans' }]]),
+      new Map([[1, { userId: 10, createdAtMs: Date.UTC(2025, 2, 8, 23, 59), status: 'complete' as const }]]),
+    );
+
+    it('carries the order date and the category, and rejects a user that differs from the order', async () => {
+      // Prepare
+      const csv = [
+        header,
+        '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
+        '2,1,99,100,complete,2025-03-09T00:10:00,5.00',
+      ].join('\n');
+      const sink = new MemorySink();
+
+      // Act
+      const result = await validateFile(
+        events(csv),
+        options({ dataset: 'order_items', references, maxRejectedRowRatio: 0.5 }),
+        sink,
+      );
+
+      // Assess: the item counts towards its order's day, the 8th, though it was created on the 9th
+      expect(result).toMatchObject({
+        outcome: 'completed',
+        verdict: 'ACCEPTED',
+        touchedDates: ['2025-03-08'],
+      });
+      expect(sink.accepted[0]?.partitions.get('2025-03-08')).toEqual([
+        expect.objectContaining({
+          id: 1,
+          sale_price_cents: 1999,
+          category: 'Jeans',
+          order_date: '2025-03-08',
+        }),
+      ]);
+      expect(sink.rejected.map((row) => row.issues.map((issue) => issue.code))).toEqual([
+        ['ITEM_USER_MISMATCH'],
+      ]);
+    });
+
+    it('defers the file while the grace window is open and an order is not known yet', async () => {
+      // Prepare
+      const csv = [
+        header,
+        '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
+        '2,2,10,100,complete,2025-03-09T00:10:00,5.00',
+      ].join('\n');
+
+      // Act
+      const result = await validateFile(
+        events(csv),
+        options({ dataset: 'order_items', references }),
+        new MemorySink(),
+      );
+
+      // Assess
+      expect(result).toEqual({
+        outcome: 'deferred',
+        unresolvedRows: 1,
+        missingProductIds: [],
+        missingOrderIds: [2],
+      });
+    });
+
+    it('rejects the unresolved items with referential codes once the grace window has passed', async () => {
+      // Prepare
+      const csv = [
+        header,
+        '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
+        '2,2,10,101,complete,2025-03-09T00:10:00,5.00',
+      ].join('\n');
+      const sink = new MemorySink();
+
+      // Act
+      const result = await validateFile(
+        events(csv),
+        options({
+          dataset: 'order_items',
+          references,
+          referenceGraceExpired: true,
+          maxRejectedRowRatio: 0.5,
+        }),
+        sink,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'completed', verdict: 'ACCEPTED' });
+      expect(sink.rejected.map((row) => row.issues.map((issue) => issue.code).sort())).toEqual([
+        ['UNKNOWN_ORDER', 'UNKNOWN_PRODUCT'],
+      ]);
+    });
+  });
+
+  it('numbers accepted batches in file order and counts every injected error exactly', async () => {
+    // Prepare: 30 rows in batches of 7; rows 5, 11 and 23 carry a bad id, row 17 a bad price
+    const badIds = new Set([5, 11, 23]);
+    const lines = Array.from({ length: 30 }, (_, index) => {
+      const n = index + 1;
+      const id = badIds.has(n) ? '-1' : String(n);
+      const retail = n === 17 ? 'ten' : '50.00';
+      return `${id},ABC-${String(n).padStart(8, '0')},1.00,Jeans,N,Acme,${retail},Men`;
+    });
+    const sink = new MemorySink();
+
+    // Act
+    const result = await validateFile(
+      events([PRODUCTS_HEADER, ...lines].join('\n'), 7),
+      options({ maxRejectedRowRatio: 0.2 }),
+      sink,
+    );
+
+    // Assess
+    expect(sink.accepted.map((batch) => batch.chunk)).toEqual([0, 1, 2, 3, 4]);
+    if (result.outcome !== 'completed') throw new Error('not completed');
+    const report = result.report.build({
+      source: {},
+      verdict: result.verdict,
+      maxRejectedRowRatio: 0.2,
+      touchedDates: [],
+      timingsMs: {},
+      generatedAt: '',
+    });
+    expect(report.ruleCounts).toEqual({ ID_NOT_POSITIVE_INTEGER: 3, MONEY_NOT_DECIMAL: 1 });
+    expect(report.rows).toEqual({ total: 30, accepted: 26, rejected: 4 });
+    expect(sink.rejected.map((row) => row.line)).toEqual([6, 12, 18, 24]);
+  });
+});
