@@ -29,13 +29,20 @@ class MemoryReferences implements ReferenceLookup {
     private readonly orders: Map<number, OrderReference>,
   ) {}
   async findProducts(ids: readonly number[]) {
-    return new Map(
-      ids.flatMap((id) => (this.products.has(id) ? [[id, this.products.get(id)!] as const] : [])),
-    );
+    return pick(this.products, ids);
   }
   async findOrders(ids: readonly number[]) {
-    return new Map(ids.flatMap((id) => (this.orders.has(id) ? [[id, this.orders.get(id)!] as const] : [])));
+    return pick(this.orders, ids);
   }
+}
+
+function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
+  const found = new Map<number, V>();
+  for (const id of ids) {
+    const value = known.get(id);
+    if (value !== undefined) found.set(id, value);
+  }
+  return found;
 }
 
 const noReferences = new MemoryReferences(new Map(), new Map());
