@@ -77,6 +77,92 @@ export class InvalidResourceNameError extends WorkerError {
   }
 }
 
+/**
+ * A fenced lineage write found another worker (or none) holding the file: the lease was taken
+ * over after it expired, or released. The caller must stop working on the file; its results
+ * would overwrite the new owner's.
+ */
+export class LeaseLostError extends WorkerError {
+  readonly code = 'LEASE_LOST';
+  // Another worker owns the file now; repeating the write cannot make this one the owner again.
+  readonly retryable = false;
+  readonly fileKey: string;
+  readonly objectVersion: string;
+  readonly workerId: string;
+  /** Who holds the file now, when the item says so; absent when nobody does (or it is gone). */
+  readonly currentWorkerId: string | undefined;
+
+  constructor(
+    key: { fileKey: string; objectVersion: string },
+    workerId: string,
+    currentWorkerId: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `lease on ${key.fileKey} (${key.objectVersion}) lost by ${workerId}: ${
+        currentWorkerId === undefined ? 'no longer leased' : `now held by ${currentWorkerId}`
+      }`,
+      options,
+    );
+    this.fileKey = key.fileKey;
+    this.objectVersion = key.objectVersion;
+    this.workerId = workerId;
+    this.currentWorkerId = currentWorkerId;
+  }
+}
+
+/**
+ * A lineage claim could not settle: the item kept changing (or vanished) between the conditional
+ * write and the read that explains its failure. Another attempt will see a settled item.
+ */
+export class ClaimConflictError extends WorkerError {
+  readonly code = 'LINEAGE_CLAIM_CONFLICT';
+  readonly retryable = true;
+  readonly fileKey: string;
+  readonly objectVersion: string;
+
+  constructor(key: { fileKey: string; objectVersion: string }) {
+    super(`claim of ${key.fileKey} (${key.objectVersion}) kept racing with other writes`);
+    this.fileKey = key.fileKey;
+    this.objectVersion = key.objectVersion;
+  }
+}
+
+/**
+ * BatchGetItem kept returning `UnprocessedKeys` after every allowed attempt: the table is
+ * throttled or over capacity, so the same lookup may succeed later.
+ */
+export class UnprocessedKeysError extends WorkerError {
+  readonly code = 'DYNAMODB_UNPROCESSED_KEYS';
+  readonly retryable = true;
+  readonly table: string;
+  /** Keys still unread after the last attempt. */
+  readonly unprocessed: number;
+  readonly attempts: number;
+
+  constructor(table: string, unprocessed: number, attempts: number) {
+    super(`BatchGetItem on ${table} left ${unprocessed} keys unprocessed after ${attempts} attempts`);
+    this.table = table;
+    this.unprocessed = unprocessed;
+    this.attempts = attempts;
+  }
+}
+
+/** An item read from a table lacks an attribute this package wrote, or holds the wrong type. */
+export class InvalidItemError extends WorkerError {
+  readonly code = 'DYNAMODB_ITEM_INVALID';
+  // The stored data is wrong; reading it again returns the same thing.
+  readonly retryable = false;
+  readonly table: string;
+  readonly attribute: string;
+
+  constructor(table: string, attribute: string, problem: string) {
+    super(`${table}: attribute ${attribute} ${problem}`);
+    this.table = table;
+    this.attribute = attribute;
+  }
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

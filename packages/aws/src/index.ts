@@ -9,15 +9,48 @@ export {
 export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX } from './constants.js';
 export { type AwsClients, callAws, createAwsClients } from './createAwsClients.js';
 export {
+  CLAIMABLE_STATUSES,
+  type ClaimInput,
+  type ClaimResult,
+  FINISHED_VALIDATION_STATUSES,
+  FileStatus,
+  type LineageChanges,
+  type LineageError,
+  type LineageKey,
+  type LineagePage,
+  type LineageRecord,
+  LineageRepository,
+  type LineageRepositoryOptions,
+} from './dynamodb/LineageRepository.js';
+export { LruCache } from './dynamodb/LruCache.js';
+export {
+  type OrderRecordInput,
+  type ProductRecordInput,
+  type RecordResult,
+  ReferenceStore,
+  type ReferenceStoreOptions,
+  type StoredOrder,
+  type StoredProduct,
+} from './dynamodb/ReferenceStore.js';
+export {
+  type CommitResult,
+  type SourceVersion,
+  SourceVersionStore,
+} from './dynamodb/SourceVersionStore.js';
+export {
   AwsCallError,
+  ClaimConflictError,
   EndpointUnreachableError,
   errorName,
   InvalidEndpointError,
+  InvalidItemError,
   InvalidResourceNameError,
   isConnectionError,
   isRetryableAwsError,
+  LeaseLostError,
   ResourceConflictError,
   toWorkerError,
+  UnprocessedKeysError,
 } from './errors.js';
 export { type RedriveOptions, redriveDeadLetters } from './redriveDeadLetters.js';
 export { DEFAULT_RESOURCE_PREFIX, type ResourceNames, resourceNamesFor } from './resourceNames.js';

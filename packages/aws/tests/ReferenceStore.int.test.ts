@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { InvalidOptionError } from '@storeflow/core';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import {
+  type AwsClients,
+  bootstrapResources,
+  createAwsClients,
+  type OrderRecordInput,
+  ReferenceStore,
+  resolveAwsConnection,
+  resourceNamesFor,
+} from '../src/index.js';
+
+let stack: EmbeddedStack;
+let clients: AwsClients;
+let table: string;
+
+beforeAll(async () => {
+  stack = await startEmbeddedStack();
+  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  const names = resourceNamesFor(`rs-${randomUUID().slice(0, 8)}`);
+  await bootstrapResources(clients, { names });
+  table = names.referenceTable;
+}, 60_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await stack?.stop();
+});
+
+// Ids are unique per test so tests sharing the table cannot see each other's rows.
+let nextId = 1;
+function freshIds(count: number): number[] {
+  const ids = Array.from({ length: count }, (_, index) => nextId + index);
+  nextId += count + 1000;
+  return ids;
+}
+
+const store = (options: { cacheMaxEntries?: number } = {}) =>
+  new ReferenceStore({ clients, tableName: table, ...options });
+
+const V1 = '2025-04-01T10:00:00.000Z#raw/orders/a.csv';
+const V2 = '2025-04-02T10:00:00.000Z#raw/orders/b.csv';
+
+function order(
+  orderId: number,
+  createdAt: string,
+  overrides: Partial<OrderRecordInput> = {},
+): OrderRecordInput {
+  return {
+    orderId,
+    userId: orderId * 10,
+    createdAtMs: Date.parse(createdAt),
+    status: 'shipped',
+    ...overrides,
+  };
+}
+
+async function deleteBehindTheStoresBack(refKey: string): Promise<void> {
+  await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { ref_key: { S: refKey } } }));
+}
+
+describe('ReferenceStore on DynamoDB Local', () => {
+  it('finds 250 recorded products and orders through several BatchGetItem pages, and no unknown id', async () => {
+    // Prepare
+    const ids = freshIds(250);
+    const unknown = freshIds(3);
+    const writer = store();
+    const products = await writer.recordProducts(
+      ids.map((id) => ({ id, category: `cat-${id % 7}` })),
+      V1,
+      'raw/products/p.csv',
+    );
+    const orders = await writer.recordOrders(
+      ids.map((id) => order(id, '2025-03-08T23:59:59Z')),
+      V1,
+      'raw/orders/a.csv',
+    );
+    // A second store has an empty cache: it must read everything from the table.
+    const reader = store();
+
+    // Act
+    const foundProducts = await reader.findProducts([...ids, ...unknown, ids[0] as number]);
+    const foundOrders = await reader.findOrders([...unknown, ...ids]);
+
+    // Assess
+    expect(products.every((result) => result.outcome === 'written' && result.previous === undefined)).toBe(
+      true,
+    );
+    expect(orders.every((result) => result.outcome === 'written')).toBe(true);
+    expect(foundProducts.size).toBe(250);
+    expect(foundOrders.size).toBe(250);
+    for (const id of unknown) {
+      expect(foundProducts.has(id)).toBe(false);
+      expect(foundOrders.has(id)).toBe(false);
+    }
+    expect(foundProducts.get(ids[3] as number)).toEqual({ category: `cat-${(ids[3] as number) % 7}` });
+    expect(foundOrders.get(ids[0] as number)).toEqual({
+      userId: (ids[0] as number) * 10,
+      createdAtMs: Date.parse('2025-03-08T23:59:59Z'),
+      status: 'shipped',
+    });
+  });
+
+  it('stores the item layout the other services read (snake_case, UTC order_date, version, source)', async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+
+    // Act
+    await store().recordOrders([order(id, '2025-03-08T23:30:00-02:00')], V1, 'raw/orders/a.csv');
+    const { Item } = await clients.dynamodb.send(
+      new GetItemCommand({ TableName: table, Key: { ref_key: { S: `order#${id}` } }, ConsistentRead: true }),
+    );
+
+    // Assess
+    expect(Item).toEqual({
+      ref_key: { S: `order#${id}` },
+      user_id: { N: String(id * 10) },
+      created_at_ms: { N: String(Date.parse('2025-03-09T01:30:00Z')) },
+      order_date: { S: '2025-03-09' },
+      status: { S: 'shipped' },
+      version: { S: V1 },
+      source_key: { S: 'raw/orders/a.csv' },
+    });
+  });
+
+  it('overwrites with a newer version and returns the previous row, including its order_date', async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+    const writer = store();
+    await writer.recordOrders([order(id, '2025-03-08T10:00:00Z')], V1, 'raw/orders/a.csv');
+
+    // Act
+    const [result] = await writer.recordOrders(
+      [order(id, '2025-03-10T10:00:00Z', { status: 'returned' })],
+      V2,
+      'raw/orders/b.csv',
+    );
+    const found = await store().findOrders([id]);
+
+    // Assess
+    expect(result).toEqual({
+      id,
+      outcome: 'written',
+      previous: {
+        userId: id * 10,
+        createdAtMs: Date.parse('2025-03-08T10:00:00Z'),
+        status: 'shipped',
+        orderDate: '2025-03-08',
+        version: V1,
+        sourceKey: 'raw/orders/a.csv',
+      },
+    });
+    expect(found.get(id)).toEqual({
+      userId: id * 10,
+      createdAtMs: Date.parse('2025-03-10T10:00:00Z'),
+      status: 'returned',
+    });
+  });
+
+  it('keeps a newer row when an older version is recorded late, and reports the kept row', async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+    await store().recordProducts([{ id, category: 'Jeans' }], V2, 'raw/products/new.csv');
+    const lateWriter = store();
+
+    // Act
+    const [result] = await lateWriter.recordProducts([{ id, category: 'Tops' }], V1, 'raw/products/old.csv');
+    const fromTable = await store().findProducts([id]);
+    const fromWritersCache = await lateWriter.findProducts([id]);
+
+    // Assess
+    expect(result).toEqual({
+      id,
+      outcome: 'kept',
+      current: { category: 'Jeans', version: V2, sourceKey: 'raw/products/new.csv' },
+    });
+    expect(fromTable.get(id)).toEqual({ category: 'Jeans' });
+    // The late writer's cache holds the kept row, not the one it tried to write.
+    expect(fromWritersCache.get(id)).toEqual({ category: 'Jeans' });
+  });
+
+  it('rewrites an equal version, so reprocessing the same object is idempotent', async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+    const writer = store();
+    await writer.recordProducts([{ id, category: 'Jeans' }], V1, 'raw/products/p.csv');
+
+    // Act
+    const [result] = await writer.recordProducts([{ id, category: 'Jeans' }], V1, 'raw/products/p.csv');
+
+    // Assess
+    expect(result).toMatchObject({ id, outcome: 'written', previous: { category: 'Jeans', version: V1 } });
+  });
+
+  it('serves a second lookup from its cache, without DynamoDB', async () => {
+    // Prepare
+    const [productId, orderId] = freshIds(2) as [number, number];
+    await store().recordProducts([{ id: productId, category: 'Socks' }], V1, 'raw/products/p.csv');
+    await store().recordOrders([order(orderId, '2025-03-08T10:00:00Z')], V1, 'raw/orders/a.csv');
+    const reader = store();
+    await reader.findProducts([productId]);
+    await reader.findOrders([orderId]);
+    await deleteBehindTheStoresBack(`product#${productId}`);
+    await deleteBehindTheStoresBack(`order#${orderId}`);
+
+    // Act
+    const products = await reader.findProducts([productId]);
+    const orders = await reader.findOrders([orderId]);
+    const uncached = await store({ cacheMaxEntries: 0 }).findProducts([productId]);
+
+    // Assess
+    expect(products.get(productId)).toEqual({ category: 'Socks' });
+    expect(orders.get(orderId)).toMatchObject({ userId: orderId * 10 });
+    expect(uncached.has(productId)).toBe(false);
+  });
+
+  it('does not cache a miss: an id recorded later, by this or another store, is found', async () => {
+    // Prepare
+    const [ownId, otherId] = freshIds(2) as [number, number];
+    const reader = store();
+    const before = await reader.findOrders([ownId, otherId]);
+    await reader.recordOrders([order(ownId, '2025-03-08T10:00:00Z')], V1, 'raw/orders/a.csv');
+    await store().recordOrders([order(otherId, '2025-03-08T10:00:00Z')], V1, 'raw/orders/b.csv');
+
+    // Act
+    const after = await reader.findOrders([ownId, otherId]);
+
+    // Assess
+    expect(before.size).toBe(0);
+    expect([...after.keys()].sort((a, b) => a - b)).toEqual([ownId, otherId]);
+  });
+
+  it('refuses rows that repeat an id, since their puts would race', async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+
+    // Act
+    const recording = store().recordProducts(
+      [
+        { id, category: 'a' },
+        { id, category: 'b' },
+      ],
+      V1,
+      'raw/products/p.csv',
+    );
+
+    // Assess
+    await expect(recording).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});

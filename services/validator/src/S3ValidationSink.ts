@@ -1,0 +1,142 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { type AwsClients, callAws } from '@storeflow/aws';
+import type { AcceptedBatch, FileFormat, FileValidationSink, RejectedRow } from '@storeflow/core';
+import pLimit from 'p-limit';
+import type { OutputKeys } from './outputKeys.js';
+
+// Multipart parts of 8 MiB: under the embedded stack's 11 MiB body limit, above S3's 5 MiB minimum.
+const PART_SIZE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Writes a file's validation output to S3 as it streams: one silver part per (chunk, order date)
+ * and one rejected-rows object, streamed through a multipart upload so memory stays bounded.
+ */
+export class S3ValidationSink implements FileValidationSink {
+  readonly #clients: AwsClients;
+  readonly #bucket: string;
+  readonly #keys: OutputKeys;
+  readonly #header: readonly string[];
+  readonly #format: FileFormat;
+  readonly #limit = pLimit(8);
+  readonly #partitions = new Set<string>();
+  #rejected: { stream: PassThrough; upload: Promise<unknown>; abort: () => Promise<void> } | undefined;
+  #rejectedRows = 0;
+
+  constructor(options: {
+    clients: AwsClients;
+    bucket: string;
+    keys: OutputKeys;
+    header: readonly string[];
+    format: FileFormat;
+  }) {
+    this.#clients = options.clients;
+    this.#bucket = options.bucket;
+    this.#keys = options.keys;
+    this.#header = options.header;
+    this.#format = options.format;
+  }
+
+  /** Partitions (order dates, or `''` for products) this sink wrote parts to. */
+  get partitions(): ReadonlySet<string> {
+    return this.#partitions;
+  }
+
+  get rejectedRows(): number {
+    return this.#rejectedRows;
+  }
+
+  async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    await Promise.all(
+      [...batch.partitions].map(([partition, records]) =>
+        this.#limit(async () => {
+          const key = this.#keys.silverPart(partition, batch.chunk);
+          const body = `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
+          await callAws(this.#clients, 'S3', 'PutObject', () =>
+            this.#clients.s3.send(
+              new PutObjectCommand({
+                Bucket: this.#bucket,
+                Key: key,
+                Body: body,
+                ContentType: 'application/x-ndjson',
+              }),
+            ),
+          );
+          this.#partitions.add(partition);
+        }),
+      ),
+    );
+  }
+
+  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
+    const target = this.#rejectedStream();
+    for (const row of rows) {
+      const line = JSON.stringify({
+        line: row.line,
+        raw: this.#raw(row.fields),
+        issues: row.issues.map(({ code, column, value, rule }) => ({ code, column, value, rule })),
+      });
+      this.#rejectedRows += 1;
+      // Respect the upload's backpressure: wait while its buffer is full.
+      if (!target.stream.write(`${line}\n`)) await once(target.stream, 'drain');
+    }
+  }
+
+  /** Completes the rejected-rows upload, if any row was rejected. */
+  async finish(): Promise<void> {
+    if (this.#rejected === undefined) return;
+    this.#rejected.stream.end();
+    await this.#rejected.upload;
+  }
+
+  /** Abandons the rejected-rows upload (the file was deferred or failed midway). */
+  async abort(): Promise<void> {
+    if (this.#rejected === undefined) return;
+    await this.#rejected.abort();
+  }
+
+  #rejectedStream() {
+    if (this.#rejected !== undefined) return this.#rejected;
+    const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const upload = new Upload({
+      client: this.#clients.s3,
+      params: {
+        Bucket: this.#bucket,
+        Key: this.#keys.rejectedRows,
+        Body: stream,
+        ContentType: 'application/x-ndjson',
+      },
+      partSize: PART_SIZE_BYTES,
+      queueSize: 2,
+    });
+    const done = callAws(this.#clients, 'S3', 'Upload', () => upload.done());
+    // The promise is awaited in finish(); this keeps an early failure from being unhandled.
+    done.catch(() => undefined);
+    this.#rejected = {
+      stream,
+      upload: done,
+      abort: async () => {
+        stream.destroy();
+        await upload.abort().catch(() => undefined);
+      },
+    };
+    return this.#rejected;
+  }
+
+  /** The row as it was read: CSV re-quoted per RFC 4180, JSON Lines as an object. */
+  #raw(fields: readonly string[]): string {
+    if (fields.length === 0) return '';
+    if (this.#format === 'jsonl') {
+      return JSON.stringify(
+        Object.fromEntries(this.#header.map((name, index) => [name, fields[index] ?? ''])),
+      );
+    }
+    return fields.map(csvField).join(',');
+  }
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

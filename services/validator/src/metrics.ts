@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The validator's own series, all under `storeflow_validator_`, base units, bounded labels. */
+export function createValidatorMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    filesProcessed: new Counter({
+      name: 'storeflow_validator_files_processed_total',
+      help: 'Source objects finished, by outcome (accepted, rejected, deferred, duplicate, superseded)',
+      labelNames: ['outcome', 'dataset'] as const,
+      registers,
+    }),
+    rowsProcessed: new Counter({
+      name: 'storeflow_validator_rows_processed_total',
+      help: 'Rows read, by outcome (accepted, rejected)',
+      labelNames: ['outcome', 'dataset'] as const,
+      registers,
+    }),
+    ruleFailures: new Counter({
+      name: 'storeflow_validator_rule_failures_total',
+      help: 'Row and file problems, by code (see docs/error-codes.md)',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    messagesIgnored: new Counter({
+      name: 'storeflow_validator_messages_ignored_total',
+      help: 'Messages or objects acknowledged without work, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    deferrals: new Counter({
+      name: 'storeflow_validator_deferrals_total',
+      help: 'order_items files deferred because products or orders they reference are not known yet',
+      registers,
+    }),
+    bytesRead: new Counter({
+      name: 'storeflow_validator_bytes_read_total',
+      help: 'Bytes read from source objects, after decompression',
+      registers,
+    }),
+    fileDuration: new Histogram({
+      name: 'storeflow_validator_file_duration_seconds',
+      help: 'Time to validate one source object, by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900],
+      registers,
+    }),
+    chunkDuration: new Histogram({
+      name: 'storeflow_validator_chunk_duration_seconds',
+      help: 'Time to validate and write one chunk of rows',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    }),
+    messagesInFlight: new Gauge({
+      name: 'storeflow_validator_messages_in_flight',
+      help: 'Ingest messages being handled now',
+      registers,
+    }),
+  };
+}
+
+export type ValidatorMetrics = ReturnType<typeof createValidatorMetrics>;

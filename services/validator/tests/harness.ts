@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  type AwsClients,
+  type BootstrapResult,
+  bootstrapResources,
+  createAwsClients,
+  FileStatus,
+  type LineageRecord,
+  LineageRepository,
+  ReferenceStore,
+  type ResourceNames,
+  resolveAwsConnection,
+  resourceNamesFor,
+  SourceVersionStore,
+  SqsPoller,
+} from '@storeflow/aws';
+import type { EmbeddedStack } from '@storeflow/local-stack';
+import { createLogger, createMetricsRegistry } from '@storeflow/runtime';
+import { loadValidatorConfig, type ValidatorConfig } from '../src/config.js';
+import { createValidatorMetrics } from '../src/metrics.js';
+import { createIngestHandler } from '../src/validateObject.js';
+
+/** The thelook-shaped public sample beside the repository (not copied into it). */
+export const SAMPLE_DATA_DIR =
+  process.env.STOREFLOW_SAMPLE_DATA ?? path.resolve(import.meta.dirname, '../../../../shared/data/thelook');
+
+const silent = createLogger({
+  service: 'validator-test',
+  version: '0',
+  level: 'warn',
+  destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+});
+
+export interface Pipeline {
+  clients: AwsClients;
+  names: ResourceNames;
+  resources: BootstrapResult;
+  lineage: LineageRepository;
+  /** Environment for a validator process against this pipeline. */
+  env(overrides?: Record<string, string>): Record<string, string>;
+}
+
+/** Bootstraps a fresh, uniquely named set of resources on the stack. */
+export async function createPipeline(stack: EmbeddedStack): Promise<Pipeline> {
+  const clients = createAwsClients(resolveAwsConnection(stack.env()));
+  const names = resourceNamesFor(`v-${randomUUID().slice(0, 8)}`);
+  const resources = await bootstrapResources(clients, { names });
+  return {
+    clients,
+    names,
+    resources,
+    lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
+    env: (overrides = {}) => ({
+      ...stack.env(),
+      VALIDATOR_QUEUE_URL: resources.ingestQueue.url,
+      VALIDATOR_TRANSFORM_QUEUE_URL: resources.transformQueue.url,
+      VALIDATOR_RESOURCE_PREFIX: names.ingestQueue.replace(/-ingest$/, ''),
+      VALIDATOR_METRICS_PORT: '0',
+      VALIDATOR_METRICS_HOST: '127.0.0.1',
+      VALIDATOR_HEARTBEAT_SECONDS: '5',
+      VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '30',
+      ...overrides,
+    }),
+  };
+}
+
+/** Runs the validator in this process, as main.ts wires it, until `stop()`. */
+export function startValidator(
+  pipeline: Pipeline,
+  overrides: Record<string, string> = {},
+): {
+  stop: () => Promise<void>;
+  config: Readonly<ValidatorConfig>;
+  metrics: ReturnType<typeof createValidatorMetrics>;
+} {
+  const config = loadValidatorConfig({
+    ...pipeline.env(overrides),
+    VALIDATOR_WORKER_ID: `test-${randomUUID()}`,
+  });
+  const { clients, names } = pipeline;
+  const metrics = createValidatorMetrics(
+    createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' }),
+  );
+  const poller = new SqsPoller({
+    clients,
+    queueUrl: config.queueUrl,
+    handle: createIngestHandler({
+      clients,
+      config,
+      lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
+      references: new ReferenceStore({ clients, tableName: names.referenceTable }),
+      sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
+      metrics,
+      now: Date.now,
+    }),
+    log: silent,
+    concurrency: config.concurrency,
+    visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+    heartbeatIntervalSeconds: config.heartbeatSeconds,
+    waitTimeSeconds: 1,
+  });
+  poller.start();
+  return {
+    config,
+    metrics,
+    stop: async () => {
+      await poller.stop({ graceMs: 10_000 });
+    },
+  };
+}
+
+/** Uploads `body` to `key` and returns the object's ETag (without quotes). */
+export async function upload(pipeline: Pipeline, key: string, body: string | Uint8Array): Promise<string> {
+  const response = await pipeline.clients.s3.send(
+    new PutObjectCommand({ Bucket: pipeline.names.bucket, Key: key, Body: body }),
+  );
+  return (response.ETag ?? '').replace(/"/g, '');
+}
+
+const FINAL_VALIDATION = new Set<string>([FileStatus.VALIDATED, FileStatus.FAILED]);
+
+/** Waits until the lineage of an object version reaches one of `statuses` (default: validated or failed). */
+export async function waitForStatus(
+  pipeline: Pipeline,
+  fileKey: string,
+  objectVersion: string,
+  {
+    statuses = FINAL_VALIDATION,
+    timeoutMs = 60_000,
+  }: { statuses?: ReadonlySet<string>; timeoutMs?: number } = {},
+): Promise<LineageRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await pipeline.lineage.get({ fileKey, objectVersion });
+    if (record !== undefined && statuses.has(record.status)) return record;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${fileKey} did not reach ${[...statuses].join('/')} in time; last: ${record?.status ?? 'none'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function listKeys(pipeline: Pipeline, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await pipeline.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: pipeline.names.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).flatMap((entry) => (entry.Key === undefined ? [] : [entry.Key])));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+export async function readText(pipeline: Pipeline, key: string): Promise<string> {
+  const response = await pipeline.clients.s3.send(
+    new GetObjectCommand({ Bucket: pipeline.names.bucket, Key: key }),
+  );
+  return (await response.Body?.transformToString('utf-8')) ?? '';
+}
+
+/** Every JSON line under a prefix. */
+export async function readJsonLines(pipeline: Pipeline, prefix: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const key of await listKeys(pipeline, prefix)) {
+    for (const line of (await readText(pipeline, key)).split('\n'))
+      if (line !== '') rows.push(JSON.parse(line));
+  }
+  return rows;
+}
+
+/** Drains the transform queue and returns the message bodies, parsed. */
+export async function drainTransformQueue(pipeline: Pipeline): Promise<Record<string, unknown>[]> {
+  const bodies: Record<string, unknown>[] = [];
+  for (;;) {
+    const { Messages = [] } = await pipeline.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pipeline.resources.transformQueue.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 600,
+      }),
+    );
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}')));
+  }
+}
