@@ -87,6 +87,9 @@ interface InFlight {
   done: Promise<void>;
 }
 
+/** How long aborted handlers may take to clean up after the shutdown deadline, in ms. */
+const ABORT_SETTLE_MS = 1_000;
+
 /** Invalid poller options: a programming or configuration mistake. */
 export class PollerOptionsError extends WorkerError {
   readonly code = 'POLLER_OPTIONS_INVALID';
@@ -162,6 +165,9 @@ export class SqsPoller {
       released = leftovers.length;
       for (const entry of leftovers) entry.controller.abort(new Error('shutdown deadline reached'));
       await Promise.all(leftovers.map((entry) => this.#release(entry.message)));
+      // Aborted handlers get a moment to hand their own state back (a lease, a partial upload).
+      const settled = Promise.all(leftovers.map((entry) => entry.done));
+      await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, ABORT_SETTLE_MS).unref())]);
     }
     return { drained: this.#drained - drainedBefore, released };
   }

@@ -20,6 +20,11 @@ export {
   type IssueLevel,
 } from './issueCodes.js';
 export { KeyTracker } from './KeyTracker.js';
+export { computeDateKpis } from './kpi/computeDateKpis.js';
+export { type DeduplicationResult, deduplicateByVersion } from './kpi/deduplicateByVersion.js';
+export { KpiOverflowError } from './kpi/errors.js';
+export { roundHalfEven } from './kpi/roundHalfEven.js';
+export type { CategoryKpiRow, DateKpis, KpiDiagnostics, OrderKpiRow } from './kpi/types.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
 export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
 export { parseCsv } from './parsing/parseCsv.js';

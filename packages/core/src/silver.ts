@@ -1,6 +1,6 @@
 import type { ItemReferences } from './references.js';
 import { utcDate } from './timestamps.js';
-import type { OrderItemRow, OrderRow, ProductRow } from './types.js';
+import type { OrderItemRow, OrderRow, OrderStatus, ProductRow } from './types.js';
 
 /**
  * Normalised accepted rows as stored in silver (JSON Lines): snake_case column names as in the
@@ -23,7 +23,7 @@ export interface SilverProduct {
 export interface SilverOrder {
   readonly order_id: number;
   readonly user_id: number;
-  readonly status: string;
+  readonly status: OrderStatus;
   readonly created_at_ms: number;
   readonly shipped_at_ms?: number;
   readonly delivered_at_ms?: number;
@@ -40,7 +40,7 @@ export interface SilverOrderItem {
   readonly order_id: number;
   readonly user_id: number;
   readonly product_id: number;
-  readonly status: string;
+  readonly status: OrderStatus;
   readonly created_at_ms: number;
   readonly shipped_at_ms?: number;
   readonly delivered_at_ms?: number;

@@ -72,6 +72,8 @@ const shutdown = runOnce(
     await operations.close();
     clients.destroy();
     log.info(report, 'shutdown complete');
+    // Released work may still have requests in flight; they are idempotent and safe to cut.
+    process.exit(0);
   },
   (code) => process.exit(code),
 );

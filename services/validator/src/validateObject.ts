@@ -68,6 +68,8 @@ export class ObjectUnreadableError extends WorkerError {
   readonly retryable = false;
 }
 
+const REFERENCE_SLICE_ROWS = 500;
+
 type ObjectOutcome =
   | { kind: 'done' }
   | { kind: 'deferred'; object: ObjectRef }
@@ -426,25 +428,30 @@ async function recordReferences(
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as SilverProduct | SilverOrder);
-      if (dataset === 'products') {
-        const products = records as SilverProduct[];
-        await deps.references.recordProducts(
-          products.map((product) => ({ id: product.id, category: product.category })),
-          products[0]?._version ?? '',
-          key.fileKey,
-        );
-      } else {
-        const orders = records as SilverOrder[];
-        await deps.references.recordOrders(
-          orders.map((order) => ({
-            orderId: order.order_id,
-            userId: order.user_id,
-            createdAtMs: order.created_at_ms,
-            status: order.status as never,
-          })),
-          orders[0]?._version ?? '',
-          key.fileKey,
-        );
+      // In slices, so a shutdown is noticed within one slice's writes rather than one part's.
+      for (let start = 0; start < records.length; start += REFERENCE_SLICE_ROWS) {
+        if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+        const slice = records.slice(start, start + REFERENCE_SLICE_ROWS);
+        if (dataset === 'products') {
+          const products = slice as SilverProduct[];
+          await deps.references.recordProducts(
+            products.map((product) => ({ id: product.id, category: product.category })),
+            products[0]?._version ?? '',
+            key.fileKey,
+          );
+        } else {
+          const orders = slice as SilverOrder[];
+          await deps.references.recordOrders(
+            orders.map((order) => ({
+              orderId: order.order_id,
+              userId: order.user_id,
+              createdAtMs: order.created_at_ms,
+              status: order.status,
+            })),
+            orders[0]?._version ?? '',
+            key.fileKey,
+          );
+        }
       }
     }
   }
