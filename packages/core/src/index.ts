@@ -1,3 +1,4 @@
+export { archiveKey, relativeToDataset } from './archiveLayout.js';
 export {
   DATASET_COLUMNS,
   DATASETS,
@@ -68,6 +69,14 @@ export {
   toSilverOrderItem,
   toSilverProduct,
 } from './silver.js';
+export {
+  parseSilverPartKey,
+  silverPartitionPrefix,
+  silverPartKey,
+  silverVersionPrefix,
+  sourceIdOf,
+  versionSegment,
+} from './silverLayout.js';
 export { parseTimestamp, utcDate } from './timestamps.js';
 export {
   type FileIssue,

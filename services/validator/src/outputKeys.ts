@@ -1,5 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Dataset } from '@storeflow/core';
+import {
+  type Dataset,
+  relativeToDataset,
+  silverPartKey,
+  silverVersionPrefix,
+  sourceIdOf,
+} from '@storeflow/core';
 
 /**
  * Where a source object's outputs go. Names derive from the source key (and object version), so
@@ -15,8 +20,6 @@ export interface OutputKeys {
   silverVersionPrefix(partition: string, objectVersion: string): string;
   readonly report: string;
   readonly rejectedRows: string;
-  readonly failed: string;
-  readonly failedError: string;
 }
 
 /**
@@ -31,39 +34,18 @@ export function outputKeys(
 ): OutputKeys {
   const relativePath = relativeToDataset(sourceKey);
   const sourceId = sourceIdOf(sourceKey);
-  const day = eventTime.slice(0, 10);
-  const [year, month, date] = day.split('-');
-  const version = safeSegment(objectVersion);
-  const partitionPrefix = (partition: string) =>
-    dataset === 'products' ? `silver/products/` : `silver/${dataset}/order_date=${partition}/`;
   return {
     sourceId,
     relativePath,
-    silverPart: (partition, chunk) =>
-      `${partitionPrefix(partition)}${sourceId}/${version}/part-${String(chunk).padStart(6, '0')}.jsonl`,
+    silverPart: (partition, chunk) => silverPartKey(dataset, partition, sourceId, objectVersion, chunk),
     silverVersionPrefix: (partition, otherVersion) =>
-      `${partitionPrefix(partition)}${sourceId}/${safeSegment(otherVersion)}/`,
-    report: `validation-reports/${dataset}/${day}/${relativePath}.json`,
-    rejectedRows: `rejected/${dataset}/${day}/${relativePath}.rejected.jsonl`,
-    failed: `failed/${dataset}/${year}/${month}/${date}/${relativePath}`,
-    failedError: `failed/${dataset}/${year}/${month}/${date}/${relativePath}.error.json`,
+      silverVersionPrefix(dataset, partition, sourceId, otherVersion),
+    report: reportKey(dataset, sourceKey, eventTime),
+    rejectedRows: `rejected/${dataset}/${eventTime.slice(0, 10)}/${relativePath}.rejected.jsonl`,
   };
 }
 
-/** `raw/orders/2025/a.csv` → `2025/a.csv`; `raw/orders_2025.csv` → `orders_2025.csv`. */
-export function relativeToDataset(sourceKey: string): string {
-  const parts = sourceKey.split('/');
-  // raw/<dataset folder>/<rest…>, or raw/<file> for keys routed by file name
-  return parts.length >= 3 ? parts.slice(2).join('/') : (parts[parts.length - 1] ?? sourceKey);
-}
-
-export function sourceIdOf(sourceKey: string): string {
-  const fileName = sourceKey.split('/').pop() ?? sourceKey;
-  const stem = fileName.replace(/\.(csv|jsonl|ndjson)(\.gz)?$/i, '');
-  const hash = createHash('sha256').update(sourceKey).digest('hex').slice(0, 12);
-  return `${safeSegment(stem).slice(0, 60)}-${hash}`;
-}
-
-function safeSegment(value: string): string {
-  return value.replace(/[^A-Za-z0-9._-]/g, '_');
+/** `validation-reports/<dataset>/<event date>/<path>.json`; the dataset may be `unknown`. */
+export function reportKey(dataset: string, sourceKey: string, eventTime: string): string {
+  return `validation-reports/${dataset}/${eventTime.slice(0, 10)}/${relativeToDataset(sourceKey)}.json`;
 }

@@ -24,6 +24,7 @@ import {
   type SourceVersionStore,
 } from '@storeflow/aws';
 import {
+  archiveKey,
   type Dataset,
   type FileIssue,
   type FileValidationResult,
@@ -48,7 +49,7 @@ import {
   type ValidatedMessage,
 } from './messages.js';
 import type { ValidatorMetrics } from './metrics.js';
-import { type OutputKeys, outputKeys } from './outputKeys.js';
+import { type OutputKeys, outputKeys, reportKey as reportKeyOf } from './outputKeys.js';
 import { S3ValidationSink } from './S3ValidationSink.js';
 
 /** What the validator needs from the outside world, built once in main.ts (or a test). */
@@ -200,7 +201,7 @@ async function processObject(
       startedAtMs,
     };
     if (plan.outcome === 'reject') {
-      await rejectFile(context, dataset, undefined, rejectionReport([plan.fileIssue], dataset, context));
+      await rejectFile(context, dataset, rejectionReport([plan.fileIssue], dataset, context));
       stopTimer({ outcome: 'rejected' });
       return { kind: 'done' };
     }
@@ -294,7 +295,7 @@ async function validateAndPublish(
       plan.dataset,
       context,
     );
-    await rejectFile(context, plan.dataset, keys, report);
+    await rejectFile(context, plan.dataset, report);
     return 'rejected';
   }
 
@@ -331,7 +332,7 @@ async function validateAndPublish(
       [],
       maxRejectedRowRatio(config, plan.dataset),
     );
-    await rejectFile(context, plan.dataset, keys, report);
+    await rejectFile(context, plan.dataset, report);
     return 'rejected';
   }
   const touchedDates = result.touchedDates;
@@ -461,19 +462,11 @@ async function recordReferences(
 async function rejectFile(
   context: FileContext,
   dataset: Dataset | 'unknown',
-  keys: OutputKeys | undefined,
   report: ValidationReport,
 ): Promise<void> {
   const { deps, key, bucket, eventTime } = context;
-  const outputs =
-    keys ??
-    outputKeys(dataset === 'unknown' ? 'products' : dataset, key.fileKey, key.objectVersion, eventTime);
-  const failedKey =
-    dataset === 'unknown' ? outputs.failed.replace('failed/products/', 'failed/unknown/') : outputs.failed;
-  const reportKey =
-    dataset === 'unknown'
-      ? outputs.report.replace('validation-reports/products/', 'validation-reports/unknown/')
-      : outputs.report;
+  const failedKey = archiveKey('failed', dataset, key.fileKey, eventTime);
+  const reportKey = reportKeyOf(dataset, key.fileKey, eventTime);
   await putJson(context, reportKey, report);
   await callAws(deps.clients, 'S3', 'CopyObject', () =>
     deps.clients.s3.send(
