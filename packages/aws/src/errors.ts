@@ -148,6 +148,100 @@ export class UnprocessedKeysError extends WorkerError {
   }
 }
 
+/**
+ * BatchWriteItem kept returning `UnprocessedItems` after every allowed attempt: the table is
+ * throttled or over capacity. The writes are idempotent overwrites and deletes, so running the
+ * whole replacement again later is safe.
+ */
+export class UnprocessedItemsError extends WorkerError {
+  readonly code = 'DYNAMODB_UNPROCESSED_ITEMS';
+  readonly retryable = true;
+  /** Tables with write requests still unapplied after the last attempt. */
+  readonly tables: readonly string[];
+  /** Write requests still unapplied after the last attempt. */
+  readonly unprocessed: number;
+  readonly attempts: number;
+
+  constructor(tables: readonly string[], unprocessed: number, attempts: number) {
+    super(
+      `BatchWriteItem on ${tables.join(', ')} left ${unprocessed} writes unprocessed after ${attempts} attempts`,
+    );
+    this.tables = tables;
+    this.unprocessed = unprocessed;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * A fenced write to a KPI date's recompute lease (`KpiDates`) found another worker, or nobody,
+ * holding it: the lease expired and was taken over, or was released. The KPIs this worker wrote
+ * for the date may be older than the new holder's, so the caller must stop and let its message be
+ * redelivered: the redelivery requests the date again, and that request's ticket forces one more
+ * recompute after these writes. Hence retryable, unlike the lineage {@link LeaseLostError}.
+ */
+export class KpiDateLeaseLostError extends WorkerError {
+  readonly code = 'KPI_DATE_LEASE_LOST';
+  readonly retryable = true;
+  readonly orderDate: string;
+  readonly workerId: string;
+  /** Who holds the date now, when the item says so; absent when nobody does. */
+  readonly currentHolder: string | undefined;
+
+  constructor(orderDate: string, workerId: string, currentHolder: string | undefined) {
+    super(
+      `recompute lease on ${orderDate} lost by ${workerId}: ${
+        currentHolder === undefined ? 'no longer leased' : `now held by ${currentHolder}`
+      }`,
+    );
+    this.orderDate = orderDate;
+    this.workerId = workerId;
+    this.currentHolder = currentHolder;
+  }
+}
+
+/**
+ * `tryAcquire` on a KPI date could not settle: its condition failed, yet the item read to explain
+ * the failure showed no live lease, three times over (only when the endpoint does not return the
+ * item that failed the condition). Another attempt will see a settled item.
+ */
+export class KpiDateContentionError extends WorkerError {
+  readonly code = 'KPI_DATE_CONTENTION';
+  readonly retryable = true;
+  readonly orderDate: string;
+
+  constructor(orderDate: string) {
+    super(`acquiring the recompute lease of ${orderDate} kept racing with other writes`);
+    this.orderDate = orderDate;
+  }
+}
+
+/**
+ * `claimForTransform` found a version that was never validated (no lineage item), or whose
+ * validation is not finished (RECEIVED, VALIDATING, DEFERRED: typically reopened for a reprocess
+ * after this transform message was sent). A version in progress may be VALIDATED later, so that
+ * case is retryable; a version with no lineage at all is not.
+ */
+export class NotValidatedError extends WorkerError {
+  readonly code = 'LINEAGE_NOT_VALIDATED';
+  readonly retryable: boolean;
+  readonly fileKey: string;
+  readonly objectVersion: string;
+  /** The stored status; undefined when the version has no lineage item. */
+  readonly status: string | undefined;
+
+  constructor(key: { fileKey: string; objectVersion: string }, status: string | undefined) {
+    super(
+      `cannot transform ${key.fileKey} (${key.objectVersion}): ${
+        status === undefined ? 'no lineage item' : `status is ${status}, not VALIDATED`
+      }`,
+    );
+    this.fileKey = key.fileKey;
+    this.objectVersion = key.objectVersion;
+    this.status = status;
+    this.retryable = status !== undefined;
+  }
+}
+
 /** An item read from a table lacks an attribute this package wrote, or holds the wrong type. */
 export class InvalidItemError extends WorkerError {
   readonly code = 'DYNAMODB_ITEM_INVALID';

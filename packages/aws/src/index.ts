@@ -9,9 +9,33 @@ export {
 export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX } from './constants.js';
 export { type AwsClients, callAws, createAwsClients } from './createAwsClients.js';
 export {
+  BATCH_WRITE_LIMIT,
+  type BatchWriteRetry,
+  DEFAULT_BATCH_WRITE_RETRY,
+} from './dynamodb/batchWrite.js';
+export {
+  type AcquireResult,
+  DateRecomputeCoordinator,
+  type DateRecomputeCoordinatorOptions,
+  type DateRecomputeState,
+} from './dynamodb/DateRecomputeCoordinator.js';
+export {
+  type CategoryKpiRow,
+  type DateRange,
+  type KpiProvenance,
+  type KpiReplacement,
+  KpiRepository,
+  type KpiRepositoryOptions,
+  type OrderKpiRow,
+  type ReplaceResult,
+  type StoredCategoryKpiRow,
+  type StoredOrderKpiRow,
+} from './dynamodb/KpiRepository.js';
+export {
   CLAIMABLE_STATUSES,
   type ClaimInput,
   type ClaimResult,
+  FINISHED_TRANSFORM_STATUSES,
   FINISHED_VALIDATION_STATUSES,
   FileStatus,
   type LineageChanges,
@@ -21,6 +45,7 @@ export {
   type LineageRecord,
   LineageRepository,
   type LineageRepositoryOptions,
+  type TransformClaimInput,
 } from './dynamodb/LineageRepository.js';
 export { LruCache } from './dynamodb/LruCache.js';
 export {
@@ -47,9 +72,13 @@ export {
   InvalidResourceNameError,
   isConnectionError,
   isRetryableAwsError,
+  KpiDateContentionError,
+  KpiDateLeaseLostError,
   LeaseLostError,
+  NotValidatedError,
   ResourceConflictError,
   toWorkerError,
+  UnprocessedItemsError,
   UnprocessedKeysError,
 } from './errors.js';
 export { type RedriveOptions, redriveDeadLetters } from './redriveDeadLetters.js';
@@ -65,3 +94,4 @@ export {
   type SqsPollerOptions,
   type StopReport,
 } from './SqsPoller.js';
+export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject.js';

@@ -368,3 +368,150 @@ describe('LineageRepository on DynamoDB Local', () => {
     expect(unknown).toBeUndefined();
   });
 });
+
+describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
+  /** A version the validator claimed and marked VALIDATED (lease released). */
+  async function validatedVersion(repository: LineageRepository): Promise<ClaimInput> {
+    const input = claimInput();
+    await repository.claim(input);
+    await repository.complete(input, input.workerId, { status: FileStatus.VALIDATED, rowsTotal: 3 });
+    return input;
+  }
+
+  it('claims a VALIDATED version for the transformer, whose fenced writes then work', async () => {
+    // Prepare
+    const { repository, clock } = repositoryWithClock();
+    const input = await validatedVersion(repository);
+    clock.ms += 1_000;
+
+    // Act
+    const claim = await repository.claimForTransform({
+      ...input,
+      workerId: 'transformer-1',
+      leaseMs: LEASE_MS,
+    });
+    const renewed = await repository.renewLease(input, 'transformer-1', LEASE_MS);
+    const finished = await repository.complete(input, 'transformer-1', {
+      status: FileStatus.SUCCESS,
+      timings: { transformMs: 12 },
+    });
+
+    // Assess
+    expect(claim).toMatchObject({
+      outcome: 'claimed',
+      record: {
+        status: 'TRANSFORMING',
+        workerId: 'transformer-1',
+        leaseExpiresAt: clock.ms + LEASE_MS,
+        attempts: 1,
+        rowsTotal: 3,
+      },
+    });
+    expect(renewed).toBe(clock.ms + LEASE_MS);
+    expect(finished).toMatchObject({ status: 'SUCCESS', timings: { transformMs: 12 } });
+    expect(finished.workerId).toBeUndefined();
+    expect(finished.leaseExpiresAt).toBeUndefined();
+  });
+
+  it.each([FileStatus.SUCCESS, FileStatus.FAILED])(
+    'answers done to a duplicate transform message after %s',
+    async (status) => {
+      // Prepare
+      const { repository } = repositoryWithClock();
+      const input = await validatedVersion(repository);
+      await repository.claimForTransform({ ...input, workerId: 'transformer-1', leaseMs: LEASE_MS });
+      await repository.complete(input, 'transformer-1', { status });
+
+      // Act
+      const duplicate = await repository.claimForTransform({
+        ...input,
+        workerId: 'transformer-2',
+        leaseMs: LEASE_MS,
+      });
+
+      // Assess
+      expect(duplicate).toMatchObject({ outcome: 'done', record: { status } });
+      expect(await repository.get(input)).toMatchObject({ status });
+    },
+  );
+
+  it('gives busy under a live transformer lease, and claims once that lease expired', async () => {
+    // Prepare
+    const { repository, clock } = repositoryWithClock();
+    const input = await validatedVersion(repository);
+    await repository.claimForTransform({ ...input, workerId: 'transformer-1', leaseMs: LEASE_MS });
+
+    // Act
+    clock.ms += LEASE_MS - 1;
+    const whileLive = await repository.claimForTransform({
+      ...input,
+      workerId: 'transformer-2',
+      leaseMs: LEASE_MS,
+    });
+    clock.ms += 1;
+    const afterExpiry = await repository.claimForTransform({
+      ...input,
+      workerId: 'transformer-2',
+      leaseMs: LEASE_MS,
+    });
+    const oldOwner = repository.complete(input, 'transformer-1', { status: FileStatus.SUCCESS });
+
+    // Assess
+    expect(whileLive).toMatchObject({
+      outcome: 'busy',
+      workerId: 'transformer-1',
+      leaseExpiresAt: START_MS + LEASE_MS,
+    });
+    expect(afterExpiry).toMatchObject({
+      outcome: 'claimed',
+      record: { status: 'TRANSFORMING', workerId: 'transformer-2', leaseExpiresAt: clock.ms + LEASE_MS },
+    });
+    await expect(oldOwner).rejects.toMatchObject({ code: 'LEASE_LOST', currentWorkerId: 'transformer-2' });
+  });
+
+  it('lets exactly one of several racing transformers claim a version', async () => {
+    // Prepare
+    const { repository } = repositoryWithClock();
+    const input = await validatedVersion(repository);
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        repository.claimForTransform({ ...input, workerId: `transformer-${index}`, leaseMs: LEASE_MS }),
+      ),
+    );
+
+    // Assess
+    expect(results.filter((result) => result.outcome === 'claimed')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'busy')).toHaveLength(5);
+  });
+
+  it('refuses a version still being validated (retryable) or never seen (permanent)', async () => {
+    // Prepare
+    const { repository } = repositoryWithClock();
+    const validating = claimInput();
+    await repository.claim(validating);
+
+    // Act
+    const early = repository.claimForTransform({
+      ...validating,
+      workerId: 'transformer-1',
+      leaseMs: LEASE_MS,
+    });
+    const unknown = repository.claimForTransform({
+      fileKey: `raw/orders/${randomUUID()}.csv`,
+      objectVersion: 'etag-1',
+      workerId: 'transformer-1',
+      leaseMs: LEASE_MS,
+    });
+
+    // Assess
+    await expect(early).rejects.toMatchObject({
+      code: 'LINEAGE_NOT_VALIDATED',
+      status: 'VALIDATING',
+      retryable: true,
+    });
+    await expect(unknown).rejects.toMatchObject({ code: 'LINEAGE_NOT_VALIDATED', retryable: false });
+    expect(await repository.get(validating)).toMatchObject({ status: 'VALIDATING', workerId: 'worker-a' });
+  });
+});

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '@storeflow/core';
 import {
+  decimalString,
   numberMapValue,
   numberValue,
   readBoolean,
@@ -113,5 +114,32 @@ describe('lineage changes and cursors', () => {
     expect(decoded).toEqual(key);
     expect(() => decodeCursor('not json')).toThrow(InvalidOptionError);
     expect(() => decodeCursor(Buffer.from('{"a":1}').toString('base64url'))).toThrow(InvalidOptionError);
+  });
+});
+
+describe('exact decimals for money and rates', () => {
+  it.each([
+    [123450 / 100, 2, '1234.5'],
+    [0.1 + 0.2, 2, '0.3'],
+    [1.1 + 2.2, 2, '3.3'],
+    [1234.5, 2, '1234.5'],
+    [100, 2, '100'],
+    [0, 2, '0'],
+    [-0, 2, '0'],
+    [-12.34, 2, '-12.34'],
+    [0.3333, 4, '0.3333'],
+    [1, 4, '1'],
+    [9_999_999_999.99, 2, '9999999999.99'],
+  ])('stores %p with %i decimals as %s', (value, places, expected) => {
+    expect(decimalString(value, places)).toBe(expected);
+  });
+
+  it.each([
+    [12.345, 2],
+    [1 / 3, 4],
+    [Number.NaN, 2],
+    [Number.POSITIVE_INFINITY, 2],
+  ])('refuses %p with %i decimals rather than rounding it', (value, places) => {
+    expect(decimalString(value, places)).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ export function createLogger({ service, version, level = 'info', destination }: 
     base: { service, version },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
-    redact: ['row', '*.row', 'rows', '*.rows', '*.credentials', '*.secretAccessKey', '*.sessionToken'],
+    redact: ['row', '*.row', '*.credentials', '*.secretAccessKey', '*.sessionToken'],
   };
   return destination === undefined ? pino(options) : pino(options, destination);
 }

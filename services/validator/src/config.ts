@@ -21,6 +21,8 @@ export interface ValidatorConfig {
   maxRejectedRowRatioOrderItems: number;
   /** How long after its event an order_items file waits for late products and orders. */
   referenceGraceSeconds: number;
+  /** First wait of a deferred file; each later retry waits twice as long, up to 15 minutes. */
+  deferralBaseSeconds: number;
   skuPattern: string;
   visibilityTimeoutSeconds: number;
   heartbeatSeconds: number;
@@ -47,6 +49,7 @@ const schema: JSONSchemaType<ValidatorConfig> = {
     'maxRejectedRowRatioOrders',
     'maxRejectedRowRatioOrderItems',
     'referenceGraceSeconds',
+    'deferralBaseSeconds',
     'skuPattern',
     'visibilityTimeoutSeconds',
     'heartbeatSeconds',
@@ -71,6 +74,7 @@ const schema: JSONSchemaType<ValidatorConfig> = {
     maxRejectedRowRatioOrders: { type: 'number', minimum: 0, maximum: 1, default: 0.05 },
     maxRejectedRowRatioOrderItems: { type: 'number', minimum: 0, maximum: 1, default: 0.05 },
     referenceGraceSeconds: { type: 'integer', minimum: 0, maximum: 7 * 24 * 3600, default: 1200 },
+    deferralBaseSeconds: { type: 'integer', minimum: 1, maximum: 900, default: 30 },
     skuPattern: { type: 'string', minLength: 1, default: '^[A-Za-z]{3}-\\d{8}$' },
     visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
     heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
@@ -94,6 +98,7 @@ export const VALIDATOR_ENV: { readonly [K in keyof ValidatorConfig]-?: string } 
   maxRejectedRowRatioOrders: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDERS',
   maxRejectedRowRatioOrderItems: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDER_ITEMS',
   referenceGraceSeconds: 'VALIDATOR_REFERENCE_GRACE_SECONDS',
+  deferralBaseSeconds: 'VALIDATOR_DEFERRAL_BASE_SECONDS',
   skuPattern: 'VALIDATOR_SKU_PATTERN',
   visibilityTimeoutSeconds: 'VALIDATOR_VISIBILITY_TIMEOUT_SECONDS',
   heartbeatSeconds: 'VALIDATOR_HEARTBEAT_SECONDS',

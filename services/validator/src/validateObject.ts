@@ -1,8 +1,6 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -12,6 +10,7 @@ import {
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   type AwsClients,
+  archiveObject,
   callAws,
   errorName,
   FileStatus,
@@ -106,7 +105,7 @@ export function createIngestHandler(deps: ValidatorDependencies) {
     if (deferred.length > 0) {
       return {
         kind: 'requeue',
-        delaySeconds: deferralDelaySeconds(parsed.attempt),
+        delaySeconds: deferralDelaySeconds(deps.config.deferralBaseSeconds, parsed.attempt),
         body: deferredMessage(deferred, parsed.attempt + 1),
       };
     }
@@ -114,9 +113,9 @@ export function createIngestHandler(deps: ValidatorDependencies) {
   };
 }
 
-/** 30 s, 60 s, 120 s, … capped at the SQS maximum delay of 15 minutes. */
-export function deferralDelaySeconds(attempt: number): number {
-  return Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
+/** base, 2 × base, 4 × base, … capped at the SQS maximum delay of 15 minutes. */
+export function deferralDelaySeconds(baseSeconds: number, attempt: number): number {
+  return Math.min(900, baseSeconds * 2 ** Math.max(0, attempt - 1));
 }
 
 async function processObject(
@@ -169,7 +168,23 @@ async function processObject(
     leaseMs,
   });
   if (claim.outcome === 'done') {
-    log.info({ status: claim.record.status }, 'duplicate event for a processed version; acknowledged');
+    // The raw object exists (HEAD found it), so after a finished run this is the same bytes
+    // uploaded again: nothing changes, and it is archived like the first upload was.
+    const finished = claim.record.status === FileStatus.SUCCESS || claim.record.status === FileStatus.FAILED;
+    if (finished) {
+      await archiveObject(clients, {
+        bucket: object.bucket,
+        key: object.key,
+        eTag: head.eTag,
+        destination: archiveKey(
+          claim.record.status === FileStatus.SUCCESS ? 'processed' : 'failed',
+          claim.record.dataset,
+          object.key,
+          claim.record.eventTime,
+        ),
+      });
+    }
+    log.info({ status: claim.record.status, archived: finished }, 'already processed version; acknowledged');
     metrics.filesProcessed.inc({ outcome: 'duplicate', dataset });
     return { kind: 'done' };
   }
@@ -468,15 +483,7 @@ async function rejectFile(
   const failedKey = archiveKey('failed', dataset, key.fileKey, eventTime);
   const reportKey = reportKeyOf(dataset, key.fileKey, eventTime);
   await putJson(context, reportKey, report);
-  await callAws(deps.clients, 'S3', 'CopyObject', () =>
-    deps.clients.s3.send(
-      new CopyObjectCommand({
-        Bucket: bucket,
-        Key: failedKey,
-        CopySource: `${bucket}/${encodeURIComponent(key.fileKey).replace(/%2F/g, '/')}`,
-      }),
-    ),
-  );
+  // The error document first: once the raw object is gone, failed/ must already explain it.
   await putJson(context, `${failedKey}.error.json`, {
     sourceKey: key.fileKey,
     objectVersion: key.objectVersion,
@@ -486,10 +493,12 @@ async function rejectFile(
     ruleCounts: report.ruleCounts,
     reportKey,
   });
-  // The copy is confirmed (CopyObject succeeded), so the raw object may go.
-  await callAws(deps.clients, 'S3', 'DeleteObject', () =>
-    deps.clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key.fileKey })),
-  );
+  await archiveObject(deps.clients, {
+    bucket,
+    key: key.fileKey,
+    eTag: key.objectVersion,
+    destination: failedKey,
+  });
   const codes = [...report.fileIssues.map((issue) => issue.code)];
   await deps.lineage.complete(key, deps.config.workerId, {
     status: FileStatus.FAILED,

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError, type Verdict } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import { ClaimConflictError, InvalidItemError, LeaseLostError } from '../errors.js';
+import { ClaimConflictError, InvalidItemError, LeaseLostError, NotValidatedError } from '../errors.js';
 import {
   type Item,
   numberMapValue,
@@ -132,7 +132,18 @@ export interface ClaimInput extends LineageKey {
   readonly leaseMs: number;
 }
 
-/** Outcome of {@link LineageRepository.claim}. */
+/** Input of {@link LineageRepository.claimForTransform}. */
+export interface TransformClaimInput extends LineageKey {
+  /** The transformer's worker id: unique per process, never reused after a restart. */
+  readonly workerId: string;
+  /** Lease length in ms; renew it with {@link LineageRepository.renewLease} before it ends. */
+  readonly leaseMs: number;
+}
+
+/** Statuses at which a duplicate transform message is acknowledged without work. */
+export const FINISHED_TRANSFORM_STATUSES: readonly FileStatus[] = [FileStatus.SUCCESS, FileStatus.FAILED];
+
+/** Outcome of {@link LineageRepository.claim} and {@link LineageRepository.claimForTransform}. */
 export type ClaimResult =
   /** This worker holds the file now (new item, or taken over); go ahead. */
   | { readonly outcome: 'claimed'; readonly record: LineageRecord }
@@ -293,6 +304,77 @@ export class LineageRepository {
             leaseExpiresAt: record.leaseExpiresAt,
           };
         }
+      }
+      if (round >= 3) {
+        throw new ClaimConflictError(input);
+      }
+    }
+  }
+
+  /**
+   * Claims a validated version for the transformer in one conditional UpdateItem, like
+   * {@link claim}: of any number of racing workers exactly one gets `claimed`. Succeeds when the
+   * status is VALIDATED (the validator released its lease when it set it), or TRANSFORMING with
+   * an expired or absent lease (a transformer died: taken over); the item becomes TRANSFORMING
+   * under this worker's lease. `attempts` keeps counting validation claims only.
+   *
+   * Afterwards `renewLease`, `update` and `complete(…, { status: SUCCESS | FAILED, … })` work
+   * with this worker id exactly as they do for the validator.
+   *
+   * @returns `claimed`; `done` for SUCCESS or FAILED (a duplicate transform message: acknowledge
+   *   it); `busy` when another worker holds a live TRANSFORMING lease
+   * @throws NotValidatedError when the version has no lineage item (not retryable), or is still
+   *   RECEIVED, VALIDATING or DEFERRED (retryable: typically reopened for a reprocess)
+   */
+  async claimForTransform(input: TransformClaimInput): Promise<ClaimResult> {
+    positive('leaseMs', input.leaseMs);
+    for (let round = 1; ; round++) {
+      const nowMs = this.#now();
+      const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
+        this.#clients.dynamodb.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: keyOf(input),
+            UpdateExpression:
+              'SET #status = :transforming, #updated_at = :now_iso, ' +
+              '#worker_id = :me, #lease_expires_at = :lease_until',
+            ConditionExpression:
+              'attribute_exists(#file_key) AND (#status = :validated OR (#status = :transforming AND ' +
+              '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms)))',
+            ExpressionAttributeNames: pick(
+              NAMES,
+              'status',
+              'updated_at',
+              'worker_id',
+              'lease_expires_at',
+              'file_key',
+            ),
+            ExpressionAttributeValues: {
+              ':transforming': stringValue(FileStatus.TRANSFORMING),
+              ':validated': stringValue(FileStatus.VALIDATED),
+              ':now_iso': stringValue(new Date(nowMs).toISOString()),
+              ':now_ms': numberValue(nowMs),
+              ':me': stringValue(input.workerId),
+              ':lease_until': numberValue(nowMs + input.leaseMs),
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      if (result.ok) return { outcome: 'claimed', record: this.#parse(attributesOf(result.response)) };
+      const stored = result.item ?? (await this.#getItem(input));
+      // No item at all: this version was never claimed for validation.
+      if (stored === undefined) throw new NotValidatedError(input, undefined);
+      const record = this.#parse(stored);
+      if (FINISHED_TRANSFORM_STATUSES.includes(record.status)) return { outcome: 'done', record };
+      if (CLAIMABLE_STATUSES.includes(record.status)) throw new NotValidatedError(input, record.status);
+      if (
+        record.status === FileStatus.TRANSFORMING &&
+        record.leaseExpiresAt !== undefined &&
+        record.leaseExpiresAt > nowMs
+      ) {
+        return { outcome: 'busy', record, workerId: record.workerId, leaseExpiresAt: record.leaseExpiresAt };
       }
       if (round >= 3) {
         throw new ClaimConflictError(input);

@@ -21,6 +21,32 @@ export function numberValue(value: number): AttributeValue {
   return { N: String(value) };
 }
 
+/**
+ * The exact decimal text of a number that should have at most `places` decimals (money 2, rates
+ * 4), or undefined when it does not. `toFixed` rounds the binary value to the nearest decimal with
+ * `places` digits, and for the double nearest to such a decimal that is the decimal itself:
+ * `123450 / 100` gives `"1234.5"`, `0.1 + 0.2` gives `"0.3"`. A value further from its rounding
+ * than float noise was not rounded by whoever computed it; rounding it here (half away from zero,
+ * not the half-even the KPIs use) would hide that, so it is refused. Trailing zeros are dropped
+ * (DynamoDB would drop them anyway).
+ */
+export function decimalString(value: number, places: number): string | undefined {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e15) return undefined;
+  const text = value.toFixed(places);
+  // A few ulps of the value, and never less than a millionth of the last decimal place.
+  const noise = Math.max(Number.EPSILON * Math.abs(value) * 8, 10 ** -(places + 6));
+  if (Math.abs(Number(text) - value) > noise) return undefined;
+  const trimmed = text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  return trimmed === '-0' ? '0' : trimmed;
+}
+
+/** A number attribute from {@link decimalString}; a RangeError when the value has more decimals. */
+export function decimalValue(value: number, places: number): AttributeValue {
+  const text = decimalString(value, places);
+  if (text === undefined) throw new RangeError(`cannot store ${value} as a decimal with ${places} places`);
+  return { N: text };
+}
+
 /** A map of name to number (`rule_counts`, `timings`). */
 export function numberMapValue(values: Readonly<Record<string, number>>): AttributeValue {
   return { M: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, numberValue(value)])) };

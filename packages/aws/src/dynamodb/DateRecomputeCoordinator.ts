@@ -1,0 +1,362 @@
+import {
+  GetItemCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+  type UpdateItemCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import { InvalidOptionError } from '@storeflow/core';
+import { type AwsClients, callAws } from '../createAwsClients.js';
+import { KpiDateContentionError, KpiDateLeaseLostError } from '../errors.js';
+import { type Item, numberValue, readNumber, readString, requireNumber, stringValue } from './attributes.js';
+import { type ConditionalResult, conditionalWrite } from './conditionalWrite.js';
+
+/** The coordination item of one date, camelCased. A date never requested reads as zeros. */
+export interface DateRecomputeState {
+  /** Tickets handed out so far: the ticket of the latest {@link DateRecomputeCoordinator.request}. */
+  readonly requestedSeq: number;
+  /** Every ticket up to this one is covered by a finished recompute. */
+  readonly computedSeq: number;
+  /** Worker holding the recompute lease; absent when nobody does. */
+  readonly leaseHolder?: string;
+  /** Lease end, epoch ms; absent when nobody holds the lease. */
+  readonly leaseExpiresAt?: number;
+}
+
+/** Outcome of {@link DateRecomputeCoordinator.tryAcquire}. */
+export type AcquireResult =
+  /**
+   * This worker holds the date now. `seq` is `requested_seq` at the moment of acquisition: the
+   * recompute about to run covers every ticket up to `seq`; pass it to `complete`.
+   */
+  | { readonly outcome: 'acquired'; readonly seq: number; readonly leaseExpiresAt: number }
+  /** Another worker holds a live lease until `leaseExpiresAt` (epoch ms). */
+  | { readonly outcome: 'held'; readonly holder: string; readonly leaseExpiresAt: number };
+
+/** Options of {@link DateRecomputeCoordinator}. */
+export interface DateRecomputeCoordinatorOptions {
+  clients: AwsClients;
+  /** `ResourceNames.kpiDatesTable` (`<prefix>-KpiDates`). */
+  tableName: string;
+  /** Clock, epoch ms: lease checks and `updated_at`. @defaultValue Date.now */
+  now?: () => number;
+}
+
+const NAMES = {
+  '#order_date': 'order_date',
+  '#requested_seq': 'requested_seq',
+  '#computed_seq': 'computed_seq',
+  '#lease_holder': 'lease_holder',
+  '#lease_expires_at': 'lease_expires_at',
+  '#updated_at': 'updated_at',
+} as const;
+
+type Placeholder = keyof typeof NAMES;
+
+/**
+ * Serialises the KPI recomputes of one order date across transformer tasks without losing an
+ * update (design: "recompute, never increment"), with one item per date in `KpiDates`:
+ * `order_date`, `requested_seq` (N), `computed_seq` (N), `lease_holder` (S), `lease_expires_at`
+ * (N, epoch ms), `updated_at` (ISO).
+ *
+ * Protocol, for a worker that must get a date recomputed:
+ * 1. `ticket = request(date)`: atomically `ADD requested_seq 1`; the new value is this request's
+ *    ticket. Tickets of a date strictly increase.
+ * 2. `tryAcquire(date, me, leaseMs)`: one conditional UpdateItem that takes the lease when nobody
+ *    holds it, it expired, or `me` already holds it, and returns `seq`, the `requested_seq` at that
+ *    moment. On `held`, wait (or let the message come back) and go to 3.
+ * 3. The request is done once `state(date).computedSeq >= ticket`; until then, back to 2.
+ * 4. Holding the lease: recompute the date from silver, write it, renew the lease as needed, then
+ *    `complete(date, me, seq)`, which sets `computed_seq = max(computed_seq, seq)` and releases the
+ *    lease, both fenced on `me` still being the holder.
+ *
+ * Why no update is lost: the recompute reads silver after acquiring, so it sees every write that
+ * came before every ticket `<= seq` (a caller writes silver before it requests). A request that
+ * arrives during the recompute gets a ticket `> seq` (requests only ever increase the counter), so
+ * after `complete` its caller still sees `computed_seq < ticket`: the date is dirty and runs once
+ * more, by that caller or anyone else who acquires next. Several requests during one recompute
+ * share that single rerun. If a holder dies, its lease expires and the next caller takes over; its
+ * `complete` then fails with the retryable {@link KpiDateLeaseLostError}, because rows it may
+ * still have written after losing the lease could be older than the new holder's: redelivering
+ * its message requests the date again, which forces one more recompute after those writes.
+ * `computed_seq` never decreases, so a late `complete` with a small `seq` cannot undo coverage.
+ *
+ * Leases compare epoch ms from the injected clock of each task, so task clocks must agree to well
+ * within a lease.
+ *
+ * @example
+ * const ticket = await dates.request(date);
+ * for (;;) {
+ *   const acquired = await dates.tryAcquire(date, workerId, 60_000);
+ *   if (acquired.outcome === 'acquired') {
+ *     await kpis.replaceDate(date, recompute(await readSilver(date)), provenance);
+ *     await dates.complete(date, workerId, acquired.seq);
+ *   } else {
+ *     await sleep(Math.max(0, acquired.leaseExpiresAt - Date.now()) + jitter()); // or let SQS redeliver
+ *   }
+ *   if ((await dates.state(date)).computedSeq >= ticket) break;
+ * }
+ */
+export class DateRecomputeCoordinator {
+  readonly #clients: AwsClients;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: DateRecomputeCoordinatorOptions) {
+    this.#clients = options.clients;
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Asks for a recompute of `orderDate`: atomically increments `requested_seq` (creating the item
+   * at 1) and returns the new value, this request's ticket. The request is served once
+   * `computed_seq >= ticket`.
+   */
+  async request(orderDate: string): Promise<number> {
+    checkDate(orderDate);
+    const response = await this.#update({
+      TableName: this.#table,
+      Key: keyOf(orderDate),
+      UpdateExpression:
+        'ADD #requested_seq :one SET #computed_seq = if_not_exists(#computed_seq, :zero), #updated_at = :now_iso',
+      ExpressionAttributeNames: names('#requested_seq', '#computed_seq', '#updated_at'),
+      ExpressionAttributeValues: {
+        ':one': numberValue(1),
+        ':zero': numberValue(0),
+        ':now_iso': stringValue(new Date(this.#now()).toISOString()),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    return requireNumber(response.Attributes ?? {}, 'requested_seq', this.#table);
+  }
+
+  /** The date's coordination item, strongly consistent; zeros when the date was never requested. */
+  async state(orderDate: string): Promise<DateRecomputeState> {
+    checkDate(orderDate);
+    const item = await this.#getItem(orderDate);
+    return item === undefined ? { requestedSeq: 0, computedSeq: 0 } : this.#parse(item);
+  }
+
+  /**
+   * Takes the recompute lease of `orderDate` for `leaseMs`, in one conditional UpdateItem: it
+   * succeeds when nobody holds the lease, the lease has expired, or `workerId` already holds it
+   * (then the lease is extended). Of any number of racing workers exactly one acquires.
+   *
+   * @returns `acquired` with `seq` (the `requested_seq` read atomically with the acquisition), or
+   *   `held` with the holder and its lease end
+   */
+  async tryAcquire(orderDate: string, workerId: string, leaseMs: number): Promise<AcquireResult> {
+    checkDate(orderDate);
+    checkWorker(workerId);
+    positive('leaseMs', leaseMs);
+    // A failed condition returns the stored item, so another round is needed only when the
+    // endpoint does not return it and the lease was released between the write and the read.
+    for (let round = 1; ; round++) {
+      const nowMs = this.#now();
+      const leaseUntil = nowMs + leaseMs;
+      const result = await this.#conditionalUpdate({
+        TableName: this.#table,
+        Key: keyOf(orderDate),
+        UpdateExpression:
+          'SET #lease_holder = :me, #lease_expires_at = :lease_until, #updated_at = :now_iso, ' +
+          '#requested_seq = if_not_exists(#requested_seq, :zero), ' +
+          '#computed_seq = if_not_exists(#computed_seq, :zero)',
+        ConditionExpression:
+          'attribute_not_exists(#lease_holder) OR #lease_expires_at <= :now_ms OR #lease_holder = :me',
+        ExpressionAttributeNames: names(
+          '#lease_holder',
+          '#lease_expires_at',
+          '#updated_at',
+          '#requested_seq',
+          '#computed_seq',
+        ),
+        ExpressionAttributeValues: {
+          ':me': stringValue(workerId),
+          ':lease_until': numberValue(leaseUntil),
+          ':now_iso': stringValue(new Date(nowMs).toISOString()),
+          ':now_ms': numberValue(nowMs),
+          ':zero': numberValue(0),
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
+      if (result.ok) {
+        const state = this.#parse(result.response.Attributes ?? {});
+        return { outcome: 'acquired', seq: state.requestedSeq, leaseExpiresAt: leaseUntil };
+      }
+      const stored = result.item ?? (await this.#getItem(orderDate));
+      const state = stored === undefined ? undefined : this.#parse(stored);
+      if (
+        state?.leaseHolder !== undefined &&
+        state.leaseExpiresAt !== undefined &&
+        state.leaseExpiresAt > nowMs
+      ) {
+        return { outcome: 'held', holder: state.leaseHolder, leaseExpiresAt: state.leaseExpiresAt };
+      }
+      if (round >= 3) throw new KpiDateContentionError(orderDate);
+    }
+  }
+
+  /**
+   * Extends the lease this worker holds to `now + leaseMs`.
+   *
+   * @returns the new lease end, epoch ms
+   * @throws KpiDateLeaseLostError when another worker took the date over, or the lease was released
+   */
+  async renew(orderDate: string, workerId: string, leaseMs: number): Promise<number> {
+    checkDate(orderDate);
+    checkWorker(workerId);
+    positive('leaseMs', leaseMs);
+    const nowMs = this.#now();
+    const leaseUntil = nowMs + leaseMs;
+    const result = await this.#conditionalUpdate({
+      TableName: this.#table,
+      Key: keyOf(orderDate),
+      UpdateExpression: 'SET #lease_expires_at = :lease_until, #updated_at = :now_iso',
+      // Fencing: only the holder renews (an expired lease nobody took over is still this worker's).
+      ConditionExpression: '#lease_holder = :me',
+      ExpressionAttributeNames: names('#lease_expires_at', '#updated_at', '#lease_holder'),
+      ExpressionAttributeValues: {
+        ':me': stringValue(workerId),
+        ':lease_until': numberValue(leaseUntil),
+        ':now_iso': stringValue(new Date(nowMs).toISOString()),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    if (!result.ok) throw this.#leaseLost(orderDate, workerId, result);
+    return leaseUntil;
+  }
+
+  /**
+   * Records that the recompute this worker ran after acquiring with `seq` is written, and releases
+   * the lease: `computed_seq = max(computed_seq, seq)`, both fenced on this worker holding the
+   * lease. The first UpdateItem raises `computed_seq` when it is lower than `seq`; when it is not
+   * (a later holder covered more already), a second one only releases the lease, so
+   * `computed_seq` never decreases.
+   *
+   * @returns the state after the release: when `requestedSeq > computedSeq` requests arrived during
+   *   the recompute and the date must run again (by this worker or by their callers)
+   * @throws KpiDateLeaseLostError (retryable) when this worker no longer holds the lease
+   */
+  async complete(orderDate: string, workerId: string, seq: number): Promise<DateRecomputeState> {
+    checkDate(orderDate);
+    checkWorker(workerId);
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      throw new InvalidOptionError('seq', `must be the non-negative integer tryAcquire returned, got ${seq}`);
+    }
+    const now = {
+      ':now_iso': stringValue(new Date(this.#now()).toISOString()),
+      ':me': stringValue(workerId),
+    };
+    const raised = await this.#conditionalUpdate({
+      TableName: this.#table,
+      Key: keyOf(orderDate),
+      UpdateExpression:
+        'SET #computed_seq = :seq, #updated_at = :now_iso REMOVE #lease_holder, #lease_expires_at',
+      // A seq above requested_seq was never handed out: refusing it keeps computed_seq honest.
+      ConditionExpression:
+        '#lease_holder = :me AND #requested_seq >= :seq AND ' +
+        '(attribute_not_exists(#computed_seq) OR #computed_seq < :seq)',
+      ExpressionAttributeNames: names(
+        '#computed_seq',
+        '#updated_at',
+        '#lease_holder',
+        '#lease_expires_at',
+        '#requested_seq',
+      ),
+      ExpressionAttributeValues: { ...now, ':seq': numberValue(seq) },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    if (raised.ok) return this.#parse(raised.response.Attributes ?? {});
+    const stored = raised.item === undefined ? undefined : this.#parse(raised.item);
+    if (stored !== undefined && stored.leaseHolder === workerId && seq > stored.requestedSeq) {
+      throw new InvalidOptionError(
+        'seq',
+        `${seq} was never handed out (requested_seq is ${stored.requestedSeq})`,
+      );
+    }
+    // computed_seq is already >= seq (or the item did not say): release only, still fenced.
+    const released = await this.#conditionalUpdate({
+      TableName: this.#table,
+      Key: keyOf(orderDate),
+      UpdateExpression: 'SET #updated_at = :now_iso REMOVE #lease_holder, #lease_expires_at',
+      ConditionExpression: '#lease_holder = :me AND #computed_seq >= :seq',
+      ExpressionAttributeNames: names('#updated_at', '#lease_holder', '#lease_expires_at', '#computed_seq'),
+      ExpressionAttributeValues: { ...now, ':seq': numberValue(seq) },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    if (released.ok) return this.#parse(released.response.Attributes ?? {});
+    throw this.#leaseLost(orderDate, workerId, released);
+  }
+
+  #leaseLost(orderDate: string, workerId: string, result: ConditionalResult<unknown>): KpiDateLeaseLostError {
+    const holder =
+      result.ok || result.item === undefined
+        ? undefined
+        : readString(result.item, 'lease_holder', this.#table);
+    return new KpiDateLeaseLostError(orderDate, workerId, holder);
+  }
+
+  async #update(input: UpdateItemCommandInput): Promise<UpdateItemCommandOutput> {
+    return callAws(this.#clients, 'DYNAMODB', 'UpdateItem', () =>
+      this.#clients.dynamodb.send(new UpdateItemCommand(input)),
+    );
+  }
+
+  async #conditionalUpdate(
+    input: UpdateItemCommandInput,
+  ): Promise<ConditionalResult<UpdateItemCommandOutput>> {
+    return conditionalWrite(this.#clients, 'UpdateItem', () =>
+      this.#clients.dynamodb.send(new UpdateItemCommand(input)),
+    );
+  }
+
+  async #getItem(orderDate: string): Promise<Item | undefined> {
+    const response = await callAws(this.#clients, 'DYNAMODB', 'GetItem', () =>
+      this.#clients.dynamodb.send(
+        new GetItemCommand({ TableName: this.#table, Key: keyOf(orderDate), ConsistentRead: true }),
+      ),
+    );
+    return response.Item;
+  }
+
+  #parse(item: Item): DateRecomputeState {
+    const table = this.#table;
+    const leaseHolder = readString(item, 'lease_holder', table);
+    const leaseExpiresAt = readNumber(item, 'lease_expires_at', table);
+    return {
+      requestedSeq: readNumber(item, 'requested_seq', table) ?? 0,
+      computedSeq: readNumber(item, 'computed_seq', table) ?? 0,
+      ...(leaseHolder === undefined ? {} : { leaseHolder }),
+      ...(leaseExpiresAt === undefined ? {} : { leaseExpiresAt }),
+    };
+  }
+}
+
+function keyOf(orderDate: string): Item {
+  return { order_date: stringValue(orderDate) };
+}
+
+function names(...placeholders: Placeholder[]): Record<string, string> {
+  return Object.fromEntries(placeholders.map((placeholder) => [placeholder, NAMES[placeholder]]));
+}
+
+function checkDate(orderDate: string): void {
+  if (typeof orderDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(orderDate)) {
+    throw new InvalidOptionError('orderDate', `must be a YYYY-MM-DD date, got ${String(orderDate)}`);
+  }
+}
+
+function checkWorker(workerId: string): void {
+  if (typeof workerId !== 'string' || workerId === '') {
+    throw new InvalidOptionError('workerId', 'must be a non-empty string');
+  }
+}
+
+function positive(option: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(option, `must be an integer >= 1, got ${value}`);
+  }
+}

@@ -1,0 +1,517 @@
+import {
+  type AttributeValue,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { InvalidOptionError } from '@storeflow/core';
+import { type AwsClients, callAws } from '../createAwsClients.js';
+import {
+  decimalString,
+  type Item,
+  numberValue,
+  requireNumber,
+  requireString,
+  stringValue,
+} from './attributes.js';
+import {
+  type BatchWriteRetry,
+  batchWriteAll,
+  DEFAULT_BATCH_WRITE_RETRY,
+  type TableWriteRequest,
+} from './batchWrite.js';
+
+/**
+ * One CategoryKPIs row (SPEC §4), key `category` + `order_date`, attribute names as stored.
+ * Money has at most 2 decimals, rates at most 4 (already rounded half-even by the computation);
+ * counts are non-negative integers.
+ */
+export interface CategoryKpiRow {
+  readonly category: string;
+  /** UTC `YYYY-MM-DD`. */
+  readonly order_date: string;
+  /** Money: sum of `sale_price`. */
+  readonly daily_revenue: number;
+  readonly items_sold: number;
+  readonly order_count: number;
+  readonly returned_items: number;
+  /** Money: daily_revenue / order_count. */
+  readonly avg_order_value: number;
+  /** Rate 0..1: returned_items / items_sold. */
+  readonly avg_return_rate: number;
+}
+
+/** One OrderKPIs row (SPEC §4), key `order_date`, attribute names as stored. */
+export interface OrderKpiRow {
+  /** UTC `YYYY-MM-DD`. */
+  readonly order_date: string;
+  readonly total_orders: number;
+  /** Money: sum of `sale_price` of the day's orders' items. */
+  readonly total_revenue: number;
+  readonly total_items_sold: number;
+  readonly returned_orders: number;
+  /** Rate 0..1: returned_orders / total_orders. */
+  readonly return_rate: number;
+  readonly unique_customers: number;
+  /** Money: total_revenue / total_orders. */
+  readonly avg_order_value: number;
+}
+
+/** Where a date's KPIs came from; stored on every row as `updated_at`, `computed_by`, `sources`. */
+export interface KpiProvenance {
+  /** ISO time of the recompute. */
+  readonly updatedAt: string;
+  /** Worker that computed the rows (its worker id). */
+  readonly computedBy: string;
+  /** How many source files fed the recompute. */
+  readonly sources: number;
+}
+
+/** The complete KPIs of one date, as {@link KpiRepository.replaceDate} should leave them. */
+export interface KpiReplacement {
+  /** The day's OrderKPIs row; undefined when the day has no orders (its row is deleted). */
+  readonly orderKpis: OrderKpiRow | undefined;
+  /** Every CategoryKPIs row of the day; stored categories missing here are deleted. */
+  readonly categoryKpis: readonly CategoryKpiRow[];
+}
+
+/** Write requests sent by {@link KpiRepository.replaceDate}. */
+export interface ReplaceResult {
+  /** Rows put (OrderKPIs and CategoryKPIs together). */
+  readonly written: number;
+  /** Stored rows deleted because the new KPIs no longer have them. */
+  readonly deleted: number;
+}
+
+/** A stored CategoryKPIs row with its provenance. */
+export interface StoredCategoryKpiRow extends CategoryKpiRow {
+  readonly provenance: KpiProvenance;
+}
+
+/** A stored OrderKPIs row with its provenance. */
+export interface StoredOrderKpiRow extends OrderKpiRow {
+  readonly provenance: KpiProvenance;
+}
+
+/** Inclusive `YYYY-MM-DD` bounds of a listing; either may be left open. */
+export interface DateRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** Options of {@link KpiRepository}. */
+export interface KpiRepositoryOptions {
+  clients: AwsClients;
+  /** `ResourceNames.categoryKpisTable` (`<prefix>-CategoryKPIs`). */
+  categoryTableName: string;
+  /** `ResourceNames.orderKpisTable` (`<prefix>-OrderKPIs`). */
+  orderTableName: string;
+  /** GSI of CategoryKPIs keyed (`order_date`, `category`). @defaultValue 'order_date-index' */
+  orderDateIndexName?: string;
+  /** Retries of BatchWriteItem `UnprocessedItems`. @defaultValue {@link DEFAULT_BATCH_WRITE_RETRY} */
+  batchWriteRetry?: BatchWriteRetry;
+}
+
+type Kind = 'count' | 'money' | 'rate';
+const DECIMALS: Record<Exclude<Kind, 'count'>, number> = { money: 2, rate: 4 };
+
+type CategoryMetric = Exclude<keyof CategoryKpiRow, 'category' | 'order_date'>;
+type OrderMetric = Exclude<keyof OrderKpiRow, 'order_date'>;
+
+const CATEGORY_METRICS = {
+  daily_revenue: 'money',
+  items_sold: 'count',
+  order_count: 'count',
+  returned_items: 'count',
+  avg_order_value: 'money',
+  avg_return_rate: 'rate',
+} as const satisfies Record<CategoryMetric, Kind>;
+
+const ORDER_METRICS = {
+  total_orders: 'count',
+  total_revenue: 'money',
+  total_items_sold: 'count',
+  returned_orders: 'count',
+  return_rate: 'rate',
+  unique_customers: 'count',
+  avg_order_value: 'money',
+} as const satisfies Record<OrderMetric, Kind>;
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The KPI tables (SPEC §4) as the transformer writes them: whole dates at a time. The transformer
+ * recomputes a date from silver and hands the complete result to {@link replaceDate}, which makes
+ * the stored rows of that date exactly the given ones (design: "recompute, never increment").
+ * Nothing is ever added to a stored figure, so a repeated or concurrent replacement cannot
+ * double-count; serialising the recomputes of one date is {@link DateRecomputeCoordinator}'s job.
+ *
+ * Numbers are stored as DynamoDB N from their exact decimal text: money is formatted with 2
+ * decimals and rates with 4 (`toFixed`), so `123450 / 100` is stored as `1234.5` and `0.1 + 0.2`
+ * as `0.3`. A value with more decimals than that beyond float noise is refused with
+ * {@link InvalidOptionError} rather than rounded (the computation rounds half-even; this adapter
+ * must not round differently). Counts must be non-negative safe integers.
+ *
+ * @example
+ * const kpis = new KpiRepository({
+ *   clients, categoryTableName: names.categoryKpisTable, orderTableName: names.orderKpisTable,
+ * });
+ * await kpis.replaceDate('2025-04-01', { orderKpis, categoryKpis },
+ *   { updatedAt: new Date().toISOString(), computedBy: workerId, sources: 3 });
+ */
+export class KpiRepository {
+  readonly #clients: AwsClients;
+  readonly #categoryTable: string;
+  readonly #orderTable: string;
+  readonly #orderDateIndex: string;
+  readonly #retry: BatchWriteRetry;
+
+  constructor(options: KpiRepositoryOptions) {
+    this.#clients = options.clients;
+    this.#categoryTable = options.categoryTableName;
+    this.#orderTable = options.orderTableName;
+    this.#orderDateIndex = options.orderDateIndexName ?? 'order_date-index';
+    this.#retry = options.batchWriteRetry ?? DEFAULT_BATCH_WRITE_RETRY;
+  }
+
+  /**
+   * Makes the stored KPIs of `orderDate` exactly `kpis`: puts the OrderKPIs row (or deletes the
+   * stored one when `orderKpis` is undefined), puts every category row, and deletes the stored
+   * category rows of the date that are not in `categoryKpis` (found with a Query on the
+   * `order_date-index` GSI). Every written row also gets `updated_at`, `computed_by` and `sources`
+   * from `provenance`.
+   *
+   * Writes go through BatchWriteItem, 25 requests per call, retrying `UnprocessedItems` with
+   * capped exponential backoff, then failing with the retryable `UnprocessedItemsError`. The
+   * replacement is idempotent but not atomic: readers may see old and new rows of the date side by
+   * side while it runs, and a failure leaves part of it applied until the next replacement.
+   *
+   * Every input is checked before anything is written: rows of another date, a repeated
+   * category, a count that is not a non-negative integer or money / a rate with too many
+   * decimals are an {@link InvalidOptionError}.
+   *
+   * @returns how many rows were put and how many stored rows were deleted
+   */
+  async replaceDate(
+    orderDate: string,
+    kpis: KpiReplacement,
+    provenance: KpiProvenance,
+  ): Promise<ReplaceResult> {
+    checkDate('orderDate', orderDate);
+    const provenanceAttributes = marshalProvenance(provenance);
+    const puts: TableWriteRequest[] = [];
+    if (kpis.orderKpis !== undefined) {
+      if (kpis.orderKpis.order_date !== orderDate) {
+        throw new InvalidOptionError(
+          'orderKpis.order_date',
+          `is ${kpis.orderKpis.order_date}, not ${orderDate}`,
+        );
+      }
+      puts.push(
+        putRequest(this.#orderTable, {
+          order_date: stringValue(orderDate),
+          ...marshalMetrics(kpis.orderKpis, ORDER_METRICS, 'orderKpis'),
+          ...provenanceAttributes,
+        }),
+      );
+    }
+    const categories = new Set<string>();
+    kpis.categoryKpis.forEach((row, index) => {
+      const field = `categoryKpis[${index}]`;
+      if (row.order_date !== orderDate) {
+        throw new InvalidOptionError(`${field}.order_date`, `is ${row.order_date}, not ${orderDate}`);
+      }
+      if (typeof row.category !== 'string' || row.category === '') {
+        throw new InvalidOptionError(`${field}.category`, 'must be a non-empty string');
+      }
+      // BatchWriteItem refuses two requests for one key, and the result would be ambiguous anyway.
+      if (categories.has(row.category)) {
+        throw new InvalidOptionError(`${field}.category`, `repeats category ${row.category}`);
+      }
+      categories.add(row.category);
+      puts.push(
+        putRequest(this.#categoryTable, {
+          category: stringValue(row.category),
+          order_date: stringValue(orderDate),
+          ...marshalMetrics(row, CATEGORY_METRICS, field),
+          ...provenanceAttributes,
+        }),
+      );
+    });
+
+    const deletes: TableWriteRequest[] = [];
+    if (kpis.orderKpis === undefined && (await this.#orderRowExists(orderDate))) {
+      deletes.push(deleteRequest(this.#orderTable, { order_date: stringValue(orderDate) }));
+    }
+    for (const category of await this.#storedCategories(orderDate)) {
+      if (categories.has(category)) continue;
+      deletes.push(
+        deleteRequest(this.#categoryTable, {
+          category: stringValue(category),
+          order_date: stringValue(orderDate),
+        }),
+      );
+    }
+
+    await batchWriteAll(this.#clients, [...puts, ...deletes], this.#retry);
+    return { written: puts.length, deleted: deletes.length };
+  }
+
+  /**
+   * OrderKPIs rows with `order_date` in the inclusive range, sorted by date. A strongly consistent
+   * Scan with a filter, read to the end: fine for the CLI and tests over a small table, not for a
+   * hot path (a date-bucketed index would be the next step).
+   */
+  async listOrderKpis(range: DateRange = {}): Promise<StoredOrderKpiRow[]> {
+    const filter = dateFilter(range);
+    const items = await this.#scan(this.#orderTable, filter);
+    return items.map((item) => this.#parseOrder(item)).sort((a, b) => compare(a.order_date, b.order_date));
+  }
+
+  /**
+   * CategoryKPIs rows with `order_date` in the inclusive range (and of `category` when given),
+   * sorted by date then category. With a category this is a Query on the table key; without one
+   * a strongly consistent Scan with a filter, read to the end (see {@link listOrderKpis}).
+   */
+  async listCategoryKpis(
+    range: DateRange & { readonly category?: string } = {},
+  ): Promise<StoredCategoryKpiRow[]> {
+    const filter = dateFilter(range);
+    let items: Item[];
+    if (range.category === undefined) {
+      items = await this.#scan(this.#categoryTable, filter);
+    } else {
+      const keyCondition = [
+        '#category = :category',
+        ...(filter.expression === undefined ? [] : [filter.expression]),
+      ];
+      items = await this.#queryAll({
+        TableName: this.#categoryTable,
+        KeyConditionExpression: keyCondition.join(' AND '),
+        ExpressionAttributeNames: { ...filter.names, '#category': 'category' },
+        ExpressionAttributeValues: { ...filter.values, ':category': stringValue(range.category) },
+        ConsistentRead: true,
+      });
+    }
+    return items
+      .map((item) => this.#parseCategory(item))
+      .sort((a, b) => compare(a.order_date, b.order_date) || compare(a.category, b.category));
+  }
+
+  async #orderRowExists(orderDate: string): Promise<boolean> {
+    const response = await callAws(this.#clients, 'DYNAMODB', 'GetItem', () =>
+      this.#clients.dynamodb.send(
+        new GetItemCommand({
+          TableName: this.#orderTable,
+          Key: { order_date: stringValue(orderDate) },
+          ConsistentRead: true,
+          ProjectionExpression: '#order_date',
+          ExpressionAttributeNames: { '#order_date': 'order_date' },
+        }),
+      ),
+    );
+    return response.Item !== undefined;
+  }
+
+  /**
+   * Categories stored for the date, through the GSI. GSIs are eventually consistent: on AWS a row
+   * put a moment ago may be missing here (DynamoDB Local updates them synchronously).
+   */
+  async #storedCategories(orderDate: string): Promise<string[]> {
+    const items = await this.#queryAll({
+      TableName: this.#categoryTable,
+      IndexName: this.#orderDateIndex,
+      KeyConditionExpression: '#order_date = :order_date',
+      ProjectionExpression: '#category',
+      ExpressionAttributeNames: { '#order_date': 'order_date', '#category': 'category' },
+      ExpressionAttributeValues: { ':order_date': stringValue(orderDate) },
+    });
+    return items.map((item) =>
+      requireString(item, 'category', `${this.#categoryTable} ${this.#orderDateIndex}`),
+    );
+  }
+
+  async #queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const exclusiveStartKey = startKey;
+      const response: QueryCommandOutput = await callAws(this.#clients, 'DYNAMODB', 'Query', () =>
+        this.#clients.dynamodb.send(
+          new QueryCommand({
+            ...input,
+            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
+          }),
+        ),
+      );
+      items.push(...(response.Items ?? []));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey !== undefined && Object.keys(startKey).length > 0);
+    return items;
+  }
+
+  async #scan(table: string, filter: Filter): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const exclusiveStartKey = startKey;
+      const response: ScanCommandOutput = await callAws(this.#clients, 'DYNAMODB', 'Scan', () =>
+        this.#clients.dynamodb.send(
+          new ScanCommand({
+            TableName: table,
+            ConsistentRead: true,
+            ...(filter.expression === undefined
+              ? {}
+              : {
+                  FilterExpression: filter.expression,
+                  ExpressionAttributeNames: filter.names,
+                  ExpressionAttributeValues: filter.values,
+                }),
+            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
+          }),
+        ),
+      );
+      items.push(...(response.Items ?? []));
+      startKey = response.LastEvaluatedKey;
+    } while (startKey !== undefined && Object.keys(startKey).length > 0);
+    return items;
+  }
+
+  #parseCategory(item: Item): StoredCategoryKpiRow {
+    const table = this.#categoryTable;
+    return {
+      category: requireString(item, 'category', table),
+      order_date: requireString(item, 'order_date', table),
+      ...parseMetrics(item, CATEGORY_METRICS, table),
+      provenance: parseProvenance(item, table),
+    };
+  }
+
+  #parseOrder(item: Item): StoredOrderKpiRow {
+    const table = this.#orderTable;
+    return {
+      order_date: requireString(item, 'order_date', table),
+      ...parseMetrics(item, ORDER_METRICS, table),
+      provenance: parseProvenance(item, table),
+    };
+  }
+}
+
+interface Filter {
+  readonly expression: string | undefined;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, AttributeValue>;
+}
+
+/** `order_date` bounds as a condition usable both as a key condition and as a filter. */
+function dateFilter(range: DateRange): Filter {
+  if (range.from !== undefined) checkDate('from', range.from);
+  if (range.to !== undefined) checkDate('to', range.to);
+  const names = { '#order_date': 'order_date' };
+  if (range.from !== undefined && range.to !== undefined) {
+    return {
+      expression: '#order_date BETWEEN :from AND :to',
+      names,
+      values: { ':from': stringValue(range.from), ':to': stringValue(range.to) },
+    };
+  }
+  if (range.from !== undefined) {
+    return { expression: '#order_date >= :from', names, values: { ':from': stringValue(range.from) } };
+  }
+  if (range.to !== undefined) {
+    return { expression: '#order_date <= :to', names, values: { ':to': stringValue(range.to) } };
+  }
+  return { expression: undefined, names: {}, values: {} };
+}
+
+function checkDate(option: string, value: string): void {
+  if (typeof value !== 'string' || !DATE_PATTERN.test(value)) {
+    throw new InvalidOptionError(option, `must be a YYYY-MM-DD date, got ${String(value)}`);
+  }
+}
+
+function marshalMetrics<K extends string>(
+  row: { readonly [name in NoInfer<K>]: number },
+  metrics: Readonly<Record<K, Kind>>,
+  field: string,
+): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [name, kind] of Object.entries(metrics) as [K, Kind][]) {
+    attributes[name] = marshalMetric(row[name], kind, `${field}.${name}`);
+  }
+  return attributes;
+}
+
+function marshalMetric(value: number, kind: Kind, field: string): AttributeValue {
+  if (typeof value !== 'number') throw new InvalidOptionError(field, `must be a number, got ${typeof value}`);
+  if (kind === 'count') {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new InvalidOptionError(field, `must be a non-negative integer, got ${value}`);
+    }
+    return numberValue(value);
+  }
+  const places = DECIMALS[kind];
+  const text = decimalString(value, places);
+  if (text === undefined) {
+    throw new InvalidOptionError(
+      field,
+      `must be a finite number with at most ${places} decimals, got ${value}`,
+    );
+  }
+  return { N: text };
+}
+
+function parseMetrics<K extends string>(
+  item: Item,
+  metrics: Readonly<Record<K, Kind>>,
+  table: string,
+): Record<K, number> {
+  const values = {} as Record<K, number>;
+  for (const name of Object.keys(metrics) as K[]) values[name] = requireNumber(item, name, table);
+  return values;
+}
+
+function marshalProvenance(provenance: KpiProvenance): Record<string, AttributeValue> {
+  if (typeof provenance.updatedAt !== 'string' || provenance.updatedAt === '') {
+    throw new InvalidOptionError('provenance.updatedAt', 'must be a non-empty ISO time');
+  }
+  if (typeof provenance.computedBy !== 'string' || provenance.computedBy === '') {
+    throw new InvalidOptionError('provenance.computedBy', 'must be a non-empty worker id');
+  }
+  if (!Number.isSafeInteger(provenance.sources) || provenance.sources < 0) {
+    throw new InvalidOptionError(
+      'provenance.sources',
+      `must be a non-negative integer, got ${provenance.sources}`,
+    );
+  }
+  return {
+    updated_at: stringValue(provenance.updatedAt),
+    computed_by: stringValue(provenance.computedBy),
+    sources: numberValue(provenance.sources),
+  };
+}
+
+function parseProvenance(item: Item, table: string): KpiProvenance {
+  return {
+    updatedAt: requireString(item, 'updated_at', table),
+    computedBy: requireString(item, 'computed_by', table),
+    sources: requireNumber(item, 'sources', table),
+  };
+}
+
+function putRequest(table: string, item: Item): TableWriteRequest {
+  const request: WriteRequest = { PutRequest: { Item: item } };
+  return { table, request };
+}
+
+function deleteRequest(table: string, key: Item): TableWriteRequest {
+  const request: WriteRequest = { DeleteRequest: { Key: key } };
+  return { table, request };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import {
+  type AwsClients,
+  bootstrapResources,
+  createAwsClients,
+  DateRecomputeCoordinator,
+  KpiDateLeaseLostError,
+  type ResourceNames,
+  resolveAwsConnection,
+  resourceNamesFor,
+} from '../src/index.js';
+
+let stack: EmbeddedStack;
+let clients: AwsClients;
+let names: ResourceNames;
+
+beforeAll(async () => {
+  stack = await startEmbeddedStack();
+  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  names = resourceNamesFor(`kd-${randomUUID().slice(0, 8)}`);
+  await bootstrapResources(clients, { names });
+}, 60_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await stack?.stop();
+});
+
+const START_MS = Date.parse('2025-04-01T10:00:00.000Z');
+const LEASE_MS = 60_000;
+
+/** A coordinator whose clock the test moves by hand. */
+function coordinatorWithClock() {
+  const clock = { ms: START_MS };
+  const coordinator = new DateRecomputeCoordinator({
+    clients,
+    tableName: names.kpiDatesTable,
+    now: () => clock.ms,
+  });
+  return { coordinator, clock };
+}
+
+let dateCounter = 0;
+function uniqueDate(): string {
+  dateCounter += 1;
+  return `2030-01-${String(dateCounter).padStart(2, '0')}`;
+}
+
+describe('DateRecomputeCoordinator on DynamoDB Local', () => {
+  it('hands out strictly increasing tickets, also to concurrent requests', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+
+    // Act
+    const first = await coordinator.request(date);
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => coordinator.request(date)));
+    const state = await coordinator.state(date);
+
+    // Assess
+    expect(first).toBe(1);
+    expect([...concurrent].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(state).toEqual({ requestedSeq: 9, computedSeq: 0 });
+  });
+
+  it('reads a date never requested as zeros', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+
+    // Act
+    const state = await coordinator.state(uniqueDate());
+
+    // Assess
+    expect(state).toEqual({ requestedSeq: 0, computedSeq: 0 });
+  });
+
+  it('lets exactly one of several racing workers acquire; the others see the holder', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => coordinator.tryAcquire(date, `worker-${index}`, LEASE_MS)),
+    );
+
+    // Assess
+    const acquired = results.filter((result) => result.outcome === 'acquired');
+    expect(acquired).toHaveLength(1);
+    expect(acquired[0]).toMatchObject({ seq: 1, leaseExpiresAt: START_MS + LEASE_MS });
+    const state = await coordinator.state(date);
+    for (const result of results.filter((candidate) => candidate.outcome === 'held')) {
+      expect(result).toEqual({
+        outcome: 'held',
+        holder: state.leaseHolder,
+        leaseExpiresAt: START_MS + LEASE_MS,
+      });
+    }
+  });
+
+  it('makes a request during a recompute run again: its ticket is above the holder seq', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    const ticketA = await coordinator.request(date);
+    const holder = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    if (holder.outcome !== 'acquired') throw new Error('worker-a should have acquired');
+
+    // Act
+    const ticketB = await coordinator.request(date); // arrives while worker-a recomputes
+    const blocked = await coordinator.tryAcquire(date, 'worker-b', LEASE_MS);
+    const afterA = await coordinator.complete(date, 'worker-a', holder.seq);
+    const next = await coordinator.tryAcquire(date, 'worker-b', LEASE_MS);
+
+    // Assess
+    expect(holder.seq).toBe(ticketA);
+    expect(ticketB).toBeGreaterThan(holder.seq);
+    expect(blocked).toMatchObject({ outcome: 'held', holder: 'worker-a' });
+    expect(afterA).toEqual({ requestedSeq: ticketB, computedSeq: ticketA });
+    expect(afterA.computedSeq).toBeLessThan(ticketB); // B is not done: dirty, run again
+    expect(next).toMatchObject({ outcome: 'acquired', seq: ticketB });
+    const afterB = await coordinator.complete(date, 'worker-b', ticketB);
+    expect(afterB.computedSeq).toBeGreaterThanOrEqual(ticketB);
+    expect(afterB.leaseHolder).toBeUndefined();
+  });
+
+  it('lets another worker take over an expired lease; the old holder then fails typed and retryable', async () => {
+    // Prepare
+    const { coordinator, clock } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+    const first = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    clock.ms += LEASE_MS + 1;
+    await coordinator.request(date);
+
+    // Act
+    const takeover = await coordinator.tryAcquire(date, 'worker-b', LEASE_MS);
+    const renew = coordinator.renew(date, 'worker-a', LEASE_MS);
+    const lateComplete = coordinator.complete(date, 'worker-a', 1);
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'acquired', seq: 1 });
+    expect(takeover).toEqual({ outcome: 'acquired', seq: 2, leaseExpiresAt: clock.ms + LEASE_MS });
+    await expect(renew).rejects.toBeInstanceOf(KpiDateLeaseLostError);
+    await expect(lateComplete).rejects.toMatchObject({
+      code: 'KPI_DATE_LEASE_LOST',
+      retryable: true,
+      currentHolder: 'worker-b',
+    });
+    expect(await coordinator.state(date)).toMatchObject({ computedSeq: 0, leaseHolder: 'worker-b' });
+  });
+
+  it('renews a held lease and fails complete by a worker that never held it', async () => {
+    // Prepare
+    const { coordinator, clock } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+    await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    clock.ms += 10_000;
+
+    // Act
+    const renewedUntil = await coordinator.renew(date, 'worker-a', LEASE_MS);
+    const intruder = coordinator.complete(date, 'worker-x', 1);
+
+    // Assess
+    expect(renewedUntil).toBe(clock.ms + LEASE_MS);
+    await expect(intruder).rejects.toMatchObject({ code: 'KPI_DATE_LEASE_LOST', currentHolder: 'worker-a' });
+    expect(await coordinator.state(date)).toEqual({
+      requestedSeq: 1,
+      computedSeq: 0,
+      leaseHolder: 'worker-a',
+      leaseExpiresAt: clock.ms + LEASE_MS,
+    });
+  });
+
+  it('never lowers computed_seq: completing with a smaller seq only releases the lease', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    for (let index = 0; index < 5; index++) await coordinator.request(date);
+    const first = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    if (first.outcome !== 'acquired') throw new Error('worker-a should have acquired');
+    await coordinator.complete(date, 'worker-a', first.seq);
+    await coordinator.tryAcquire(date, 'worker-b', LEASE_MS);
+
+    // Act
+    const afterStale = await coordinator.complete(date, 'worker-b', 2);
+
+    // Assess
+    expect(first.seq).toBe(5);
+    expect(afterStale).toEqual({ requestedSeq: 5, computedSeq: 5 });
+  });
+
+  it('refuses to complete with a seq that was never handed out', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+    await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+
+    // Act
+    const attempt = coordinator.complete(date, 'worker-a', 99);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'seq' });
+    expect(await coordinator.state(date)).toMatchObject({ computedSeq: 0, leaseHolder: 'worker-a' });
+  });
+});

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import {
+  type AwsClients,
+  bootstrapResources,
+  type CategoryKpiRow,
+  createAwsClients,
+  type KpiProvenance,
+  KpiRepository,
+  type OrderKpiRow,
+  type ResourceNames,
+  resolveAwsConnection,
+  resourceNamesFor,
+} from '../src/index.js';
+
+let stack: EmbeddedStack;
+let clients: AwsClients;
+let names: ResourceNames;
+let kpis: KpiRepository;
+
+beforeAll(async () => {
+  stack = await startEmbeddedStack();
+  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  names = resourceNamesFor(`kpi-${randomUUID().slice(0, 8)}`);
+  await bootstrapResources(clients, { names });
+  kpis = new KpiRepository({
+    clients,
+    categoryTableName: names.categoryKpisTable,
+    orderTableName: names.orderKpisTable,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await stack?.stop();
+});
+
+const PROVENANCE: KpiProvenance = {
+  updatedAt: '2025-04-02T08:00:00.000Z',
+  computedBy: 'worker-a',
+  sources: 3,
+};
+
+/** Each test works on dates of its own, so tests stay independent on one table. */
+let dateCounter = 0;
+function uniqueDate(): string {
+  dateCounter += 1;
+  return `2031-${String(1 + Math.floor(dateCounter / 28)).padStart(2, '0')}-${String(1 + (dateCounter % 28)).padStart(2, '0')}`;
+}
+
+function categoryRow(
+  orderDate: string,
+  category: string,
+  overrides: Partial<CategoryKpiRow> = {},
+): CategoryKpiRow {
+  return {
+    category,
+    order_date: orderDate,
+    daily_revenue: 100.5,
+    items_sold: 4,
+    order_count: 2,
+    returned_items: 1,
+    avg_order_value: 50.25,
+    avg_return_rate: 0.25,
+    ...overrides,
+  };
+}
+
+function orderRow(orderDate: string, overrides: Partial<OrderKpiRow> = {}): OrderKpiRow {
+  return {
+    order_date: orderDate,
+    total_orders: 3,
+    total_revenue: 150.75,
+    total_items_sold: 6,
+    returned_orders: 1,
+    return_rate: 0.3333,
+    unique_customers: 2,
+    avg_order_value: 50.25,
+    ...overrides,
+  };
+}
+
+async function rawCategoriesOf(orderDate: string): Promise<string[]> {
+  const response = await clients.dynamodb.send(
+    new QueryCommand({
+      TableName: names.categoryKpisTable,
+      IndexName: 'order_date-index',
+      KeyConditionExpression: 'order_date = :d',
+      ExpressionAttributeValues: { ':d': { S: orderDate } },
+    }),
+  );
+  return (response.Items ?? []).map((item) => item.category?.S ?? '?');
+}
+
+describe('KpiRepository on DynamoDB Local', () => {
+  it('writes exactly the rows given, with provenance, and a second replace deletes vanished categories', async () => {
+    // Prepare
+    const date = uniqueDate();
+    const other = uniqueDate();
+    await kpis.replaceDate(
+      other,
+      { orderKpis: orderRow(other), categoryKpis: [categoryRow(other, 'Jeans')] },
+      PROVENANCE,
+    );
+
+    // Act
+    const first = await kpis.replaceDate(
+      date,
+      {
+        orderKpis: orderRow(date),
+        categoryKpis: [categoryRow(date, 'Jeans'), categoryRow(date, 'Tops'), categoryRow(date, 'Shoes')],
+      },
+      PROVENANCE,
+    );
+    const second = await kpis.replaceDate(
+      date,
+      {
+        orderKpis: orderRow(date, { total_orders: 2 }),
+        categoryKpis: [categoryRow(date, 'Tops', { items_sold: 9, daily_revenue: 12.3 })],
+      },
+      { ...PROVENANCE, computedBy: 'worker-b', sources: 4 },
+    );
+
+    // Assess
+    expect(first).toEqual({ written: 4, deleted: 0 });
+    expect(second).toEqual({ written: 2, deleted: 2 });
+    expect(await rawCategoriesOf(date)).toEqual(['Tops']);
+    const categories = await kpis.listCategoryKpis({ from: date, to: date });
+    expect(categories).toEqual([
+      {
+        ...categoryRow(date, 'Tops', { items_sold: 9, daily_revenue: 12.3 }),
+        provenance: { updatedAt: PROVENANCE.updatedAt, computedBy: 'worker-b', sources: 4 },
+      },
+    ]);
+    expect(await kpis.listOrderKpis({ from: date, to: date })).toEqual([
+      {
+        ...orderRow(date, { total_orders: 2 }),
+        provenance: { updatedAt: PROVENANCE.updatedAt, computedBy: 'worker-b', sources: 4 },
+      },
+    ]);
+    // The other date is untouched.
+    expect(await rawCategoriesOf(other)).toEqual(['Jeans']);
+    expect(await kpis.listOrderKpis({ from: other, to: other })).toHaveLength(1);
+  });
+
+  it('is idempotent: the same replacement twice leaves the same rows', async () => {
+    // Prepare
+    const date = uniqueDate();
+    const replacement = {
+      orderKpis: orderRow(date),
+      categoryKpis: [categoryRow(date, 'A'), categoryRow(date, 'B')],
+    };
+    await kpis.replaceDate(date, replacement, PROVENANCE);
+    const before = await kpis.listCategoryKpis({ from: date, to: date });
+
+    // Act
+    const again = await kpis.replaceDate(date, replacement, PROVENANCE);
+
+    // Assess
+    expect(again).toEqual({ written: 3, deleted: 0 });
+    expect(await kpis.listCategoryKpis({ from: date, to: date })).toEqual(before);
+  });
+
+  it('deletes the day OrderKPIs row when orderKpis is undefined, and all category rows when none are given', async () => {
+    // Prepare
+    const date = uniqueDate();
+    await kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A')] },
+      PROVENANCE,
+    );
+
+    // Act
+    const result = await kpis.replaceDate(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
+    const repeated = await kpis.replaceDate(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
+
+    // Assess
+    expect(result).toEqual({ written: 0, deleted: 2 });
+    expect(repeated).toEqual({ written: 0, deleted: 0 });
+    const raw = await clients.dynamodb.send(
+      new GetItemCommand({
+        TableName: names.orderKpisTable,
+        Key: { order_date: { S: date } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(raw.Item).toBeUndefined();
+    expect(await kpis.listOrderKpis({ from: date, to: date })).toEqual([]);
+    expect(await rawCategoriesOf(date)).toEqual([]);
+  });
+
+  it('stores money and rates as their exact decimals', async () => {
+    // Prepare
+    const date = uniqueDate();
+    const sum = 0.1 + 0.2; // 0.30000000000000004 in binary
+
+    // Act
+    await kpis.replaceDate(
+      date,
+      {
+        orderKpis: orderRow(date, {
+          total_revenue: 123450 / 100,
+          avg_order_value: sum,
+          return_rate: 1 / 3 - (1 / 3 - 0.3333),
+        }),
+        categoryKpis: [
+          categoryRow(date, 'A', {
+            daily_revenue: 1234.5,
+            avg_order_value: 1.1 + 2.2,
+            avg_return_rate: 0.1 + 0.7,
+          }),
+        ],
+      },
+      PROVENANCE,
+    );
+
+    // Assess
+    const raw = await clients.dynamodb.send(
+      new GetItemCommand({
+        TableName: names.orderKpisTable,
+        Key: { order_date: { S: date } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(raw.Item?.total_revenue).toEqual({ N: '1234.5' });
+    expect(raw.Item?.avg_order_value).toEqual({ N: '0.3' });
+    expect(raw.Item?.return_rate).toEqual({ N: '0.3333' });
+    const [order] = await kpis.listOrderKpis({ from: date, to: date });
+    expect(order).toMatchObject({ total_revenue: 1234.5, avg_order_value: 0.3, return_rate: 0.3333 });
+    const [category] = await kpis.listCategoryKpis({ from: date, to: date, category: 'A' });
+    expect(category).toMatchObject({ daily_revenue: 1234.5, avg_order_value: 3.3, avg_return_rate: 0.8 });
+  });
+
+  it('refuses money with more than 2 decimals before writing anything', async () => {
+    // Prepare
+    const date = uniqueDate();
+
+    // Act
+    const attempt = kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A', { avg_order_value: 12.345 })] },
+      PROVENANCE,
+    );
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      option: 'categoryKpis[0].avg_order_value',
+    });
+    expect(await kpis.listOrderKpis({ from: date, to: date })).toEqual([]);
+  });
+
+  it('writes and prunes 60 category rows, more than one BatchWriteItem', async () => {
+    // Prepare
+    const date = uniqueDate();
+    const many = Array.from({ length: 60 }, (_, index) =>
+      categoryRow(date, `cat-${String(index).padStart(2, '0')}`, { items_sold: index }),
+    );
+
+    // Act
+    const written = await kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: many },
+      PROVENANCE,
+    );
+    const pruned = await kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: many.slice(0, 5) },
+      PROVENANCE,
+    );
+
+    // Assess
+    expect(written).toEqual({ written: 61, deleted: 0 });
+    expect(pruned).toEqual({ written: 6, deleted: 55 });
+    const rows = await kpis.listCategoryKpis({ from: date, to: date });
+    expect(rows.map((row) => [row.category, row.items_sold])).toEqual(
+      many.slice(0, 5).map((row) => [row.category, row.items_sold]),
+    );
+    expect((await rawCategoriesOf(date)).sort()).toEqual(many.slice(0, 5).map((row) => row.category));
+  });
+
+  it('lists rows by date range and category, sorted by date then category', async () => {
+    // Prepare
+    const [d1, d2, d3] = [uniqueDate(), uniqueDate(), uniqueDate()] as [string, string, string];
+    await kpis.replaceDate(
+      d2,
+      { orderKpis: orderRow(d2), categoryKpis: [categoryRow(d2, 'B'), categoryRow(d2, 'A')] },
+      PROVENANCE,
+    );
+    await kpis.replaceDate(d1, { orderKpis: orderRow(d1), categoryKpis: [categoryRow(d1, 'B')] }, PROVENANCE);
+    await kpis.replaceDate(d3, { orderKpis: orderRow(d3), categoryKpis: [categoryRow(d3, 'A')] }, PROVENANCE);
+
+    // Act
+    const all = await kpis.listCategoryKpis({ from: d1, to: d3 });
+    const onlyB = await kpis.listCategoryKpis({ from: d1, to: d3, category: 'B' });
+    const fromD2 = await kpis.listOrderKpis({ from: d2, to: d3 });
+
+    // Assess
+    expect(all.map((row) => `${row.order_date}/${row.category}`)).toEqual([
+      `${d1}/B`,
+      `${d2}/A`,
+      `${d2}/B`,
+      `${d3}/A`,
+    ]);
+    expect(onlyB.map((row) => row.order_date)).toEqual([d1, d2]);
+    expect(fromD2.map((row) => row.order_date)).toEqual([d2, d3]);
+  });
+});

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { hostname } from 'node:os';
+import {
+  createAwsClients,
+  DateRecomputeCoordinator,
+  KpiRepository,
+  LineageRepository,
+  resolveAwsConnection,
+  resourceNamesFor,
+  SourceVersionStore,
+  SqsPoller,
+} from '@storeflow/aws';
+import { createLogger, createMetricsRegistry, OperationsServer, runOnce } from '@storeflow/runtime';
+import { loadTransformerConfig } from './config.js';
+import { createTransformerMetrics } from './metrics.js';
+import { createTransformHandler } from './transformFile.js';
+
+const VERSION = '0.1.0';
+
+// The composition root: the only module that reads process.env or handles signals.
+const bootLog = createLogger({ service: 'transformer', version: VERSION });
+let config: ReturnType<typeof loadTransformerConfig>;
+let connection: ReturnType<typeof resolveAwsConnection>;
+try {
+  config = loadTransformerConfig({
+    ...process.env,
+    TRANSFORMER_WORKER_ID: process.env.TRANSFORMER_WORKER_ID ?? `transformer-${hostname()}-${process.pid}`,
+  });
+  connection = resolveAwsConnection(process.env);
+} catch (error) {
+  bootLog.fatal({ err: error }, 'invalid configuration; nothing was consumed');
+  process.exit(1);
+}
+
+const log = createLogger({ service: 'transformer', version: VERSION, level: config.logLevel });
+const clients = createAwsClients(connection);
+const names = resourceNamesFor(config.resourcePrefix);
+const registry = createMetricsRegistry({ service: 'transformer', prefix: 'storeflow_' });
+const metrics = createTransformerMetrics(registry);
+const handle = createTransformHandler({
+  clients,
+  config,
+  lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
+  coordinator: new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable }),
+  sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
+  kpis: new KpiRepository({
+    clients,
+    categoryTableName: names.categoryKpisTable,
+    orderTableName: names.orderKpisTable,
+  }),
+  metrics,
+  readConcurrency: config.readConcurrency,
+  workerId: config.workerId,
+  now: Date.now,
+});
+const poller = new SqsPoller({
+  clients,
+  queueUrl: config.queueUrl,
+  handle,
+  log: log.child({ component: 'sqs-poller' }),
+  concurrency: config.concurrency,
+  visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+  heartbeatIntervalSeconds: config.heartbeatSeconds,
+  onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
+});
+const operations = await OperationsServer.start({
+  registry,
+  port: config.metricsPort,
+  host: config.metricsHost,
+  isReady: () => poller.running,
+});
+
+const shutdown = runOnce(
+  log,
+  async (signal) => {
+    log.info({ signal }, 'shutdown started');
+    // Backstop only: a hung dependency must not keep the task past ECS's SIGKILL.
+    setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 3) * 1000).unref();
+    const report = await poller.stop({ graceMs: config.shutdownGraceSeconds * 1000 });
+    await operations.close();
+    clients.destroy();
+    log.info(report, 'shutdown complete');
+    // Released work may still have requests in flight; they are idempotent and safe to cut.
+    process.exit(0);
+  },
+  (code) => process.exit(code),
+);
+process.on('SIGTERM', shutdown).on('SIGINT', shutdown);
+poller.start();
+log.info(
+  {
+    queueUrl: config.queueUrl,
+    concurrency: config.concurrency,
+    metricsUrl: `${operations.url}/metrics`,
+    workerId: config.workerId,
+  },
+  'transformer started',
+);

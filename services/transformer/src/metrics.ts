@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The transformer's own series, all under `storeflow_transformer_`, base units, bounded labels. */
+export function createTransformerMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    filesProcessed: new Counter({
+      name: 'storeflow_transformer_files_processed_total',
+      help: 'Validated files finished, by outcome (success, duplicate, pending)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    recomputations: new Counter({
+      name: 'storeflow_transformer_kpi_recomputations_total',
+      help: 'Order-date recomputes, by outcome (computed, up_to_date, held, failed)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    rowsAggregated: new Counter({
+      name: 'storeflow_transformer_rows_aggregated_total',
+      help: 'Silver rows read into recomputes, by dataset',
+      labelNames: ['dataset'] as const,
+      registers,
+    }),
+    dynamodbWrites: new Counter({
+      name: 'storeflow_transformer_dynamodb_writes_total',
+      help: 'KPI rows written or deleted, by operation',
+      labelNames: ['operation'] as const,
+      registers,
+    }),
+    dateLeaseWaits: new Counter({
+      name: 'storeflow_transformer_date_lease_waits_total',
+      help: 'Times a date was being recomputed by another task and the message was requeued',
+      registers,
+    }),
+    messagesIgnored: new Counter({
+      name: 'storeflow_transformer_messages_ignored_total',
+      help: 'Messages acknowledged without work, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    recomputeDuration: new Histogram({
+      name: 'storeflow_transformer_kpi_recompute_duration_seconds',
+      help: 'Time to recompute and write the KPIs of one order date',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    }),
+    fileDuration: new Histogram({
+      name: 'storeflow_transformer_file_duration_seconds',
+      help: 'Time to transform one validated file, by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    messagesInFlight: new Gauge({
+      name: 'storeflow_transformer_messages_in_flight',
+      help: 'Transform messages being handled now',
+      registers,
+    }),
+  };
+}
+
+export type TransformerMetrics = ReturnType<typeof createTransformerMetrics>;

@@ -1,0 +1,162 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  type AwsClients,
+  type CategoryKpiRow,
+  callAws,
+  type KpiRepository,
+  type OrderKpiRow,
+  type SourceVersionStore,
+} from '@storeflow/aws';
+import {
+  computeDateKpis,
+  type Dataset,
+  parseSilverPartKey,
+  type SilverOrder,
+  type SilverOrderItem,
+  silverPartitionPrefix,
+  versionSegment,
+} from '@storeflow/core';
+import pLimit from 'p-limit';
+import type { TransformerMetrics } from './metrics.js';
+
+export interface RecomputeDependencies {
+  clients: AwsClients;
+  bucket: string;
+  sourceVersions: SourceVersionStore;
+  kpis: KpiRepository;
+  metrics: TransformerMetrics;
+  readConcurrency: number;
+  workerId: string;
+  now: () => number;
+}
+
+export interface RecomputeSummary {
+  orders: number;
+  items: number;
+  sources: number;
+  written: number;
+  deleted: number;
+}
+
+/**
+ * Recomputes one order date from scratch: every silver part of the date whose source's current
+ * version it belongs to (docs/design.md), newest row version per key, the KPI math of core, and
+ * an overwrite of the date's stored KPIs (rows whose data disappeared are deleted). A pure
+ * function of silver, so running it again, or twice at once, gives the same rows.
+ */
+export async function recomputeDate(
+  deps: RecomputeDependencies,
+  orderDate: string,
+): Promise<RecomputeSummary> {
+  const [orderParts, itemParts] = await Promise.all([
+    listPartitionParts(deps, 'orders', orderDate),
+    listPartitionParts(deps, 'order_items', orderDate),
+  ]);
+  const current = await deps.sourceVersions.current(
+    [...orderParts, ...itemParts].map((part) => part.sourceId),
+  );
+  const counted = (part: PartRef) => {
+    const version = current.get(part.sourceId);
+    return version !== undefined && versionSegment(version.objectVersion) === part.versionSegment;
+  };
+  const liveOrderParts = orderParts.filter(counted);
+  const liveItemParts = itemParts.filter(counted);
+  const limit = pLimit(deps.readConcurrency);
+  const [orders, items] = await Promise.all([
+    readRows<SilverOrder>(deps, liveOrderParts, limit),
+    readRows<SilverOrderItem>(deps, liveItemParts, limit),
+  ]);
+  deps.metrics.rowsAggregated.inc({ dataset: 'orders' }, orders.length);
+  deps.metrics.rowsAggregated.inc({ dataset: 'order_items' }, items.length);
+  const computed = computeDateKpis(orderDate, orders, items);
+  const sources = new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId)).size;
+  const { written, deleted } = await deps.kpis.replaceDate(
+    orderDate,
+    {
+      orderKpis: computed.orderKpis === undefined ? undefined : pickOrderKpis(computed.orderKpis),
+      categoryKpis: computed.categoryKpis.map(pickCategoryKpis),
+    },
+    { updatedAt: new Date(deps.now()).toISOString(), computedBy: deps.workerId, sources },
+  );
+  deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
+  deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
+  return { orders: orders.length, items: items.length, sources, written, deleted };
+}
+
+interface PartRef {
+  key: string;
+  sourceId: string;
+  versionSegment: string;
+}
+
+async function listPartitionParts(
+  deps: RecomputeDependencies,
+  dataset: Dataset,
+  orderDate: string,
+): Promise<PartRef[]> {
+  const prefix = silverPartitionPrefix(dataset, orderDate);
+  const parts: PartRef[] = [];
+  let token: string | undefined;
+  do {
+    const page = await callAws(deps.clients, 'S3', 'ListObjectsV2', () =>
+      deps.clients.s3.send(
+        new ListObjectsV2Command({ Bucket: deps.bucket, Prefix: prefix, ContinuationToken: token }),
+      ),
+    );
+    for (const entry of page.Contents ?? []) {
+      const parsed = entry.Key === undefined ? undefined : parseSilverPartKey(prefix, entry.Key);
+      if (parsed !== undefined && entry.Key !== undefined) parts.push({ key: entry.Key, ...parsed });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return parts;
+}
+
+async function readRows<R>(
+  deps: RecomputeDependencies,
+  parts: readonly PartRef[],
+  limit: ReturnType<typeof pLimit>,
+): Promise<R[]> {
+  const bodies = await Promise.all(
+    parts.map((part) =>
+      limit(async () => {
+        const response = await callAws(deps.clients, 'S3', 'GetObject', () =>
+          deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: part.key })),
+        );
+        return (await response.Body?.transformToString('utf-8')) ?? '';
+      }),
+    ),
+  );
+  const rows: R[] = [];
+  for (const body of bodies) {
+    for (const line of body.split('\n')) if (line !== '') rows.push(JSON.parse(line) as R);
+  }
+  return rows;
+}
+
+// Only the specification's attributes are stored; the exact cents stay in the computation.
+function pickOrderKpis(row: OrderKpiRow): OrderKpiRow {
+  return {
+    order_date: row.order_date,
+    total_orders: row.total_orders,
+    total_revenue: row.total_revenue,
+    total_items_sold: row.total_items_sold,
+    returned_orders: row.returned_orders,
+    return_rate: row.return_rate,
+    unique_customers: row.unique_customers,
+    avg_order_value: row.avg_order_value,
+  };
+}
+
+function pickCategoryKpis(row: CategoryKpiRow): CategoryKpiRow {
+  return {
+    category: row.category,
+    order_date: row.order_date,
+    daily_revenue: row.daily_revenue,
+    items_sold: row.items_sold,
+    order_count: row.order_count,
+    returned_items: row.returned_items,
+    avg_order_value: row.avg_order_value,
+    avg_return_rate: row.avg_return_rate,
+  };
+}

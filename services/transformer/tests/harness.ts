@@ -1,0 +1,225 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { access, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  type AwsClients,
+  type BootstrapResult,
+  bootstrapResources,
+  createAwsClients,
+  FileStatus,
+  KpiRepository,
+  type LineageRecord,
+  LineageRepository,
+  type ResourceNames,
+  resolveAwsConnection,
+  resourceNamesFor,
+} from '@storeflow/aws';
+import type { EmbeddedStack } from '@storeflow/local-stack';
+import type { CsvFile } from './expectedKpis.js';
+
+const REPOSITORY = path.resolve(import.meta.dirname, '../../..');
+const MAIN = {
+  validator: path.join(REPOSITORY, 'services/validator/dist/main.js'),
+  transformer: path.join(REPOSITORY, 'services/transformer/dist/main.js'),
+};
+
+/** The thelook-shaped public sample beside the repository (not copied into it). */
+export const SAMPLE_DATA_DIR =
+  process.env.STOREFLOW_SAMPLE_DATA ?? path.resolve(REPOSITORY, '../shared/data/thelook');
+
+export interface SampleFile extends CsvFile {
+  key: string;
+}
+
+/** The 26 sample files: products, then orders, then items, each in file-name order. */
+export async function sampleFiles(): Promise<SampleFile[]> {
+  const files: SampleFile[] = [
+    {
+      dataset: 'products',
+      key: 'raw/products/products.csv',
+      text: await readFile(path.join(SAMPLE_DATA_DIR, 'products.csv'), 'utf8'),
+    },
+  ];
+  for (const dataset of ['orders', 'order_items'] as const) {
+    const names = (await readdir(path.join(SAMPLE_DATA_DIR, dataset))).filter((name) =>
+      name.endsWith('.csv'),
+    );
+    names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const name of names) {
+      files.push({
+        dataset,
+        key: `raw/${dataset}/${name}`,
+        text: await readFile(path.join(SAMPLE_DATA_DIR, dataset, name), 'utf8'),
+      });
+    }
+  }
+  return files;
+}
+
+/** Fisher–Yates with a seeded generator, so a failing order can be replayed. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const copy = [...items];
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}
+
+export interface Pipeline {
+  clients: AwsClients;
+  names: ResourceNames;
+  resources: BootstrapResult;
+  lineage: LineageRepository;
+  kpis: KpiRepository;
+  env: Record<string, string>;
+}
+
+export async function createPipeline(
+  stack: EmbeddedStack,
+  overrides: Record<string, string> = {},
+): Promise<Pipeline> {
+  await Promise.all(Object.values(MAIN).map((main) => access(main))).catch(() => {
+    throw new Error("the services' dist is missing: run the tests with 'pnpm test', or 'pnpm build' first");
+  });
+  const clients = createAwsClients(resolveAwsConnection(stack.env()));
+  const prefix = `t-${randomUUID().slice(0, 8)}`;
+  const names = resourceNamesFor(prefix);
+  const resources = await bootstrapResources(clients, { names });
+  return {
+    clients,
+    names,
+    resources,
+    lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
+    kpis: new KpiRepository({
+      clients,
+      categoryTableName: names.categoryKpisTable,
+      orderTableName: names.orderKpisTable,
+    }),
+    env: {
+      ...stack.env(),
+      VALIDATOR_QUEUE_URL: resources.ingestQueue.url,
+      VALIDATOR_TRANSFORM_QUEUE_URL: resources.transformQueue.url,
+      VALIDATOR_RESOURCE_PREFIX: prefix,
+      VALIDATOR_METRICS_PORT: '0',
+      VALIDATOR_METRICS_HOST: '127.0.0.1',
+      VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '20',
+      VALIDATOR_HEARTBEAT_SECONDS: '5',
+      VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
+      VALIDATOR_CONCURRENCY: '4',
+      TRANSFORMER_QUEUE_URL: resources.transformQueue.url,
+      TRANSFORMER_RESOURCE_PREFIX: prefix,
+      TRANSFORMER_METRICS_PORT: '0',
+      TRANSFORMER_METRICS_HOST: '127.0.0.1',
+      TRANSFORMER_VISIBILITY_TIMEOUT_SECONDS: '12',
+      TRANSFORMER_HEARTBEAT_SECONDS: '3',
+      TRANSFORMER_DATE_LEASE_SECONDS: '6',
+      TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
+      TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '2',
+      ...overrides,
+    },
+  };
+}
+
+export interface Service {
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+export function startService(kind: 'validator' | 'transformer', pipeline: Pipeline): Service {
+  const child = spawn(process.execPath, [MAIN[kind]], {
+    env: { PATH: process.env.PATH ?? '', ...pipeline.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    // Keep the tail only: a long run logs a lot.
+    output = (output + String(chunk)).slice(-200_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return {
+    child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      return code;
+    },
+  };
+}
+
+export async function upload(
+  pipeline: Pipeline,
+  key: string,
+  body: string,
+): Promise<{ key: string; eTag: string }> {
+  const response = await pipeline.clients.s3.send(
+    new PutObjectCommand({ Bucket: pipeline.names.bucket, Key: key, Body: body }),
+  );
+  return { key, eTag: (response.ETag ?? '').replace(/"/g, '') };
+}
+
+/** Waits until every uploaded object version has finished (SUCCESS or FAILED). */
+export async function waitForAll(
+  pipeline: Pipeline,
+  uploaded: readonly { key: string; eTag: string }[],
+  timeoutMs = 240_000,
+): Promise<LineageRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  const done = new Map<string, LineageRecord>();
+  while (done.size < uploaded.length) {
+    for (const { key, eTag } of uploaded) {
+      if (done.has(`${key}#${eTag}`)) continue;
+      const record = await pipeline.lineage.get({ fileKey: key, objectVersion: eTag });
+      if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
+        done.set(`${key}#${eTag}`, record);
+      }
+    }
+    if (done.size < uploaded.length) {
+      if (Date.now() > deadline)
+        throw new Error(`${uploaded.length - done.size} files did not finish in time`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  return [...done.values()];
+}
+
+/** Stored KPIs without their provenance, in the expected computation's order. */
+export async function storedKpis(pipeline: Pipeline) {
+  const daily = (await pipeline.kpis.listOrderKpis({})).map(({ provenance: _provenance, ...row }) => row);
+  const categories = (await pipeline.kpis.listCategoryKpis({})).map(
+    ({ provenance: _provenance, ...row }) => row,
+  );
+  return {
+    daily: daily.sort((a, b) => a.order_date.localeCompare(b.order_date)),
+    categories: categories.sort(
+      (a, b) =>
+        a.order_date.localeCompare(b.order_date) ||
+        (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+    ),
+  };
+}
+
+export async function keysUnder(pipeline: Pipeline, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await pipeline.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: pipeline.names.bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).flatMap((entry) => (entry.Key === undefined ? [] : [entry.Key])));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
