@@ -9,6 +9,8 @@ export interface TransformerConfig {
   resourcePrefix: string;
   /** Messages handled at once by this task. */
   concurrency: number;
+  /** Order dates of one file recomputed (or waited for) at once. */
+  dateConcurrency: number;
   /** Silver parts read at once while recomputing a date. */
   readConcurrency: number;
   visibilityTimeoutSeconds: number;
@@ -31,6 +33,7 @@ const schema: JSONSchemaType<TransformerConfig> = {
     'queueUrl',
     'resourcePrefix',
     'concurrency',
+    'dateConcurrency',
     'readConcurrency',
     'visibilityTimeoutSeconds',
     'heartbeatSeconds',
@@ -50,6 +53,7 @@ const schema: JSONSchemaType<TransformerConfig> = {
       default: DEFAULT_RESOURCE_PREFIX,
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
+    dateConcurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
     readConcurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
     visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
     heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
@@ -68,6 +72,7 @@ export const TRANSFORMER_ENV: { readonly [K in keyof TransformerConfig]-?: strin
   queueUrl: 'TRANSFORMER_QUEUE_URL',
   resourcePrefix: 'TRANSFORMER_RESOURCE_PREFIX',
   concurrency: 'TRANSFORMER_CONCURRENCY',
+  dateConcurrency: 'TRANSFORMER_DATE_CONCURRENCY',
   readConcurrency: 'TRANSFORMER_READ_CONCURRENCY',
   visibilityTimeoutSeconds: 'TRANSFORMER_VISIBILITY_TIMEOUT_SECONDS',
   heartbeatSeconds: 'TRANSFORMER_HEARTBEAT_SECONDS',

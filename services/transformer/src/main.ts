@@ -12,7 +12,9 @@ import {
 } from '@storeflow/aws';
 import { createLogger, createMetricsRegistry, OperationsServer, runOnce } from '@storeflow/runtime';
 import { loadTransformerConfig } from './config.js';
+import { DateRecomputes } from './dateRecomputes.js';
 import { createTransformerMetrics } from './metrics.js';
+import { recomputeDate } from './recomputeDate.js';
 import { createTransformHandler } from './transformFile.js';
 
 const VERSION = '0.1.0';
@@ -37,11 +39,9 @@ const clients = createAwsClients(connection);
 const names = resourceNamesFor(config.resourcePrefix);
 const registry = createMetricsRegistry({ service: 'transformer', prefix: 'storeflow_' });
 const metrics = createTransformerMetrics(registry);
-const handle = createTransformHandler({
+const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
+const recomputeDependencies = {
   clients,
-  config,
-  lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
-  coordinator: new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable }),
   sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
   kpis: new KpiRepository({
     clients,
@@ -51,6 +51,21 @@ const handle = createTransformHandler({
   metrics,
   readConcurrency: config.readConcurrency,
   workerId: config.workerId,
+  now: Date.now,
+};
+const handle = createTransformHandler({
+  clients,
+  config,
+  lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
+  coordinator,
+  dates: new DateRecomputes({
+    coordinator,
+    metrics,
+    workerId: config.workerId,
+    leaseMs: config.dateLeaseSeconds * 1000,
+    recompute: (bucket, orderDate) => recomputeDate({ ...recomputeDependencies, bucket }, orderDate),
+  }),
+  metrics,
   now: Date.now,
 });
 const poller = new SqsPoller({

@@ -10,17 +10,21 @@ import {
   type QueueMessage,
 } from '@storeflow/aws';
 import { archiveKey } from '@storeflow/core';
+import pLimit from 'p-limit';
 import type { TransformerConfig } from './config.js';
+import type { DateRecomputes } from './dateRecomputes.js';
 import { parseTransformMessage, pendingMessage, type ValidatedFile } from './messages.js';
 import type { TransformerMetrics } from './metrics.js';
-import { type RecomputeDependencies, recomputeDate } from './recomputeDate.js';
 
-export interface TransformerDependencies extends Omit<RecomputeDependencies, 'bucket'> {
+export interface TransformerDependencies {
   clients: AwsClients;
   config: Readonly<TransformerConfig>;
   lineage: LineageRepository;
   coordinator: DateRecomputeCoordinator;
+  /** The task's one door to date recomputes; see DateRecomputes. */
+  dates: DateRecomputes;
   metrics: TransformerMetrics;
+  now: () => number;
 }
 
 /**
@@ -62,13 +66,26 @@ export function createTransformHandler(deps: TransformerDependencies) {
     renewal.unref();
     try {
       const tickets: Record<string, number> = { ...parsed.tickets };
-      for (const date of file.touchedDates) tickets[date] ??= await deps.coordinator.request(date);
-      const pending: string[] = [];
-      for (const date of file.touchedDates) {
-        if (signal.aborted) throw signal.reason ?? new Error('aborted');
-        const outcome = await ensureRecomputed(deps, file, date, tickets[date] as number, log);
-        if (outcome === 'held') pending.push(date);
-      }
+      const limit = pLimit(deps.config.dateConcurrency);
+      await Promise.all(
+        file.touchedDates.map((date) =>
+          limit(async () => {
+            tickets[date] ??= await deps.coordinator.request(date);
+          }),
+        ),
+      );
+      const outcomes = await Promise.all(
+        file.touchedDates.map((date) =>
+          limit(async () => {
+            if (signal.aborted) throw signal.reason ?? new Error('aborted');
+            return {
+              date,
+              outcome: await deps.dates.ensure(file.bucket, date, tickets[date] as number, log),
+            };
+          }),
+        ),
+      );
+      const pending = outcomes.filter(({ outcome }) => outcome === 'held').map(({ date }) => date);
       if (pending.length > 0) {
         // Hand the file back so whichever task receives the requeue can claim it.
         await deps.lineage.update(key, deps.config.workerId, {}, { releaseLease: true });
@@ -101,51 +118,6 @@ export function createTransformHandler(deps: TransformerDependencies) {
       clearInterval(renewal);
     }
   };
-}
-
-/**
- * Returns once the date has been recomputed by a run that started after `ticket` was taken, or
- * 'held' when another task is recomputing it now (it or a later run will cover the ticket).
- */
-async function ensureRecomputed(
-  deps: TransformerDependencies,
-  file: ValidatedFile,
-  orderDate: string,
-  ticket: number,
-  log: PollerLogger,
-): Promise<'done' | 'held'> {
-  const leaseMs = deps.config.dateLeaseSeconds * 1000;
-  for (;;) {
-    const state = await deps.coordinator.state(orderDate);
-    if (state.computedSeq >= ticket) {
-      deps.metrics.recomputations.inc({ outcome: 'up_to_date' });
-      return 'done';
-    }
-    const acquired = await deps.coordinator.tryAcquire(orderDate, deps.config.workerId, leaseMs);
-    if (acquired.outcome === 'held') {
-      deps.metrics.recomputations.inc({ outcome: 'held' });
-      return 'held';
-    }
-    const renewal = setInterval(() => {
-      deps.coordinator
-        .renew(orderDate, deps.config.workerId, leaseMs)
-        .catch((error: unknown) => log.warn({ err: error, orderDate }, 'date lease renewal failed'));
-    }, leaseMs / 3);
-    renewal.unref();
-    const stopTimer = deps.metrics.recomputeDuration.startTimer();
-    try {
-      const summary = await recomputeDate({ ...deps, bucket: file.bucket }, orderDate);
-      await deps.coordinator.complete(orderDate, deps.config.workerId, acquired.seq);
-      deps.metrics.recomputations.inc({ outcome: 'computed' });
-      log.debug({ orderDate, ...summary }, 'order date recomputed');
-    } catch (error) {
-      deps.metrics.recomputations.inc({ outcome: 'failed' });
-      throw error;
-    } finally {
-      stopTimer();
-      clearInterval(renewal);
-    }
-  }
 }
 
 async function archive(

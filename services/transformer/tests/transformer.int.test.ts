@@ -1,4 +1,9 @@
+import { DateRecomputeCoordinator } from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { createLogger } from '@storeflow/runtime';
+import { Registry } from 'prom-client';
+import { DateRecomputes } from '../src/dateRecomputes.js';
+import { createTransformerMetrics } from '../src/metrics.js';
 import { expectedKpis } from './expectedKpis.js';
 import {
   createPipeline,
@@ -53,4 +58,91 @@ describe('the transformer process', () => {
       pipeline.clients.destroy();
     }
   }, 300_000);
+});
+
+describe('DateRecomputes', () => {
+  it('lets concurrent handlers of one task share a run, and reruns once for tickets taken during it', async () => {
+    // Prepare: a recompute that can be held open, counting its runs
+    const pipeline = await createPipeline(stack);
+    const coordinator = new DateRecomputeCoordinator({
+      clients: pipeline.clients,
+      tableName: pipeline.names.kpiDatesTable,
+    });
+    let runs = 0;
+    let releaseFirstRun: () => void = () => {};
+    const firstRunHeld = new Promise<void>((resolve) => {
+      releaseFirstRun = resolve;
+    });
+    const dates = new DateRecomputes({
+      coordinator,
+      metrics: createTransformerMetrics(new Registry()),
+      workerId: 'task-a',
+      leaseMs: 30_000,
+      recompute: async () => {
+        runs += 1;
+        if (runs === 1) await firstRunHeld;
+        return { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
+      },
+    });
+    const log = createLogger({ service: 'transformer-test', level: 'silent' });
+    const date = '2031-05-06';
+    try {
+      // Act: three handlers with tickets from before the run, two more arriving during it
+      const early = await Promise.all([1, 2, 3].map(() => coordinator.request(date)));
+      const earlyDone = early.map((ticket) => dates.ensure(pipeline.names.bucket, date, ticket, log));
+      while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const late = await Promise.all([1, 2].map(() => coordinator.request(date)));
+      const lateDone = late.map((ticket) => dates.ensure(pipeline.names.bucket, date, ticket, log));
+      releaseFirstRun();
+      const outcomes = await Promise.all([...earlyDone, ...lateDone]);
+
+      // Assess
+      expect(outcomes).toEqual(['done', 'done', 'done', 'done', 'done']);
+      expect(runs).toBe(2);
+      const state = await coordinator.state(date);
+      expect(state.computedSeq).toBe(Math.max(...early, ...late));
+      expect(state.leaseHolder).toBeUndefined();
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('answers held while another task holds the date, without running', async () => {
+    // Prepare
+    const pipeline = await createPipeline(stack);
+    const coordinator = new DateRecomputeCoordinator({
+      clients: pipeline.clients,
+      tableName: pipeline.names.kpiDatesTable,
+    });
+    let runs = 0;
+    const dates = new DateRecomputes({
+      coordinator,
+      metrics: createTransformerMetrics(new Registry()),
+      workerId: 'task-a',
+      leaseMs: 30_000,
+      recompute: async () => {
+        runs += 1;
+        return { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
+      },
+    });
+    const date = '2031-05-07';
+    try {
+      const ticket = await coordinator.request(date);
+      await coordinator.tryAcquire(date, 'task-b', 30_000);
+
+      // Act
+      const outcome = await dates.ensure(
+        pipeline.names.bucket,
+        date,
+        ticket,
+        createLogger({ service: 'transformer-test', level: 'silent' }),
+      );
+
+      // Assess
+      expect(outcome).toBe('held');
+      expect(runs).toBe(0);
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
 });

@@ -1,0 +1,95 @@
+import type { DateRecomputeCoordinator, PollerLogger } from '@storeflow/aws';
+import type { TransformerMetrics } from './metrics.js';
+import type { RecomputeSummary } from './recomputeDate.js';
+
+export interface DateRecomputesOptions {
+  coordinator: DateRecomputeCoordinator;
+  metrics: TransformerMetrics;
+  workerId: string;
+  leaseMs: number;
+  /** Recomputes one order date from the silver of `bucket` and overwrites its KPIs. */
+  recompute: (bucket: string, orderDate: string) => Promise<RecomputeSummary>;
+}
+
+type RunOutcome = 'computed' | 'held';
+
+/**
+ * The task-wide door to the per-date protocol of DateRecomputeCoordinator. Every message handler
+ * of this task goes through one instance, so a date is recomputed by at most one handler of the
+ * task at a time and concurrent handlers that need the same date share that run instead of
+ * queueing their own: a ticket taken before the run acquired is covered by it, a later ticket by
+ * the one rerun that follows. Across tasks the coordinator's lease does the same.
+ */
+export class DateRecomputes {
+  readonly #options: DateRecomputesOptions;
+  readonly #running = new Map<string, Promise<RunOutcome>>();
+
+  constructor(options: DateRecomputesOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Resolves `done` once `orderDate` has been recomputed by a run that acquired after `ticket`
+   * was taken, or `held` when another task is recomputing it now (that run, or the one its
+   * holder's callers force after it, covers the ticket).
+   */
+  async ensure(
+    bucket: string,
+    orderDate: string,
+    ticket: number,
+    log: PollerLogger,
+  ): Promise<'done' | 'held'> {
+    const { coordinator, metrics } = this.#options;
+    for (;;) {
+      const local = this.#running.get(orderDate);
+      if (local !== undefined) {
+        // Its owner reports its failure; here only its end matters, then the state decides.
+        await Promise.allSettled([local]);
+        continue;
+      }
+      const state = await coordinator.state(orderDate);
+      if (state.computedSeq >= ticket) {
+        metrics.recomputations.inc({ outcome: 'up_to_date' });
+        return 'done';
+      }
+      // Another handler may have started a run while the state was read.
+      if (this.#running.has(orderDate)) continue;
+      const run = this.#run(bucket, orderDate, log);
+      this.#running.set(orderDate, run);
+      try {
+        if ((await run) === 'held') return 'held';
+      } finally {
+        this.#running.delete(orderDate);
+      }
+    }
+  }
+
+  async #run(bucket: string, orderDate: string, log: PollerLogger): Promise<RunOutcome> {
+    const { coordinator, metrics, workerId, leaseMs } = this.#options;
+    const acquired = await coordinator.tryAcquire(orderDate, workerId, leaseMs);
+    if (acquired.outcome === 'held') {
+      metrics.recomputations.inc({ outcome: 'held' });
+      return 'held';
+    }
+    const renewal = setInterval(() => {
+      coordinator
+        .renew(orderDate, workerId, leaseMs)
+        .catch((error: unknown) => log.warn({ err: error, orderDate }, 'date lease renewal failed'));
+    }, leaseMs / 3);
+    renewal.unref();
+    const stopTimer = metrics.recomputeDuration.startTimer();
+    try {
+      const summary = await this.#options.recompute(bucket, orderDate);
+      await coordinator.complete(orderDate, workerId, acquired.seq);
+      metrics.recomputations.inc({ outcome: 'computed' });
+      log.debug({ orderDate, ...summary }, 'order date recomputed');
+      return 'computed';
+    } catch (error) {
+      metrics.recomputations.inc({ outcome: 'failed' });
+      throw error;
+    } finally {
+      stopTimer();
+      clearInterval(renewal);
+    }
+  }
+}
