@@ -3,3 +3,4 @@ export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
 export { runOnce } from './shutdown.js';
+export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';

@@ -10,7 +10,7 @@ import {
   SourceVersionStore,
   SqsPoller,
 } from '@storeflow/aws';
-import { createLogger, createMetricsRegistry, OperationsServer, runOnce } from '@storeflow/runtime';
+import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
 import { loadTransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
 import { createTransformerMetrics } from './metrics.js';
@@ -78,36 +78,18 @@ const poller = new SqsPoller({
   heartbeatIntervalSeconds: config.heartbeatSeconds,
   onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
 });
-const operations = await OperationsServer.start({
-  registry,
-  port: config.metricsPort,
-  host: config.metricsHost,
-  isReady: () => poller.running,
-});
-
-const shutdown = runOnce(
+await serveQueueWorker({
+  service: 'transformer',
   log,
-  async (signal) => {
-    log.info({ signal }, 'shutdown started');
-    // Backstop only: a hung dependency must not keep the task past ECS's SIGKILL.
-    setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 3) * 1000).unref();
-    const report = await poller.stop({ graceMs: config.shutdownGraceSeconds * 1000 });
-    await operations.close();
-    clients.destroy();
-    log.info(report, 'shutdown complete');
-    // Released work may still have requests in flight; they are idempotent and safe to cut.
-    process.exit(0);
-  },
-  (code) => process.exit(code),
-);
-process.on('SIGTERM', shutdown).on('SIGINT', shutdown);
-poller.start();
-log.info(
-  {
+  registry,
+  worker: poller,
+  metricsPort: config.metricsPort,
+  metricsHost: config.metricsHost,
+  shutdownGraceSeconds: config.shutdownGraceSeconds,
+  release: () => clients.destroy(),
+  startedFields: {
     queueUrl: config.queueUrl,
     concurrency: config.concurrency,
-    metricsUrl: `${operations.url}/metrics`,
     workerId: config.workerId,
   },
-  'transformer started',
-);
+});
