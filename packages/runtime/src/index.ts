@@ -2,5 +2,5 @@ export { ConfigInvalidError, type ConfigProblem, createConfigLoader } from './lo
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
-export { runOnce } from './shutdown.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
+export { runOnce } from './shutdown.js';

@@ -56,5 +56,8 @@ export async function serveQueueWorker(options: ServeQueueWorkerOptions): Promis
   );
   process.on('SIGTERM', shutdown).on('SIGINT', shutdown);
   worker.start();
-  log.info({ ...options.startedFields, metricsUrl: `${operations.url}/metrics` }, `${options.service} started`);
+  log.info(
+    { ...options.startedFields, metricsUrl: `${operations.url}/metrics` },
+    `${options.service} started`,
+  );
 }
