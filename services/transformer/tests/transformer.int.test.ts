@@ -60,31 +60,40 @@ describe('the transformer process', () => {
   }, 300_000);
 });
 
+const SUMMARY = { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
+const silentLog = createLogger({ service: 'transformer-test', version: 'test', level: 'silent' });
+
+/** A task's DateRecomputes on a fresh pipeline, with the recompute the test supplies. */
+async function dateRecomputesWith(recompute: () => Promise<typeof SUMMARY>) {
+  const pipeline = await createPipeline(stack);
+  const coordinator = new DateRecomputeCoordinator({
+    clients: pipeline.clients,
+    tableName: pipeline.names.kpiDatesTable,
+  });
+  const dates = new DateRecomputes({
+    coordinator,
+    metrics: createTransformerMetrics(new Registry()),
+    workerId: 'task-a',
+    leaseMs: 30_000,
+    recompute,
+  });
+  return { pipeline, coordinator, dates };
+}
+
 describe('DateRecomputes', () => {
   it('lets concurrent handlers of one task share a run, and reruns once for tickets taken during it', async () => {
     // Prepare: a recompute that can be held open, counting its runs
-    const pipeline = await createPipeline(stack);
-    const coordinator = new DateRecomputeCoordinator({
-      clients: pipeline.clients,
-      tableName: pipeline.names.kpiDatesTable,
-    });
     let runs = 0;
     let releaseFirstRun: () => void = () => {};
     const firstRunHeld = new Promise<void>((resolve) => {
       releaseFirstRun = resolve;
     });
-    const dates = new DateRecomputes({
-      coordinator,
-      metrics: createTransformerMetrics(new Registry()),
-      workerId: 'task-a',
-      leaseMs: 30_000,
-      recompute: async () => {
-        runs += 1;
-        if (runs === 1) await firstRunHeld;
-        return { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
-      },
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      if (runs === 1) await firstRunHeld;
+      return SUMMARY;
     });
-    const log = createLogger({ service: 'transformer-test', level: 'silent' });
+    const log = silentLog;
     const date = '2031-05-06';
     try {
       // Act: three handlers with tickets from before the run, two more arriving during it
@@ -109,21 +118,10 @@ describe('DateRecomputes', () => {
 
   it('answers held while another task holds the date, without running', async () => {
     // Prepare
-    const pipeline = await createPipeline(stack);
-    const coordinator = new DateRecomputeCoordinator({
-      clients: pipeline.clients,
-      tableName: pipeline.names.kpiDatesTable,
-    });
     let runs = 0;
-    const dates = new DateRecomputes({
-      coordinator,
-      metrics: createTransformerMetrics(new Registry()),
-      workerId: 'task-a',
-      leaseMs: 30_000,
-      recompute: async () => {
-        runs += 1;
-        return { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
-      },
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      return SUMMARY;
     });
     const date = '2031-05-07';
     try {
@@ -131,12 +129,7 @@ describe('DateRecomputes', () => {
       await coordinator.tryAcquire(date, 'task-b', 30_000);
 
       // Act
-      const outcome = await dates.ensure(
-        pipeline.names.bucket,
-        date,
-        ticket,
-        createLogger({ service: 'transformer-test', level: 'silent' }),
-      );
+      const outcome = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
 
       // Assess
       expect(outcome).toBe('held');
