@@ -1,0 +1,170 @@
+import { BucketPrefix } from './bucketLayout.js';
+
+/** Object-level S3 actions on some prefixes of the data bucket. */
+export interface ObjectGrant {
+  sid: string;
+  actions: string[];
+  prefixes: BucketPrefix[];
+}
+
+/** Actions on whole resources: the bucket itself, queues, tables, indexes. */
+export interface ResourceGrant {
+  sid: string;
+  actions: string[];
+  resources: string[];
+}
+
+/** Everything one service's task role may do. */
+export interface ServicePermissions {
+  objects: ObjectGrant[];
+  resources: ResourceGrant[];
+}
+
+/** The ARNs the grants point at. */
+export interface PipelineArns {
+  bucket: string;
+  ingestQueue: string;
+  transformQueue: string;
+  processedFilesTable: string;
+  referenceTable: string;
+  categoryKpisTable: string;
+  orderKpisTable: string;
+  kpiDatesTable: string;
+  /** The CategoryKPIs index a date's recompute queries for the rows to replace. */
+  categoryKpisByDateIndex: string;
+}
+
+// Consuming a queue with SqsPoller: receive, delete, heartbeats and releases (visibility), and
+// re-sends of deferred or waiting work to the same queue.
+const CONSUME_QUEUE = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:SendMessage',
+];
+
+// LineageRepository: conditional updates, and a consistent read when a condition fails.
+const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+
+/**
+ * The validator's grants, read off the calls it makes (services/validator/src/validateObject.ts,
+ * S3ValidationSink.ts, and the aws package adapters it uses).
+ *
+ * It has nothing on the KPI tables or KpiDates: it never computes KPIs.
+ */
+export function validatorPermissions(arns: PipelineArns): ServicePermissions {
+  return {
+    objects: [
+      {
+        // HeadObject and GetObject of the input; reading back the silver parts it wrote to record
+        // references; HeadObject of an archive copy to confirm it before deleting the source.
+        sid: 'ReadInputSilverAndArchives',
+        actions: ['s3:GetObject'],
+        prefixes: [BucketPrefix.RAW, BucketPrefix.SILVER, BucketPrefix.PROCESSED, BucketPrefix.FAILED],
+      },
+      {
+        // Silver parts, rejected rows (a multipart upload), reports, error documents, and the
+        // archive copies of rejected files (failed/) and of re-uploads of finished ones (processed/).
+        sid: 'WriteOutputsAndArchives',
+        actions: ['s3:PutObject'],
+        prefixes: [
+          BucketPrefix.SILVER,
+          BucketPrefix.REJECTED,
+          BucketPrefix.VALIDATION_REPORTS,
+          BucketPrefix.FAILED,
+          BucketPrefix.PROCESSED,
+        ],
+      },
+      {
+        // A rejected-rows upload abandoned when its file is deferred or fails midway.
+        sid: 'AbortRejectedRowsUpload',
+        actions: ['s3:AbortMultipartUpload'],
+        prefixes: [BucketPrefix.REJECTED],
+      },
+      {
+        // The archived raw object, and the silver parts of versions that were rejected or replaced.
+        sid: 'DeleteArchivedInputAndStaleParts',
+        actions: ['s3:DeleteObject'],
+        prefixes: [BucketPrefix.RAW, BucketPrefix.SILVER],
+      },
+    ],
+    resources: [
+      {
+        // ListObjectsV2 of a version's silver parts; it also makes HeadObject of a missing key
+        // answer 404 (handled as "already archived") instead of 403.
+        sid: 'ListDataBucket',
+        actions: ['s3:ListBucket'],
+        resources: [arns.bucket],
+      },
+      { sid: 'ConsumeIngestQueue', actions: CONSUME_QUEUE, resources: [arns.ingestQueue] },
+      { sid: 'AnnounceValidatedFiles', actions: ['sqs:SendMessage'], resources: [arns.transformQueue] },
+      { sid: 'TrackLineage', actions: LINEAGE, resources: [arns.processedFilesTable] },
+      {
+        // ReferenceStore (conditional puts, batched lookups) and SourceVersionStore.commit.
+        sid: 'RecordAndLookUpReferences',
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchGetItem'],
+        resources: [arns.referenceTable],
+      },
+    ],
+  };
+}
+
+/**
+ * The transformer's grants, read off services/transformer/src (transformFile.ts, recomputeDate.ts)
+ * and the adapters it uses. It reads the References table (each source's current version) but
+ * never writes it.
+ */
+export function transformerPermissions(arns: PipelineArns): ServicePermissions {
+  return {
+    objects: [
+      {
+        // Silver parts of a date; HeadObject and the copy source of the raw object; HeadObject of
+        // the processed/ copy to confirm it before deleting the source.
+        sid: 'ReadSilverAndArchiveSource',
+        actions: ['s3:GetObject'],
+        prefixes: [BucketPrefix.SILVER, BucketPrefix.RAW, BucketPrefix.PROCESSED],
+      },
+      { sid: 'WriteProcessedArchive', actions: ['s3:PutObject'], prefixes: [BucketPrefix.PROCESSED] },
+      { sid: 'DeleteArchivedInput', actions: ['s3:DeleteObject'], prefixes: [BucketPrefix.RAW] },
+    ],
+    resources: [
+      {
+        // ListObjectsV2 of a date's silver partition; 404 rather than 403 for a missing raw object.
+        sid: 'ListDataBucket',
+        actions: ['s3:ListBucket'],
+        resources: [arns.bucket],
+      },
+      { sid: 'ConsumeTransformQueue', actions: CONSUME_QUEUE, resources: [arns.transformQueue] },
+      { sid: 'TrackLineage', actions: LINEAGE, resources: [arns.processedFilesTable] },
+      {
+        // DateRecomputeCoordinator: tickets and leases by conditional update, consistent reads.
+        sid: 'CoordinateDateRecomputes',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [arns.kpiDatesTable],
+      },
+      {
+        // KpiRepository.replaceDate: is there a stored row, then one batch of puts and deletes.
+        sid: 'ReplaceOrderKpis',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+        resources: [arns.orderKpisTable],
+      },
+      {
+        sid: 'ReplaceCategoryKpis',
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [arns.categoryKpisTable],
+      },
+      {
+        // The categories stored for a date, to delete those that disappeared.
+        sid: 'FindCategoryKpisOfDate',
+        actions: ['dynamodb:Query'],
+        resources: [arns.categoryKpisByDateIndex],
+      },
+      {
+        // SourceVersionStore.current: which version of each source counts.
+        sid: 'ReadSourceVersions',
+        actions: ['dynamodb:BatchGetItem'],
+        resources: [arns.referenceTable],
+      },
+    ],
+  };
+}
