@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine that has only git, Node >= 18 and npm: a JDK 17 for DynamoDB Local
-# (Debian/Ubuntu: installed with apt when missing), then the pinned pnpm, the pinned Node 24
-# (the `node` devDependency) and every package, then a build. Safe to run again.
+# Prepares a fresh machine that has only git, Node >= 18 and npm: a JDK 17 for DynamoDB Local and
+# the deployment checks' promtool, docker-compose and yamllint (Debian/Ubuntu: installed with apt
+# when missing), then the pinned pnpm, the pinned Node 24 (the `node` devDependency) and every
+# package, then a build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,30 @@ if ! java_ok; then
     exit 1
   fi
   java_ok || { echo "setup: java is still not a JDK 17+ after installing; check 'java -version'" >&2; exit 1; }
+fi
+
+# The deployment checks need no Docker engine, only Debian's tools: promtool (package prometheus)
+# lints the services' metrics and the Prometheus config, docker-compose 1.x parses the compose
+# file, yamllint reads the YAML. Elsewhere: put promtool, docker-compose and yamllint on PATH.
+deploy_packages=()
+command -v promtool >/dev/null 2>&1 || deploy_packages+=(prometheus)
+command -v docker-compose >/dev/null 2>&1 || deploy_packages+=(docker-compose)
+command -v yamllint >/dev/null 2>&1 || deploy_packages+=(yamllint)
+if [ "${#deploy_packages[@]}" -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${deploy_packages[*]} for the deployment checks" >&2
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${deploy_packages[@]}" >/dev/null
+    # Only promtool is wanted from the prometheus package: where systemd started its server, stop it.
+    if [ -d /run/systemd/system ] && systemctl is-enabled --quiet prometheus 2>/dev/null; then
+      $sudo_cmd systemctl disable --now prometheus
+    fi
+  else
+    echo "setup: the deployment checks need promtool, docker-compose and yamllint; install ${deploy_packages[*]} and run this again" >&2
+    exit 1
+  fi
 fi
 
 echo "setup: installing packages with pnpm ${pnpm_version} (Node 24 comes with them)" >&2

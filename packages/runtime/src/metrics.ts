@@ -15,5 +15,10 @@ export function createMetricsRegistry({ service, prefix }: MetricsRegistryOption
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry, prefix });
+  // These gauges end in `_total`, which Prometheus reserves for counters (promtool rejects them);
+  // the per-type gauges without the suffix carry the same numbers.
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) {
+    registry.removeSingleMetric(`${prefix}nodejs_${name}`);
+  }
   return registry;
 }
