@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import {
+  type AcceptedBatch,
+  type Dataset,
+  type FileValidationSink,
+  type IssueCode,
+  type OrderReference,
+  type ProductReference,
+  type ReferenceLookup,
+  type RejectedRow,
+  recordParserFor,
+  routeObjectKey,
+  type SilverOrder,
+  type SilverProduct,
+  validateFile,
+} from '@storeflow/core';
+import type { WrittenManifest } from '../src/commands/generate.js';
+import { assertCliBuilt, runCli } from './helpers.js';
+
+let workDir: string;
+
+beforeAll(async () => {
+  await assertCliBuilt();
+  workDir = await mkdtemp(path.join(tmpdir(), 'storeflow-generate-'));
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function readManifest(dir: string): Promise<WrittenManifest> {
+  return JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as WrittenManifest;
+}
+
+/** Every file below `dir`, relative, sorted. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+async function treeDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(dir))
+    hash.update(`${file}\n`).update(await readFile(path.join(dir, file)));
+  return hash.digest('hex');
+}
+
+const SMALL = ['--orders', '300', '--products', '60', '--days', '10', '--files', '2'];
+
+describe('storeflow generate', () => {
+  it('prints its usage, with every error kind and its code, on --help', async () => {
+    // Act
+    const result = await runCli(['generate', '--help'], workDir);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: storeflow generate [options]');
+    expect(result.stdout).toMatch(/^ {2}negative-price +MONEY_OUT_OF_RANGE; products, order_items$/m);
+    expect(result.stdout).toMatch(/^ {2}unknown-order +UNKNOWN_ORDER; order_items \(not by default/m);
+  });
+
+  it('writes the files routed by dataset and dated by partition, and a manifest with their sizes and hashes', async () => {
+    // Prepare
+    const out = path.join(workDir, 'layout');
+
+    // Act
+    const result = await runCli(['generate', '--out', out, ...SMALL, '--start-date', '2025-12-28'], workDir);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const manifest = await readManifest(out);
+    const keys = manifest.files.map((file) => file.key);
+    expect(await listFiles(out)).toEqual([...keys, 'manifest.json'].sort());
+    expect(keys.filter((key) => key.startsWith('orders/'))).toEqual([
+      'orders/year=2025/month=12/day=28/orders_0001.csv',
+      expect.stringMatching(/^orders\/year=202[56]\/month=\d{2}\/day=\d{2}\/orders_0002\.csv$/),
+    ]);
+    for (const file of manifest.files) {
+      const bytes = await readFile(path.join(out, file.key));
+      expect(file.bytes).toBe(bytes.length);
+      expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(routeObjectKey(`raw/${file.key}`)).toEqual({ routable: true, dataset: file.dataset });
+      // header + one line per row (a malformed line is still one line)
+      expect(bytes.toString('utf8').split('\n').length - 2).toBe(file.rows.total);
+    }
+    expect(result.stdout).toContain(`manifest: ${path.join(out, 'manifest.json')}`);
+  });
+
+  it('writes byte-identical files for the same arguments, and different ones for another seed', async () => {
+    // Act
+    const runs = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => {
+        const out = path.join(workDir, `seed-${name}`);
+        const seed = name === 'c' ? 'other' : 'same';
+        const result = await runCli(['generate', '--out', out, ...SMALL, '--seed', seed, '--gzip'], workDir);
+        expect(result.code).toBe(0);
+        return treeDigest(out);
+      }),
+    );
+
+    // Assess
+    expect(runs[1]).toBe(runs[0]);
+    expect(runs[2]).not.toBe(runs[0]);
+  });
+
+  it('writes gzip JSON Lines whose rows the real validator judges exactly as the manifest says', async () => {
+    // Prepare
+    const out = path.join(workDir, 'jsonl');
+
+    // Act
+    const result = await runCli(
+      [
+        'generate',
+        '--out',
+        out,
+        ...SMALL,
+        '--format',
+        'jsonl',
+        '--gzip',
+        '--timestamps',
+        'mixed',
+        '--error-rate',
+        '0.03',
+        '--error-kinds',
+        'all',
+        '--late-items',
+      ],
+      workDir,
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    const manifest = await readManifest(out);
+    expect(manifest.files.every((file) => file.key.endsWith('.jsonl.gz'))).toBe(true);
+    const outcomes = await validateFromDisk(out, manifest);
+    expect(outcomes).toEqual(
+      manifest.files.map((file) => ({ rows: file.rows, ruleCounts: file.ruleCounts, verdict: file.verdict })),
+    );
+    expect(manifest.files.reduce((total, file) => total + file.rows.rejected, 0)).toBeGreaterThan(0);
+  });
+
+  it('writes one JSON object per line in --format jsonl, readable after gunzip', async () => {
+    // Prepare
+    const out = path.join(workDir, 'clean-jsonl');
+
+    // Act
+    const result = await runCli(
+      ['generate', '--out', out, ...SMALL, '--format', 'jsonl', '--gzip', '--error-rate', '0'],
+      workDir,
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    const manifest = await readManifest(out);
+    const orders = manifest.files.find((file) => file.dataset === 'orders');
+    if (orders === undefined) throw new Error('no orders file');
+    const lines = gunzipSync(await readFile(path.join(out, orders.key)))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines).toHaveLength(orders.rows.total);
+    const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual([
+      'order_id',
+      'user_id',
+      'status',
+      'gender',
+      'created_at',
+      'returned_at',
+      'shipped_at',
+      'delivered_at',
+      'num_of_item',
+    ]);
+    expect(first).toMatchObject({ order_id: 1, num_of_item: expect.any(Number) });
+  });
+
+  it('refuses a directory that is not empty unless --force is given', async () => {
+    // Prepare
+    const out = path.join(workDir, 'busy');
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, 'keep.txt'), 'mine');
+
+    // Act
+    const refused = await runCli(['generate', '--out', out, ...SMALL], workDir);
+    const forced = await runCli(['generate', '--out', out, ...SMALL, '--force'], workDir);
+
+    // Assess
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toBe(
+      `storeflow: ${out} is not empty: choose a new --out directory, or add --force to write into it\n`,
+    );
+    expect(forced.code).toBe(0);
+    expect(await readFile(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
+    expect((await readManifest(out)).files).toHaveLength(6);
+  });
+
+  it.each([
+    [
+      ['--files', '400'],
+      '--files must be a whole number from 1 to 60, got 400 (at most --orders and --products); see --help',
+    ],
+    [['--format', 'xml'], "--format must be csv or jsonl, got 'xml'"],
+    [['--error-rate', '2'], "--error-rate must be a number from 0 to 1, got '2'"],
+    [['--error-kinds', 'bad-id,typo'], 'unknown --error-kinds typo; see --help for the kinds'],
+    [['--start-date', '2999-01-01'], '--start-date 2999-01-01 with --days 10 reaches past today'],
+    [['--orders', 'many'], "--orders must be a whole number of at least 1, got 'many'"],
+  ])('exits 1 with one line for %j', async (options, message) => {
+    // Prepare
+    const out = path.join(workDir, 'never');
+
+    // Act
+    const result = await runCli(['generate', '--out', out, ...SMALL, ...options], workDir);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^storeflow: [^\n]*\n$/);
+    expect(result.stderr).toContain(message);
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+class MemoryReferences implements ReferenceLookup {
+  readonly products = new Map<number, ProductReference>();
+  readonly orders = new Map<number, OrderReference>();
+  async findProducts(ids: readonly number[]) {
+    return new Map(ids.flatMap((id) => this.#entry(this.products, id)));
+  }
+  async findOrders(ids: readonly number[]) {
+    return new Map(ids.flatMap((id) => this.#entry(this.orders, id)));
+  }
+  #entry<V>(known: ReadonlyMap<number, V>, id: number): [number, V][] {
+    const value = known.get(id);
+    return value === undefined ? [] : [[id, value]];
+  }
+}
+
+class MemorySink implements FileValidationSink {
+  readonly accepted: AcceptedBatch[] = [];
+  readonly rejected: RejectedRow[] = [];
+  async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    this.accepted.push(batch);
+  }
+  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
+    this.rejected.push(...rows);
+  }
+}
+
+/** Streams each written file through gunzip and the real validator, in manifest order, grace window passed. */
+async function validateFromDisk(dir: string, manifest: WrittenManifest) {
+  const references = new MemoryReferences();
+  const outcomes = [];
+  for (const file of manifest.files) {
+    const sink = new MemorySink();
+    const parse = recordParserFor({ dataset: file.dataset, format: file.format });
+    const source = createReadStream(path.join(dir, file.key)).pipe(createGunzip());
+    const result = await validateFile(
+      parse(source, { batchSize: 1000 }),
+      {
+        dataset: file.dataset,
+        rowVersion: 'v',
+        nowMs: Date.now(),
+        maxRejectedRowRatio: 0.05,
+        references,
+        referenceGraceExpired: true,
+      },
+      sink,
+    );
+    if (result.outcome !== 'completed') throw new Error(`${file.key} deferred`);
+    if (result.verdict === 'ACCEPTED') remember(file.dataset, sink, references);
+    const ruleCounts: Partial<Record<IssueCode, number>> = {};
+    for (const issue of sink.rejected.flatMap((row) => row.issues)) {
+      ruleCounts[issue.code] = (ruleCounts[issue.code] ?? 0) + 1;
+    }
+    outcomes.push({ rows: result.report.counts, ruleCounts, verdict: result.verdict });
+  }
+  return outcomes;
+}
+
+function remember(dataset: Dataset, sink: MemorySink, references: MemoryReferences): void {
+  const records = sink.accepted.flatMap((batch) => [...batch.partitions.values()].flat());
+  for (const record of records) {
+    if (dataset === 'products') {
+      const product = record as SilverProduct;
+      references.products.set(product.id, { category: product.category });
+    } else if (dataset === 'orders') {
+      const order = record as SilverOrder;
+      references.orders.set(order.order_id, {
+        userId: order.user_id,
+        createdAtMs: order.created_at_ms,
+        status: order.status,
+      });
+    }
+  }
+}

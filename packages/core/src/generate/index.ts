@@ -1,0 +1,19 @@
+export { DataGenerator, DEFAULT_GENERATE_OPTIONS } from './DataGenerator.js';
+export {
+  ALL_ERROR_KINDS,
+  DEFAULT_ERROR_KINDS,
+  ERROR_KINDS,
+  type ErrorKind,
+  type ErrorKindSpec,
+  errorKindCode,
+  errorKindDatasets,
+} from './errorKinds.js';
+export { TIMESTAMP_STYLES, type TimestampStyle } from './timestampStyles.js';
+export type {
+  DatasetTotals,
+  FileExpectation,
+  GeneratedFile,
+  GenerateOptions,
+  GenerationManifest,
+  RowCounts,
+} from './types.js';
