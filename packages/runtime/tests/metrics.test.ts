@@ -8,7 +8,7 @@ describe('createMetricsRegistry', () => {
 
     // Assess
     const misnamed = families
-      .filter((family) => family.name.endsWith('_total') && family.type !== 'counter')
+      .filter((family) => family.name.endsWith('_total') && String(family.type) !== 'counter')
       .map((family) => family.name);
     expect(families.length).toBeGreaterThan(5);
     expect(families.every((family) => family.name.startsWith('storeflow_'))).toBe(true);

@@ -1,0 +1,98 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { AwsCallError, type AwsClients, callAws, LineageRepository } from '@storeflow/aws';
+import type { ValidationReport } from '@storeflow/core';
+import { withAwsTarget } from '../awsTarget.js';
+import { ExitCode, UsageError } from '../cliErrors.js';
+import { parseCommandLine, printJson } from '../commandLine.js';
+import { renderReport } from '../reportText.js';
+
+export const REPORT_USAGE = `Usage: storeflow report <file-key> [options]
+
+Prints the validation report of a file (validation-reports/ in the bucket): verdict, row counts,
+file-level problems and the most frequent row problems with examples. <file-key> is the key the
+file was uploaded as (raw/…, as 'storeflow status' lists it); the newest version is shown unless
+--version names another.
+
+Options:
+  --version <version>  the object version (ETag) to show, as 'storeflow status' prints it
+  --prefix <prefix>    resource name prefix (default: $STOREFLOW_PREFIX, else storeflow)
+  --bucket <name>      the bucket, when it is not <prefix>-data
+  --json               print the report document as stored
+  -h, --help           show this help`;
+
+/** `storeflow report`: returns the exit code; throws a one-line error on failure. */
+export async function reportCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'string' },
+    prefix: { type: 'string' },
+    bucket: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(REPORT_USAGE);
+    return ExitCode.OK;
+  }
+  const [fileKey, extra] = positionals;
+  if (fileKey === undefined) throw new UsageError("name the file's key (raw/…); see --help");
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; see --help`);
+  if (!fileKey.startsWith('raw/')) {
+    throw new UsageError(`file keys start with raw/ ('storeflow status' lists them), got '${fileKey}'`);
+  }
+  const { report, reportKey, record } = await withAwsTarget(env, values, async ({ clients, names }) => {
+    const lineage = new LineageRepository({ clients, tableName: names.processedFilesTable });
+    const found =
+      values.version === undefined
+        ? await lineage.latestVersion(fileKey)
+        : await lineage.get({ fileKey, objectVersion: values.version });
+    if (found === undefined) {
+      const which = values.version === undefined ? fileKey : `${fileKey} version ${values.version}`;
+      throw new Error(
+        `the pipeline has no record of ${which}: check the key and version with 'storeflow status'`,
+      );
+    }
+    if (found.reportKey === undefined) {
+      throw new Error(
+        `${fileKey} is ${found.status} and has no report yet: a report is written when its validation ends`,
+      );
+    }
+    const stored = await readReport(clients, names.bucket, found.reportKey);
+    if (String(stored.source.objectVersion) !== found.objectVersion) {
+      // Report keys are per key and event date, so a later version uploaded the same day replaces it.
+      throw new Error(
+        `${found.reportKey} now holds the report of version ${String(stored.source.objectVersion)}; that of ${found.objectVersion} was replaced (its counts remain in 'storeflow status --json')`,
+      );
+    }
+    return { report: stored, reportKey: found.reportKey, record: found };
+  });
+  if (values.json) printJson(report);
+  else process.stdout.write(renderReport(report, reportKey, record));
+  return ExitCode.OK;
+}
+
+async function readReport(clients: AwsClients, bucket: string, key: string): Promise<ValidationReport> {
+  let text: string;
+  try {
+    const response = await callAws(clients, 'S3', 'GetObject', () =>
+      clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+    );
+    text = (await response.Body?.transformToString('utf-8')) ?? '';
+  } catch (error) {
+    if (error instanceof AwsCallError && error.awsErrorName === 'NoSuchKey') {
+      throw new Error(`the report s3://${bucket}/${key} that lineage names is missing from the bucket`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as ValidationReport;
+  } catch (error) {
+    throw new Error(`s3://${bucket}/${key} is not a JSON report: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

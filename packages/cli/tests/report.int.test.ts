@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { FileStatus } from '@storeflow/aws';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { assertCliBuilt, runCli } from './helpers.js';
+import { createTestPipeline, startServices, type TestPipeline, waitForStatus } from './pipeline.js';
+
+const HEADER = 'order_id,user_id,status,created_at,num_of_item';
+// 21 rows, one with an unknown status on line 5 (the header is line 1): 1/21 = 4.76 %, within 5 %.
+const MOSTLY_GOOD = [
+  HEADER,
+  ...Array.from({ length: 21 }, (_, index) =>
+    index === 3
+      ? `${index + 1},7,lost,2025-03-01T10:00:00Z,1`
+      : `${index + 1},7,complete,2025-03-01T10:00:00Z,1`,
+  ),
+].join('\n');
+const NO_ITEM_COUNT = ['order_id,user_id,status,created_at', '1,7,complete,2025-03-01T10:00:00Z'].join('\n');
+
+describe('storeflow report', () => {
+  let stack: EmbeddedStack;
+  let pipeline: TestPipeline;
+  let workDir: string;
+
+  beforeAll(async () => {
+    await assertCliBuilt();
+    stack = await startEmbeddedStack();
+    pipeline = await createTestPipeline(stack);
+    // The validator alone: accepted files stay VALIDATED, which is all a report needs.
+    await startServices(pipeline, ['validator']);
+    workDir = await mkdtemp(path.join(tmpdir(), 'storeflow-report-'));
+  }, 150_000);
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await stack?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const cli = (...args: string[]) => runCli([...args, '--prefix', pipeline.prefix], workDir, pipeline.env);
+
+  async function uploadAndWait(relative: string, text: string) {
+    const file = path.join(workDir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${text}\n`);
+    const result = await cli('upload', file, '--json');
+    expect({ code: result.code, error: result.code === 0 ? '' : result.stderr }).toEqual({
+      code: 0,
+      error: '',
+    });
+    const [uploaded] = JSON.parse(result.stdout) as { key: string; eTag: string }[];
+    const key = { fileKey: uploaded?.key ?? '', objectVersion: uploaded?.eTag ?? '' };
+    return waitForStatus(pipeline.lineage, key, [FileStatus.VALIDATED, FileStatus.FAILED]);
+  }
+
+  it('prints an accepted file: verdict against the limit, counts, and the problem with its example', async () => {
+    // Prepare
+    const record = await uploadAndWait('orders/mostly-good.csv', MOSTLY_GOOD);
+
+    // Act
+    const text = await cli('report', 'raw/orders/mostly-good.csv');
+    const json = await cli('report', 'raw/orders/mostly-good.csv', '--json');
+
+    // Assess
+    expect(text).toMatchObject({ code: 0, stderr: '' });
+    const lines = text.stdout.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'file      raw/orders/mostly-good.csv',
+        `version   ${record.objectVersion} (event ${record.eventTime})`,
+        'dataset   orders',
+        'status    VALIDATED',
+        'verdict   ACCEPTED: 4.76% of rows rejected, within the limit of 5%',
+        'rows      21 read, 20 accepted, 1 rejected',
+        'Row problems by code, most frequent first:',
+        '    line 5, column status, value "lost", rule: status is a known status',
+      ]),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}STATUS_INVALID {2}1 row: /));
+    expect(lines).toContain('Order dates (1): 2025-03-01');
+    // --json is the stored document itself.
+    const stored = await pipeline.clients.s3.send(
+      new GetObjectCommand({ Bucket: pipeline.names.bucket, Key: record.reportKey }),
+    );
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse((await stored.Body?.transformToString()) ?? ''));
+  });
+
+  it('prints a rejected file with its file-level problem, and refuses a version whose report was replaced', async () => {
+    // Prepare: two versions of one key on one day share a report key.
+    const first = await uploadAndWait('orders/no-count.csv', NO_ITEM_COUNT);
+    const second = await uploadAndWait(
+      'orders/no-count.csv',
+      `${NO_ITEM_COUNT}\n2,8,complete,2025-03-01T11:00:00Z`,
+    );
+
+    // Act
+    const latest = await cli('report', 'raw/orders/no-count.csv');
+    const replaced = await cli('report', 'raw/orders/no-count.csv', '--version', first.objectVersion);
+
+    // Assess
+    expect(latest.code).toBe(0);
+    expect(latest.stdout).toContain(`version   ${second.objectVersion} `);
+    expect(latest.stdout).toContain('verdict   REJECTED: a file-level problem');
+    expect(latest.stdout).toMatch(
+      /\nFile problems \(the whole file is rejected\):\n {2}MISSING_REQUIRED_COLUMN: .*\(num_of_item\)\n/,
+    );
+    expect(replaced.code).toBe(1);
+    expect(replaced.stderr).toBe(
+      `storeflow: ${second.reportKey} now holds the report of version ${second.objectVersion}; that of ${first.objectVersion} was replaced (its counts remain in 'storeflow status --json')\n`,
+    );
+  });
+
+  it('says what to check when the key or version is unknown, or the key is not a raw key', async () => {
+    // Act
+    const unknownKey = await cli('report', 'raw/orders/never.csv');
+    const unknownVersion = await cli('report', 'raw/orders/mostly-good.csv', '--version', 'ffff');
+    const notRaw = await cli('report', 'orders/mostly-good.csv');
+
+    // Assess
+    expect(unknownKey).toMatchObject({
+      code: 1,
+      stderr:
+        "storeflow: the pipeline has no record of raw/orders/never.csv: check the key and version with 'storeflow status'\n",
+    });
+    expect(unknownVersion).toMatchObject({
+      code: 1,
+      stderr:
+        "storeflow: the pipeline has no record of raw/orders/mostly-good.csv version ffff: check the key and version with 'storeflow status'\n",
+    });
+    expect(notRaw).toMatchObject({
+      code: 1,
+      stderr:
+        "storeflow: file keys start with raw/ ('storeflow status' lists them), got 'orders/mostly-good.csv'\n",
+    });
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const help = await cli('report', '--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: storeflow report <file-key> /);
+  });
+});

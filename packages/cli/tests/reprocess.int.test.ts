@@ -1,0 +1,227 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileStatus } from '@storeflow/aws';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { assertCliBuilt, runCli } from './helpers.js';
+import { createTestPipeline, startServices, type TestPipeline, waitForStatus } from './pipeline.js';
+
+const PRODUCTS = [
+  'id,sku,cost,category,name,brand,retail_price,department',
+  '10,ABC-00000010,5.00,Jeans,Slim,Acme,25.00,Men',
+  '11,ABC-00000011,3.50,Tops,Tee,Acme,15.00,Women',
+].join('\n');
+
+const ORDERS_HEADER = 'order_id,user_id,status,created_at,returned_at,num_of_item';
+const GOOD_ORDERS = [
+  ORDERS_HEADER,
+  '1,101,complete,2025-03-01T10:00:00Z,,1',
+  '2,102,returned,2025-03-01T11:00:00Z,2025-03-05T11:00:00Z,1',
+  '3,101,complete,2025-03-02T09:00:00Z,,2',
+].join('\n');
+// Two rows of three are bad (unknown status, zero items): far above the 5 % the verdict allows.
+const BAD_ORDERS = [
+  ORDERS_HEADER,
+  '1,101,complete,2025-03-01T10:00:00Z,,1',
+  '2,102,lost,2025-03-01T11:00:00Z,,1',
+  '3,101,complete,2025-03-02T09:00:00Z,,0',
+].join('\n');
+
+const ITEMS = [
+  'id,order_id,user_id,product_id,status,created_at,returned_at,sale_price',
+  '1,1,101,10,complete,2025-03-01T10:05:00Z,,20.00',
+  '2,2,102,11,returned,2025-03-01T11:05:00Z,2025-03-05T11:00:00Z,12.00',
+  '3,3,101,10,complete,2025-03-02T09:05:00Z,,18.50',
+  '4,3,101,11,complete,2025-03-02T09:06:00Z,,10.50',
+].join('\n');
+
+interface UploadOutput {
+  key: string;
+  eTag: string;
+}
+
+interface ReprocessOutput {
+  dryRun: boolean;
+  files: { key: string; status: string; action: string; archiveKey?: string; reason?: string }[];
+}
+
+describe('storeflow reprocess', () => {
+  let stack: EmbeddedStack;
+  let pipeline: TestPipeline;
+  let workDir: string;
+
+  beforeAll(async () => {
+    await assertCliBuilt();
+    stack = await startEmbeddedStack();
+    pipeline = await createTestPipeline(stack);
+    // No grace window: items whose products and orders are unknown are rejected at once.
+    await startServices(pipeline, ['validator', 'transformer'], { VALIDATOR_REFERENCE_GRACE_SECONDS: '0' });
+    workDir = await mkdtemp(path.join(tmpdir(), 'storeflow-reprocess-'));
+  }, 150_000);
+
+  afterAll(async () => {
+    await pipeline?.close();
+    await stack?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const cli = (...args: string[]) => runCli([...args, '--prefix', pipeline.prefix], workDir, pipeline.env);
+
+  async function upload(relative: string, text: string): Promise<UploadOutput> {
+    const file = path.join(workDir, relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${text}\n`);
+    const result = await cli('upload', file, '--json');
+    expect({ code: result.code, error: result.code === 0 ? '' : result.stderr }).toEqual({
+      code: 0,
+      error: '',
+    });
+    const [uploaded] = JSON.parse(result.stdout) as UploadOutput[];
+    return uploaded as UploadOutput;
+  }
+
+  it('skips a rejected file whose fixed version was uploaded, and restores one that can pass now until it is SUCCESS', async () => {
+    // Prepare: a rejected orders file, and items rejected because nothing they reference exists.
+    const badOrders = await upload('orders/orders.csv', BAD_ORDERS);
+    await waitForStatus(pipeline.lineage, { fileKey: badOrders.key, objectVersion: badOrders.eTag }, [
+      FileStatus.FAILED,
+    ]);
+    const items = await upload('order_items/items.csv', ITEMS);
+    const rejectedItems = await waitForStatus(
+      pipeline.lineage,
+      { fileKey: items.key, objectVersion: items.eTag },
+      [FileStatus.FAILED],
+    );
+
+    // Act 1: a dry run changes nothing.
+    const dryRun = await cli('reprocess', '--status', 'FAILED', '--dry-run', '--json');
+    const afterDryRun = await pipeline.lineage.get({ fileKey: items.key, objectVersion: items.eTag });
+
+    // Act 2: the orders are fixed and uploaded again, products arrive, then the failures are reprocessed.
+    const fixedOrders = await upload('orders/orders.csv', GOOD_ORDERS);
+    const products = await upload('products/products.csv', PRODUCTS);
+    await waitForStatus(pipeline.lineage, { fileKey: fixedOrders.key, objectVersion: fixedOrders.eTag }, [
+      FileStatus.SUCCESS,
+    ]);
+    await waitForStatus(pipeline.lineage, { fileKey: products.key, objectVersion: products.eTag }, [
+      FileStatus.SUCCESS,
+    ]);
+    const reprocess = await cli('reprocess', '--status', 'FAILED', '--json');
+    const reprocessedItems = await waitForStatus(
+      pipeline.lineage,
+      { fileKey: items.key, objectVersion: items.eTag },
+      [FileStatus.SUCCESS],
+    );
+    const kpis = await cli('kpis', '--json');
+
+    // Assess
+    expect(rejectedItems.ruleCounts).toMatchObject({ UNKNOWN_PRODUCT: 4, UNKNOWN_ORDER: 4 });
+    expect(dryRun.code).toBe(0);
+    expect(JSON.parse(dryRun.stdout)).toEqual({
+      dryRun: true,
+      files: [
+        expect.objectContaining({
+          key: 'raw/order_items/items.csv',
+          status: 'FAILED',
+          action: 'restore',
+          archiveKey: expect.stringMatching(/^failed\/order_items\/\d{4}\/\d{2}\/\d{2}\/items\.csv$/),
+        }),
+        expect.objectContaining({ key: 'raw/orders/orders.csv', status: 'FAILED', action: 'restore' }),
+      ],
+    });
+    expect(afterDryRun?.status).toBe(FileStatus.FAILED);
+
+    expect(reprocess.code).toBe(0);
+    const outcome = JSON.parse(reprocess.stdout) as ReprocessOutput;
+    expect(outcome.files).toEqual([
+      expect.objectContaining({ key: 'raw/order_items/items.csv', action: 'restore' }),
+      expect.objectContaining({
+        key: 'raw/orders/orders.csv',
+        action: 'skip',
+        reason: `its newer version ${fixedOrders.eTag} is SUCCESS`,
+      }),
+    ]);
+    // The same version, validated again: all four items now find their products and orders.
+    expect(reprocessedItems).toMatchObject({ rowsTotal: 4, rowsAccepted: 4, rowsRejected: 0 });
+    expect(reprocessedItems.attempts).toBe(2);
+
+    // Expected KPIs worked out from the inputs above: 03-01 holds orders 1 and 2 (items 20.00
+    // Jeans, 12.00 Tops returned), 03-02 order 3 (items 18.50 Jeans, 10.50 Tops).
+    const stored = JSON.parse(kpis.stdout) as { daily: unknown[]; categories: unknown[] };
+    expect(stored.daily).toEqual([
+      expect.objectContaining({
+        order_date: '2025-03-01',
+        total_orders: 2,
+        total_revenue: 32,
+        total_items_sold: 2,
+        returned_orders: 1,
+        return_rate: 0.5,
+        unique_customers: 2,
+        avg_order_value: 16,
+      }),
+      expect.objectContaining({
+        order_date: '2025-03-02',
+        total_orders: 1,
+        total_revenue: 29,
+        total_items_sold: 2,
+        returned_orders: 0,
+        return_rate: 0,
+        unique_customers: 1,
+        avg_order_value: 29,
+      }),
+    ]);
+    expect(stored.categories).toEqual([
+      expect.objectContaining({
+        order_date: '2025-03-01',
+        category: 'Jeans',
+        daily_revenue: 20,
+        items_sold: 1,
+        returned_items: 0,
+      }),
+      expect.objectContaining({
+        order_date: '2025-03-01',
+        category: 'Tops',
+        daily_revenue: 12,
+        items_sold: 1,
+        returned_items: 1,
+        avg_return_rate: 1,
+      }),
+      expect.objectContaining({
+        order_date: '2025-03-02',
+        category: 'Jeans',
+        daily_revenue: 18.5,
+        order_count: 1,
+        avg_order_value: 18.5,
+      }),
+      expect.objectContaining({
+        order_date: '2025-03-02',
+        category: 'Tops',
+        daily_revenue: 10.5,
+        order_count: 1,
+        avg_return_rate: 0,
+      }),
+    ]);
+  }, 90_000);
+
+  it('refuses a key the pipeline knows nothing about, and a call without a selection', async () => {
+    // Act
+    const unknown = await cli('reprocess', '--key', 'raw/orders/never-uploaded.csv');
+    const noSelection = await cli('reprocess');
+
+    // Assess
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(
+      "storeflow: nothing is known about raw/orders/never-uploaded.csv: no lineage record and no object at that key; check the key with 'storeflow status'\n",
+    );
+    expect(noSelection).toMatchObject({
+      code: 1,
+      stderr: 'storeflow: choose the files with exactly one of --key, --key-prefix or --status; see --help\n',
+    });
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const help = await cli('reprocess', '--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toMatch(/^Usage: storeflow reprocess /);
+  });
+});
