@@ -22,11 +22,13 @@ export async function runCli(
   args: string[],
   cwd: string,
   env: Readonly<Record<string, string>> = {},
+  timeoutMs = 150_000,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
       cwd,
-      timeout: 150_000,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     });
     return { code: 0, stdout, stderr };

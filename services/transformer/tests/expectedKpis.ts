@@ -58,36 +58,47 @@ function halfEven(numerator: bigint, denominator: bigint, places: number): numbe
 }
 
 function utcDay(timestamp: string): string {
-  // The sample's timestamps carry no zone: UTC.
-  return timestamp.slice(0, 10);
+  // A timestamp without a zone is UTC (SPEC §2); one with a zone is moved to UTC first.
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(timestamp)) return timestamp.slice(0, 10);
+  return new Date(Date.parse(timestamp)).toISOString().slice(0, 10);
 }
 
-export function expectedKpis(files: readonly CsvFile[]): {
+/** Rows by dataset, each a record of raw field values by column name; later rows win. */
+export interface RowsByDataset {
+  products: readonly Record<string, string>[];
+  orders: readonly Record<string, string>[];
+  order_items: readonly Record<string, string>[];
+}
+
+/** The expected KPIs of plain CSV files (no quoted fields, as in the public sample). */
+export function expectedKpis(files: readonly CsvFile[]): ReturnType<typeof expectedKpisOfRows> {
+  const byDataset: RowsByDataset = { products: [], orders: [], order_items: [] };
+  for (const file of files) byDataset[file.dataset] = [...byDataset[file.dataset], ...rows(file.text)];
+  return expectedKpisOfRows(byDataset);
+}
+
+export function expectedKpisOfRows(rowsByDataset: RowsByDataset): {
   daily: ExpectedDaily[];
   categories: ExpectedCategory[];
 } {
   const categoryOf = new Map<string, string>();
   const orders = new Map<string, { user: string; status: string; day: string }>();
   const items = new Map<string, { order: string; product: string; status: string; cents: bigint }>();
-  for (const file of files) {
-    for (const row of rows(file.text)) {
-      if (file.dataset === 'products') categoryOf.set(row.id ?? '', row.category ?? '');
-      if (file.dataset === 'orders') {
-        orders.set(row.order_id ?? '', {
-          user: row.user_id ?? '',
-          status: (row.status ?? '').toLowerCase(),
-          day: utcDay(row.created_at ?? ''),
-        });
-      }
-      if (file.dataset === 'order_items') {
-        items.set(row.id ?? '', {
-          order: row.order_id ?? '',
-          product: row.product_id ?? '',
-          status: (row.status ?? '').toLowerCase(),
-          cents: cents(row.sale_price ?? '0'),
-        });
-      }
-    }
+  for (const row of rowsByDataset.products) categoryOf.set(row.id ?? '', row.category ?? '');
+  for (const row of rowsByDataset.orders) {
+    orders.set(row.order_id ?? '', {
+      user: row.user_id ?? '',
+      status: (row.status ?? '').toLowerCase(),
+      day: utcDay(row.created_at ?? ''),
+    });
+  }
+  for (const row of rowsByDataset.order_items) {
+    items.set(row.id ?? '', {
+      order: row.order_id ?? '',
+      product: row.product_id ?? '',
+      status: (row.status ?? '').toLowerCase(),
+      cents: cents(row.sale_price ?? '0'),
+    });
   }
   const days = new Map<
     string,

@@ -104,7 +104,7 @@ export async function stackCommand(argv: string[]): Promise<number> {
   }
 }
 
-interface UpOptions {
+export interface UpOptions {
   s3Port: number | undefined;
   dynamodbPort: number | undefined;
   dataDir: string | undefined;
@@ -120,7 +120,23 @@ async function up(stateDir: string, options: UpOptions): Promise<number> {
   // Checked here so the message names the command-line option, not the API option.
   if (options.s3Port !== undefined) await assertPortFree(options.s3Port, '--s3-port');
   if (options.dynamodbPort !== undefined) await assertPortFree(options.dynamodbPort, '--dynamodb-port');
+  const { state, env } = await startStackDaemon(stateDir, options);
+  process.stdout.write(toDotenv(env));
+  console.log(`stack running (pid ${state.pid}); variables written to ${stateFiles(stateDir).env}`);
+  return ExitCode.OK;
+}
 
+/**
+ * Starts the stack daemon detached (it outlives this process), waits until its endpoints answer,
+ * bootstraps when `names` is given, and records its state and variables in `stateDir`.
+ *
+ * @returns the state and the variables written to `stack.env`
+ * @throws Error when the stack does not become ready or bootstrap fails; nothing is left running
+ */
+export async function startStackDaemon(
+  stateDir: string,
+  options: UpOptions,
+): Promise<{ state: StackState; env: Record<string, string> }> {
   await mkdir(stateDir, { recursive: true });
   const files = stateFiles(stateDir);
   const log = await open(files.log, 'a');
@@ -184,9 +200,7 @@ async function up(stateDir: string, options: UpOptions): Promise<number> {
     }
   }
   await writeStackState(stateDir, state, env);
-  process.stdout.write(toDotenv(env));
-  console.log(`stack running (pid ${state.pid}); variables written to ${files.env}`);
-  return ExitCode.OK;
+  return { state, env };
 }
 
 /** Creates the pipeline's resources and returns the variables that locate them. */
@@ -208,11 +222,19 @@ async function bootstrap(
 }
 
 async function down(stateDir: string): Promise<number> {
+  console.log((await stopStackDaemon(stateDir)) ? 'stack stopped' : 'stack is not running');
+  return ExitCode.OK;
+}
+
+/**
+ * Stops the daemon recorded in `stateDir` (JVM included), removes its state files and waits until
+ * its ports are closed.
+ *
+ * @returns false when no stack was recorded there
+ */
+export async function stopStackDaemon(stateDir: string): Promise<boolean> {
   const state = await readStackState(stateDir);
-  if (state === undefined) {
-    console.log('stack is not running');
-    return ExitCode.OK;
-  }
+  if (state === undefined) return false;
   if (isProcessAlive(state.pid)) await stopProcessGroup(state.pid);
   await removeStackState(stateDir);
   const ports = [
@@ -223,8 +245,7 @@ async function down(stateDir: string): Promise<number> {
     if (!closed)
       throw new Error(`port ${port} is still open after the stack stopped; find its owner with \`ss -ltnp\``);
   }
-  console.log('stack stopped');
-  return ExitCode.OK;
+  return true;
 }
 
 async function status(stateDir: string): Promise<number> {
@@ -249,7 +270,7 @@ async function status(stateDir: string): Promise<number> {
 }
 
 /** The recorded state if its daemon still runs; a stale record is removed. */
-async function liveState(stateDir: string): Promise<StackState | undefined> {
+export async function liveState(stateDir: string): Promise<StackState | undefined> {
   const state = await readStackState(stateDir);
   if (state === undefined) return undefined;
   if (isProcessAlive(state.pid)) return state;
