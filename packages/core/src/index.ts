@@ -29,6 +29,7 @@ export {
   type GenerateOptions,
   type GenerationManifest,
   type RowCounts,
+  SeededRandom,
   TIMESTAMP_STYLES,
   type TimestampStyle,
 } from './generate/index.js';

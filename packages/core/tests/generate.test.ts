@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SeededRandom } from '../src/generate/SeededRandom.js';
 import { type FileTimestampStyle, formatTimestamp } from '../src/generate/timestampStyles.js';
 import {
   DataGenerator,
@@ -204,4 +205,23 @@ describe('DataGenerator', () => {
       expect(parsed).toEqual(instants.map((instant) => Math.floor(instant / precision) * precision));
     },
   );
+});
+
+describe('SeededRandom.shuffle', () => {
+  it('returns a permutation that the same seed replays and another seed changes', () => {
+    // Prepare
+    const items = Array.from({ length: 50 }, (_, index) => index);
+
+    // Act
+    const first = new SeededRandom('seed-a', 'arrival-order').shuffle(items);
+    const again = new SeededRandom('seed-a', 'arrival-order').shuffle(items);
+    const other = new SeededRandom('seed-b', 'arrival-order').shuffle(items);
+
+    // Assess
+    expect([...first].sort((a, b) => a - b)).toEqual(items);
+    expect(again).toEqual(first);
+    expect(other).not.toEqual(first);
+    expect(first).not.toEqual(items);
+    expect(items[0]).toBe(0);
+  });
 });

@@ -17,6 +17,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
+import { SeededRandom } from '@storeflow/core';
 import type { EmbeddedStack } from '@storeflow/local-stack';
 import type { CsvFile } from './expectedKpis.js';
 
@@ -59,19 +60,9 @@ export async function sampleFiles(): Promise<SampleFile[]> {
   return files;
 }
 
-/** Fisher–Yates with a seeded generator, so a failing order can be replayed. */
+/** A replayable random arrival order: the same seed gives the same order. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const copy = [...items];
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
+  return new SeededRandom(String(seed), 'arrival-order').shuffle(items);
 }
 
 export interface Pipeline {

@@ -11,6 +11,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
+import { SeededRandom } from '@storeflow/core';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';
@@ -174,7 +175,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
       files = dataDir;
     }
     const planned = planUploads(await findDataFiles(files));
-    const ordered = options.shuffle ? shuffle(planned, options.seed) : planned;
+    // The same --seed replays the same arrival order.
+    const ordered = options.shuffle
+      ? new SeededRandom(String(options.seed), 'arrival-order').shuffle(planned)
+      : planned;
 
     progress.step('starting the embedded AWS stack (S3, SQS, DynamoDB) and creating the resources');
     const { env: stackEnv } = await startStackDaemon(stackStateDir, {
@@ -381,19 +385,4 @@ function printReadable(
         : '  (the stack stops now: run the demo with --keep to look inside with status, report and kpis)\n',
     ].join('\n'),
   );
-}
-
-/** Seeded Fisher–Yates, so `--shuffle --seed S` replays the same arrival order. */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const copy = [...items];
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
 }

@@ -57,6 +57,16 @@ export class SeededRandom {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
+  /** A new array with the items in a uniformly random order (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const copy = [...items];
+    for (let index = copy.length - 1; index > 0; index--) {
+      const other = this.int(0, index);
+      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+    }
+    return copy;
+  }
+
   /** An index drawn with the given cumulative weights (ascending, last = total). */
   weighted(cumulative: readonly number[]): number {
     const target = this.next() * (cumulative[cumulative.length - 1] as number);

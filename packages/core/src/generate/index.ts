@@ -8,6 +8,7 @@ export {
   errorKindCode,
   errorKindDatasets,
 } from './errorKinds.js';
+export { SeededRandom } from './SeededRandom.js';
 export { TIMESTAMP_STYLES, type TimestampStyle } from './timestampStyles.js';
 export type {
   DatasetTotals,
