@@ -5,7 +5,7 @@
 #   docker build -f docker/tools.Dockerfile -t storeflow/tools .
 #   docker run --rm -e AWS_ENDPOINT_URL=… storeflow/tools bootstrap --prefix storeflow
 
-ARG NODE_IMAGE=node:24.9.0-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ENV TURBO_TELEMETRY_DISABLED=1

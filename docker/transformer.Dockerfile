@@ -4,7 +4,7 @@
 # The two service Dockerfiles differ only in the service's name and port (a test checks it).
 
 # Node exactly as the `node` devDependency pins it, so the image runs what CI tested.
-ARG NODE_IMAGE=node:24.9.0-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ENV TURBO_TELEMETRY_DISABLED=1
