@@ -2,5 +2,12 @@ export { ConfigInvalidError, type ConfigProblem, createConfigLoader } from './lo
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
+export {
+  type QueueDepthMetrics,
+  type QueueDepthMetricsOptions,
+  type QueueDepthSample,
+  type QueueDepthSamples,
+  registerQueueDepthMetrics,
+} from './queueDepthMetrics.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';
