@@ -168,7 +168,9 @@ export class StoreFlowStack extends Stack {
     const arns: PipelineArns = {
       bucket: bucketArn,
       ingestQueue: this.queues.ingest.queueArn,
+      ingestDeadLetterQueue: this.queues.ingestDeadLetter.queueArn,
       transformQueue: this.queues.transform.queueArn,
+      transformDeadLetterQueue: this.queues.transformDeadLetter.queueArn,
       processedFilesTable: this.tables.processedFiles.tableArn,
       referenceTable: this.tables.references.tableArn,
       categoryKpisTable: this.tables.categoryKpis.tableArn,

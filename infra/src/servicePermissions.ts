@@ -24,7 +24,9 @@ export interface ServicePermissions {
 export interface PipelineArns {
   bucket: string;
   ingestQueue: string;
+  ingestDeadLetterQueue: string;
   transformQueue: string;
+  transformDeadLetterQueue: string;
   processedFilesTable: string;
   referenceTable: string;
   categoryKpisTable: string;
@@ -42,6 +44,10 @@ const CONSUME_QUEUE = [
   'sqs:ChangeMessageVisibility',
   'sqs:SendMessage',
 ];
+
+// QueueDepthReader, at each metrics scrape: the consumed queue's depth and redrive policy, then
+// the depth of the dead-letter queue the policy names.
+const READ_QUEUE_DEPTHS = ['sqs:GetQueueAttributes'];
 
 // LineageRepository: conditional updates, and a consistent read when a condition fails.
 const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
@@ -97,6 +103,11 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
         resources: [arns.bucket],
       },
       { sid: 'ConsumeIngestQueue', actions: CONSUME_QUEUE, resources: [arns.ingestQueue] },
+      {
+        sid: 'ReadIngestQueueDepths',
+        actions: READ_QUEUE_DEPTHS,
+        resources: [arns.ingestQueue, arns.ingestDeadLetterQueue],
+      },
       { sid: 'AnnounceValidatedFiles', actions: ['sqs:SendMessage'], resources: [arns.transformQueue] },
       { sid: 'TrackLineage', actions: LINEAGE, resources: [arns.processedFilesTable] },
       {
@@ -135,6 +146,11 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         resources: [arns.bucket],
       },
       { sid: 'ConsumeTransformQueue', actions: CONSUME_QUEUE, resources: [arns.transformQueue] },
+      {
+        sid: 'ReadTransformQueueDepths',
+        actions: READ_QUEUE_DEPTHS,
+        resources: [arns.transformQueue, arns.transformDeadLetterQueue],
+      },
       { sid: 'TrackLineage', actions: LINEAGE, resources: [arns.processedFilesTable] },
       {
         // DateRecomputeCoordinator: tickets and leases by conditional update, consistent reads.
