@@ -1,6 +1,6 @@
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AdjustmentType, type ScalingInterval } from 'aws-cdk-lib/aws-applicationautoscaling';
-import { Stats } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ISecurityGroup, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import {
   ContainerImage,
@@ -44,7 +44,7 @@ export interface WorkerServiceProps {
   metricsPort: number;
   stopTimeoutSeconds: number;
   logRetentionDays: number;
-  /** The queue the service consumes: its backlog drives scaling. */
+  /** The queue the service consumes: its backlog and in-flight messages drive scaling. */
   queue: IQueue;
   bucketName: string;
   permissions: ServicePermissions;
@@ -58,8 +58,9 @@ export interface WorkerServiceProps {
 /**
  * One queue worker on Fargate: task definition, task role with exactly the grants given, log
  * group, health check on `/healthz`, and step scaling on the queue's backlog (from zero if the
- * minimum is zero). ECS sends SIGTERM and waits `stopTimeoutSeconds` before SIGKILL, so the
- * service's shutdown grace must be shorter (settings.ts keeps the margin).
+ * minimum is zero), in only once no message is waiting or being worked on. ECS sends SIGTERM and
+ * waits `stopTimeoutSeconds` before SIGKILL, so the service's shutdown grace must be shorter
+ * (settings.ts keeps the margin).
  */
 export class WorkerService extends Construct {
   readonly service: FargateService;
@@ -199,14 +200,17 @@ export class WorkerService extends Construct {
 
   /**
    * Scale out within a minute of messages waiting (nobody had capacity to take them), faster the
-   * longer the queue; scale in by half after ten minutes with nothing waiting. A task stopped while
-   * busy hands its messages back at SIGTERM, so scaling in loses no work.
+   * longer the queue. Scale in by half only after ten minutes in which no message was waiting
+   * and none was being worked on (ApproximateNumberOfMessagesNotVisible: a long file stays
+   * invisible for as long as its task works on it). ECS, not the service, picks the task to stop,
+   * so scaling in on the visible backlog alone could stop the task in the middle of a long file,
+   * and again after its retry. SQS's metrics lag by about a minute, so a task that has just taken
+   * a message can still be stopped; like any task stopped busy (deployments, Spot), it hands the
+   * message back at SIGTERM.
    */
   #scaleOnBacklog(queue: IQueue): void {
-    const waiting = queue.metricApproximateNumberOfMessagesVisible({
-      period: Duration.minutes(1),
-      statistic: Stats.MAXIMUM,
-    });
+    const period = Duration.minutes(1);
+    const waiting = queue.metricApproximateNumberOfMessagesVisible({ period, statistic: Stats.MAXIMUM });
     const scaleOut: ScalingInterval[] = [
       { upper: 0, change: 0 },
       { lower: 1, change: 1 },
@@ -220,8 +224,17 @@ export class WorkerService extends Construct {
       cooldown: Duration.seconds(60),
       evaluationPeriods: 1,
     });
+    const waitingOrInFlight = new MathExpression({
+      expression: 'waiting + inFlight',
+      usingMetrics: {
+        waiting,
+        inFlight: queue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: Stats.MAXIMUM }),
+      },
+      label: 'Messages waiting or being worked on',
+      period,
+    });
     this.scaling.scaleOnMetric('ScaleInWhenDrained', {
-      metric: waiting,
+      metric: waitingOrInFlight,
       scalingSteps: [
         { upper: 0, change: -50 },
         { lower: 1, change: 0 },

@@ -347,7 +347,8 @@ describe('StoreFlowStack services', () => {
       MaxCapacity: 4,
     });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 4);
-    // One scale-out alarm (≥ 1 waiting, 1 minute) and one scale-in alarm (0 waiting, 10 minutes) per queue.
+    // Per queue: scale out on ≥ 1 waiting message (1 minute); scale in on 0 waiting or in flight
+    // (10 minutes), so no task is stopped while one works on a long file.
     for (const queue of ['storeflow-ingest', 'storeflow-transform']) {
       const queueName = { 'Fn::GetAtt': [queueId(queue), 'QueueName'] };
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -357,16 +358,71 @@ describe('StoreFlowStack services', () => {
         Threshold: 1,
         EvaluationPeriods: 1,
       });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: queueName }],
+      const scaleIn = scaleInAlarmOf(queueName);
+      expect(scaleIn.Properties).toMatchObject({
         ComparisonOperator: 'LessThanOrEqualToThreshold',
         Threshold: 0,
         EvaluationPeriods: 10,
       });
+      expect(summedMetrics(scaleIn.Properties)).toEqual({
+        namespaces: ['AWS/SQS', 'AWS/SQS'],
+        metrics: ['ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesVisible'],
+        queues: [queueName, queueName],
+        statistics: ['Maximum', 'Maximum'],
+        periods: [60, 60],
+      });
     }
   });
 });
+
+interface AlarmMetricQuery {
+  Id: string;
+  Expression?: string;
+  ReturnData?: boolean;
+  MetricStat?: {
+    Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: unknown }[] };
+    Stat: string;
+    Period: number;
+  };
+}
+
+/** The one alarm on a metric math expression over the metrics of the queue with this name. */
+function scaleInAlarmOf(queueName: unknown): { Properties: Record<string, unknown> } {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+    (alarm) =>
+      alarm.Properties.Metrics !== undefined &&
+      JSON.stringify(alarm.Properties.Metrics).includes(JSON.stringify(queueName)),
+  );
+  expect(alarms).toHaveLength(1);
+  return alarms[0] as { Properties: Record<string, unknown> };
+}
+
+/**
+ * What the alarm's one returned expression adds up, by metric name: it must be a sum of SQS
+ * metrics of the alarm.
+ */
+function summedMetrics(properties: Record<string, unknown>) {
+  const queries = properties.Metrics as AlarmMetricQuery[];
+  const returned = queries.filter((query) => query.ReturnData !== false);
+  expect(returned).toHaveLength(1);
+  const terms = (returned[0]?.Expression ?? '').split('+').map((term) => term.trim());
+  const stats = terms
+    .map((id) => {
+      const stat = queries.find((query) => query.Id === id)?.MetricStat;
+      if (stat === undefined) throw new Error(`the expression reads ${id}, which is no metric of the alarm`);
+      return stat;
+    })
+    .sort((a, b) => a.Metric.MetricName.localeCompare(b.Metric.MetricName));
+  return {
+    namespaces: stats.map((stat) => stat.Metric.Namespace),
+    metrics: stats.map((stat) => stat.Metric.MetricName),
+    queues: stats.map(
+      (stat) => stat.Metric.Dimensions.find((dimension) => dimension.Name === 'QueueName')?.Value,
+    ),
+    statistics: stats.map((stat) => stat.Stat),
+    periods: stats.map((stat) => stat.Period),
+  };
+}
 
 describe('StoreFlowStack task roles', () => {
   it('grants the validator nothing on the KPI tables or KpiDates', () => {
@@ -406,6 +462,7 @@ describe('StoreFlowStack task roles', () => {
     expect(grantedOn(statements, queueArn('storeflow-ingest'))).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
       'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);
@@ -434,6 +491,36 @@ describe('StoreFlowStack task roles', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(grantedOn(statements, queueArn('storeflow-ingest'))).toEqual([]);
+  });
+
+  it('lets each service read the depth of the queue it consumes and of that queue’s DLQ, no other', () => {
+    // Prepare
+    const queues = [
+      'storeflow-ingest',
+      'storeflow-ingest-dlq',
+      'storeflow-transform',
+      'storeflow-transform-dlq',
+    ];
+    const depthsReadBy = (role: string) => {
+      const statements = roleStatements(template, role);
+      return queues.filter((queue) =>
+        grantedOn(statements, queueArn(queue)).includes('sqs:GetQueueAttributes'),
+      );
+    };
+
+    // Assess
+    expect(depthsReadBy('ValidatorTaskTaskRole')).toEqual(['storeflow-ingest', 'storeflow-ingest-dlq']);
+    expect(depthsReadBy('TransformerTaskTaskRole')).toEqual([
+      'storeflow-transform',
+      'storeflow-transform-dlq',
+    ]);
+    // Reading a dead-letter queue's depth is all either service may do with it.
+    expect(
+      grantedOn(roleStatements(template, 'ValidatorTaskTaskRole'), queueArn('storeflow-ingest-dlq')),
+    ).toEqual(['sqs:GetQueueAttributes']);
+    expect(
+      grantedOn(roleStatements(template, 'TransformerTaskTaskRole'), queueArn('storeflow-transform-dlq')),
+    ).toEqual(['sqs:GetQueueAttributes']);
   });
 
   it('scopes the category index query to the one index the recompute uses', () => {
