@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 const packageDir = path.resolve(import.meta.dirname, '..');
-const cli = path.join(packageDir, 'dist', 'main.js');
+/** The built command, as the bin and the root scripts run it. */
+export const cli = path.join(packageDir, 'dist', 'main.js');
 
 /**
  * The command runs from dist: `pnpm test` builds every package before jest starts. Building here
@@ -35,5 +36,29 @@ export async function runCli(
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Starts the built command without waiting for it, for tests that act while it runs. */
+export function startCli(
+  args: string[],
+  cwd: string,
+  env: Readonly<Record<string, string>> = {},
+): ChildProcess {
+  return spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Whether any process of the group `pid` leads is alive (a daemon and the JVM it started). */
+export function processGroupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    // Only ESRCH says the group is gone; EPERM means it exists under another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

@@ -7,16 +7,7 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, resolveAwsConnection } from '@storeflow/aws';
 import { isPortOpen } from '@storeflow/local-stack';
 import type { StackState } from '../src/stackState.js';
-import { assertCliBuilt, runCli } from './helpers.js';
-
-function processGroupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { assertCliBuilt, processGroupAlive, runCli } from './helpers.js';
 
 describe('storeflow stack', () => {
   let workDir: string;

@@ -19,9 +19,11 @@ import { anyServiceAlive, type DemoRun, readDemoRun, removeDemoRun, writeDemoRun
 import {
   type RunningService,
   type ServiceName,
+  serviceExitedError,
   startServiceProcess,
   stopServiceProcesses,
 } from '../demo/serviceProcesses.js';
+import { stopCommand } from '../demo/stopCommand.js';
 import { formatTable } from '../formatTable.js';
 import { categoryKpiTable, dailyKpiTable } from '../kpiTables.js';
 import { planUploads } from '../uploadPlan.js';
@@ -46,13 +48,13 @@ Options:
   --grace-seconds <n>     the validator's late-reference window for this run (default 60)
   --timeout-seconds <n>   fail when files are not final by then (default 900)
   --keep                  leave the stack and services running; end them with --stop
-  --stop                  stop what a --keep run left running
+  --stop                  stop what a --keep run left running (give the same --dir)
   --json                  print one JSON document on stdout; progress goes to stderr
   --dir <dir>             where data, logs and state go (default .demo)
   -h, --help              show this help
 
 Exit codes: 0 every file reached SUCCESS or FAILED (a FAILED verdict is a result, not an
-error), 1 bad usage, a step failed, or files were not final in time.`;
+error), 1 bad usage, a step failed, a service process stopped, or files were not final in time.`;
 
 const DEMO_PREFIX = 'storeflow-demo';
 const POLL_MS = 500;
@@ -129,7 +131,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   const previous = await readDemoRun(demoDir);
   if ((previous !== undefined && anyServiceAlive(previous)) || (await liveState(stackStateDir))) {
     throw new UsageError(
-      `a demo started with --keep is still running in ${demoDir}; stop it with 'storeflow demo --stop' first`,
+      `a demo started with --keep is still running in ${demoDir}; stop it first: ${stopCommand(demoDir, process.env)}`,
     );
   }
   const logDir = path.join(demoDir, 'logs');
@@ -140,6 +142,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
 
   const names = resourceNamesFor(DEMO_PREFIX);
   const services: RunningService[] = [];
+  // Aborted, with the error to report, when a service process ends while the demo needs it.
+  const serviceStopped = new AbortController();
   let stackStarted = false;
   let keepRunning = false;
   // Ctrl-C must not leave a JVM and four node processes behind.
@@ -202,24 +206,35 @@ async function runDemo(options: DemoOptions): Promise<number> {
     };
     for (const service of ['validator', 'transformer'] as ServiceName[]) {
       for (let index = 1; index <= options.workers; index++) {
-        const started = await startServiceProcess(service, index, serviceEnv, logDir);
+        const { service: started, exited } = await startServiceProcess(service, index, serviceEnv, logDir);
         services.push(started);
-        progress.step(`  ${started.name} running: metrics ${started.metricsUrl}, log ${started.logFile}`);
+        exited.then((exit) => {
+          if (!serviceStopped.signal.aborted) serviceStopped.abort(serviceExitedError(started, exit));
+        });
+        progress.step(
+          `  ${started.name} running (pid ${started.pid}): metrics ${started.metricsUrl}, log ${started.logFile}`,
+        );
       }
     }
+    serviceStopped.signal.throwIfAborted();
 
     const clients = createAwsClients(resolveAwsConnection(stackEnv));
     try {
       progress.step(`uploading ${ordered.length} files${options.shuffle ? ' in random order' : ''}`);
       const uploaded: { key: string; eTag: string }[] = [];
       for (const file of ordered) {
-        uploaded.push({ key: file.key, eTag: await uploadFile(clients, names.bucket, file) });
+        const eTag = await untilAborted(uploadFile(clients, names.bucket, file), serviceStopped.signal);
+        uploaded.push({ key: file.key, eTag });
         progress.advance(uploaded.length, ordered.length, `uploaded (${file.key})`);
       }
 
       progress.step('waiting for every file to be validated, transformed and archived');
       const lineage = new LineageRepository({ clients, tableName: names.processedFilesTable });
-      const records = await waitUntilFinal(lineage, uploaded, options.timeoutSeconds * 1000, progress);
+      const records = await waitUntilFinal(lineage, uploaded, {
+        timeoutMs: options.timeoutSeconds * 1000,
+        progress,
+        signal: serviceStopped.signal,
+      });
 
       const kpis = new KpiRepository({
         clients,
@@ -244,7 +259,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
       keepRunning = true;
       progress.step(
         `left running: the stack (variables in ${path.join(stackStateDir, 'stack.env')}, prefix ${DEMO_PREFIX}) ` +
-          `and ${services.length} service processes; stop them with 'npx -y pnpm@10.34.9 demo --stop'`,
+          `and ${services.length} service processes; stop them with: ${stopCommand(demoDir, process.env)}`,
       );
     }
     return ExitCode.OK;
@@ -271,16 +286,20 @@ async function stopKeptRun(demoDir: string): Promise<number> {
 
 const FINAL = new Set<string>([FileStatus.SUCCESS, FileStatus.FAILED]);
 
-/** Polls lineage until every uploaded version is SUCCESS or FAILED, showing how far it got. */
+/**
+ * Polls lineage until every uploaded version is SUCCESS or FAILED, showing how far it got.
+ *
+ * @throws the signal's reason once it is aborted (a service stopped), checked at every poll
+ */
 async function waitUntilFinal(
   lineage: LineageRepository,
   uploaded: readonly { key: string; eTag: string }[],
-  timeoutMs: number,
-  progress: Progress,
+  { timeoutMs, progress, signal }: { timeoutMs: number; progress: Progress; signal: AbortSignal },
 ): Promise<LineageRecord[]> {
   const deadline = Date.now() + timeoutMs;
   const latest = new Map<string, LineageRecord>();
   for (;;) {
+    signal.throwIfAborted();
     await Promise.all(
       uploaded
         .filter(({ key }) => !FINAL.has(latest.get(key)?.status ?? ''))
@@ -310,6 +329,16 @@ async function waitUntilFinal(
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** `work`, or the signal's reason as soon as it is aborted, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function collectResult(records: readonly LineageRecord[], kpis: KpiRepository): Promise<DemoResult> {

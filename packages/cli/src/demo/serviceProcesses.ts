@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,19 @@ export interface RunningService {
   readonly pid: number;
   readonly metricsUrl: string;
   readonly logFile: string;
+}
+
+/** How a service process ended: its exit code, or the signal that ended it. */
+export interface ServiceExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A started service, and the end of its process, which the demo watches for a crash. */
+export interface StartedService {
+  readonly service: RunningService;
+  /** Resolves when the process ends, for whatever reason; never rejects. */
+  readonly exited: Promise<ServiceExit>;
 }
 
 const ENTRY_POINTS: Record<ServiceName, string> = {
@@ -31,20 +43,21 @@ const STOP_GRACE_MS = 40_000;
  * environment only, logs appended to `logFile`, `/metrics` on a free loopback port. Detached, so
  * a `--keep` run can leave it behind; resolves once `/healthz` answers.
  *
- * @throws Error with the log's last lines when the process exits or stays unhealthy
+ * @throws Error with the log's last line when the process exits or stays unhealthy
  */
 export async function startServiceProcess(
   service: ServiceName,
   index: number,
   env: Readonly<Record<string, string>>,
   logDir: string,
-): Promise<RunningService> {
+): Promise<StartedService> {
   const name = `${service}-${index}`;
   const logFile = path.join(logDir, `${name}.log`);
   const port = await findFreePort();
   const prefix = ENV_PREFIX[service];
   const log = await open(logFile, 'a');
   let child: ChildProcess;
+  let exited: Promise<ServiceExit>;
   try {
     child = spawn(process.execPath, [ENTRY_POINTS[service]], {
       detached: true,
@@ -56,11 +69,15 @@ export async function startServiceProcess(
         [`${prefix}_WORKER_ID`]: `demo-${name}`,
       },
     });
+    // Listened to before the first await, so not even an instant exit goes unseen.
+    const started = child;
+    exited = new Promise((resolve) => {
+      started.once('exit', (code, signal) => resolve({ code, signal }));
+    });
   } finally {
     await log.close();
   }
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const exited = once(child, 'exit');
   const healthy = await Promise.race([
     waitFor(() => httpAnswers(`http://127.0.0.1:${port}/healthz`), READY_TIMEOUT_MS),
     exited.then(() => false),
@@ -69,8 +86,17 @@ export async function startServiceProcess(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     throw new Error(`${name} did not start: ${await lastLine(logFile)} (log: ${logFile})`);
   }
+  // Unreferenced, the child still reports its exit while the demo runs, and no longer holds it open.
   child.unref();
-  return { name, pid: child.pid, metricsUrl, logFile };
+  return { service: { name, pid: child.pid, metricsUrl, logFile }, exited };
+}
+
+/** The one-line error for a service that ended while the demo needed it. */
+export function serviceExitedError(service: RunningService, exit: ServiceExit): Error {
+  const how = exit.signal === null ? `exit code ${exit.code}` : `signal ${exit.signal}`;
+  return new Error(
+    `${service.name} stopped unexpectedly (${how}) while the demo was running; see its log ${service.logFile}`,
+  );
 }
 
 /**
