@@ -159,10 +159,4 @@ describe('storeflow kpis', () => {
       stderr: 'storeflow: --from 2025-03-05 is after --to 2025-03-01; swap them\n',
     });
   });
-
-  it('--help prints the usage and exits 0', async () => {
-    const help = await cli('kpis', '--help');
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(/^Usage: storeflow kpis /);
-  });
 });

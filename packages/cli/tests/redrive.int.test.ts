@@ -97,10 +97,4 @@ describe('storeflow redrive', () => {
       stderr: "storeflow: --max must be a whole number of at least 1, got 'all'\n",
     });
   });
-
-  it('--help prints the usage and exits 0', async () => {
-    const help = await cli('redrive', '--help');
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(/^Usage: storeflow redrive /);
-  });
 });

@@ -136,10 +136,4 @@ describe('storeflow report', () => {
         "storeflow: file keys start with raw/ ('storeflow status' lists them), got 'orders/mostly-good.csv'\n",
     });
   });
-
-  it('--help prints the usage and exits 0', async () => {
-    const help = await cli('report', '--help');
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(/^Usage: storeflow report <file-key> /);
-  });
 });

@@ -153,10 +153,4 @@ describe('storeflow status', () => {
       /^storeflow: Query failed: ResourceNotFoundException: .*; the resources of prefix 'cli-never-bootstrapped' are missing here: run 'storeflow bootstrap --prefix cli-never-bootstrapped', or pass the --prefix they were created with\n$/,
     );
   });
-
-  it('--help prints the usage and exits 0', async () => {
-    const help = await cli('status', '--help');
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(/^Usage: storeflow status /);
-  });
 });

@@ -166,10 +166,4 @@ describe('storeflow upload', () => {
       stderr: "storeflow: --dataset must be products, orders or order_items, got 'customers'\n",
     });
   });
-
-  it('--help prints the usage and exits 0', async () => {
-    const help = await cli('upload', '--help');
-    expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout).toMatch(/^Usage: storeflow upload <path>\.\.\. /);
-  });
 });
