@@ -435,6 +435,85 @@ describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
     },
   );
 
+  it('claims a transform that failed for good again (a redrive), but not a file the validator rejected', async () => {
+    // Prepare: one accepted file the transformer ended FAILED, one file the validator rejected
+    const { repository } = repositoryWithClock();
+    const accepted = claimInput();
+    await repository.claim(accepted);
+    await repository.complete(accepted, accepted.workerId, {
+      status: FileStatus.VALIDATED,
+      verdict: 'ACCEPTED',
+    });
+    await repository.claimForTransform({ ...accepted, workerId: 'transformer-1', leaseMs: LEASE_MS });
+    const lastError = {
+      code: 'KPI_OVERFLOW',
+      message: 'total_revenue_cents is not a safe integer',
+      retryable: false,
+    };
+    await repository.complete(accepted, 'transformer-1', { status: FileStatus.FAILED, lastError });
+    const rejected = claimInput();
+    await repository.claim(rejected);
+    await repository.complete(rejected, rejected.workerId, {
+      status: FileStatus.FAILED,
+      verdict: 'REJECTED',
+    });
+
+    // Act
+    const retried = await repository.claimForTransform({
+      ...accepted,
+      workerId: 'transformer-2',
+      leaseMs: LEASE_MS,
+    });
+    const untouched = await repository.claimForTransform({
+      ...rejected,
+      workerId: 'transformer-2',
+      leaseMs: LEASE_MS,
+    });
+
+    // Assess
+    expect(retried).toMatchObject({
+      outcome: 'claimed',
+      record: { status: 'TRANSFORMING', workerId: 'transformer-2', lastError },
+    });
+    expect(untouched).toMatchObject({ outcome: 'done', record: { status: 'FAILED', verdict: 'REJECTED' } });
+  });
+
+  it('stores the transformer counts beside the validator timings', async () => {
+    // Prepare
+    const { repository } = repositoryWithClock();
+    const input = claimInput();
+    await repository.claim(input);
+    await repository.complete(input, input.workerId, {
+      status: FileStatus.VALIDATED,
+      timings: { validateMs: 40 },
+    });
+    const claim = await repository.claimForTransform({
+      ...input,
+      workerId: 'transformer-1',
+      leaseMs: LEASE_MS,
+    });
+    const transformCounts = {
+      dates_recomputed: 3,
+      dates_already_current: 1,
+      orders_aggregated: 120,
+      items_aggregated: 310,
+      kpi_rows_written: 24,
+      kpi_rows_deleted: 2,
+    };
+
+    // Act
+    const finished = await repository.complete(input, 'transformer-1', {
+      status: FileStatus.SUCCESS,
+      timings: { ...claim.record.timings, transformMs: 15 },
+      transformCounts,
+    });
+
+    // Assess
+    expect(finished.timings).toEqual({ validateMs: 40, transformMs: 15 });
+    expect(finished.transformCounts).toEqual(transformCounts);
+    expect(await repository.get(input)).toMatchObject({ transformCounts });
+  });
+
   it('gives busy under a live transformer lease, and claims once that lease expired', async () => {
     // Prepare
     const { repository, clock } = repositoryWithClock();

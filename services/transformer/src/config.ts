@@ -1,4 +1,4 @@
-import { DEFAULT_RESOURCE_PREFIX } from '@storeflow/aws';
+import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
 import { createConfigLoader } from '@storeflow/runtime';
 import type { JSONSchemaType } from 'ajv';
 
@@ -15,6 +15,11 @@ export interface TransformerConfig {
   readConcurrency: number;
   visibilityTimeoutSeconds: number;
   heartbeatSeconds: number;
+  /**
+   * The transform queue's redrive `maxReceiveCount`: the attempt with this receive count is the
+   * last before the DLQ, so its failure ends the file FAILED.
+   */
+  maxReceiveCount: number;
   /** How long one task may hold a date's recompute before another may take over. */
   dateLeaseSeconds: number;
   /** Wait before looking again at a date another task is recomputing. */
@@ -37,6 +42,7 @@ const schema: JSONSchemaType<TransformerConfig> = {
     'readConcurrency',
     'visibilityTimeoutSeconds',
     'heartbeatSeconds',
+    'maxReceiveCount',
     'dateLeaseSeconds',
     'heldDateRetrySeconds',
     'shutdownGraceSeconds',
@@ -57,6 +63,8 @@ const schema: JSONSchemaType<TransformerConfig> = {
     readConcurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
     visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
     heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
+    // SQS allows a redrive maxReceiveCount of 1 to 1000.
+    maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: QUEUE_DEFAULTS.maxReceiveCount },
     dateLeaseSeconds: { type: 'integer', minimum: 2, maximum: 3600, default: 120 },
     heldDateRetrySeconds: { type: 'integer', minimum: 0, maximum: 900, default: 5 },
     shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
@@ -76,6 +84,7 @@ export const TRANSFORMER_ENV: { readonly [K in keyof TransformerConfig]-?: strin
   readConcurrency: 'TRANSFORMER_READ_CONCURRENCY',
   visibilityTimeoutSeconds: 'TRANSFORMER_VISIBILITY_TIMEOUT_SECONDS',
   heartbeatSeconds: 'TRANSFORMER_HEARTBEAT_SECONDS',
+  maxReceiveCount: 'TRANSFORMER_MAX_RECEIVE_COUNT',
   dateLeaseSeconds: 'TRANSFORMER_DATE_LEASE_SECONDS',
   heldDateRetrySeconds: 'TRANSFORMER_HELD_DATE_RETRY_SECONDS',
   shutdownGraceSeconds: 'TRANSFORMER_SHUTDOWN_GRACE_SECONDS',

@@ -11,7 +11,19 @@ export interface DateRecomputesOptions {
   recompute: (bucket: string, orderDate: string) => Promise<RecomputeSummary>;
 }
 
-type RunOutcome = 'computed' | 'held';
+type RunResult =
+  | { readonly outcome: 'computed'; readonly seq: number; readonly summary: RecomputeSummary }
+  | { readonly outcome: 'held' };
+
+/** What {@link DateRecomputes.ensure} found. */
+export type EnsureResult =
+  /**
+   * The ticket is covered. `summary` is that of the run of this task that covered it (started by
+   * this caller or shared with another handler); absent when a run elsewhere had covered it.
+   */
+  | { readonly outcome: 'done'; readonly summary?: RecomputeSummary }
+  /** Another task is recomputing the date now; that run, or the one it forces, covers the ticket. */
+  | { readonly outcome: 'held' };
 
 /**
  * The task-wide door to the per-date protocol of DateRecomputeCoordinator. Every message handler
@@ -22,7 +34,7 @@ type RunOutcome = 'computed' | 'held';
  */
 export class DateRecomputes {
   readonly #options: DateRecomputesOptions;
-  readonly #running = new Map<string, Promise<RunOutcome>>();
+  readonly #running = new Map<string, Promise<RunResult>>();
 
   constructor(options: DateRecomputesOptions) {
     this.#options = options;
@@ -33,43 +45,44 @@ export class DateRecomputes {
    * was taken, or `held` when another task is recomputing it now (that run, or the one its
    * holder's callers force after it, covers the ticket).
    */
-  async ensure(
-    bucket: string,
-    orderDate: string,
-    ticket: number,
-    log: PollerLogger,
-  ): Promise<'done' | 'held'> {
+  async ensure(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<EnsureResult> {
     const { coordinator, metrics } = this.#options;
+    let covering: RecomputeSummary | undefined;
     for (;;) {
       const local = this.#running.get(orderDate);
       if (local !== undefined) {
         // Its owner reports its failure; here only its end matters, then the state decides.
-        await Promise.allSettled([local]);
+        const [settled] = await Promise.allSettled([local]);
+        if (settled.status === 'fulfilled' && settled.value.outcome === 'computed') {
+          if (settled.value.seq >= ticket) covering = settled.value.summary;
+        }
         continue;
       }
       const state = await coordinator.state(orderDate);
       if (state.computedSeq >= ticket) {
-        metrics.recomputations.inc({ outcome: 'up_to_date' });
-        return 'done';
+        if (covering === undefined) metrics.recomputations.inc({ outcome: 'up_to_date' });
+        return covering === undefined ? { outcome: 'done' } : { outcome: 'done', summary: covering };
       }
       // Another handler may have started a run while the state was read.
       if (this.#running.has(orderDate)) continue;
       const run = this.#run(bucket, orderDate, log);
       this.#running.set(orderDate, run);
       try {
-        if ((await run) === 'held') return 'held';
+        const result = await run;
+        if (result.outcome === 'held') return result;
+        if (result.seq >= ticket) covering = result.summary;
       } finally {
         this.#running.delete(orderDate);
       }
     }
   }
 
-  async #run(bucket: string, orderDate: string, log: PollerLogger): Promise<RunOutcome> {
+  async #run(bucket: string, orderDate: string, log: PollerLogger): Promise<RunResult> {
     const { coordinator, metrics, workerId, leaseMs } = this.#options;
     const acquired = await coordinator.tryAcquire(orderDate, workerId, leaseMs);
     if (acquired.outcome === 'held') {
       metrics.recomputations.inc({ outcome: 'held' });
-      return 'held';
+      return { outcome: 'held' };
     }
     const renewal = setInterval(() => {
       coordinator
@@ -83,7 +96,7 @@ export class DateRecomputes {
       await coordinator.complete(orderDate, workerId, acquired.seq);
       metrics.recomputations.inc({ outcome: 'computed' });
       log.debug({ orderDate, ...summary }, 'order date recomputed');
-      return 'computed';
+      return { outcome: 'computed', seq: acquired.seq, summary };
     } catch (error) {
       metrics.recomputations.inc({ outcome: 'failed' });
       throw error;

@@ -17,6 +17,7 @@ import {
   versionSegment,
 } from '@storeflow/core';
 import pLimit from 'p-limit';
+import { MalformedSilverPartError } from './errors.js';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface RecomputeDependencies {
@@ -30,11 +31,21 @@ export interface RecomputeDependencies {
   now: () => number;
 }
 
+/** What one recompute of a date read and wrote. */
 export interface RecomputeSummary {
-  orders: number;
-  items: number;
+  /** Silver order rows read, every copy counted. */
+  ordersRead: number;
+  /** Silver item rows read, every copy counted. */
+  itemsRead: number;
+  /** Orders of the date after deduplication (its `total_orders`). */
+  ordersCounted: number;
+  /** Items that counted towards the date after deduplication. */
+  itemsCounted: number;
+  /** Source files whose current version has parts under the date. */
   sources: number;
+  /** KPI rows put. */
   written: number;
+  /** KPI rows deleted because their data disappeared. */
   deleted: number;
 }
 
@@ -80,7 +91,15 @@ export async function recomputeDate(
   );
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
-  return { orders: orders.length, items: items.length, sources, written, deleted };
+  return {
+    ordersRead: orders.length,
+    itemsRead: items.length,
+    ordersCounted: computed.diagnostics.ordersConsidered,
+    itemsCounted: computed.diagnostics.itemsConsidered,
+    sources,
+    written,
+    deleted,
+  };
 }
 
 interface PartRef {
@@ -128,10 +147,26 @@ async function readRows<R>(
     ),
   );
   const rows: R[] = [];
-  for (const body of bodies) {
-    for (const line of body.split('\n')) if (line !== '') rows.push(JSON.parse(line) as R);
-  }
+  bodies.forEach((body, index) => {
+    const partKey = (parts[index] as PartRef).key;
+    body.split('\n').forEach((line, lineIndex) => {
+      if (line !== '') rows.push(parseSilverLine<R>(partKey, lineIndex + 1, line));
+    });
+  });
   return rows;
+}
+
+function parseSilverLine<R>(partKey: string, line: number, text: string): R {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedSilverPartError(partKey, line, 'is not JSON', { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedSilverPartError(partKey, line, 'is not a JSON object');
+  }
+  return parsed as R;
 }
 
 // Only the specification's attributes are stored; the exact cents stay in the computation.

@@ -1,6 +1,8 @@
-import { DateRecomputeCoordinator } from '@storeflow/aws';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createAwsClients, DateRecomputeCoordinator, resolveAwsConnection } from '@storeflow/aws';
+import { sourceIdOf } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
-import { createLogger } from '@storeflow/runtime';
 import { Registry } from 'prom-client';
 import { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
@@ -8,14 +10,20 @@ import { expectedKpis } from './expectedKpis.js';
 import {
   createPipeline,
   keysUnder,
+  type Pipeline,
+  type SampleFile,
   sampleFiles,
   startService,
   storedKpis,
   upload,
   waitForAll,
 } from './harness.js';
+import { inProcessHandler, silentLog } from './inProcess.js';
 
 let stack: EmbeddedStack;
+
+/** The commands that write KPI rows. */
+const KPI_WRITE_COMMANDS = new Set(['BatchWriteItemCommand']);
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
@@ -60,8 +68,152 @@ describe('the transformer process', () => {
   }, 300_000);
 });
 
-const SUMMARY = { orders: 0, items: 0, sources: 0, written: 0, deleted: 0 };
-const silentLog = createLogger({ service: 'transformer-test', version: 'test', level: 'silent' });
+/** Waits until every given key's lineage is VALIDATED, and returns the transform message of each. */
+async function validatedMessages(pipeline: Pipeline, keys: readonly string[]): Promise<Map<string, string>> {
+  const bodies = new Map<string, string>();
+  const deadline = Date.now() + 120_000;
+  while (bodies.size < keys.length) {
+    if (Date.now() > deadline) throw new Error(`only ${bodies.size} of ${keys.length} files were validated`);
+    const page = await pipeline.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pipeline.resources.transformQueue.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 2,
+      }),
+    );
+    for (const message of page.Messages ?? []) {
+      const body = message.Body ?? '';
+      bodies.set((JSON.parse(body) as { key: string }).key, body);
+      await pipeline.clients.sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: pipeline.resources.transformQueue.url,
+          ReceiptHandle: message.ReceiptHandle,
+        }),
+      );
+    }
+  }
+  return bodies;
+}
+
+async function objectText(pipeline: Pipeline, key: string): Promise<string> {
+  const response = await pipeline.clients.s3.send(
+    new GetObjectCommand({ Bucket: pipeline.names.bucket, Key: key }),
+  );
+  return (await response.Body?.transformToString('utf-8')) ?? '';
+}
+
+async function putText(pipeline: Pipeline, key: string, text: string): Promise<void> {
+  await pipeline.clients.s3.send(
+    new PutObjectCommand({ Bucket: pipeline.names.bucket, Key: key, Body: text }),
+  );
+}
+
+describe('a failed transform attempt', () => {
+  it('records its error and hands the file back; a permanent error or the last receive ends it FAILED, under raw/, until a redrive succeeds', async () => {
+    // Prepare: two orders files validated by the real validator; the transformer runs in this
+    // process, on clients of its own so that a fault can be injected into them
+    const files = (await sampleFiles()).filter((file) => /\/orders_part[12]\.csv$/.test(file.key));
+    const [first, second] = files as [SampleFile, SampleFile];
+    const pipeline = await createPipeline(stack);
+    const validator = startService('validator', pipeline);
+    const faulty = createAwsClients(resolveAwsConnection(stack.env()));
+    let throttleKpiWrites = false;
+    // DynamoDB Local never throttles, so the throttling a busy table answers is injected here.
+    faulty.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (throttleKpiWrites && KPI_WRITE_COMMANDS.has(context.commandName ?? '')) {
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+            name: 'ProvisionedThroughputExceededException',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectKpiWriteThrottling' },
+    );
+    const handle = inProcessHandler(pipeline, faulty, { TRANSFORMER_MAX_RECEIVE_COUNT: '2' });
+    const lineageOf = (file: SampleFile) => pipeline.lineage.latestVersion(file.key);
+    try {
+      for (const file of files) await upload(pipeline, file.key, file.text);
+      const messages = await validatedMessages(
+        pipeline,
+        files.map((file) => file.key),
+      );
+      await validator.stop();
+      const firstPart = (await keysUnder(pipeline, 'silver/orders/')).find((key) =>
+        key.includes(`/${sourceIdOf(first.key)}/`),
+      ) as string;
+      const firstPartText = await objectText(pipeline, firstPart);
+
+      // Act: a silver part of the first file is not JSON (permanent), then it is restored and
+      // the message comes back from the DLQ
+      await putText(pipeline, firstPart, `${firstPartText}{not json\n`);
+      const malformed = handle(messages.get(first.key) as string, 1);
+      await expect(malformed).rejects.toMatchObject({ code: 'SILVER_PART_MALFORMED', retryable: false });
+      const failedForGood = await lineageOf(first);
+      const rawAfterFailure = await keysUnder(pipeline, 'raw/');
+      await putText(pipeline, firstPart, firstPartText);
+      const redriven = await handle(messages.get(first.key) as string, 1);
+
+      // Assess
+      expect(failedForGood).toMatchObject({
+        status: 'FAILED',
+        lastError: { code: 'SILVER_PART_MALFORMED', retryable: false },
+      });
+      expect(failedForGood?.workerId).toBeUndefined();
+      expect(rawAfterFailure).toEqual(expect.arrayContaining([first.key]));
+      expect(redriven).toEqual({ kind: 'done' });
+      expect(await lineageOf(first)).toMatchObject({ status: 'SUCCESS' });
+
+      // Act: KPI writes of the second file are throttled on both receives the queue allows
+      throttleKpiWrites = true;
+      const firstAttempt = handle(messages.get(second.key) as string, 1);
+      await expect(firstAttempt).rejects.toMatchObject({ retryable: true });
+      const afterFirstAttempt = await lineageOf(second);
+      const lastAttempt = handle(messages.get(second.key) as string, 2);
+      await expect(lastAttempt).rejects.toMatchObject({ retryable: true });
+      const afterLastAttempt = await lineageOf(second);
+      const rawAfterLastAttempt = await keysUnder(pipeline, 'raw/');
+      throttleKpiWrites = false;
+      const afterRedrive = await handle(messages.get(second.key) as string, 1);
+
+      // Assess: the first attempt left the file TRANSFORMING but released, so its retry claimed it
+      // at once; the last one ended it FAILED
+      expect(afterFirstAttempt).toMatchObject({
+        status: 'TRANSFORMING',
+        lastError: { code: 'AWS_CALL_FAILED', retryable: true },
+      });
+      expect(afterFirstAttempt?.workerId).toBeUndefined();
+      expect(afterFirstAttempt?.leaseExpiresAt).toBeUndefined();
+      expect(afterLastAttempt).toMatchObject({
+        status: 'FAILED',
+        lastError: { code: 'AWS_CALL_FAILED', retryable: true },
+      });
+      expect(rawAfterLastAttempt).toEqual([second.key]);
+      expect(afterRedrive).toEqual({ kind: 'done' });
+      const succeeded = await lineageOf(second);
+      expect(succeeded).toMatchObject({ status: 'SUCCESS' });
+      expect(Object.keys(succeeded?.timings ?? {}).sort()).toEqual(['transformMs', 'validateMs']);
+      expect(await keysUnder(pipeline, 'raw/')).toEqual([]);
+      expect(await keysUnder(pipeline, 'processed/')).toHaveLength(2);
+      expect(await storedKpis(pipeline)).toEqual(expectedKpis(files));
+    } finally {
+      await validator.stop();
+      faulty.destroy();
+      pipeline.clients.destroy();
+    }
+  }, 300_000);
+});
+
+const SUMMARY = {
+  ordersRead: 0,
+  itemsRead: 0,
+  ordersCounted: 0,
+  itemsCounted: 0,
+  sources: 0,
+  written: 0,
+  deleted: 0,
+};
 
 /** A task's DateRecomputes on a fresh pipeline, with the recompute the test supplies. */
 async function dateRecomputesWith(recompute: () => Promise<typeof SUMMARY>) {
@@ -106,7 +258,11 @@ describe('DateRecomputes', () => {
       const outcomes = await Promise.all([...earlyDone, ...lateDone]);
 
       // Assess
-      expect(outcomes).toEqual(['done', 'done', 'done', 'done', 'done']);
+      expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['done', 'done', 'done', 'done', 'done']);
+      // The early tickets were covered by the first run, the late ones by the rerun, all in this task.
+      expect(
+        outcomes.filter((outcome) => outcome.outcome === 'done' && outcome.summary === SUMMARY),
+      ).toHaveLength(5);
       expect(runs).toBe(2);
       const state = await coordinator.state(date);
       expect(state.computedSeq).toBe(Math.max(...early, ...late));
@@ -132,7 +288,7 @@ describe('DateRecomputes', () => {
       const outcome = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
 
       // Assess
-      expect(outcome).toBe('held');
+      expect(outcome).toEqual({ outcome: 'held' });
       expect(runs).toBe(0);
     } finally {
       pipeline.clients.destroy();

@@ -104,7 +104,28 @@ export interface LineageRecord extends LineageKey {
   readonly timings?: Readonly<Record<string, number>>;
   /** For DEFERRED: do not retry before this epoch ms. */
   readonly deferredUntil?: number;
+  /** The transformer's counts for this version (see {@link TransformCounts}). */
+  readonly transformCounts?: TransformCounts;
 }
+
+/**
+ * What the transformer did for one version, over the order dates it touched: stored as
+ * `transform_counts` with these names.
+ */
+export type TransformCounts = {
+  /** Dates recomputed by a run of this task that this file started or shared. */
+  readonly dates_recomputed: number;
+  /** Dates a recompute elsewhere (another task, or an earlier attempt) had already covered. */
+  readonly dates_already_current: number;
+  /** Orders read into those recomputes, after deduplication. */
+  readonly orders_aggregated: number;
+  /** Order items read into those recomputes, after deduplication. */
+  readonly items_aggregated: number;
+  /** KPI rows those recomputes put. */
+  readonly kpi_rows_written: number;
+  /** KPI rows those recomputes deleted because their data disappeared. */
+  readonly kpi_rows_deleted: number;
+};
 
 /** Attributes an owner may set; `undefined` leaves an attribute as it is. */
 export interface LineageChanges {
@@ -119,6 +140,7 @@ export interface LineageChanges {
   readonly lastError?: LineageError;
   readonly timings?: Readonly<Record<string, number>>;
   readonly deferredUntil?: number;
+  readonly transformCounts?: TransformCounts;
 }
 
 /** Input of {@link LineageRepository.claim}. */
@@ -140,8 +162,12 @@ export interface TransformClaimInput extends LineageKey {
   readonly leaseMs: number;
 }
 
-/** Statuses at which a duplicate transform message is acknowledged without work. */
-export const FINISHED_TRANSFORM_STATUSES: readonly FileStatus[] = [FileStatus.SUCCESS, FileStatus.FAILED];
+/**
+ * Statuses at which a duplicate transform message is acknowledged without work. FAILED is not
+ * among them: a file the validator accepted and the transformer failed is claimed again by a
+ * redriven or reprocessed message (a file the validator rejected is FAILED too, and stays done).
+ */
+export const FINISHED_TRANSFORM_STATUSES: readonly FileStatus[] = [FileStatus.SUCCESS];
 
 /** Outcome of {@link LineageRepository.claim} and {@link LineageRepository.claimForTransform}. */
 export type ClaimResult =
@@ -197,6 +223,7 @@ const ATTRIBUTE = {
   lastError: 'last_error',
   timings: 'timings',
   deferredUntil: 'deferred_until',
+  transformCounts: 'transform_counts',
 } as const satisfies Record<keyof LineageRecord, string>;
 
 /** Every attribute goes through a `#name` placeholder, so reserved words (`status`) need no care. */
@@ -314,15 +341,18 @@ export class LineageRepository {
   /**
    * Claims a validated version for the transformer in one conditional UpdateItem, like
    * {@link claim}: of any number of racing workers exactly one gets `claimed`. Succeeds when the
-   * status is VALIDATED (the validator released its lease when it set it), or TRANSFORMING with
-   * an expired or absent lease (a transformer died: taken over); the item becomes TRANSFORMING
-   * under this worker's lease. `attempts` keeps counting validation claims only.
+   * status is VALIDATED (the validator released its lease when it set it), TRANSFORMING with an
+   * expired or absent lease (a transformer died, or released the file after a failed attempt:
+   * taken over), or FAILED with verdict ACCEPTED (a transform that failed for good, retried by a
+   * DLQ redrive or a reprocess: transforming is idempotent); the item becomes TRANSFORMING under
+   * this worker's lease. `attempts` keeps counting validation claims only.
    *
    * Afterwards `renewLease`, `update` and `complete(…, { status: SUCCESS | FAILED, … })` work
    * with this worker id exactly as they do for the validator.
    *
-   * @returns `claimed`; `done` for SUCCESS or FAILED (a duplicate transform message: acknowledge
-   *   it); `busy` when another worker holds a live TRANSFORMING lease
+   * @returns `claimed`; `done` for SUCCESS, or FAILED without an ACCEPTED verdict (a rejected
+   *   file: nothing to transform), so a duplicate transform message is acknowledged; `busy` when
+   *   another worker holds a live TRANSFORMING lease
    * @throws NotValidatedError when the version has no lineage item (not retryable), or is still
    *   RECEIVED, VALIDATING or DEFERRED (retryable: typically reopened for a reprocess)
    */
@@ -339,7 +369,8 @@ export class LineageRepository {
               'SET #status = :transforming, #updated_at = :now_iso, ' +
               '#worker_id = :me, #lease_expires_at = :lease_until',
             ConditionExpression:
-              'attribute_exists(#file_key) AND (#status = :validated OR (#status = :transforming AND ' +
+              'attribute_exists(#file_key) AND (#status = :validated OR ' +
+              '((#status = :transforming OR (#status = :failed AND #verdict = :accepted)) AND ' +
               '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms)))',
             ExpressionAttributeNames: pick(
               NAMES,
@@ -348,10 +379,13 @@ export class LineageRepository {
               'worker_id',
               'lease_expires_at',
               'file_key',
+              'verdict',
             ),
             ExpressionAttributeValues: {
               ':transforming': stringValue(FileStatus.TRANSFORMING),
               ':validated': stringValue(FileStatus.VALIDATED),
+              ':failed': stringValue(FileStatus.FAILED),
+              ':accepted': stringValue('ACCEPTED' satisfies Verdict),
               ':now_iso': stringValue(new Date(nowMs).toISOString()),
               ':now_ms': numberValue(nowMs),
               ':me': stringValue(input.workerId),
@@ -368,6 +402,9 @@ export class LineageRepository {
       if (stored === undefined) throw new NotValidatedError(input, undefined);
       const record = this.#parse(stored);
       if (FINISHED_TRANSFORM_STATUSES.includes(record.status)) return { outcome: 'done', record };
+      if (record.status === FileStatus.FAILED && record.verdict !== 'ACCEPTED') {
+        return { outcome: 'done', record };
+      }
       if (CLAIMABLE_STATUSES.includes(record.status)) throw new NotValidatedError(input, record.status);
       if (
         record.status === FileStatus.TRANSFORMING &&
@@ -630,6 +667,7 @@ export class LineageRepository {
             },
       timings: readNumberMap(item, ATTRIBUTE.timings, table),
       deferredUntil: readNumber(item, ATTRIBUTE.deferredUntil, table),
+      transformCounts: transformCountsOf(readNumberMap(item, ATTRIBUTE.transformCounts, table), table),
     };
     return {
       fileKey: requireString(item, ATTRIBUTE.fileKey, table),
@@ -674,7 +712,33 @@ export function changesToAttributes(changes: LineageChanges): Record<string, Att
   );
   put('timings', map(changes.timings, numberMapValue));
   put('deferredUntil', map(changes.deferredUntil, numberValue));
+  put('transformCounts', map(changes.transformCounts, numberMapValue));
   return attributes;
+}
+
+const TRANSFORM_COUNT_NAMES = [
+  'dates_recomputed',
+  'dates_already_current',
+  'orders_aggregated',
+  'items_aggregated',
+  'kpi_rows_written',
+  'kpi_rows_deleted',
+] as const satisfies readonly (keyof TransformCounts)[];
+
+/** The stored map as {@link TransformCounts}: it is always written whole, so a missing count is corruption. */
+function transformCountsOf(
+  stored: Record<string, number> | undefined,
+  table: string,
+): TransformCounts | undefined {
+  if (stored === undefined) return undefined;
+  const counts: Record<string, number> = {};
+  for (const name of TRANSFORM_COUNT_NAMES) {
+    const count = stored[name];
+    if (count === undefined)
+      throw new InvalidItemError(table, `${ATTRIBUTE.transformCounts}.${name}`, 'is missing');
+    counts[name] = count;
+  }
+  return counts as TransformCounts;
 }
 
 function keyOf(key: LineageKey): Item {
