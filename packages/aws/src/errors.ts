@@ -216,6 +216,22 @@ export class KpiDateContentionError extends WorkerError {
 }
 
 /**
+ * `SourceVersionStore.commit` found the source's current-version record changed between its read
+ * and its conditional write, on every round: other commits of the same source kept landing.
+ * Another attempt will see a settled record.
+ */
+export class SourceVersionConflictError extends WorkerError {
+  readonly code = 'SOURCE_VERSION_CONFLICT';
+  readonly retryable = true;
+  readonly sourceId: string;
+
+  constructor(sourceId: string, rounds: number) {
+    super(`commit of source ${sourceId} kept racing with other commits (${rounds} rounds)`);
+    this.sourceId = sourceId;
+  }
+}
+
+/**
  * `claimForTransform` found a version that was never validated (no lineage item), or whose
  * validation is not finished (RECEIVED, VALIDATING, DEFERRED: typically reopened for a reprocess
  * after this transform message was sent). A version in progress may be VALIDATED later, so that

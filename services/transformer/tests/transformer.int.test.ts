@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { createAwsClients, DateRecomputeCoordinator, resolveAwsConnection } from '@storeflow/aws';
+import {
+  createAwsClients,
+  DateRecomputeCoordinator,
+  resolveAwsConnection,
+  SourceVersionStore,
+} from '@storeflow/aws';
 import { sourceIdOf } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { Registry } from 'prom-client';
@@ -107,6 +113,58 @@ async function putText(pipeline: Pipeline, key: string, text: string): Promise<v
     new PutObjectCommand({ Bucket: pipeline.names.bucket, Key: key, Body: text }),
   );
 }
+
+describe('a corrected version that touches other dates', () => {
+  it('recomputes a date only the old version touched, also when the validator crashed after committing the new one', async () => {
+    // Prepare: v1 has orders on several days; v2, its correction, drops every order of v1's first
+    // day. The validator's first attempt at v2 is played by hand: it committed v2 as the source's
+    // current version, then died before announcing the file.
+    const [orders] = (await sampleFiles()).filter((file) => file.key.endsWith('/orders_part1.csv'));
+    const [header, ...lines] = (orders as SampleFile).text.trimEnd().split('\n');
+    const day = (line: string) => (line.split(',')[3] as string).slice(0, 10);
+    const v1Lines = lines.slice(0, 40);
+    const droppedDay = day(v1Lines[0] as string);
+    const v2Lines = v1Lines.filter((line) => day(line) !== droppedDay);
+    const key = 'raw/orders/corrected.csv';
+    const v1: SampleFile = { dataset: 'orders', key, text: `${[header, ...v1Lines].join('\n')}\n` };
+    const v2: SampleFile = { ...v1, text: `${[header, ...v2Lines].join('\n')}\n` };
+    const pipeline = await createPipeline(stack);
+    const validator = startService('validator', pipeline);
+    const transformer = startService('transformer', pipeline);
+    try {
+      await waitForAll(pipeline, [await upload(pipeline, key, v1.text)]);
+      const afterV1 = await storedKpis(pipeline);
+      const v2ETag = createHash('md5').update(v2.text).digest('hex');
+      await new SourceVersionStore({
+        clients: pipeline.clients,
+        table: pipeline.names.referenceTable,
+      }).commit({
+        sourceId: sourceIdOf(key),
+        sourceKey: key,
+        objectVersion: v2ETag,
+        eventTime: new Date().toISOString(),
+        dataset: 'orders',
+        touchedDates: [...new Set(v2Lines.map(day))].sort(),
+      });
+
+      // Act: the validator's retry of v2
+      const uploaded = await upload(pipeline, key, v2.text);
+      const [record] = await waitForAll(pipeline, [uploaded]);
+
+      // Assess
+      expect(uploaded.eTag).toBe(v2ETag);
+      expect(afterV1.daily.map((row) => row.order_date)).toContain(droppedDay);
+      expect(record?.status).toBe('SUCCESS');
+      expect(record?.touchedDates).toContain(droppedDay);
+      const afterV2 = await storedKpis(pipeline);
+      expect(afterV2).toEqual(expectedKpis([v2]));
+      expect(afterV2.daily.map((row) => row.order_date)).not.toContain(droppedDay);
+    } finally {
+      await Promise.all([validator.stop(), transformer.stop()]);
+      pipeline.clients.destroy();
+    }
+  }, 180_000);
+});
 
 describe('a failed transform attempt', () => {
   it('records its error and hands the file back; a permanent error or the last receive ends it FAILED, under raw/, until a redrive succeeds', async () => {

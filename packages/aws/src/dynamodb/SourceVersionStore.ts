@@ -1,6 +1,14 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../createAwsClients.js';
-import { type Item, readStringList, requireString, stringListValue, stringValue } from './attributes.js';
+import { SourceVersionConflictError } from '../errors.js';
+import {
+  type Item,
+  readString,
+  readStringList,
+  requireString,
+  stringListValue,
+  stringValue,
+} from './attributes.js';
 import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
 import { conditionalWrite } from './conditionalWrite.js';
 
@@ -17,18 +25,38 @@ export interface SourceVersion {
 }
 
 export type CommitResult =
-  /** This version is now current; `previous` is the one it replaced, if any. */
+  /**
+   * This version is now current. `previous` is the version its first commit replaced (absent for
+   * a source's first version), whose `touchedDates` are every date to recompute without it: the
+   * dates it touched, and those its own commit owed for the versions before it.
+   */
   | { readonly outcome: 'committed'; readonly previous: SourceVersion | undefined }
   /** A version with a later event time is already current; this one must not count. */
   | { readonly outcome: 'superseded'; readonly current: SourceVersion | undefined };
 
 const KEY_PREFIX = 'source#';
+/**
+ * Commit rounds before giving up on a source whose record keeps changing under the commit. Every
+ * failed round means another commit of the source landed, so this bounds the commits of one
+ * source key that may race (a handful at most: versions of one file validated at once).
+ */
+const COMMIT_ROUNDS = 10;
+
+interface StoredRecord {
+  readonly current: SourceVersion;
+  readonly previous: SourceVersion | undefined;
+}
 
 /**
  * The commit point of validated output (docs/design.md): one item per source key in the
  * References table naming the object version whose silver parts count. Writing it is the single
  * atomic step that makes an accepted file visible to the transformer and hides the version it
  * replaces.
+ *
+ * The item also keeps the version it replaced (`previous_object_version`, `previous_event_time`,
+ * `previous_touched_dates`), so a commit repeated after a crash (the validator committed, then
+ * died before announcing the file) returns the same `previous` as the first, and the dates only
+ * the old version touched still reach the transformer.
  */
 export class SourceVersionStore {
   readonly #clients: AwsClients;
@@ -39,35 +67,45 @@ export class SourceVersionStore {
     this.#table = options.table;
   }
 
-  /** Makes `version` current unless a version with a later event time already is. */
+  /**
+   * Makes `version` current unless a version with a later event time already is. Committing the
+   * version that is already current again returns the `previous` its first commit returned. A
+   * replaced version's dates include those it still owed (its previous version's), because its
+   * own transform message may never have been sent; so they grow with the dates older versions
+   * of the source touched, never beyond them.
+   *
+   * A read, then a write conditioned on the record not having changed since, repeated when it did.
+   *
+   * @throws SourceVersionConflictError (retryable) when the record kept changing under the commit
+   */
   async commit(version: SourceVersion): Promise<CommitResult> {
-    const result = await conditionalWrite(this.#clients, 'PutItem', () =>
-      this.#clients.dynamodb.send(
-        new PutItemCommand({
-          TableName: this.#table,
-          Item: {
-            ref_key: stringValue(`${KEY_PREFIX}${version.sourceId}`),
-            source_key: stringValue(version.sourceKey),
-            object_version: stringValue(version.objectVersion),
-            event_time: stringValue(version.eventTime),
-            dataset: stringValue(version.dataset),
-            touched_dates: stringListValue(version.touchedDates),
-          },
-          ConditionExpression: 'attribute_not_exists(ref_key) OR event_time <= :eventTime',
-          ExpressionAttributeValues: { ':eventTime': stringValue(version.eventTime) },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
-    if (!result.ok) {
-      return {
-        outcome: 'superseded',
-        current: result.item === undefined ? undefined : this.#read(result.item),
-      };
+    for (let round = 1; round <= COMMIT_ROUNDS; round++) {
+      const stored = await this.#getRecord(version.sourceId);
+      const recommit = stored?.current.objectVersion === version.objectVersion;
+      if (stored !== undefined && !recommit && stored.current.eventTime > version.eventTime) {
+        return { outcome: 'superseded', current: stored.current };
+      }
+      const previous = stored === undefined ? undefined : recommit ? stored.previous : owedBy(stored);
+      const written = await conditionalWrite(this.#clients, 'PutItem', () =>
+        this.#clients.dynamodb.send(
+          new PutItemCommand({
+            TableName: this.#table,
+            Item: itemOf(version, previous),
+            ...(stored === undefined
+              ? { ConditionExpression: 'attribute_not_exists(ref_key)' }
+              : {
+                  ConditionExpression: 'object_version = :seenVersion AND event_time = :seenEventTime',
+                  ExpressionAttributeValues: {
+                    ':seenVersion': stringValue(stored.current.objectVersion),
+                    ':seenEventTime': stringValue(stored.current.eventTime),
+                  },
+                }),
+          }),
+        ),
+      );
+      if (written.ok) return { outcome: 'committed', previous };
     }
-    const old = result.response.Attributes;
-    return { outcome: 'committed', previous: old === undefined ? undefined : this.#read(old) };
+    throw new SourceVersionConflictError(version.sourceId, COMMIT_ROUNDS);
   }
 
   /** The current versions of the given sources; a source never committed is absent. */
@@ -79,21 +117,67 @@ export class SourceVersionStore {
         .slice(start, start + BATCH_GET_LIMIT)
         .map((sourceId) => ({ ref_key: stringValue(`${KEY_PREFIX}${sourceId}`) }));
       for (const item of await batchGetPage(this.#clients, this.#table, keys)) {
-        const version = this.#read(item);
+        const version = this.#read(item).current;
         found.set(version.sourceId, version);
       }
     }
     return found;
   }
 
-  #read(item: Item): SourceVersion {
+  /** The stored record, strongly consistent, through the BatchGetItem `current` uses (one grant). */
+  async #getRecord(sourceId: string): Promise<StoredRecord | undefined> {
+    const [item] = await batchGetPage(this.#clients, this.#table, [
+      { ref_key: stringValue(`${KEY_PREFIX}${sourceId}`) },
+    ]);
+    return item === undefined ? undefined : this.#read(item);
+  }
+
+  #read(item: Item): StoredRecord {
+    const table = this.#table;
+    const current: SourceVersion = {
+      sourceId: requireString(item, 'ref_key', table).slice(KEY_PREFIX.length),
+      sourceKey: requireString(item, 'source_key', table),
+      objectVersion: requireString(item, 'object_version', table),
+      eventTime: requireString(item, 'event_time', table),
+      dataset: requireString(item, 'dataset', table),
+      touchedDates: readStringList(item, 'touched_dates', table) ?? [],
+    };
+    const previousVersion = readString(item, 'previous_object_version', table);
     return {
-      sourceId: requireString(item, 'ref_key', this.#table).slice(KEY_PREFIX.length),
-      sourceKey: requireString(item, 'source_key', this.#table),
-      objectVersion: requireString(item, 'object_version', this.#table),
-      eventTime: requireString(item, 'event_time', this.#table),
-      dataset: requireString(item, 'dataset', this.#table),
-      touchedDates: readStringList(item, 'touched_dates', this.#table) ?? [],
+      current,
+      previous:
+        previousVersion === undefined
+          ? undefined
+          : {
+              ...current,
+              objectVersion: previousVersion,
+              eventTime: requireString(item, 'previous_event_time', table),
+              touchedDates: readStringList(item, 'previous_touched_dates', table) ?? [],
+            },
     };
   }
+}
+
+/** The stored current version as the one a new commit replaces, with the dates it still owed. */
+function owedBy(stored: StoredRecord): SourceVersion {
+  const dates = new Set([...stored.current.touchedDates, ...(stored.previous?.touchedDates ?? [])]);
+  return { ...stored.current, touchedDates: [...dates].sort() };
+}
+
+function itemOf(version: SourceVersion, previous: SourceVersion | undefined): Item {
+  return {
+    ref_key: stringValue(`${KEY_PREFIX}${version.sourceId}`),
+    source_key: stringValue(version.sourceKey),
+    object_version: stringValue(version.objectVersion),
+    event_time: stringValue(version.eventTime),
+    dataset: stringValue(version.dataset),
+    touched_dates: stringListValue(version.touchedDates),
+    ...(previous === undefined
+      ? {}
+      : {
+          previous_object_version: stringValue(previous.objectVersion),
+          previous_event_time: stringValue(previous.eventTime),
+          previous_touched_dates: stringListValue(previous.touchedDates),
+        }),
+  };
 }
