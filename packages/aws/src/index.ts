@@ -81,6 +81,13 @@ export {
   UnprocessedItemsError,
   UnprocessedKeysError,
 } from './errors.js';
+export {
+  deadLetterQueueUrl,
+  type QueueDepth,
+  QueueDepthReader,
+  type QueueDepthReaderOptions,
+  type QueueDepths,
+} from './QueueDepthReader.js';
 export { type RedriveOptions, redriveDeadLetters } from './redriveDeadLetters.js';
 export { DEFAULT_RESOURCE_PREFIX, type ResourceNames, resourceNamesFor } from './resourceNames.js';
 export {
