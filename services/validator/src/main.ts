@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import {
   createAwsClients,
   LineageRepository,
+  QueueDepthReader,
   ReferenceStore,
   resolveAwsConnection,
   resourceNamesFor,
@@ -11,7 +12,7 @@ import {
 } from '@storeflow/aws';
 import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
 import { loadValidatorConfig } from './config.js';
-import { createValidatorMetrics } from './metrics.js';
+import { createValidatorMetrics, registerValidatorQueueDepth } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
 
 const VERSION = '0.1.0';
@@ -36,6 +37,11 @@ const clients = createAwsClients(connection);
 const names = resourceNamesFor(config.resourcePrefix);
 const registry = createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' });
 const metrics = createValidatorMetrics(registry);
+const queueDepths = new QueueDepthReader({ clients, queueUrl: config.queueUrl });
+registerValidatorQueueDepth(registry, {
+  read: () => queueDepths.read(),
+  log: log.child({ component: 'queue-depth' }),
+});
 const handle = createIngestHandler({
   clients,
   config,

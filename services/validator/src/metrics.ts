@@ -1,3 +1,8 @@
+import {
+  type QueueDepthMetrics,
+  type QueueDepthMetricsOptions,
+  registerQueueDepthMetrics,
+} from '@storeflow/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The validator's own series, all under `storeflow_validator_`, base units, bounded labels. */
@@ -60,3 +65,18 @@ export function createValidatorMetrics(registry: Registry) {
 }
 
 export type ValidatorMetrics = ReturnType<typeof createValidatorMetrics>;
+
+/**
+ * `storeflow_validator_queue_messages{queue,state}`, the depth of the ingest queue and of its DLQ
+ * read from SQS at each scrape, and `storeflow_validator_queue_depth_read_failures_total`.
+ */
+export function registerValidatorQueueDepth(
+  registry: Registry,
+  options: Pick<QueueDepthMetricsOptions, 'read' | 'log'>,
+): QueueDepthMetrics {
+  return registerQueueDepthMetrics(registry, {
+    ...options,
+    prefix: 'storeflow_validator_',
+    queueRole: 'ingest',
+  });
+}
