@@ -5,6 +5,7 @@ import {
   DateRecomputeCoordinator,
   KpiRepository,
   LineageRepository,
+  QueueDepthReader,
   resolveAwsConnection,
   resourceNamesFor,
   SourceVersionStore,
@@ -13,7 +14,7 @@ import {
 import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
 import { loadTransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
-import { createTransformerMetrics } from './metrics.js';
+import { createTransformerMetrics, registerTransformerQueueDepth } from './metrics.js';
 import { recomputeDate } from './recomputeDate.js';
 import { createTransformHandler } from './transformFile.js';
 
@@ -39,6 +40,11 @@ const clients = createAwsClients(connection);
 const names = resourceNamesFor(config.resourcePrefix);
 const registry = createMetricsRegistry({ service: 'transformer', prefix: 'storeflow_' });
 const metrics = createTransformerMetrics(registry);
+const queueDepths = new QueueDepthReader({ clients, queueUrl: config.queueUrl });
+registerTransformerQueueDepth(registry, {
+  read: () => queueDepths.read(),
+  log: log.child({ component: 'queue-depth' }),
+});
 const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
 const recomputeDependencies = {
   clients,

@@ -1,3 +1,8 @@
+import {
+  type QueueDepthMetrics,
+  type QueueDepthMetricsOptions,
+  registerQueueDepthMetrics,
+} from '@storeflow/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The transformer's own series, all under `storeflow_transformer_`, base units, bounded labels. */
@@ -61,3 +66,18 @@ export function createTransformerMetrics(registry: Registry) {
 }
 
 export type TransformerMetrics = ReturnType<typeof createTransformerMetrics>;
+
+/**
+ * `storeflow_transformer_queue_messages{queue,state}`, the depth of the transform queue and of its DLQ
+ * read from SQS at each scrape, and `storeflow_transformer_queue_depth_read_failures_total`.
+ */
+export function registerTransformerQueueDepth(
+  registry: Registry,
+  options: Pick<QueueDepthMetricsOptions, 'read' | 'log'>,
+): QueueDepthMetrics {
+  return registerQueueDepthMetrics(registry, {
+    ...options,
+    prefix: 'storeflow_transformer_',
+    queueRole: 'transform',
+  });
+}
