@@ -184,6 +184,27 @@ describe('the Grafana provisioning', () => {
     for (const used of queried) expect(used).toEqual({ type: datasource?.type, uid: datasource?.uid });
   });
 
+  it('shows files by outcome, rows/s, rejections by code, queue and DLQ depth and KPI recompute latency', () => {
+    // Prepare: what a panel must read for each of them, per service where both have it
+    const required = [
+      'sum by (outcome) (increase(storeflow_validator_files_processed_total',
+      'sum by (outcome) (increase(storeflow_transformer_files_processed_total',
+      'rate(storeflow_validator_rows_processed_total',
+      'sum by (code) (rate(storeflow_validator_rule_failures_total',
+      'storeflow_validator_queue_messages{queue="source"}',
+      'storeflow_transformer_queue_messages{queue="source"}',
+      'storeflow_validator_queue_messages{queue="dead_letter",state="visible"}',
+      'storeflow_transformer_queue_messages{queue="dead_letter",state="visible"}',
+      'storeflow_transformer_kpi_recompute_duration_seconds_bucket',
+    ];
+
+    // Act
+    const expressions = dashboardQueries(dashboard).map((query) => query.expr);
+
+    // Assess
+    expect(required.filter((part) => !expressions.some((expr) => expr.includes(part)))).toEqual([]);
+  });
+
   it('has dashboard queries that are valid PromQL', async () => {
     // Prepare: promtool parses the expressions of a rules file
     const queries = dashboardQueries(dashboard);

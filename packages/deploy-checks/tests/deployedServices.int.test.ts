@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import {
   type AwsClients,
   bootstrapResources,
@@ -16,7 +17,7 @@ import {
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { findFreePort } from '@storeflow/local-stack/ports';
 import { dashboardQueries, type GrafanaDashboard, metricNamesIn } from './dashboard.js';
-import { isExposed, metricFamilies, sumOf } from './metricsText.js';
+import { isExposed, metricFamilies, parseSamples, sumOf } from './metricsText.js';
 import {
   promtool,
   REPOSITORY,
@@ -127,6 +128,16 @@ const ORDER_ITEMS = [
 ];
 const csv = (lines: string[]) => `${lines.join('\n')}\n`;
 
+// Messages put straight into each service's DLQ, where nothing consumes them: the depth each
+// service must report for it.
+const DEAD_LETTERS: Record<ServiceName, number> = { validator: 2, transformer: 3 };
+
+async function sendDeadLetters(queueUrl: string, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    await clients?.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `{"dead":${index}}` }));
+  }
+}
+
 beforeAll(async () => {
   // Fails at once, and clearly, when promtool is missing: the metrics lint below needs it.
   await promtool(['--version']);
@@ -138,6 +149,8 @@ beforeAll(async () => {
   const prefix = `d-${randomUUID().slice(0, 8)}`;
   names = resourceNamesFor(prefix);
   const resources = await bootstrapResources(clients, { names });
+  await sendDeadLetters(resources.ingestDeadLetterQueue.url, DEAD_LETTERS.validator);
+  await sendDeadLetters(resources.transformDeadLetterQueue.url, DEAD_LETTERS.transformer);
   const validatorPort = await findFreePort();
   let transformerPort = await findFreePort();
   while (transformerPort === validatorPort) transformerPort = await findFreePort();
@@ -252,6 +265,28 @@ describe.each(SERVICES)('the deployed %s', (name) => {
     expect(handled).toBeGreaterThan(0);
     expect(metrics).toMatch(new RegExp(`^storeflow_process_cpu_seconds_total\\{service="${name}"\\}`, 'm'));
     expect(lint).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('reports the depth of its queue and of that queue’s DLQ, by state', async () => {
+    // Act
+    const metrics = await metricsOf(name);
+    const depth = parseSamples(metrics).filter(
+      (sample) => sample.name === `storeflow_${name}_queue_messages`,
+    );
+
+    // Assess
+    expect(depth.map(({ labels }) => `${labels.queue}/${labels.state}`).sort()).toEqual([
+      'dead_letter/delayed',
+      'dead_letter/in_flight',
+      'dead_letter/visible',
+      'source/delayed',
+      'source/in_flight',
+      'source/visible',
+    ]);
+    expect(
+      sumOf(metrics, `storeflow_${name}_queue_messages`, { queue: 'dead_letter', state: 'visible' }),
+    ).toBe(DEAD_LETTERS[name]);
+    expect(sumOf(metrics, `storeflow_${name}_queue_depth_read_failures_total`)).toBe(0);
   });
 });
 
