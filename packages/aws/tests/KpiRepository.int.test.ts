@@ -144,6 +144,46 @@ describe('KpiRepository on DynamoDB Local', () => {
     expect(await kpis.listOrderKpis({ from: other, to: other })).toHaveLength(1);
   });
 
+  it('stores the source files of a date on its OrderKPIs row, cut to a bounded list beside the total', async () => {
+    // Prepare: more files than a row keeps, then fewer files with keys too long to keep them all
+    const date = uniqueDate();
+    const few = uniqueDate();
+    const many = Array.from({ length: 130 }, (_, index) => ({
+      key: `raw/order_items/part-${index}.csv`,
+      objectVersion: `etag-${index}`,
+    }));
+    const longKey = (index: number) => `raw/order_items/${String(index).padStart(1000, 'k')}.csv`;
+    const long = Array.from({ length: 40 }, (_, index) => ({ key: longKey(index), objectVersion: 'v' }));
+
+    // Act
+    await kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'Jeans')] },
+      { ...PROVENANCE, sources: many.length, sourceFiles: many },
+    );
+    await kpis.replaceDate(
+      few,
+      { orderKpis: orderRow(few), categoryKpis: [] },
+      { ...PROVENANCE, sources: long.length, sourceFiles: long },
+    );
+
+    // Assess: 100 entries at most, and at most 32 KiB of keys (1,009-byte keys: 32 fit)
+    const [order] = await kpis.listOrderKpis({ from: date, to: date });
+    expect(order?.provenance).toEqual({ ...PROVENANCE, sources: 130, sourceFiles: many.slice(0, 100) });
+    const [category] = await kpis.listCategoryKpis({ from: date, to: date });
+    expect(category?.provenance).toEqual({ ...PROVENANCE, sources: 130 });
+    const [longOrder] = await kpis.listOrderKpis({ from: few, to: few });
+    expect(longOrder?.provenance.sources).toBe(40);
+    expect(longOrder?.provenance.sourceFiles).toEqual(long.slice(0, Math.floor((32 * 1024) / 1010)));
+    await expect(
+      kpis.replaceDate(
+        few,
+        { orderKpis: orderRow(few), categoryKpis: [] },
+        { ...PROVENANCE, sources: 1, sourceFiles: many.slice(0, 2) },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'provenance.sourceFiles' });
+  });
+
   it('is idempotent: the same replacement twice leaves the same rows', async () => {
     // Prepare
     const date = uniqueDate();

@@ -5,6 +5,7 @@ import {
   callAws,
   type KpiRepository,
   type OrderKpiRow,
+  type SourceVersion,
   type SourceVersionStore,
 } from '@storeflow/aws';
 import {
@@ -80,14 +81,26 @@ export async function recomputeDate(
   deps.metrics.rowsAggregated.inc({ dataset: 'orders' }, orders.length);
   deps.metrics.rowsAggregated.inc({ dataset: 'order_items' }, items.length);
   const computed = computeDateKpis(orderDate, orders, items);
-  const sources = new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId)).size;
+  const contributing = [...new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId))]
+    .map((sourceId) => current.get(sourceId) as SourceVersion)
+    // Newest first, so a cut list keeps the latest uploads; then by key, so it is stable.
+    .sort((a, b) => compare(b.eventTime, a.eventTime) || compare(a.sourceKey, b.sourceKey));
+  const sources = contributing.length;
   const { written, deleted } = await deps.kpis.replaceDate(
     orderDate,
     {
       orderKpis: computed.orderKpis === undefined ? undefined : pickOrderKpis(computed.orderKpis),
       categoryKpis: computed.categoryKpis.map(pickCategoryKpis),
     },
-    { updatedAt: new Date(deps.now()).toISOString(), computedBy: deps.workerId, sources },
+    {
+      updatedAt: new Date(deps.now()).toISOString(),
+      computedBy: deps.workerId,
+      sources,
+      sourceFiles: contributing.map((version) => ({
+        key: version.sourceKey,
+        objectVersion: version.objectVersion,
+      })),
+    },
   );
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
@@ -194,4 +207,8 @@ function pickCategoryKpis(row: CategoryKpiRow): CategoryKpiRow {
     avg_order_value: row.avg_order_value,
     avg_return_rate: row.avg_return_rate,
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

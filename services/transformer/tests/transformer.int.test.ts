@@ -4,6 +4,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import {
   createAwsClients,
   DateRecomputeCoordinator,
+  type LineageRecord,
   resolveAwsConnection,
   SourceVersionStore,
 } from '@storeflow/aws';
@@ -67,6 +68,52 @@ describe('the transformer process', () => {
       expect(stored).toEqual(expected);
       expect(await keysUnder(pipeline, 'raw/')).toEqual([]);
       expect(await keysUnder(pipeline, 'processed/')).toHaveLength(3);
+
+      // Assess: the items file's lineage counts what its recomputes did (each of its dates was
+      // recomputed for it, the products and orders of those dates being already there)
+      const itemsRecord = uploaded[2] as LineageRecord;
+      const itemsDates = new Set(itemsRecord.touchedDates);
+      const dailyOfItems = expected.daily.filter((row) => itemsDates.has(row.order_date));
+      const categoriesOfItems = expected.categories.filter((row) => itemsDates.has(row.order_date));
+      expect(itemsRecord.transformCounts).toEqual({
+        dates_recomputed: itemsDates.size,
+        dates_already_current: 0,
+        orders_aggregated: dailyOfItems.reduce((sum, row) => sum + row.total_orders, 0),
+        items_aggregated: dailyOfItems.reduce((sum, row) => sum + row.total_items_sold, 0),
+        kpi_rows_written: dailyOfItems.length + categoriesOfItems.length,
+        kpi_rows_deleted: 0,
+      });
+      expect(Object.keys(itemsRecord.timings ?? {}).sort()).toEqual(['transformMs', 'validateMs']);
+
+      // Assess: every OrderKPIs row names the file versions behind its date
+      const [, ordersFile, itemsFile] = files as [SampleFile, SampleFile, SampleFile];
+      const ordersRecord = uploaded[1] as LineageRecord;
+      const orderDay = new Map(
+        ordersFile.text
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((line) => line.split(','))
+          .map((fields) => [fields[0], (fields[3] as string).slice(0, 10)]),
+      );
+      const itemDays = new Set(
+        itemsFile.text
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((line) => orderDay.get(line.split(',')[1])),
+      );
+      for (const row of await pipeline.kpis.listOrderKpis({})) {
+        const behind = [{ key: ordersFile.key, objectVersion: ordersRecord.objectVersion }];
+        if (itemDays.has(row.order_date))
+          behind.push({ key: itemsFile.key, objectVersion: itemsRecord.objectVersion });
+        expect({ date: row.order_date, sources: row.provenance.sources }).toEqual({
+          date: row.order_date,
+          sources: behind.length,
+        });
+        expect(row.provenance.sourceFiles).toEqual(expect.arrayContaining(behind));
+        expect(row.provenance.sourceFiles).toHaveLength(behind.length);
+      }
     } finally {
       await Promise.all([validator.stop(), transformer.stop()]);
       pipeline.clients.destroy();

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
+import { InvalidItemError } from '../errors.js';
 import {
   decimalString,
   type Item,
@@ -60,15 +61,38 @@ export interface OrderKpiRow {
   readonly avg_order_value: number;
 }
 
-/** Where a date's KPIs came from; stored on every row as `updated_at`, `computed_by`, `sources`. */
+/** One source object version whose silver fed a recompute. */
+export interface KpiSourceFile {
+  /** The raw object's key, e.g. `raw/order_items/part-7.csv`. */
+  readonly key: string;
+  /** Its object version (version id, or ETag without quotes). */
+  readonly objectVersion: string;
+}
+
+/**
+ * Where a date's KPIs came from: stored on every row as `updated_at`, `computed_by`, `sources`,
+ * and on the date's OrderKPIs row also as `source_files`.
+ */
 export interface KpiProvenance {
   /** ISO time of the recompute. */
   readonly updatedAt: string;
   /** Worker that computed the rows (its worker id). */
   readonly computedBy: string;
-  /** How many source files fed the recompute. */
+  /** How many source files fed the recompute: the total, even when `sourceFiles` is cut. */
   readonly sources: number;
+  /**
+   * The source files that fed the recompute, in the caller's order of relevance. Stored on the
+   * OrderKPIs row only (the category rows of the date come from the same recompute), cut to the
+   * first {@link MAX_SOURCE_FILES} that fit in {@link SOURCE_FILES_MAX_BYTES}, so the row stays
+   * far below DynamoDB's 400 KB item limit; `sources` above that length means it was cut.
+   */
+  readonly sourceFiles?: readonly KpiSourceFile[];
 }
+
+/** At most this many source files are stored on an OrderKPIs row. */
+export const MAX_SOURCE_FILES = 100;
+/** At most this many bytes of source keys and versions are stored on an OrderKPIs row. */
+export const SOURCE_FILES_MAX_BYTES = 32 * 1024;
 
 /** The complete KPIs of one date, as {@link KpiRepository.replaceDate} should leave them. */
 export interface KpiReplacement {
@@ -202,6 +226,7 @@ export class KpiRepository {
   ): Promise<ReplaceResult> {
     checkDate('orderDate', orderDate);
     const provenanceAttributes = marshalProvenance(provenance);
+    const sourceFiles = marshalSourceFiles(provenance);
     const puts: TableWriteRequest[] = [];
     if (kpis.orderKpis !== undefined) {
       if (kpis.orderKpis.order_date !== orderDate) {
@@ -215,6 +240,7 @@ export class KpiRepository {
           order_date: stringValue(orderDate),
           ...marshalMetrics(kpis.orderKpis, ORDER_METRICS, 'orderKpis'),
           ...provenanceAttributes,
+          ...sourceFiles,
         }),
       );
     }
@@ -395,7 +421,7 @@ export class KpiRepository {
     return {
       order_date: requireString(item, 'order_date', table),
       ...parseMetrics(item, ORDER_METRICS, table),
-      provenance: parseProvenance(item, table),
+      provenance: { ...parseProvenance(item, table), ...parseSourceFiles(item, table) },
     };
   }
 }
@@ -491,6 +517,45 @@ function marshalProvenance(provenance: KpiProvenance): Record<string, AttributeV
     updated_at: stringValue(provenance.updatedAt),
     computed_by: stringValue(provenance.computedBy),
     sources: numberValue(provenance.sources),
+  };
+}
+
+/** `source_files` of an OrderKPIs row: a list of `{ key, version }` maps, bounded as documented. */
+function marshalSourceFiles(provenance: KpiProvenance): Record<string, AttributeValue> {
+  const files = provenance.sourceFiles;
+  if (files === undefined) return {};
+  if (files.length > provenance.sources) {
+    throw new InvalidOptionError(
+      'provenance.sourceFiles',
+      `lists ${files.length} files but provenance.sources is ${provenance.sources}`,
+    );
+  }
+  const kept: AttributeValue[] = [];
+  let bytes = 0;
+  for (const [index, file] of files.entries()) {
+    if (typeof file.key !== 'string' || file.key === '' || typeof file.objectVersion !== 'string') {
+      throw new InvalidOptionError(`provenance.sourceFiles[${index}]`, 'needs a key and an object version');
+    }
+    bytes += Buffer.byteLength(file.key) + Buffer.byteLength(file.objectVersion);
+    if (kept.length === MAX_SOURCE_FILES || bytes > SOURCE_FILES_MAX_BYTES) break;
+    kept.push({ M: { key: stringValue(file.key), version: stringValue(file.objectVersion) } });
+  }
+  return { source_files: { L: kept } };
+}
+
+function parseSourceFiles(item: Item, table: string): Pick<KpiProvenance, 'sourceFiles'> {
+  const stored = item.source_files;
+  if (stored === undefined) return {};
+  if (stored.L === undefined) throw new InvalidItemError(table, 'source_files', 'is not a list');
+  return {
+    sourceFiles: stored.L.map((entry, index) => {
+      const field = `${table} source_files[${index}]`;
+      if (entry.M === undefined) throw new InvalidItemError(table, `source_files[${index}]`, 'is not a map');
+      return {
+        key: requireString(entry.M, 'key', field),
+        objectVersion: requireString(entry.M, 'version', field),
+      };
+    }),
   };
 }
 
