@@ -11,7 +11,7 @@ export function createTransformerMetrics(registry: Registry) {
   return {
     filesProcessed: new Counter({
       name: 'storeflow_transformer_files_processed_total',
-      help: 'Validated files finished, by outcome (success, duplicate, pending)',
+      help: 'Transform attempts finished, by outcome (success, duplicate, pending, retry, failed)',
       labelNames: ['outcome'] as const,
       registers,
     }),
