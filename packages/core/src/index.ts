@@ -52,6 +52,7 @@ export { parseCsv } from './parsing/parseCsv.js';
 export { parseCsvWithFastCsv } from './parsing/parseCsvWithFastCsv.js';
 export { DEFAULT_BATCH_SIZE, DEFAULT_MAX_RECORD_LENGTH } from './parsing/parseSupport.js';
 export { recordParserFor } from './parsing/recordParserFor.js';
+export { recordText } from './parsing/recordText.js';
 export type {
   ParsedRow,
   ParseEvent,
@@ -59,6 +60,7 @@ export type {
   ParseSummary,
   RecordBatch,
   RecordParser,
+  UnparsedRecord,
 } from './parsing/types.js';
 export type { OrderReference, ProductReference, ReferenceLookup } from './ports.js';
 export {

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type AwsClients, callAws } from '@storeflow/aws';
-import type { AcceptedBatch, FileFormat, FileValidationSink, RejectedRow } from '@storeflow/core';
+import type { AcceptedBatch, FileValidationSink, RejectedRow } from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { OutputKeys } from './outputKeys.js';
 
@@ -18,25 +18,15 @@ export class S3ValidationSink implements FileValidationSink {
   readonly #clients: AwsClients;
   readonly #bucket: string;
   readonly #keys: OutputKeys;
-  readonly #header: readonly string[];
-  readonly #format: FileFormat;
   readonly #limit = pLimit(8);
   readonly #partitions = new Set<string>();
   #rejected: { stream: PassThrough; upload: Promise<unknown>; abort: () => Promise<void> } | undefined;
   #rejectedRows = 0;
 
-  constructor(options: {
-    clients: AwsClients;
-    bucket: string;
-    keys: OutputKeys;
-    header: readonly string[];
-    format: FileFormat;
-  }) {
+  constructor(options: { clients: AwsClients; bucket: string; keys: OutputKeys }) {
     this.#clients = options.clients;
     this.#bucket = options.bucket;
     this.#keys = options.keys;
-    this.#header = options.header;
-    this.#format = options.format;
   }
 
   /** Partitions (order dates, or `''` for products) this sink wrote parts to. */
@@ -75,7 +65,7 @@ export class S3ValidationSink implements FileValidationSink {
     for (const row of rows) {
       const line = JSON.stringify({
         line: row.line,
-        raw: this.#raw(row.fields),
+        raw: row.raw,
         issues: row.issues.map(({ code, column, value, rule }) => ({ code, column, value, rule })),
       });
       this.#rejectedRows += 1;
@@ -124,19 +114,4 @@ export class S3ValidationSink implements FileValidationSink {
     };
     return this.#rejected;
   }
-
-  /** The row as it was read: CSV re-quoted per RFC 4180, JSON Lines as an object. */
-  #raw(fields: readonly string[]): string {
-    if (fields.length === 0) return '';
-    if (this.#format === 'jsonl') {
-      return JSON.stringify(
-        Object.fromEntries(this.#header.map((name, index) => [name, fields[index] ?? ''])),
-      );
-    }
-    return fields.map(csvField).join(',');
-  }
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -269,24 +269,11 @@ async function validateAndPublish(
   const { config, metrics } = deps;
   const keys = outputKeys(plan.dataset, key.fileKey, key.objectVersion, eventTime);
   const graceExpired = deps.now() >= Date.parse(eventTime) + config.referenceGraceSeconds * 1000;
-  let sink: S3ValidationSink | undefined;
+  // Nothing is written before the first batch, so creating it up front costs nothing.
+  const sink = new S3ValidationSink({ clients: deps.clients, bucket: context.bucket, keys });
   const parse = recordParserFor(plan);
   const source = await readObject(context, plan.gzip);
-  const events = observeEvents(parse(source, { batchSize: config.chunkRows }), context, (header) => {
-    sink = new S3ValidationSink({
-      clients: deps.clients,
-      bucket: context.bucket,
-      keys,
-      header,
-      format: plan.format,
-    });
-  });
-  const lazySink = {
-    writeAccepted: (batch: Parameters<S3ValidationSink['writeAccepted']>[0]) =>
-      requireSink(sink).writeAccepted(batch),
-    writeRejected: (rows: Parameters<S3ValidationSink['writeRejected']>[0]) =>
-      requireSink(sink).writeRejected(rows),
-  };
+  const events = observeEvents(parse(source, { batchSize: config.chunkRows }), context);
   let result: FileValidationResult;
   try {
     result = await validateFile(
@@ -300,10 +287,10 @@ async function validateAndPublish(
         references: deps.references,
         referenceGraceExpired: graceExpired,
       },
-      lazySink,
+      sink,
     );
   } catch (error) {
-    await sink?.abort();
+    await sink.abort();
     if (!(error instanceof ObjectUnreadableError)) throw error;
     const report = rejectionReport(
       [{ code: 'OBJECT_UNREADABLE', message: error.message }],
@@ -315,7 +302,7 @@ async function validateAndPublish(
   }
 
   if (result.outcome === 'deferred') {
-    await sink?.abort();
+    await sink.abort();
     const deferredUntil = deps.now() + 1000 * Math.min(900, config.referenceGraceSeconds);
     await deps.lineage.defer(key, config.workerId, { deferredUntil });
     metrics.deferrals.inc();
@@ -331,11 +318,11 @@ async function validateAndPublish(
     return 'deferred';
   }
 
-  await sink?.finish();
+  await sink.finish();
   const counts = result.report.counts;
   metrics.rowsProcessed.inc({ outcome: 'accepted', dataset: plan.dataset }, counts.accepted);
   metrics.rowsProcessed.inc({ outcome: 'rejected', dataset: plan.dataset }, counts.rejected);
-  const partitions = [...(sink?.partitions ?? [])];
+  const partitions = [...sink.partitions];
   if (result.verdict === 'REJECTED') {
     // This version's parts were never committed; remove them so nothing stale lingers.
     await deleteVersionParts(context, keys, partitions, key.objectVersion);
@@ -580,12 +567,6 @@ function guessDataset(key: string): Dataset | 'unknown' {
   return folder === 'products' || folder === 'orders' || folder === 'order_items' ? folder : 'unknown';
 }
 
-function requireSink(sink: S3ValidationSink | undefined): S3ValidationSink {
-  // validateFile writes only after the header event, which creates the sink.
-  if (sink === undefined) throw new Error('rows arrived before the header');
-  return sink;
-}
-
 async function headObject(
   clients: AwsClients,
   object: ObjectRef,
@@ -654,11 +635,9 @@ async function* countBytes(
 async function* observeEvents(
   events: AsyncGenerator<ParseEvent>,
   context: FileContext,
-  onHeader: (header: readonly string[]) => void,
 ): AsyncGenerator<ParseEvent> {
   for await (const event of events) {
     if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
-    if (event.type === 'header') onHeader(event.header);
     if (event.type === 'batch') {
       const stopTimer = context.deps.metrics.chunkDuration.startTimer();
       yield event;

@@ -24,6 +24,11 @@ export class CsvTokenizer {
   /** Physical line of the record `next` returned last (or of the unterminated one). */
   recordLine = 0;
   /**
+   * Text of the record `next` returned last, without its line break, when it had a quote;
+   * undefined for a line without one, whose text is its fields joined by commas.
+   */
+  recordRaw: string | undefined;
+  /**
    * Raw text of a record whose quoted field is still open at the end of the input, once `next`
    * has reached it after `finish`; the record is not returned as fields.
    */
@@ -81,6 +86,7 @@ export class CsvTokenizer {
       const line = this.line++;
       if (end === pos) continue; // an empty line: skipped, but counted above
       this.recordLine = line;
+      this.recordRaw = undefined;
       return this.#splitPlainLine(text, pos, end);
     }
   }
@@ -113,6 +119,7 @@ export class CsvTokenizer {
     const fields: string[] = [];
     let lineFeeds = 0;
     let pos = start;
+    let recordEnd = start;
     for (;;) {
       let value = '';
       let valueEnd = pos;
@@ -147,9 +154,13 @@ export class CsvTokenizer {
       if (dataEnd > pos) value += text.slice(pos, dataEnd);
       fields.push(value);
       pos = valueEnd + 1;
-      if (endsRecord) break;
+      if (endsRecord) {
+        recordEnd = dataEnd;
+        break;
+      }
     }
     this.#pos = pos;
+    this.recordRaw = text.slice(start, recordEnd);
     this.recordLine = this.line;
     this.line += 1 + lineFeeds;
     return fields;
@@ -159,6 +170,7 @@ export class CsvTokenizer {
   #unterminatedRecord(start: number): undefined {
     const rest = this.#text.slice(start);
     this.unterminated = rest;
+    this.recordRaw = rest;
     this.recordLine = this.line;
     this.line += countLineFeeds(rest) + (rest.endsWith('\n') ? 0 : 1);
     this.#pos = this.#text.length;

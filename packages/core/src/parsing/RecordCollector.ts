@@ -1,5 +1,5 @@
 import type { RowIssue } from '../types.js';
-import type { ParsedRow, ParseEvent } from './types.js';
+import type { ParsedRow, ParseEvent, UnparsedRecord } from './types.js';
 
 /**
  * Gathers the records of the batch being built and counts every record of the file. Shared by the
@@ -10,7 +10,7 @@ export class RecordCollector {
   records = 0;
   readonly #batchSize: number;
   #rows: ParsedRow[] = [];
-  #issues: RowIssue[] = [];
+  #issues: UnparsedRecord[] = [];
 
   constructor(batchSize: number) {
     this.#batchSize = batchSize;
@@ -26,13 +26,15 @@ export class RecordCollector {
     return this.#rows.length + this.#issues.length > 0;
   }
 
-  addRow(fields: string[], line: number): void {
-    this.#rows.push({ fields, line });
+  /** @param raw the record's text when it is not `fields.join(',')` (see `ParsedRow.raw`) */
+  addRow(fields: string[], line: number, raw: string | undefined): void {
+    this.#rows.push({ fields, line, raw });
     this.records++;
   }
 
-  addIssue(issue: RowIssue): void {
-    this.#issues.push(issue);
+  /** @param raw the record's text as read */
+  addIssue(issue: RowIssue, raw: string): void {
+    this.#issues.push({ issue, raw });
     this.records++;
   }
 

@@ -62,8 +62,8 @@ export function createJsonLinesParser(dataset: Dataset): RecordParser {
           yield { type: 'header', header: decoder.header, line: at };
         }
         const decoded = decoder.decode(record, at);
-        if (decoded.ok) collector.addRow(decoded.fields, at);
-        else collector.addIssue(decoded.issue);
+        if (decoded.ok) collector.addRow(decoded.fields, at, record);
+        else collector.addIssue(decoded.issue, record);
         if (collector.full) yield collector.take();
       }
       pending = pos >= buffer.length ? '' : buffer.slice(pos);

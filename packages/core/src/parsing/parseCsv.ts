@@ -50,7 +50,7 @@ export async function* parseCsv(
         yield { type: 'header', header, line: tokenizer.recordLine };
         continue;
       }
-      collector.addRow(fields, tokenizer.recordLine);
+      collector.addRow(fields, tokenizer.recordLine, tokenizer.recordRaw);
       if (collector.full) yield collector.take();
     }
   }
@@ -79,7 +79,10 @@ export async function* parseCsv(
       if (tokenizer.unterminated !== undefined) {
         if (header === undefined) {
           fileIssue = { code: 'OBJECT_UNREADABLE', message: 'the header has a quote that is never closed' };
-        } else collector.addIssue(unterminatedQuoteIssue(tokenizer.recordLine, tokenizer.unterminated));
+        } else {
+          const rest = tokenizer.unterminated;
+          collector.addIssue(unterminatedQuoteIssue(tokenizer.recordLine, rest), rest);
+        }
       }
       if (collector.pending) yield collector.take();
       fileIssue ??= contentIssue(header !== undefined, collector.records);

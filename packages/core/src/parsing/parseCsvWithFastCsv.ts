@@ -23,7 +23,9 @@ type RowStream = CsvParserStream<string[], string[]>;
  * measures it against the hand-written tokenizer, which is the default.
  *
  * fast-csv reports neither line numbers nor the raw text, so they are derived: an empty line comes
- * out as `[]` (skipped, counted) and a record spans one line plus the LFs inside its fields.
+ * out as `[]` (skipped, counted) and a record spans one line plus the LFs inside its fields. The
+ * raw text of a record is rebuilt from its fields (quoted per RFC 4180 where a field needs it),
+ * so the source's own quoting is lost, and an unterminated record has none.
  * Where it differs from {@link parseCsv}: a lone CR ends a record (so a CR-only file is read as
  * lines), a line of spaces counts as empty, text after a closing quote (`"ab"c`) stops the parse
  * with an OBJECT_UNREADABLE file issue, and `maxRecordLength` is not enforced (fast-csv re-scans
@@ -57,14 +59,14 @@ export async function* parseCsvWithFastCsv(
         yield { type: 'header', header, line: start };
         continue;
       }
-      collector.addRow(fields, start);
+      collector.addRow(fields, start, rebuiltRecord(fields));
       if (collector.full) yield collector.take();
     }
   } catch (error) {
     if (input.notUtf8) fileIssue = NOT_UTF8_ISSUE;
     else if (!(error instanceof Error && error.message.startsWith('Parse Error'))) throw error;
     else if (header !== undefined && MISSING_CLOSING_QUOTE.test(error.message)) {
-      collector.addIssue(unterminatedQuoteIssue(line, error.message));
+      collector.addIssue(unterminatedQuoteIssue(line, error.message), '');
     } else fileIssue = { code: 'OBJECT_UNREADABLE', message: `CSV syntax error: ${error.message}` };
   } finally {
     input.stopped = true;
@@ -79,6 +81,12 @@ export async function* parseCsvWithFastCsv(
     type: 'end',
     summary: { rows: collector.records, lines: line - 1, bytes: input.bytes, fileIssue, notices: [] },
   };
+}
+
+/** The record as RFC 4180 would write it, when that is not just the fields joined by commas. */
+function rebuiltRecord(fields: readonly string[]): string | undefined {
+  if (!fields.some((field) => /[",\r\n]/.test(field))) return undefined;
+  return fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field)).join(',');
 }
 
 /**

@@ -6,6 +6,21 @@ export interface ParsedRow {
   readonly fields: string[];
   /** Physical line the record starts on, the first line of the file being 1 (the CSV header). */
   readonly line: number;
+  /**
+   * The record's text as read, without its line break (it may span several physical lines), when
+   * that is not simply `fields.join(',')`: set for a CSV record with a quote, and for every JSON
+   * Lines line. Undefined for a CSV line without a quote, whose fields joined by commas are its
+   * text exactly, so the hot path copies nothing; read it through `recordText`.
+   */
+  readonly raw: string | undefined;
+}
+
+/** A record the parser could not split into fields: the reason and the record's text as read. */
+export interface UnparsedRecord {
+  /** UNTERMINATED_QUOTE, JSON_LINE_MALFORMED or JSON_LINE_NOT_OBJECT, on the record's first line. */
+  readonly issue: RowIssue;
+  /** The text of the record: the line, or for an unterminated quote the rest of the file. */
+  readonly raw: string;
 }
 
 /**
@@ -15,7 +30,7 @@ export interface ParsedRow {
  */
 export interface RecordBatch {
   readonly rows: ParsedRow[];
-  readonly issues: RowIssue[];
+  readonly issues: UnparsedRecord[];
 }
 
 /** What a parse returns once the source is exhausted, or stopped at a file-level problem. */

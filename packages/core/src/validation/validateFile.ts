@@ -1,5 +1,6 @@
 import type { Dataset } from '../datasets.js';
-import type { ParseEvent, ParseSummary } from '../parsing/types.js';
+import { recordText } from '../parsing/recordText.js';
+import type { ParsedRow, ParseEvent, ParseSummary } from '../parsing/types.js';
 import type { ReferenceLookup } from '../ports.js';
 import { type LocatedRow, referencedIds, resolveItemReferences } from '../references.js';
 import { ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
@@ -17,11 +18,16 @@ export interface AcceptedBatch {
   readonly partitions: ReadonlyMap<string, readonly SilverRecord[]>;
 }
 
-/** A rejected row: where it was, what it held, and every reason. */
+/** A rejected row: where it was, its text as read, and every reason. */
 export interface RejectedRow {
+  /** Physical line the record starts on (the CSV header is line 1). */
   readonly line: number;
-  /** The raw fields as parsed; empty when the line could not be split into fields. */
-  readonly fields: readonly string[];
+  /**
+   * The record's text as it was in the source, without its line break: the CSV record with its
+   * own quoting (several physical lines when a quoted field holds line breaks), the JSON line,
+   * or for an unterminated quote the rest of the file.
+   */
+  readonly raw: string;
   readonly issues: readonly RowIssue[];
 }
 
@@ -81,7 +87,7 @@ export async function validateFile(
 ): Promise<FileValidationResult> {
   let report = new ValidationReportBuilder([], maxExamples(options));
   let header: readonly string[] = [];
-  let process: ((rows: readonly { fields: string[]; line: number }[]) => Promise<BatchOutcome>) | undefined;
+  let process: ((rows: readonly ParsedRow[]) => Promise<BatchOutcome>) | undefined;
   const touchedDates = new Set<string>();
   let chunk = 0;
   for await (const event of events) {
@@ -96,9 +102,9 @@ export async function validateFile(
       for (const notice of built.notices) report.addFileIssue(notice, 'notice');
       process = batchProcessor(options, built.validator);
     } else if (event.type === 'batch') {
-      const rejected: RejectedRow[] = event.batch.issues.map((issue) => ({
+      const rejected: RejectedRow[] = event.batch.issues.map(({ issue, raw }) => ({
         line: issue.line,
-        fields: [],
+        raw,
         issues: [issue],
       }));
       for (const row of event.batch.rows) report.observeRow(row.fields);
@@ -133,19 +139,20 @@ type BatchOutcome =
 function batchProcessor(
   options: ValidateFileOptions,
   validator: RowValidator<ProductRow | OrderRow | OrderItemRow>,
-): (rows: readonly { fields: string[]; line: number }[]) => Promise<BatchOutcome> {
+): (rows: readonly ParsedRow[]) => Promise<BatchOutcome> {
   return async (rows) => {
     const rejected: RejectedRow[] = [];
     const valid: LocatedRow<ProductRow | OrderRow | OrderItemRow>[] = [];
-    // Raw fields of the valid rows, index for index, for items rejected on their references.
-    const validFields: string[][] = [];
-    for (const { fields, line } of rows) {
-      const result = validator.validate(fields, line);
+    // The parsed records of the valid rows, index for index, for items rejected on their references.
+    const validRecords: ParsedRow[] = [];
+    for (const record of rows) {
+      const result = validator.validate(record.fields, record.line);
       if (result.ok) {
-        valid.push({ line, row: result.row });
-        validFields.push(fields);
+        valid.push({ line: record.line, row: result.row });
+        validRecords.push(record);
       } else {
-        rejected.push({ line, fields, issues: result.issues });
+        // The text is rebuilt only here, for the few rows that are rejected.
+        rejected.push({ line: record.line, raw: recordText(record), issues: result.issues });
       }
     }
     const partitions = new Map<string, SilverRecord[]>();
@@ -194,7 +201,8 @@ function batchProcessor(
           add(record.order_date, record);
           accepted += 1;
         } else {
-          rejected.push({ line: item.line, fields: validFields[index] ?? [], issues: resolution.issues });
+          const record = validRecords[index] as ParsedRow;
+          rejected.push({ line: item.line, raw: recordText(record), issues: resolution.issues });
         }
       });
     }

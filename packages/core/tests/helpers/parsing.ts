@@ -1,4 +1,11 @@
-import type { ParsedRow, ParseOptions, ParseSummary, RecordParser, RowIssue } from '../../src/index.js';
+import type {
+  ParsedRow,
+  ParseOptions,
+  ParseSummary,
+  RecordParser,
+  RowIssue,
+  UnparsedRecord,
+} from '../../src/index.js';
 
 /** Everything one parse produced, flattened for assertions. */
 export interface ParseOutcome {
@@ -6,6 +13,8 @@ export interface ParseOutcome {
   headerLine: number | undefined;
   rows: ParsedRow[];
   issues: RowIssue[];
+  /** The records behind `issues`, with their text. */
+  unparsed: UnparsedRecord[];
   /** Records per batch event, in order. */
   batchSizes: number[];
   summary: ParseSummary | undefined;
@@ -48,6 +57,7 @@ export async function runParser(
     headerLine: undefined,
     rows: [],
     issues: [],
+    unparsed: [],
     batchSizes: [],
     summary: undefined,
     sequence: [],
@@ -59,7 +69,8 @@ export async function runParser(
       outcome.headerLine = event.line;
     } else if (event.type === 'batch') {
       outcome.rows.push(...event.batch.rows);
-      outcome.issues.push(...event.batch.issues);
+      outcome.issues.push(...event.batch.issues.map((record) => record.issue));
+      outcome.unparsed.push(...event.batch.issues);
       outcome.batchSizes.push(event.batch.rows.length + event.batch.issues.length);
     } else outcome.summary = event.summary;
   }

@@ -1,4 +1,10 @@
-import { InvalidOptionError, parseCsv, parseCsvWithFastCsv, type RecordParser } from '../../src/index.js';
+import {
+  InvalidOptionError,
+  parseCsv,
+  parseCsvWithFastCsv,
+  type RecordParser,
+  recordText,
+} from '../../src/index.js';
 import {
   bytesOf,
   chunkedSource,
@@ -297,12 +303,30 @@ describe('parseCsv, beyond what both implementations share', () => {
     expect(linesAndFields(outcome.rows)).toEqual([[2, ['1', '2\r3']]]);
   });
 
+  it('gives back the text of every record exactly, with its quoting and line breaks, wherever the input is cut', async () => {
+    // Prepare: the records of TRICKY as written, each without its line break
+    const written = ['1,é€😀,"a,b"', '2,"multi\nline ""q""",x', '3,,"\r\n"', '4,last,"end"'];
+    const plain = 'a,b\r\n1,2\r3\r\n\r\n 4 , five \r\n';
+    const bytes = bytesOf(TRICKY);
+    // Act
+    const outcomes = [await runParser(parseCsv, chunkedSource(bytes, 1))];
+    for (let at = 1; at < bytes.length; at++)
+      outcomes.push(await runParser(parseCsv, splitSource(bytes, [at])));
+    const plainOutcome = await parseText(parseCsv, plain);
+    // Assess
+    for (const outcome of outcomes) expect(outcome.rows.map(recordText)).toEqual(written);
+    // A line without a quote keeps nothing: its fields joined by commas are its text
+    expect(plainOutcome.rows.map((row) => row.raw)).toEqual([undefined, undefined]);
+    expect(plainOutcome.rows.map(recordText)).toEqual(['1,2\r3', ' 4 , five ']);
+  });
+
   it('reports the rest of the file as the raw value of an unterminated quote', async () => {
     // Prepare
     const input = 'a,b\n1,"open\n2,3';
     // Act
     const outcome = await parseText(parseCsv, input);
     // Assess
+    expect(outcome.unparsed.map((record) => record.raw)).toEqual(['1,"open\n2,3']);
     expect(outcome.issues).toEqual([
       {
         code: 'UNTERMINATED_QUOTE',
@@ -360,5 +384,14 @@ describe('parseCsvWithFastCsv, where it differs', () => {
     const outcome = await parseText(parseCsvWithFastCsv, input);
     // Assess
     expect(outcome.summary?.fileIssue?.code).toBe('OBJECT_UNREADABLE');
+  });
+
+  it("rebuilds a record's text from its fields, so the source's own quoting is lost", async () => {
+    // Prepare
+    const input = 'a,b\n"x",y\n"1,2","say ""hi"""\n';
+    // Act
+    const outcome = await parseText(parseCsvWithFastCsv, input);
+    // Assess
+    expect(outcome.rows.map(recordText)).toEqual(['x,y', '"1,2","say ""hi"""']);
   });
 });

@@ -48,7 +48,19 @@ describe('createJsonLinesParser', () => {
       ['JSON_LINE_MALFORMED', 2, '{"id":'],
       ['JSON_LINE_NOT_OBJECT', 3, '[1,2]'],
     ]);
+    expect(outcome.unparsed.map((record) => record.raw)).toEqual(['{"id":', '[1,2]']);
     expect(outcome.summary?.rows).toBe(4);
+  });
+
+  it('keeps each line as written as the raw text of its record, without the line break', async () => {
+    // Prepare: spacing, key order, number forms and an unknown key the fields do not keep
+    const lines = ['{ "cost": 43.40, "id": 1 ,"colour":"red"}', '{"id":2,"name":"a\\nb"}'];
+    const input = `${lines[0]}\r\n\n${lines[1]}`;
+    // Act
+    const outcome = await parseText(parser, input);
+    // Assess
+    expect(outcome.rows.map((row) => row.raw)).toEqual(lines);
+    expect(outcome.rows.map((row) => row.line)).toEqual([1, 3]);
   });
 
   it('lists keys the dataset does not define in one EXTRA_COLUMNS notice', async () => {

@@ -1,5 +1,6 @@
 import {
   type AcceptedBatch,
+  createJsonLinesParser,
   type FileValidationSink,
   type OrderReference,
   type ProductReference,
@@ -66,7 +67,7 @@ function events(csv: string, batchSize = 10_000) {
 const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
 
 describe('validateFile', () => {
-  it('converts accepted products to silver records and keeps rejected rows with their fields and reasons', async () => {
+  it('converts accepted products to silver records and keeps rejected rows with their text and reasons', async () => {
     // Prepare: 20 rows, one with cost above retail price (5% exactly: still ACCEPTED)
     const lines = Array.from({ length: 20 }, (_, index) => {
       const id = index + 1;
@@ -96,7 +97,7 @@ describe('validateFile', () => {
     expect(sink.rejected).toEqual([
       {
         line: 8,
-        fields: ['7', 'ABC-00000007', '60.00', 'Jeans', 'Slim 7', 'Acme', '50.00', 'Men'],
+        raw: lines[6],
         issues: [expect.objectContaining({ code: 'COST_ABOVE_RETAIL_PRICE', line: 8 })],
       },
     ]);
@@ -257,7 +258,57 @@ describe('validateFile', () => {
       expect(sink.rejected.map((row) => row.issues.map((issue) => issue.code).sort())).toEqual([
         ['UNKNOWN_ORDER', 'UNKNOWN_PRODUCT'],
       ]);
+      expect(sink.rejected.map((row) => row.raw)).toEqual([csv.split('\n')[2]]);
     });
+  });
+
+  it('keeps the text of rejected CSV records as written: quoting, line breaks in fields, unterminated quotes', async () => {
+    // Prepare: a quoted record over two lines and a plain one, both with cost above retail
+    // price, CRLF line ends, then a quote that is never closed
+    const quoted = '2,"ABC-00000002","60.00",Jeans,"Slim ""2"",\r\nwide",Acme,50.00,Men';
+    const plain = '3,ABC-00000003,60.00,Jeans,Slim 3 ,Acme,50.00,Men';
+    const unterminated = '4,ABC-00000004,1.00,Jeans,"open,Acme,5.00,Men\r\n';
+    const csv = [
+      PRODUCTS_HEADER,
+      '1,ABC-00000001,1.00,Jeans,N,Acme,5.00,Men',
+      quoted,
+      plain,
+      unterminated,
+    ].join('\r\n');
+    const sink = new MemorySink();
+
+    // Act
+    await validateFile(events(csv), options({ maxRejectedRowRatio: 1 }), sink);
+
+    // Assess
+    expect(sink.rejected.map((row) => [row.line, row.raw, row.issues.map((issue) => issue.code)])).toEqual([
+      [3, quoted, ['COST_ABOVE_RETAIL_PRICE']],
+      [5, plain, ['COST_ABOVE_RETAIL_PRICE']],
+      [6, unterminated, ['UNTERMINATED_QUOTE']],
+    ]);
+  });
+
+  it('keeps rejected JSON lines exactly as written', async () => {
+    // Prepare
+    const lines = [
+      '{"id":1,"sku":"ABC-00000001","cost":1,"category":"Jeans","name":"N","brand":"A","retail_price":5,"department":"Men"}',
+      '{ "sku": "bad", "id": 2, "cost": 1.00, "category": "Jeans", "name": "N", "retail_price": 5, "department": "Men", "x": 1 }',
+      '{"id": 3,',
+    ];
+    const sink = new MemorySink();
+
+    // Act
+    await validateFile(
+      createJsonLinesParser('products')(chunkedSource(bytesOf(lines.join('\n')), 16)),
+      options({ maxRejectedRowRatio: 1 }),
+      sink,
+    );
+
+    // Assess
+    expect(sink.rejected.map((row) => [row.line, row.raw, row.issues.map((issue) => issue.code)])).toEqual([
+      [2, lines[1], ['SKU_PATTERN_MISMATCH']],
+      [3, lines[2], ['JSON_LINE_MALFORMED']],
+    ]);
   });
 
   it('numbers accepted batches in file order and counts every injected error exactly', async () => {
