@@ -3,9 +3,10 @@ export type IssueLevel = 'file' | 'row';
 
 /**
  * Which check found a problem. `notice` is the only kind that rejects nothing: it is reported
- * once per file and kept out of the verdict.
+ * once per file and kept out of the verdict. `verdict` is the verdict itself: every row was
+ * checked, and too many were rejected.
  */
-export type IssueKind = 'file' | 'notice' | 'schema' | 'business' | 'uniqueness' | 'referential';
+export type IssueKind = 'file' | 'notice' | 'verdict' | 'schema' | 'business' | 'uniqueness' | 'referential';
 
 /** One catalogue entry. */
 export interface IssueCodeInfo {
@@ -83,6 +84,13 @@ export const ISSUE_CODES = {
     rejects: true,
     description:
       'A record is longer than the parser buffers (default 1 Mi characters), usually a quote that is never closed.',
+  },
+  REJECTED_ROW_RATIO: {
+    level: 'file',
+    kind: 'verdict',
+    rejects: true,
+    description:
+      'The share of rejected rows is above maxRejectedRowRatio (default 0.05), so the whole file is rejected.',
   },
   EXTRA_COLUMNS: {
     level: 'file',

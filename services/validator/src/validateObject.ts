@@ -27,6 +27,7 @@ import {
   type Dataset,
   type FileIssue,
   type FileValidationResult,
+  type IssueCode,
   type ObjectPlan,
   type ParseEvent,
   planObject,
@@ -500,7 +501,8 @@ async function rejectFile(
     reportKey,
     touchedDates: [],
     lastError: {
-      code: codes[0] ?? 'REJECTED_ROW_RATIO',
+      // A file-level problem, else the verdict itself: too many rows were rejected.
+      code: codes[0] ?? ('REJECTED_ROW_RATIO' satisfies IssueCode),
       message:
         report.fileIssues[0]?.message ??
         `rejected share ${report.rejectedRowRatio} above ${report.maxRejectedRowRatio}`,
