@@ -228,24 +228,30 @@ async function processObject(
     }
     return { kind: 'done' };
   } catch (error) {
-    if (signal.aborted) {
-      // Shutting down: hand the file to the next worker at once instead of after the lease.
-      await lineage.update(key, config.workerId, {}, { releaseLease: true });
-      log.info({}, 'file released at shutdown');
-      throw error;
-    }
+    // Hand the file back at once, whatever failed: the redelivery (after the poller's backoff, or
+    // to the next worker at shutdown) claims it straight away instead of finding it busy until
+    // the lease runs out, which would cost a receive and defeat the backoff. The release is fenced
+    // on this worker id, so a file another worker has taken over is left alone.
+    clearInterval(leaseRenewal);
+    // Stopped (shutdown, or the message is no longer ours) rather than failed: no error to record.
+    const stopped = signal.aborted;
     const worker = error instanceof WorkerError ? error : undefined;
-    await lineage
-      .update(key, config.workerId, {
-        lastError: {
-          code: worker?.code ?? errorName(error),
-          message: error instanceof Error ? error.message : String(error),
-          retryable: worker?.retryable ?? false,
-        },
-      })
-      .catch((lineageError: unknown) =>
-        log.warn({ err: lineageError }, 'could not record the error in lineage'),
-      );
+    const changes = stopped
+      ? {}
+      : {
+          lastError: {
+            code: worker?.code ?? errorName(error),
+            message: error instanceof Error ? error.message : String(error),
+            retryable: worker?.retryable ?? false,
+          },
+        };
+    try {
+      await lineage.update(key, config.workerId, changes, { releaseLease: true });
+      log.info({ stopped }, 'file released for the next attempt');
+    } catch (releaseError) {
+      // Never instead of the original error: the lease then simply runs out.
+      log.warn({ err: releaseError }, 'could not release the file in lineage; its lease will expire');
+    }
     throw error;
   } finally {
     clearInterval(leaseRenewal);

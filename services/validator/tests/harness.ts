@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import {
   type AwsClients,
@@ -36,6 +42,7 @@ const silent = createLogger({
 });
 
 export interface Pipeline {
+  stack: EmbeddedStack;
   clients: AwsClients;
   names: ResourceNames;
   resources: BootstrapResult;
@@ -44,12 +51,22 @@ export interface Pipeline {
   env(overrides?: Record<string, string>): Record<string, string>;
 }
 
-/** Bootstraps a fresh, uniquely named set of resources on the stack. */
-export async function createPipeline(stack: EmbeddedStack): Promise<Pipeline> {
+/**
+ * Bootstraps a fresh, uniquely named set of resources on the stack; `maxReceiveCount` sets the
+ * ingest and transform queues' redrive count (default 5, as deployed).
+ */
+export async function createPipeline(
+  stack: EmbeddedStack,
+  options: { maxReceiveCount?: number } = {},
+): Promise<Pipeline> {
   const clients = createAwsClients(resolveAwsConnection(stack.env()));
   const names = resourceNamesFor(`v-${randomUUID().slice(0, 8)}`);
-  const resources = await bootstrapResources(clients, { names });
+  const resources = await bootstrapResources(clients, {
+    names,
+    ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
+  });
   return {
+    stack,
     clients,
     names,
     resources,
@@ -68,10 +85,15 @@ export async function createPipeline(stack: EmbeddedStack): Promise<Pipeline> {
   };
 }
 
-/** Runs the validator in this process, as main.ts wires it, until `stop()`. */
+/**
+ * Runs the validator in this process, as main.ts wires it, until `stop()`. With `configureClients`
+ * the validator gets SDK clients of its own, which the callback may add middleware to (see
+ * {@link injectS3Faults}); otherwise it shares the pipeline's.
+ */
 export function startValidator(
   pipeline: Pipeline,
   overrides: Record<string, string> = {},
+  options: { configureClients?: (clients: AwsClients) => void } = {},
 ): {
   stop: () => Promise<void>;
   config: Readonly<ValidatorConfig>;
@@ -81,7 +103,13 @@ export function startValidator(
     ...pipeline.env(overrides),
     VALIDATOR_WORKER_ID: `test-${randomUUID()}`,
   });
-  const { clients, names } = pipeline;
+  const { names } = pipeline;
+  const ownClients =
+    options.configureClients === undefined
+      ? undefined
+      : createAwsClients(resolveAwsConnection(pipeline.stack.env()));
+  if (ownClients !== undefined) options.configureClients?.(ownClients);
+  const clients = ownClients ?? pipeline.clients;
   const metrics = createValidatorMetrics(
     createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' }),
   );
@@ -109,8 +137,48 @@ export function startValidator(
     metrics,
     stop: async () => {
       await poller.stop({ graceMs: 10_000 });
+      ownClients?.destroy();
     },
   };
+}
+
+/** Counts of an injected fault; `failed` is how many calls it has failed so far. */
+export interface InjectedFault {
+  readonly failed: number;
+}
+
+/**
+ * Makes calls of one S3 command fail with a 503 SlowDown, as S3 answers when throttling: the
+ * first `pass` calls go through, the next `fail` calls fail (all later ones with `Infinity`), the
+ * rest go through again. It runs in the `initialize` step, above the SDK's own retries, so each
+ * injected failure is one the SDK has already given up on and the validator sees. This is the one
+ * fault the emulators cannot be made to produce.
+ */
+export function injectS3Faults(
+  s3: S3Client,
+  { command, pass = 0, fail }: { command: string; pass?: number; fail: number },
+): InjectedFault {
+  let calls = 0;
+  const fault = { failed: 0 };
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === command) {
+        calls += 1;
+        if (calls > pass && calls <= pass + fail) {
+          fault.failed += 1;
+          throw new S3ServiceException({
+            name: 'SlowDown',
+            $fault: 'server',
+            $metadata: { httpStatusCode: 503 },
+            message: 'Please reduce your request rate. (injected by the test)',
+          });
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectS3Faults' },
+  );
+  return fault;
 }
 
 /** Uploads `body` to `key` and returns the object's ETag (without quotes). */
@@ -174,6 +242,22 @@ export async function readJsonLines(pipeline: Pipeline, prefix: string): Promise
       if (line !== '') rows.push(JSON.parse(line));
   }
   return rows;
+}
+
+/**
+ * The messages in the ingest DLQ now (received with a long visibility, so each is seen once), as
+ * their bodies.
+ */
+export async function ingestDeadLetters(pipeline: Pipeline): Promise<string[]> {
+  const { Messages = [] } = await pipeline.clients.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: pipeline.resources.ingestDeadLetterQueue.url,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      VisibilityTimeout: 600,
+    }),
+  );
+  return Messages.map((message) => message.Body ?? '');
 }
 
 /** Drains the transform queue and returns the message bodies, parsed. */

@@ -1,9 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '@storeflow/aws';
+import { ISSUE_CODES } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   createPipeline,
   drainTransformQueue,
+  type InjectedFault,
+  ingestDeadLetters,
+  injectS3Faults,
   listKeys,
   type Pipeline,
   readJsonLines,
@@ -34,9 +39,10 @@ function product(id: number, overrides: { sku?: string; cost?: string } = {}): s
 async function withPipeline(
   overrides: Record<string, string>,
   run: (pipeline: Pipeline) => Promise<void>,
+  options: { maxReceiveCount?: number; configureClients?: (clients: AwsClients) => void } = {},
 ): Promise<void> {
-  const pipeline = await createPipeline(stack);
-  const validator = startValidator(pipeline, overrides);
+  const pipeline = await createPipeline(stack, options);
+  const validator = startValidator(pipeline, overrides, options);
   try {
     await run(pipeline);
   } finally {
@@ -47,43 +53,52 @@ async function withPipeline(
 
 describe('validator on the embedded stack', () => {
   it('counts injected errors exactly in the report and keeps the rejected rows with their reasons', async () => {
-    await withPipeline({ VALIDATOR_MAX_REJECTED_ROW_RATIO_PRODUCTS: '0.1' }, async (pipeline) => {
-      // Prepare: 50 products; 2 bad SKUs, 1 cost above retail, 1 duplicate id
+    const ratio = 0.1;
+    await withPipeline({ VALIDATOR_MAX_REJECTED_ROW_RATIO_PRODUCTS: String(ratio) }, async (pipeline) => {
+      // Prepare: 50 products; 3 bad SKUs (one in a quoted record over two lines), 1 cost above
+      // retail, 1 duplicate id
+      const injected = { SKU_PATTERN_MISMATCH: 3, COST_ABOVE_RETAIL_PRICE: 1, DUPLICATE_KEY_IN_FILE: 1 };
       const lines = Array.from({ length: 50 }, (_, index) => product(index + 1));
       lines[4] = product(5, { sku: 'bad' });
       lines[9] = product(10, { sku: 'also-bad' });
       lines[14] = product(15, { cost: '99.00' });
       lines[19] = product(3);
+      const quoted = '25,"bad-25","10.00",Jeans,"Name, ""25""\r\nsecond line",Acme,50.00,Men';
+      lines[24] = quoted;
       const key = 'raw/products/batch 1.csv';
+      const rejectedRows = Object.values(injected).reduce((sum, count) => sum + count, 0);
+      // Independent of the validator: 5 of 50 is exactly the 10% allowed, so still ACCEPTED
+      const verdict = rejectedRows / lines.length <= ratio ? 'ACCEPTED' : 'REJECTED';
 
       // Act
       const eTag = await upload(pipeline, key, [PRODUCTS_HEADER, ...lines].join('\n'));
       const record = await waitForStatus(pipeline, key, eTag);
 
       // Assess
+      expect(verdict).toBe('ACCEPTED');
       expect(record).toMatchObject({
         status: 'VALIDATED',
-        verdict: 'ACCEPTED',
-        rowsTotal: 50,
-        rowsRejected: 4,
+        verdict,
+        rowsTotal: lines.length,
+        rowsRejected: rejectedRows,
       });
-      expect(record.ruleCounts).toEqual({
-        SKU_PATTERN_MISMATCH: 2,
-        COST_ABOVE_RETAIL_PRICE: 1,
-        DUPLICATE_KEY_IN_FILE: 1,
-      });
+      expect(record.ruleCounts).toEqual(injected);
       const report = JSON.parse(await readText(pipeline, record.reportKey ?? ''));
       expect(report.ruleCounts).toEqual(record.ruleCounts);
-      expect(report.rows).toEqual({ total: 50, accepted: 46, rejected: 4 });
+      expect(report.rows).toEqual({ total: 50, accepted: 50 - rejectedRows, rejected: rejectedRows });
       const [rejectedKey] = await listKeys(pipeline, 'rejected/products/');
       expect(rejectedKey).toMatch(/^rejected\/products\/\d{4}-\d{2}-\d{2}\/batch 1\.csv\.rejected\.jsonl$/);
       const rejected = await readJsonLines(pipeline, rejectedKey ?? '');
-      expect(rejected.map((row) => row.line)).toEqual([6, 11, 16, 21]);
-      expect(rejected[0]).toMatchObject({
-        raw: product(5, { sku: 'bad' }),
-        issues: [{ code: 'SKU_PATTERN_MISMATCH', column: 'sku' }],
-      });
-      expect(await readJsonLines(pipeline, 'silver/products/')).toHaveLength(46);
+      // Each raw line exactly as uploaded, the quoted one with its quotes and its line break
+      expect(rejected.map((row) => [row.line, row.raw])).toEqual([
+        [6, lines[4]],
+        [11, lines[9]],
+        [16, lines[14]],
+        [21, lines[19]],
+        [26, quoted],
+      ]);
+      expect(rejected[0]).toMatchObject({ issues: [{ code: 'SKU_PATTERN_MISMATCH', column: 'sku' }] });
+      expect(await readJsonLines(pipeline, 'silver/products/')).toHaveLength(50 - rejectedRows);
     });
   });
 
@@ -100,7 +115,11 @@ describe('validator on the embedded stack', () => {
       const record = await waitForStatus(pipeline, key, eTag);
 
       // Assess
-      expect(record).toMatchObject({ status: 'FAILED', verdict: 'REJECTED' });
+      expect(record).toMatchObject({
+        status: 'FAILED',
+        verdict: 'REJECTED',
+        lastError: { code: 'REJECTED_ROW_RATIO', retryable: false },
+      });
       const failed = await listKeys(pipeline, 'failed/products/');
       expect(failed.sort()).toEqual([
         expect.stringMatching(/^failed\/products\/\d{4}\/\d{2}\/\d{2}\/too-many\.csv$/),
@@ -216,6 +235,93 @@ describe('validator on the embedded stack', () => {
     });
   });
 
+  describe('faults that may pass (a throttled or failing S3)', () => {
+    // Two receives in all: with the lease released on failure each is a real attempt, so a fault
+    // that passes after the first is survived, and one that never passes is dead-lettered after two.
+    const maxReceiveCount = 2;
+    const rows = 250;
+    const overrides = { VALIDATOR_CHUNK_ROWS: '100' };
+    const productsCsv = () =>
+      [PRODUCTS_HEADER, ...Array.from({ length: rows }, (_, index) => product(index + 1))].join('\n');
+
+    it('retries a transient fault with backoff and accepts the file exactly once, without the DLQ', async () => {
+      let fault: InjectedFault | undefined;
+      await withPipeline(
+        overrides,
+        async (pipeline) => {
+          // Act: the second silver part of the first attempt fails; the first is already written
+          const key = 'raw/products/throttled.csv';
+          const startedAt = Date.now();
+          const eTag = await upload(pipeline, key, productsCsv());
+          const record = await waitForStatus(pipeline, key, eTag, { timeoutMs: 30_000 });
+          const elapsedMs = Date.now() - startedAt;
+
+          // Assess: two claims (the failed one released its lease at once), each part once
+          expect(fault?.failed).toBe(1);
+          expect(record).toMatchObject({
+            status: 'VALIDATED',
+            verdict: 'ACCEPTED',
+            rowsAccepted: rows,
+            rowsRejected: 0,
+            attempts: 2,
+          });
+          expect(record.workerId).toBeUndefined();
+          // The poller's first backoff is 5 s; a lease left in place would add the rest of its 30 s.
+          expect(elapsedMs).toBeLessThan(20_000);
+          const silver = await readJsonLines(pipeline, 'silver/products/');
+          expect(silver).toHaveLength(rows);
+          expect(new Set(silver.map((row) => row.id)).size).toBe(rows);
+          const announced = await drainTransformQueue(pipeline);
+          expect(announced.map((message) => message.key)).toEqual([key]);
+          expect(await ingestDeadLetters(pipeline)).toEqual([]);
+        },
+        {
+          maxReceiveCount,
+          configureClients: (clients) => {
+            fault = injectS3Faults(clients.s3, { command: 'PutObjectCommand', pass: 1, fail: 1 });
+          },
+        },
+      );
+    }, 60_000);
+
+    it('dead-letters a fault that never passes only after the redrive count, each receive a real attempt', async () => {
+      let fault: InjectedFault | undefined;
+      await withPipeline(
+        overrides,
+        async (pipeline) => {
+          // Act: every silver write fails
+          const key = 'raw/products/always-throttled.csv';
+          const eTag = await upload(pipeline, key, productsCsv());
+          const deadline = Date.now() + 45_000;
+          let dead: string[] = [];
+          while (dead.length === 0 && Date.now() < deadline) dead = await ingestDeadLetters(pipeline);
+
+          // Assess: dead-lettered after exactly maxReceiveCount attempts, the file kept in raw/
+          expect(dead).toHaveLength(1);
+          expect(dead[0]).toContain('always-throttled.csv');
+          expect(fault?.failed).toBe(maxReceiveCount);
+          const record = await pipeline.lineage.get({ fileKey: key, objectVersion: eTag });
+          expect(record).toMatchObject({
+            status: 'VALIDATING',
+            attempts: maxReceiveCount,
+            lastError: { code: 'AWS_CALL_FAILED', retryable: true },
+          });
+          expect(record?.lastError?.message).toContain('SlowDown');
+          expect(record?.workerId).toBeUndefined();
+          expect(record?.leaseExpiresAt).toBeUndefined();
+          expect(await listKeys(pipeline, 'raw/')).toEqual([key]);
+          expect(await drainTransformQueue(pipeline)).toEqual([]);
+        },
+        {
+          maxReceiveCount,
+          configureClients: (clients) => {
+            fault = injectS3Faults(clients.s3, { command: 'PutObjectCommand', fail: Infinity });
+          },
+        },
+      );
+    }, 60_000);
+  });
+
   describe('late references', () => {
     const item = (id: number, orderId: number) => `${id},${orderId},10,1,complete,2025-03-08T10:30:00,19.99`;
 
@@ -258,27 +364,94 @@ describe('validator on the embedded stack', () => {
           attempts: 2,
         });
         expect(await listKeys(pipeline, 'silver/order_items/order_date=2025-03-08/')).toHaveLength(1);
-        const { Messages = [] } = await pipeline.clients.sqs.send(
-          new (await import('@aws-sdk/client-sqs')).ReceiveMessageCommand({
-            QueueUrl: pipeline.resources.ingestDeadLetterQueue.url,
-            WaitTimeSeconds: 1,
-          }),
-        );
-        expect(Messages).toHaveLength(0);
+        expect(await ingestDeadLetters(pipeline)).toEqual([]);
       });
     }, 120_000);
 
-    it('rejects the unresolved rows with the referential code once the grace window has passed', async () => {
-      await withPipeline({ VALIDATOR_REFERENCE_GRACE_SECONDS: '0' }, async (pipeline) => {
-        // Act: no orders ever arrive
-        const key = 'raw/order_items/orphans.csv';
-        const eTag = await upload(pipeline, key, [ITEMS_HEADER, item(1, 70), item(2, 71)].join('\n'));
-        const record = await waitForStatus(pipeline, key, eTag);
+    it('defers items, then once the grace window has passed rejects the unresolved ones with the referential code, the verdict by the ratio', async () => {
+      const ratio = 0.25;
+      const overrides = {
+        VALIDATOR_REFERENCE_GRACE_SECONDS: '5',
+        VALIDATOR_DEFERRAL_BASE_SECONDS: '1',
+        VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDER_ITEMS: String(ratio),
+      };
+      await withPipeline(overrides, async (pipeline) => {
+        // Prepare: product 1 and order 7 exist; orders 70 and 71 never arrive
+        const productTag = await upload(
+          pipeline,
+          'raw/products/p.csv',
+          [PRODUCTS_HEADER, product(1)].join('\n'),
+        );
+        await waitForStatus(pipeline, 'raw/products/p.csv', productTag);
+        const ordersTag = await upload(
+          pipeline,
+          'raw/orders/o.csv',
+          [ORDERS_HEADER, '7,10,complete,2025-03-08T10:00:00,2'].join('\n'),
+        );
+        await waitForStatus(pipeline, 'raw/orders/o.csv', ordersTag);
+        // 2 orphans of 10 (within the ratio) and 2 of 4 (above it)
+        const files = [
+          { key: 'raw/order_items/mostly-known.csv', known: 8, orphans: [70, 71] },
+          { key: 'raw/order_items/mostly-orphans.csv', known: 2, orphans: [70, 71] },
+        ].map((file, index) => {
+          const ids = (offset: number) => 100 * (index + 1) + offset;
+          const lines = [
+            ...Array.from({ length: file.known }, (_, at) => item(ids(at), 7)),
+            ...file.orphans.map((orderId, at) => item(ids(file.known + at), orderId)),
+          ];
+          const total = lines.length;
+          // Independent of the validator: the orphans are rejected, the share decides.
+          const verdict = file.orphans.length / total <= ratio ? 'ACCEPTED' : 'REJECTED';
+          // The header is line 1; the orphans come after the known items.
+          const rejected = file.orphans.map((orderId, at) => [
+            file.known + at + 2,
+            item(ids(file.known + at), orderId),
+          ]);
+          return { ...file, body: [ITEMS_HEADER, ...lines].join('\n'), total, verdict, rejected };
+        });
+        expect(files.map((file) => file.verdict)).toEqual(['ACCEPTED', 'REJECTED']);
 
-        // Assess
-        expect(record).toMatchObject({ status: 'FAILED', verdict: 'REJECTED', rowsRejected: 2 });
-        expect(record.ruleCounts).toEqual({ UNKNOWN_ORDER: 2, UNKNOWN_PRODUCT: 2 });
+        // Act
+        const tags = await Promise.all(files.map((file) => upload(pipeline, file.key, file.body)));
+        const deferred = await Promise.all(
+          files.map((file, index) =>
+            waitForStatus(pipeline, file.key, tags[index] ?? '', { statuses: new Set(['DEFERRED']) }),
+          ),
+        );
+        const finished = await Promise.all(
+          files.map((file, index) =>
+            waitForStatus(pipeline, file.key, tags[index] ?? '', { timeoutMs: 60_000 }),
+          ),
+        );
+
+        // Assess: deferred first, retried, then settled by the ratio
+        expect(deferred.map((record) => record.status)).toEqual(['DEFERRED', 'DEFERRED']);
+        finished.forEach((record, index) => {
+          const file = files[index] as (typeof files)[number];
+          expect(record).toMatchObject({
+            verdict: file.verdict,
+            status: file.verdict === 'ACCEPTED' ? 'VALIDATED' : 'FAILED',
+            rowsTotal: file.total,
+            rowsRejected: file.orphans.length,
+            ruleCounts: { UNKNOWN_ORDER: file.orphans.length },
+          });
+          expect(record.attempts).toBeGreaterThanOrEqual(2);
+        });
+        expect(finished[1]?.lastError).toMatchObject({ code: 'REJECTED_ROW_RATIO', retryable: false });
+        expect(ISSUE_CODES.REJECTED_ROW_RATIO).toMatchObject({ level: 'file', rejects: true });
+        const rejectedKeys = await listKeys(pipeline, 'rejected/order_items/');
+        for (const file of files) {
+          const name = file.key.split('/').pop() ?? '';
+          const rejectedKey = rejectedKeys.find((candidate) => candidate.includes(`/${name}.`)) ?? '';
+          const rows = await readJsonLines(pipeline, rejectedKey);
+          expect(rows.map((row) => [row.line, row.raw])).toEqual(file.rejected);
+          expect(
+            rows.flatMap((row) => (row.issues as { code: string }[]).map((issue) => issue.code)),
+          ).toEqual(file.orphans.map(() => 'UNKNOWN_ORDER'));
+        }
+        expect(await readJsonLines(pipeline, 'silver/order_items/')).toHaveLength(files[0]?.known ?? -1);
+        expect(await ingestDeadLetters(pipeline)).toEqual([]);
       });
-    });
+    }, 90_000);
   });
 });
