@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { isExposed, metricFamilies, sumOf } from '../../../packages/deploy-checks/tests/metricsText.js';
 import {
   createPipeline,
   drainTransformQueue,
@@ -91,9 +92,13 @@ describe('the validator process', () => {
     const second = spawnValidator(pipeline.env({ VALIDATOR_METRICS_PORT: '0' }));
     try {
       // Prepare
+      // One product of the first file has a bad SKU: 1 of 100, still ACCEPTED
       const files = Array.from({ length: 6 }, (_, index) => ({
         key: `raw/products/part-${index}.csv`,
-        body: productsCsv(index * 100 + 1, 100),
+        body: productsCsv(index * 100 + 1, 100).replace(
+          index === 0 ? 'ABC-00000007' : 'no such text',
+          'bad-sku',
+        ),
       }));
 
       // Act
@@ -108,14 +113,65 @@ describe('the validator process', () => {
         files.map(() => ['VALIDATED', 1]),
       );
       expect(messages.map((message) => message.key).sort()).toEqual(files.map((file) => file.key).sort());
-      expect(await readJsonLines(pipeline, 'silver/products/')).toHaveLength(600);
-      const metricsUrl = /"metricsUrl":"([^"]+)"/.exec(first.output())?.[1];
-      expect(metricsUrl).toBeDefined();
-      const health = await fetch(String(metricsUrl).replace('/metrics', '/healthz'));
+      expect(await readJsonLines(pipeline, 'silver/products/')).toHaveLength(599);
+      const metricsUrls = [first, second].map(
+        (validator) => /"metricsUrl":"([^"]+)"/.exec(validator.output())?.[1],
+      );
+      expect(metricsUrls.every((url) => url !== undefined)).toBe(true);
+      const health = await fetch(String(metricsUrls[0]).replace('/metrics', '/healthz'));
       expect(health.status).toBe(200);
-      const metrics = await (await fetch(String(metricsUrl))).text();
-      expect(metrics).toMatch(/^storeflow_validator_files_processed_total\{/m);
-      expect(metrics).toMatch(/^storeflow_process_cpu_seconds_total\{service="validator"\}/m);
+      const texts = await Promise.all(metricsUrls.map(async (url) => (await fetch(String(url))).text()));
+      expect(texts[0]).toMatch(/^storeflow_process_cpu_seconds_total\{service="validator"\}/m);
+      // Summed over both processes: each file counted once, wherever it ran
+      const total = (name: string, labels: Record<string, string> = {}) =>
+        texts.reduce((sum, text) => sum + sumOf(text, name, labels), 0);
+      const products = { dataset: 'products' };
+      const series = {
+        filesAccepted: total('storeflow_validator_files_processed_total', {
+          outcome: 'accepted',
+          ...products,
+        }),
+        rowsAccepted: total('storeflow_validator_rows_processed_total', { outcome: 'accepted', ...products }),
+        rowsRejected: total('storeflow_validator_rows_processed_total', { outcome: 'rejected', ...products }),
+        skuFailures: total('storeflow_validator_rule_failures_total', { code: 'SKU_PATTERN_MISMATCH' }),
+        fileDurations: total('storeflow_validator_file_duration_seconds_count', { outcome: 'accepted' }),
+        chunkDurations: total('storeflow_validator_chunk_duration_seconds_count'),
+        bytesRead: total('storeflow_validator_bytes_read_total'),
+        inFlight: total('storeflow_validator_messages_in_flight'),
+        deferrals: total('storeflow_validator_deferrals_total'),
+      };
+      expect(series).toEqual({
+        filesAccepted: files.length,
+        rowsAccepted: 599,
+        rowsRejected: 1,
+        skuFailures: 1,
+        fileDurations: files.length,
+        // One chunk per file: 100 rows is below the default chunk size
+        chunkDurations: files.length,
+        bytesRead: files.reduce((sum, file) => sum + Buffer.byteLength(file.body), 0),
+        inFlight: 0,
+        deferrals: 0,
+      });
+      // Declared by both processes, so a 0 above is a value, not a missing series
+      for (const text of texts) {
+        const families = metricFamilies(text);
+        for (const name of [
+          'storeflow_validator_files_processed_total',
+          'storeflow_validator_rows_processed_total',
+          'storeflow_validator_rule_failures_total',
+          'storeflow_validator_file_duration_seconds_bucket',
+          'storeflow_validator_chunk_duration_seconds_bucket',
+          'storeflow_validator_bytes_read_total',
+          'storeflow_validator_messages_in_flight',
+          'storeflow_validator_deferrals_total',
+        ]) {
+          expect([name, isExposed(families, name)]).toEqual([name, true]);
+        }
+      }
+      expect(total('storeflow_validator_file_duration_seconds_sum', { outcome: 'accepted' })).toBeGreaterThan(
+        0,
+      );
+      expect(total('storeflow_validator_chunk_duration_seconds_sum')).toBeGreaterThan(0);
     } finally {
       first.child.kill('SIGTERM');
       second.child.kill('SIGTERM');
