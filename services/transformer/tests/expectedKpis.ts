@@ -48,7 +48,7 @@ function cents(decimal: string): bigint {
 }
 
 /** numerator / denominator rounded half-even to `places` decimals, as a number. */
-function halfEven(numerator: bigint, denominator: bigint, places: number): number {
+export function halfEven(numerator: bigint, denominator: bigint, places: number): number {
   const scaled = numerator * 10n ** BigInt(places);
   let quotient = scaled / denominator;
   const twiceRemainder = 2n * (scaled - quotient * denominator);
