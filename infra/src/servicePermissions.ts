@@ -153,20 +153,22 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
       },
       { sid: 'TrackLineage', actions: LINEAGE, resources: [arns.processedFilesTable] },
       {
-        // DateRecomputeCoordinator: tickets and leases by conditional update, consistent reads.
+        // DateRecomputeCoordinator: tickets and leases by conditional update, consistent reads;
+        // the lease fence is a ConditionCheck inside each KPI write transaction.
         sid: 'CoordinateDateRecomputes',
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [arns.kpiDatesTable],
       },
       {
-        // KpiRepository.replaceDate: is there a stored row, then one batch of puts and deletes.
+        // KpiRepository.replaceDate: is there a stored row, then puts and deletes in
+        // TransactWriteItems (which IAM authorises action by action).
         sid: 'ReplaceOrderKpis',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchWriteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [arns.orderKpisTable],
       },
       {
         sid: 'ReplaceCategoryKpis',
-        actions: ['dynamodb:BatchWriteItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [arns.categoryKpisTable],
       },
       {

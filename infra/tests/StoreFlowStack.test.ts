@@ -482,11 +482,16 @@ describe('StoreFlowStack task roles', () => {
       expect(onPrefix(prefix)).toEqual([]);
     expect(grantedOn(statements, tableArn('storeflow-References'))).toEqual(['dynamodb:BatchGetItem']);
     expect(grantedOn(statements, tableArn('storeflow-OrderKPIs'))).toEqual([
-      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
+      'dynamodb:PutItem',
     ]);
-    expect(grantedOn(statements, tableArn('storeflow-CategoryKPIs'))).toEqual(['dynamodb:BatchWriteItem']);
+    expect(grantedOn(statements, tableArn('storeflow-CategoryKPIs'))).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+    ]);
     expect(grantedOn(statements, tableArn('storeflow-KpiDates'))).toEqual([
+      'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
     ]);

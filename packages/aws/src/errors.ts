@@ -149,35 +149,31 @@ export class UnprocessedKeysError extends WorkerError {
 }
 
 /**
- * BatchWriteItem kept returning `UnprocessedItems` after every allowed attempt: the table is
- * throttled or over capacity. The writes are idempotent overwrites and deletes, so running the
- * whole replacement again later is safe.
+ * A fenced TransactWriteItems kept being cancelled by conflicting writes or throttling after every
+ * allowed attempt (see `fencedWriteAll`). The writes are idempotent overwrites and deletes, so
+ * running the whole replacement again later is safe.
  */
-export class UnprocessedItemsError extends WorkerError {
-  readonly code = 'DYNAMODB_UNPROCESSED_ITEMS';
+export class WriteContentionError extends WorkerError {
+  readonly code = 'DYNAMODB_WRITE_CONTENTION';
   readonly retryable = true;
-  /** Tables with write requests still unapplied after the last attempt. */
-  readonly tables: readonly string[];
-  /** Write requests still unapplied after the last attempt. */
-  readonly unprocessed: number;
+  /** The cancellation reasons of the last attempt (`TransactionConflict`, `ThrottlingError`, …). */
+  readonly reasons: readonly string[];
   readonly attempts: number;
 
-  constructor(tables: readonly string[], unprocessed: number, attempts: number) {
-    super(
-      `BatchWriteItem on ${tables.join(', ')} left ${unprocessed} writes unprocessed after ${attempts} attempts`,
-    );
-    this.tables = tables;
-    this.unprocessed = unprocessed;
+  constructor(reasons: readonly string[], attempts: number) {
+    super(`TransactWriteItems was cancelled (${reasons.join(', ')}) on each of ${attempts} attempts`);
+    this.reasons = reasons;
     this.attempts = attempts;
   }
 }
 
 /**
  * A fenced write to a KPI date's recompute lease (`KpiDates`) found another worker, or nobody,
- * holding it: the lease expired and was taken over, or was released. The KPIs this worker wrote
- * for the date may be older than the new holder's, so the caller must stop and let its message be
- * redelivered: the redelivery requests the date again, and that request's ticket forces one more
- * recompute after these writes. Hence retryable, unlike the lineage {@link LeaseLostError}.
+ * holding it: the lease expired and was taken over. KPI writes are fenced on the lease too
+ * (`DateRecomputeCoordinator.leaseFence`), so none of this worker's writes landed after the
+ * takeover, and the new holder, which read silver after acquiring, overwrites whatever landed
+ * before: its run covers this worker's tickets. The caller stops and waits for that run, as for a
+ * date held by another task. Retryable: a later attempt finds the date covered, or free.
  */
 export class KpiDateLeaseLostError extends WorkerError {
   readonly code = 'KPI_DATE_LEASE_LOST';

@@ -9,16 +9,19 @@ export {
 export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX } from './constants.js';
 export { type AwsClients, callAws, createAwsClients } from './createAwsClients.js';
 export {
-  BATCH_WRITE_LIMIT,
-  type BatchWriteRetry,
-  DEFAULT_BATCH_WRITE_RETRY,
-} from './dynamodb/batchWrite.js';
-export {
   type AcquireResult,
   DateRecomputeCoordinator,
   type DateRecomputeCoordinatorOptions,
   type DateRecomputeState,
 } from './dynamodb/DateRecomputeCoordinator.js';
+export {
+  DEFAULT_WRITE_RETRY,
+  FENCED_WRITE_LIMIT,
+  type FencedWrite,
+  fencedWriteAll,
+  type WriteFence,
+  type WriteRetry,
+} from './dynamodb/fencedWrite.js';
 export {
   type CategoryKpiRow,
   type DateRange,
@@ -26,8 +29,11 @@ export {
   type KpiReplacement,
   KpiRepository,
   type KpiRepositoryOptions,
+  type KpiSourceFile,
+  MAX_SOURCE_FILES,
   type OrderKpiRow,
   type ReplaceResult,
+  SOURCE_FILES_MAX_BYTES,
   type StoredCategoryKpiRow,
   type StoredOrderKpiRow,
 } from './dynamodb/KpiRepository.js';
@@ -46,6 +52,7 @@ export {
   LineageRepository,
   type LineageRepositoryOptions,
   type TransformClaimInput,
+  type TransformCounts,
 } from './dynamodb/LineageRepository.js';
 export { LruCache } from './dynamodb/LruCache.js';
 export {
@@ -77,9 +84,10 @@ export {
   LeaseLostError,
   NotValidatedError,
   ResourceConflictError,
+  SourceVersionConflictError,
   toWorkerError,
-  UnprocessedItemsError,
   UnprocessedKeysError,
+  WriteContentionError,
 } from './errors.js';
 export {
   deadLetterQueueUrl,

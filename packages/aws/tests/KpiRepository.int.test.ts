@@ -6,6 +6,7 @@ import {
   bootstrapResources,
   type CategoryKpiRow,
   createAwsClients,
+  DateRecomputeCoordinator,
   type KpiProvenance,
   KpiRepository,
   type OrderKpiRow,
@@ -18,6 +19,7 @@ let stack: EmbeddedStack;
 let clients: AwsClients;
 let names: ResourceNames;
 let kpis: KpiRepository;
+let dates: DateRecomputeCoordinator;
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
@@ -29,12 +31,23 @@ beforeAll(async () => {
     categoryTableName: names.categoryKpisTable,
     orderTableName: names.orderKpisTable,
   });
+  dates = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
 }, 60_000);
 
 afterAll(async () => {
   clients?.destroy();
   await stack?.stop();
 });
+
+/** `kpis.replaceDate` under the recompute lease of `worker-a`, taken here as a recompute does. */
+async function replace(
+  orderDate: string,
+  replacement: Parameters<KpiRepository['replaceDate']>[1],
+  provenance: KpiProvenance,
+) {
+  await dates.tryAcquire(orderDate, 'worker-a', 60_000);
+  return kpis.replaceDate(orderDate, replacement, provenance, dates.leaseFence(orderDate, 'worker-a'));
+}
 
 const PROVENANCE: KpiProvenance = {
   updatedAt: '2025-04-02T08:00:00.000Z',
@@ -98,14 +111,14 @@ describe('KpiRepository on DynamoDB Local', () => {
     // Prepare
     const date = uniqueDate();
     const other = uniqueDate();
-    await kpis.replaceDate(
+    await replace(
       other,
       { orderKpis: orderRow(other), categoryKpis: [categoryRow(other, 'Jeans')] },
       PROVENANCE,
     );
 
     // Act
-    const first = await kpis.replaceDate(
+    const first = await replace(
       date,
       {
         orderKpis: orderRow(date),
@@ -113,7 +126,7 @@ describe('KpiRepository on DynamoDB Local', () => {
       },
       PROVENANCE,
     );
-    const second = await kpis.replaceDate(
+    const second = await replace(
       date,
       {
         orderKpis: orderRow(date, { total_orders: 2 }),
@@ -156,12 +169,12 @@ describe('KpiRepository on DynamoDB Local', () => {
     const long = Array.from({ length: 40 }, (_, index) => ({ key: longKey(index), objectVersion: 'v' }));
 
     // Act
-    await kpis.replaceDate(
+    await replace(
       date,
       { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'Jeans')] },
       { ...PROVENANCE, sources: many.length, sourceFiles: many },
     );
-    await kpis.replaceDate(
+    await replace(
       few,
       { orderKpis: orderRow(few), categoryKpis: [] },
       { ...PROVENANCE, sources: long.length, sourceFiles: long },
@@ -176,12 +189,51 @@ describe('KpiRepository on DynamoDB Local', () => {
     expect(longOrder?.provenance.sources).toBe(40);
     expect(longOrder?.provenance.sourceFiles).toEqual(long.slice(0, Math.floor((32 * 1024) / 1010)));
     await expect(
-      kpis.replaceDate(
+      replace(
         few,
         { orderKpis: orderRow(few), categoryKpis: [] },
         { ...PROVENANCE, sources: 1, sourceFiles: many.slice(0, 2) },
       ),
     ).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'provenance.sourceFiles' });
+  });
+
+  it('lands no write of a worker whose date lease was taken over; the new holder writes 99 rows per transaction', async () => {
+    // Prepare: 'stale' held the date, its lease expired and 'fresh' took it over
+    const clock = { ms: Date.parse('2031-06-01T00:00:00.000Z') };
+    const timed = new DateRecomputeCoordinator({
+      clients,
+      tableName: names.kpiDatesTable,
+      now: () => clock.ms,
+    });
+    const date = uniqueDate();
+    await timed.tryAcquire(date, 'stale', 1_000);
+    clock.ms += 2_000;
+    await timed.tryAcquire(date, 'fresh', 60_000);
+    const categories = Array.from({ length: 150 }, (_, index) => categoryRow(date, `c${index}`));
+
+    // Act
+    const fresh = await kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date, { total_orders: 7 }), categoryKpis: categories },
+      { ...PROVENANCE, computedBy: 'fresh' },
+      timed.leaseFence(date, 'fresh'),
+    );
+    const stale = kpis.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'Stale')] },
+      { ...PROVENANCE, computedBy: 'stale' },
+      timed.leaseFence(date, 'stale'),
+    );
+
+    // Assess: the stale replacement (a put, 150 deletes: two transactions) wrote nothing
+    await expect(stale).rejects.toMatchObject({ code: 'KPI_DATE_LEASE_LOST', retryable: true });
+    expect(fresh).toEqual({ written: 151, deleted: 0 });
+    const stored = await kpis.listCategoryKpis({ from: date, to: date });
+    expect(stored).toHaveLength(150);
+    expect(stored.every((row) => row.provenance.computedBy === 'fresh')).toBe(true);
+    expect(await kpis.listOrderKpis({ from: date, to: date })).toMatchObject([
+      { total_orders: 7, provenance: { computedBy: 'fresh' } },
+    ]);
   });
 
   it('is idempotent: the same replacement twice leaves the same rows', async () => {
@@ -191,11 +243,11 @@ describe('KpiRepository on DynamoDB Local', () => {
       orderKpis: orderRow(date),
       categoryKpis: [categoryRow(date, 'A'), categoryRow(date, 'B')],
     };
-    await kpis.replaceDate(date, replacement, PROVENANCE);
+    await replace(date, replacement, PROVENANCE);
     const before = await kpis.listCategoryKpis({ from: date, to: date });
 
     // Act
-    const again = await kpis.replaceDate(date, replacement, PROVENANCE);
+    const again = await replace(date, replacement, PROVENANCE);
 
     // Assess
     expect(again).toEqual({ written: 3, deleted: 0 });
@@ -205,15 +257,11 @@ describe('KpiRepository on DynamoDB Local', () => {
   it('deletes the day OrderKPIs row when orderKpis is undefined, and all category rows when none are given', async () => {
     // Prepare
     const date = uniqueDate();
-    await kpis.replaceDate(
-      date,
-      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A')] },
-      PROVENANCE,
-    );
+    await replace(date, { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A')] }, PROVENANCE);
 
     // Act
-    const result = await kpis.replaceDate(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
-    const repeated = await kpis.replaceDate(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
+    const result = await replace(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
+    const repeated = await replace(date, { orderKpis: undefined, categoryKpis: [] }, PROVENANCE);
 
     // Assess
     expect(result).toEqual({ written: 0, deleted: 2 });
@@ -236,7 +284,7 @@ describe('KpiRepository on DynamoDB Local', () => {
     const sum = 0.1 + 0.2; // 0.30000000000000004 in binary
 
     // Act
-    await kpis.replaceDate(
+    await replace(
       date,
       {
         orderKpis: orderRow(date, {
@@ -277,7 +325,7 @@ describe('KpiRepository on DynamoDB Local', () => {
     const date = uniqueDate();
 
     // Act
-    const attempt = kpis.replaceDate(
+    const attempt = replace(
       date,
       { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A', { avg_order_value: 12.345 })] },
       PROVENANCE,
@@ -299,12 +347,8 @@ describe('KpiRepository on DynamoDB Local', () => {
     );
 
     // Act
-    const written = await kpis.replaceDate(
-      date,
-      { orderKpis: orderRow(date), categoryKpis: many },
-      PROVENANCE,
-    );
-    const pruned = await kpis.replaceDate(
+    const written = await replace(date, { orderKpis: orderRow(date), categoryKpis: many }, PROVENANCE);
+    const pruned = await replace(
       date,
       { orderKpis: orderRow(date), categoryKpis: many.slice(0, 5) },
       PROVENANCE,
@@ -323,13 +367,13 @@ describe('KpiRepository on DynamoDB Local', () => {
   it('lists rows by date range and category, sorted by date then category', async () => {
     // Prepare
     const [d1, d2, d3] = [uniqueDate(), uniqueDate(), uniqueDate()] as [string, string, string];
-    await kpis.replaceDate(
+    await replace(
       d2,
       { orderKpis: orderRow(d2), categoryKpis: [categoryRow(d2, 'B'), categoryRow(d2, 'A')] },
       PROVENANCE,
     );
-    await kpis.replaceDate(d1, { orderKpis: orderRow(d1), categoryKpis: [categoryRow(d1, 'B')] }, PROVENANCE);
-    await kpis.replaceDate(d3, { orderKpis: orderRow(d3), categoryKpis: [categoryRow(d3, 'A')] }, PROVENANCE);
+    await replace(d1, { orderKpis: orderRow(d1), categoryKpis: [categoryRow(d1, 'B')] }, PROVENANCE);
+    await replace(d3, { orderKpis: orderRow(d3), categoryKpis: [categoryRow(d3, 'A')] }, PROVENANCE);
 
     // Act
     const all = await kpis.listCategoryKpis({ from: d1, to: d3 });

@@ -1,37 +1,40 @@
 import {
-  BatchWriteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
-  type WriteRequest,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type AwsClients, KpiRepository, UnprocessedItemsError } from '../src/index.js';
+import { InvalidOptionError } from '@storeflow/core';
+import { type AwsClients, KpiRepository, WriteContentionError, type WriteFence } from '../src/index.js';
 
-// DynamoDB Local never leaves UnprocessedItems (it does not throttle), so the retry of a partly
-// applied BatchWriteItem is exercised with a stub client.
+// DynamoDB Local does not cancel a transaction for contention on demand, so the retry of a
+// transaction cancelled by a conflicting write or throttling is exercised with a stub client.
 
 interface Stub {
   clients: AwsClients;
-  batches: Record<string, WriteRequest[]>[];
+  transactions: TransactWriteItem[][];
 }
 
-/** A client whose BatchWriteItem leaves `leftOver(call)` requests of each batch unprocessed. */
-function stub(leftOver: (call: number, requests: WriteRequest[]) => WriteRequest[]): Stub {
-  const batches: Record<string, WriteRequest[]>[] = [];
+/** A client whose TransactWriteItems is cancelled with `reasons(call)` while that returns any. */
+function stub(reasons: (call: number) => string[] | undefined): Stub {
+  const transactions: TransactWriteItem[][] = [];
   const send = async (command: unknown) => {
     if (command instanceof QueryCommand) return { Items: [] };
     if (command instanceof GetItemCommand) return {};
-    if (command instanceof BatchWriteItemCommand) {
-      const items = command.input.RequestItems ?? {};
-      batches.push(items);
-      const [table, requests] = Object.entries(items)[0] ?? ['', []];
-      const left = leftOver(batches.length, requests);
-      return { UnprocessedItems: left.length === 0 ? {} : { [table]: left } };
+    if (command instanceof TransactWriteItemsCommand) {
+      transactions.push(command.input.TransactItems ?? []);
+      const codes = reasons(transactions.length);
+      if (codes === undefined) return {};
+      throw Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: codes.map((Code) => ({ Code })),
+      });
     }
     throw new Error(`unexpected command ${String(command)}`);
   };
   return {
-    batches,
+    transactions,
     clients: {
       connection: { region: 'us-east-1', endpoints: {} },
       dynamodb: { send } as unknown as DynamoDBClient,
@@ -44,6 +47,14 @@ function stub(leftOver: (call: number, requests: WriteRequest[]) => WriteRequest
 
 const DATE = '2025-04-01';
 const PROVENANCE = { updatedAt: '2025-04-02T00:00:00.000Z', computedBy: 'w', sources: 1 };
+const FENCE: WriteFence = {
+  table: 't-KpiDates',
+  key: { order_date: { S: DATE } },
+  condition: '#lease_holder = :me',
+  names: { '#lease_holder': 'lease_holder' },
+  values: { ':me': { S: 'w' } },
+  broken: () => new InvalidOptionError('fence', 'broken in a test that never breaks it'),
+};
 const rows = (count: number) =>
   Array.from({ length: count }, (_, index) => ({
     category: `c${index}`,
@@ -61,60 +72,78 @@ function repository(clients: AwsClients, maxAttempts = 4): KpiRepository {
     clients,
     categoryTableName: 't-CategoryKPIs',
     orderTableName: 't-OrderKPIs',
-    batchWriteRetry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },
+    writeRetry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },
   });
 }
 
-describe('KpiRepository batch writes (stubbed DynamoDB)', () => {
-  it('sends the UnprocessedItems of a batch again until they are applied', async () => {
-    // Prepare: the first call leaves the last 10 requests unprocessed, the second the last 3.
-    const { clients, batches } = stub((call, requests) =>
-      call === 1 ? requests.slice(-10) : call === 2 ? requests.slice(-3) : [],
+describe('KpiRepository fenced write transactions (stubbed DynamoDB)', () => {
+  it('sends a transaction cancelled by a conflicting write or throttling again until it applies', async () => {
+    // Prepare: the fence (first action) passes; a write conflicts, then the table throttles
+    const { clients, transactions } = stub((call) =>
+      call === 1
+        ? ['None', 'TransactionConflict', 'None']
+        : call === 2
+          ? ['None', 'None', 'ThrottlingError']
+          : undefined,
     );
 
     // Act
     const result = await repository(clients).replaceDate(
       DATE,
-      { orderKpis: undefined, categoryKpis: rows(20) },
+      { orderKpis: undefined, categoryKpis: rows(2) },
       PROVENANCE,
+      FENCE,
     );
 
-    // Assess
-    expect(result).toEqual({ written: 20, deleted: 0 });
-    expect(batches.map((batch) => batch['t-CategoryKPIs']?.length)).toEqual([20, 10, 3]);
+    // Assess: three identical calls, the fence's ConditionCheck first in each
+    expect(result).toEqual({ written: 2, deleted: 0 });
+    expect(transactions).toHaveLength(3);
+    for (const transaction of transactions) {
+      expect(transaction).toHaveLength(3);
+      expect(transaction[0]?.ConditionCheck).toMatchObject({
+        TableName: 't-KpiDates',
+        ConditionExpression: '#lease_holder = :me',
+      });
+    }
   });
 
-  it('splits writes into batches of 25', async () => {
+  it('gives up with a retryable WriteContentionError after maxAttempts calls', async () => {
     // Prepare
-    const { clients, batches } = stub(() => []);
-
-    // Act
-    await repository(clients).replaceDate(DATE, { orderKpis: undefined, categoryKpis: rows(60) }, PROVENANCE);
-
-    // Assess
-    expect(batches.map((batch) => batch['t-CategoryKPIs']?.length)).toEqual([25, 25, 10]);
-  });
-
-  it('gives up with a retryable UnprocessedItemsError after maxAttempts calls', async () => {
-    // Prepare
-    const { clients, batches } = stub((_call, requests) => requests.slice(0, 2));
+    const { clients, transactions } = stub(() => ['None', 'TransactionConflict']);
 
     // Act
     const attempt = repository(clients, 3).replaceDate(
       DATE,
-      { orderKpis: undefined, categoryKpis: rows(5) },
+      { orderKpis: undefined, categoryKpis: rows(1) },
       PROVENANCE,
+      FENCE,
     );
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(UnprocessedItemsError);
+    await expect(attempt).rejects.toBeInstanceOf(WriteContentionError);
     await expect(attempt).rejects.toMatchObject({
-      code: 'DYNAMODB_UNPROCESSED_ITEMS',
+      code: 'DYNAMODB_WRITE_CONTENTION',
       retryable: true,
-      unprocessed: 2,
+      reasons: ['TransactionConflict'],
       attempts: 3,
-      tables: ['t-CategoryKPIs'],
     });
-    expect(batches).toHaveLength(3);
+    expect(transactions).toHaveLength(3);
+  });
+
+  it('does not retry a cancellation that is no contention', async () => {
+    // Prepare
+    const { clients, transactions } = stub(() => ['None', 'ValidationError']);
+
+    // Act
+    const attempt = repository(clients).replaceDate(
+      DATE,
+      { orderKpis: undefined, categoryKpis: rows(1) },
+      PROVENANCE,
+      FENCE,
+    );
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'AWS_CALL_FAILED', retryable: false });
+    expect(transactions).toHaveLength(1);
   });
 });

@@ -1,4 +1,9 @@
-import type { DateRecomputeCoordinator, PollerLogger } from '@storeflow/aws';
+import {
+  type DateRecomputeCoordinator,
+  KpiDateLeaseLostError,
+  type PollerLogger,
+  type WriteFence,
+} from '@storeflow/aws';
 import type { TransformerMetrics } from './metrics.js';
 import type { RecomputeSummary } from './recomputeDate.js';
 
@@ -7,8 +12,11 @@ export interface DateRecomputesOptions {
   metrics: TransformerMetrics;
   workerId: string;
   leaseMs: number;
-  /** Recomputes one order date from the silver of `bucket` and overwrites its KPIs. */
-  recompute: (bucket: string, orderDate: string) => Promise<RecomputeSummary>;
+  /**
+   * Recomputes one order date from the silver of `bucket` and overwrites its KPIs, every write
+   * made under `fence` (this task still holds the date's lease).
+   */
+  recompute: (bucket: string, orderDate: string, fence: WriteFence) => Promise<RecomputeSummary>;
 }
 
 type RunResult =
@@ -92,12 +100,23 @@ export class DateRecomputes {
     renewal.unref();
     const stopTimer = metrics.recomputeDuration.startTimer();
     try {
-      const summary = await this.#options.recompute(bucket, orderDate);
+      const summary = await this.#options.recompute(
+        bucket,
+        orderDate,
+        coordinator.leaseFence(orderDate, workerId),
+      );
       await coordinator.complete(orderDate, workerId, acquired.seq);
       metrics.recomputations.inc({ outcome: 'computed' });
       log.debug({ orderDate, ...summary }, 'order date recomputed');
       return { outcome: 'computed', seq: acquired.seq, summary };
     } catch (error) {
+      if (error instanceof KpiDateLeaseLostError) {
+        // Taken over: none of this run's writes landed since, and the new holder's run, which
+        // acquired later, covers every ticket this one did.
+        metrics.recomputations.inc({ outcome: 'lease_lost' });
+        log.warn({ orderDate, holder: error.currentHolder }, 'date lease taken over; waiting for its holder');
+        return { outcome: 'held' };
+      }
       metrics.recomputations.inc({ outcome: 'failed' });
       throw error;
     } finally {

@@ -69,7 +69,8 @@ const handle = createTransformHandler({
     metrics,
     workerId: config.workerId,
     leaseMs: config.dateLeaseSeconds * 1000,
-    recompute: (bucket, orderDate) => recomputeDate({ ...recomputeDependencies, bucket }, orderDate),
+    recompute: (bucket, orderDate, fence) =>
+      recomputeDate({ ...recomputeDependencies, bucket }, orderDate, fence),
   }),
   metrics,
   now: Date.now,

@@ -17,7 +17,7 @@ export function createTransformerMetrics(registry: Registry) {
     }),
     recomputations: new Counter({
       name: 'storeflow_transformer_kpi_recomputations_total',
-      help: 'Order-date recomputes, by outcome (computed, up_to_date, held, failed)',
+      help: 'Order-date recomputes, by outcome (computed, up_to_date, held, lease_lost, failed)',
       labelNames: ['outcome'] as const,
       registers,
     }),

@@ -7,6 +7,7 @@ import {
   type OrderKpiRow,
   type SourceVersion,
   type SourceVersionStore,
+  type WriteFence,
 } from '@storeflow/aws';
 import {
   computeDateKpis,
@@ -53,12 +54,14 @@ export interface RecomputeSummary {
 /**
  * Recomputes one order date from scratch: every silver part of the date whose source's current
  * version it belongs to (docs/design.md), newest row version per key, the KPI math of core, and
- * an overwrite of the date's stored KPIs (rows whose data disappeared are deleted). A pure
- * function of silver, so running it again, or twice at once, gives the same rows.
+ * an overwrite of the date's stored KPIs (rows whose data disappeared are deleted), every write
+ * made under `fence` (the caller's date lease). A pure function of silver, so running it again,
+ * or twice at once, gives the same rows.
  */
 export async function recomputeDate(
   deps: RecomputeDependencies,
   orderDate: string,
+  fence: WriteFence,
 ): Promise<RecomputeSummary> {
   const [orderParts, itemParts] = await Promise.all([
     listPartitionParts(deps, 'orders', orderDate),
@@ -101,6 +104,7 @@ export async function recomputeDate(
         objectVersion: version.objectVersion,
       })),
     },
+    fence,
   );
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);

@@ -4,9 +4,11 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import {
   createAwsClients,
   DateRecomputeCoordinator,
+  KpiRepository,
   type LineageRecord,
   resolveAwsConnection,
   SourceVersionStore,
+  type WriteFence,
 } from '@storeflow/aws';
 import { sourceIdOf } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
@@ -30,7 +32,7 @@ import { inProcessHandler, silentLog } from './inProcess.js';
 let stack: EmbeddedStack;
 
 /** The commands that write KPI rows. */
-const KPI_WRITE_COMMANDS = new Set(['BatchWriteItemCommand']);
+const KPI_WRITE_COMMANDS = new Set(['TransactWriteItemsCommand']);
 
 beforeAll(async () => {
   stack = await startEmbeddedStack();
@@ -310,6 +312,25 @@ describe('a failed transform attempt', () => {
   }, 300_000);
 });
 
+/** A day's OrderKPIs row a stalled task would write. */
+const STALE_DAY = {
+  order_date: '2031-01-01',
+  total_orders: 1,
+  total_revenue: 1,
+  total_items_sold: 1,
+  returned_orders: 0,
+  return_rate: 0,
+  unique_customers: 1,
+  avg_order_value: 1,
+};
+
+const kpisOf = (pipeline: Pipeline) =>
+  new KpiRepository({
+    clients: pipeline.clients,
+    categoryTableName: pipeline.names.categoryKpisTable,
+    orderTableName: pipeline.names.orderKpisTable,
+  });
+
 const SUMMARY = {
   ordersRead: 0,
   itemsRead: 0,
@@ -321,7 +342,9 @@ const SUMMARY = {
 };
 
 /** A task's DateRecomputes on a fresh pipeline, with the recompute the test supplies. */
-async function dateRecomputesWith(recompute: () => Promise<typeof SUMMARY>) {
+async function dateRecomputesWith(
+  recompute: (bucket: string, orderDate: string, fence: WriteFence) => Promise<typeof SUMMARY>,
+) {
   const pipeline = await createPipeline(stack);
   const coordinator = new DateRecomputeCoordinator({
     clients: pipeline.clients,
@@ -395,6 +418,50 @@ describe('DateRecomputes', () => {
       // Assess
       expect(outcome).toEqual({ outcome: 'held' });
       expect(runs).toBe(0);
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('waits, rather than fails, when another task takes the date over mid-run: none of the run lands, and the taker covers its ticket', async () => {
+    // Prepare: during the run another task, whose clock is past this task's lease, takes the
+    // date over; then the run writes its rows under its fence, as a stalled task would
+    let runs = 0;
+    let taker: { coordinator: DateRecomputeCoordinator; seq: number } | undefined;
+    const context = await dateRecomputesWith(async (_bucket, orderDate, fence) => {
+      runs += 1;
+      const { pipeline } = context;
+      const coordinator = new DateRecomputeCoordinator({
+        clients: pipeline.clients,
+        tableName: pipeline.names.kpiDatesTable,
+        now: () => Date.now() + 60_000,
+      });
+      const taken = await coordinator.tryAcquire(orderDate, 'task-b', 30_000);
+      if (taken.outcome === 'acquired') taker = { coordinator, seq: taken.seq };
+      await kpisOf(pipeline).replaceDate(
+        orderDate,
+        { orderKpis: { ...STALE_DAY, order_date: orderDate }, categoryKpis: [] },
+        { updatedAt: new Date().toISOString(), computedBy: 'task-a', sources: 0 },
+        fence,
+      );
+      return SUMMARY;
+    });
+    const { pipeline, coordinator, dates } = context;
+    const date = '2031-05-08';
+    try {
+      const ticket = await coordinator.request(date);
+
+      // Act
+      const duringTakeover = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
+      await taker?.coordinator.complete(date, 'task-b', taker.seq);
+      const afterTaker = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
+
+      // Assess
+      expect(duringTakeover).toEqual({ outcome: 'held' });
+      expect(taker?.seq).toBe(ticket);
+      expect(await kpisOf(pipeline).listOrderKpis({ from: date, to: date })).toEqual([]);
+      expect(afterTaker).toEqual({ outcome: 'done' });
+      expect(runs).toBe(1);
     } finally {
       pipeline.clients.destroy();
     }

@@ -9,6 +9,7 @@ import { type AwsClients, callAws } from '../createAwsClients.js';
 import { KpiDateContentionError, KpiDateLeaseLostError } from '../errors.js';
 import { type Item, numberValue, readNumber, readString, requireNumber, stringValue } from './attributes.js';
 import { type ConditionalResult, conditionalWrite } from './conditionalWrite.js';
+import type { WriteFence } from './fencedWrite.js';
 
 /** The coordination item of one date, camelCased. A date never requested reads as zeros. */
 export interface DateRecomputeState {
@@ -74,11 +75,17 @@ type Placeholder = keyof typeof NAMES;
  * arrives during the recompute gets a ticket `> seq` (requests only ever increase the counter), so
  * after `complete` its caller still sees `computed_seq < ticket`: the date is dirty and runs once
  * more, by that caller or anyone else who acquires next. Several requests during one recompute
- * share that single rerun. If a holder dies, its lease expires and the next caller takes over; its
- * `complete` then fails with the retryable {@link KpiDateLeaseLostError}, because rows it may
- * still have written after losing the lease could be older than the new holder's: redelivering
- * its message requests the date again, which forces one more recompute after those writes.
- * `computed_seq` never decreases, so a late `complete` with a small `seq` cannot undo coverage.
+ * share that single rerun. `computed_seq` never decreases, so a late `complete` with a small `seq`
+ * cannot undo coverage.
+ *
+ * Why a holder that lost its lease cannot leave stale rows: the KPI writes of a recompute are
+ * fenced on the lease ({@link leaseFence}: each write transaction carries a ConditionCheck that
+ * `lease_holder` is still this worker). A takeover changes `lease_holder` atomically, so after it
+ * none of the old holder's writes lands; the new holder acquired later (so with a `seq` at least
+ * the old one's) and reads silver and the stored rows after acquiring, so its writes, and its
+ * deletes of categories that disappeared, replace whatever the old holder wrote before. The old
+ * holder's writes or `complete` then fail with the retryable {@link KpiDateLeaseLostError}; its
+ * tickets are covered by the new holder's run, so it just waits for that like for a held date.
  *
  * Leases compare epoch ms from the injected clock of each task, so task clocks must agree to well
  * within a lease.
@@ -88,7 +95,8 @@ type Placeholder = keyof typeof NAMES;
  * for (;;) {
  *   const acquired = await dates.tryAcquire(date, workerId, 60_000);
  *   if (acquired.outcome === 'acquired') {
- *     await kpis.replaceDate(date, recompute(await readSilver(date)), provenance);
+ *     await kpis.replaceDate(date, recompute(await readSilver(date)), provenance,
+ *       dates.leaseFence(date, workerId));
  *     await dates.complete(date, workerId, acquired.seq);
  *   } else {
  *     await sleep(Math.max(0, acquired.leaseExpiresAt - Date.now()) + jitter()); // or let SQS redeliver
@@ -289,6 +297,25 @@ export class DateRecomputeCoordinator {
     });
     if (released.ok) return this.#parse(released.response.Attributes ?? {});
     throw this.#leaseLost(orderDate, workerId, released);
+  }
+
+  /**
+   * The condition "`workerId` still holds the recompute lease of `orderDate`", for
+   * `KpiRepository.replaceDate`: its writes land only while it holds, and a takeover makes them
+   * fail with {@link KpiDateLeaseLostError}. An expired lease nobody took over still holds, as for
+   * {@link renew}: no newer recompute of the date can have started.
+   */
+  leaseFence(orderDate: string, workerId: string): WriteFence {
+    checkDate(orderDate);
+    checkWorker(workerId);
+    return {
+      table: this.#table,
+      key: keyOf(orderDate),
+      condition: '#lease_holder = :me',
+      names: names('#lease_holder'),
+      values: { ':me': stringValue(workerId) },
+      broken: () => new KpiDateLeaseLostError(orderDate, workerId, undefined),
+    };
   }
 
   #leaseLost(orderDate: string, workerId: string, result: ConditionalResult<unknown>): KpiDateLeaseLostError {

@@ -5,7 +5,6 @@ import {
   type QueryCommandOutput,
   ScanCommand,
   type ScanCommandOutput,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
@@ -19,11 +18,12 @@ import {
   stringValue,
 } from './attributes.js';
 import {
-  type BatchWriteRetry,
-  batchWriteAll,
-  DEFAULT_BATCH_WRITE_RETRY,
-  type TableWriteRequest,
-} from './batchWrite.js';
+  DEFAULT_WRITE_RETRY,
+  type FencedWrite,
+  fencedWriteAll,
+  type WriteFence,
+  type WriteRetry,
+} from './fencedWrite.js';
 
 /**
  * One CategoryKPIs row (SPEC §4), key `category` + `order_date`, attribute names as stored.
@@ -135,8 +135,8 @@ export interface KpiRepositoryOptions {
   orderTableName: string;
   /** GSI of CategoryKPIs keyed (`order_date`, `category`). @defaultValue 'order_date-index' */
   orderDateIndexName?: string;
-  /** Retries of BatchWriteItem `UnprocessedItems`. @defaultValue {@link DEFAULT_BATCH_WRITE_RETRY} */
-  batchWriteRetry?: BatchWriteRetry;
+  /** Retries of a write transaction cancelled by contention. @defaultValue {@link DEFAULT_WRITE_RETRY} */
+  writeRetry?: WriteRetry;
 }
 
 type Kind = 'count' | 'money' | 'rate';
@@ -184,21 +184,22 @@ const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  *   clients, categoryTableName: names.categoryKpisTable, orderTableName: names.orderKpisTable,
  * });
  * await kpis.replaceDate('2025-04-01', { orderKpis, categoryKpis },
- *   { updatedAt: new Date().toISOString(), computedBy: workerId, sources: 3 });
+ *   { updatedAt: new Date().toISOString(), computedBy: workerId, sources: 3 },
+ *   dates.leaseFence('2025-04-01', workerId));
  */
 export class KpiRepository {
   readonly #clients: AwsClients;
   readonly #categoryTable: string;
   readonly #orderTable: string;
   readonly #orderDateIndex: string;
-  readonly #retry: BatchWriteRetry;
+  readonly #retry: WriteRetry;
 
   constructor(options: KpiRepositoryOptions) {
     this.#clients = options.clients;
     this.#categoryTable = options.categoryTableName;
     this.#orderTable = options.orderTableName;
     this.#orderDateIndex = options.orderDateIndexName ?? 'order_date-index';
-    this.#retry = options.batchWriteRetry ?? DEFAULT_BATCH_WRITE_RETRY;
+    this.#retry = options.writeRetry ?? DEFAULT_WRITE_RETRY;
   }
 
   /**
@@ -208,10 +209,13 @@ export class KpiRepository {
    * `order_date-index` GSI). Every written row also gets `updated_at`, `computed_by` and `sources`
    * from `provenance`.
    *
-   * Writes go through BatchWriteItem, 25 requests per call, retrying `UnprocessedItems` with
-   * capped exponential backoff, then failing with the retryable `UnprocessedItemsError`. The
-   * replacement is idempotent but not atomic: readers may see old and new rows of the date side by
-   * side while it runs, and a failure leaves part of it applied until the next replacement.
+   * Every write is made under `fence` (in practice `DateRecomputeCoordinator.leaseFence`): the
+   * puts and deletes go through TransactWriteItems, 99 per call plus the fence's ConditionCheck,
+   * so once the fence fails nothing more lands and `fence.broken()` is thrown. Transactions
+   * cancelled by contention are retried with capped exponential backoff, then fail with the
+   * retryable `WriteContentionError`. The replacement is idempotent but atomic only per
+   * transaction: readers may see old and new rows of the date side by side while a date of more
+   * than 99 rows is written, and a failure leaves part of it applied until the next replacement.
    *
    * Every input is checked before anything is written: rows of another date, a repeated
    * category, a count that is not a non-negative integer or money / a rate with too many
@@ -223,11 +227,12 @@ export class KpiRepository {
     orderDate: string,
     kpis: KpiReplacement,
     provenance: KpiProvenance,
+    fence: WriteFence,
   ): Promise<ReplaceResult> {
     checkDate('orderDate', orderDate);
     const provenanceAttributes = marshalProvenance(provenance);
     const sourceFiles = marshalSourceFiles(provenance);
-    const puts: TableWriteRequest[] = [];
+    const puts: FencedWrite[] = [];
     if (kpis.orderKpis !== undefined) {
       if (kpis.orderKpis.order_date !== orderDate) {
         throw new InvalidOptionError(
@@ -235,14 +240,15 @@ export class KpiRepository {
           `is ${kpis.orderKpis.order_date}, not ${orderDate}`,
         );
       }
-      puts.push(
-        putRequest(this.#orderTable, {
+      puts.push({
+        table: this.#orderTable,
+        put: {
           order_date: stringValue(orderDate),
           ...marshalMetrics(kpis.orderKpis, ORDER_METRICS, 'orderKpis'),
           ...provenanceAttributes,
           ...sourceFiles,
-        }),
-      );
+        },
+      });
     }
     const categories = new Set<string>();
     kpis.categoryKpis.forEach((row, index) => {
@@ -258,31 +264,30 @@ export class KpiRepository {
         throw new InvalidOptionError(`${field}.category`, `repeats category ${row.category}`);
       }
       categories.add(row.category);
-      puts.push(
-        putRequest(this.#categoryTable, {
+      puts.push({
+        table: this.#categoryTable,
+        put: {
           category: stringValue(row.category),
           order_date: stringValue(orderDate),
           ...marshalMetrics(row, CATEGORY_METRICS, field),
           ...provenanceAttributes,
-        }),
-      );
+        },
+      });
     });
 
-    const deletes: TableWriteRequest[] = [];
+    const deletes: FencedWrite[] = [];
     if (kpis.orderKpis === undefined && (await this.#orderRowExists(orderDate))) {
-      deletes.push(deleteRequest(this.#orderTable, { order_date: stringValue(orderDate) }));
+      deletes.push({ table: this.#orderTable, delete: { order_date: stringValue(orderDate) } });
     }
     for (const category of await this.#storedCategories(orderDate)) {
       if (categories.has(category)) continue;
-      deletes.push(
-        deleteRequest(this.#categoryTable, {
-          category: stringValue(category),
-          order_date: stringValue(orderDate),
-        }),
-      );
+      deletes.push({
+        table: this.#categoryTable,
+        delete: { category: stringValue(category), order_date: stringValue(orderDate) },
+      });
     }
 
-    await batchWriteAll(this.#clients, [...puts, ...deletes], this.#retry);
+    await fencedWriteAll(this.#clients, [...puts, ...deletes], fence, this.#retry);
     return { written: puts.length, deleted: deletes.length };
   }
 
@@ -565,16 +570,6 @@ function parseProvenance(item: Item, table: string): KpiProvenance {
     computedBy: requireString(item, 'computed_by', table),
     sources: requireNumber(item, 'sources', table),
   };
-}
-
-function putRequest(table: string, item: Item): TableWriteRequest {
-  const request: WriteRequest = { PutRequest: { Item: item } };
-  return { table, request };
-}
-
-function deleteRequest(table: string, key: Item): TableWriteRequest {
-  const request: WriteRequest = { DeleteRequest: { Key: key } };
-  return { table, request };
 }
 
 function compare(a: string, b: string): number {

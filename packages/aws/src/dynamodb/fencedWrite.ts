@@ -1,0 +1,121 @@
+import {
+  type AttributeValue,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { WorkerError } from '@storeflow/core';
+import { type AwsClients, callAws } from '../createAwsClients.js';
+import { errorName, WriteContentionError } from '../errors.js';
+import type { Item } from './attributes.js';
+
+/**
+ * A condition on another item that every write of a batch is made under: each transaction
+ * carries it as a ConditionCheck, so no write lands once it stops holding (for the KPIs: "this
+ * worker still holds the date's recompute lease", see DateRecomputeCoordinator.leaseFence).
+ */
+export interface WriteFence {
+  readonly table: string;
+  readonly key: Item;
+  readonly condition: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, AttributeValue>;
+  /** The typed error for writes refused because the condition no longer holds. */
+  readonly broken: () => WorkerError;
+}
+
+/** Writes per TransactWriteItems call: its 100 actions, one of them the fence. */
+export const FENCED_WRITE_LIMIT = 99;
+
+/** Retry policy for a transaction cancelled by a conflicting write or by throttling. */
+export interface WriteRetry {
+  /** Calls per transaction before it fails with {@link WriteContentionError}. */
+  readonly maxAttempts: number;
+  /** First backoff, doubled per attempt (full jitter), in ms. */
+  readonly baseDelayMs: number;
+  /** Ceiling of one backoff, in ms. */
+  readonly maxDelayMs: number;
+}
+
+/** Eight calls with backoff up to 2 s: about 5 s of contention before giving up. */
+export const DEFAULT_WRITE_RETRY: WriteRetry = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 2_000 };
+
+/** One put (the whole item) or delete (by key) addressed to a table. */
+export type FencedWrite =
+  | { readonly table: string; readonly put: Item }
+  | { readonly table: string; readonly delete: Item };
+
+/** Cancellation codes that say "try again": another write held an item, or capacity ran out. */
+const TRANSIENT_CANCELLATIONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Applies puts and deletes with TransactWriteItems, {@link FENCED_WRITE_LIMIT} per call, one call
+ * after the other, each with `fence` as its ConditionCheck. A transaction whose fence fails
+ * writes nothing and throws `fence.broken()`; one cancelled by a conflicting write or throttling
+ * is sent again with capped exponential backoff and full jitter, and after `retry.maxAttempts`
+ * calls fails with the retryable {@link WriteContentionError}. Each transaction is atomic, the
+ * whole batch is not: a failure leaves the earlier transactions applied, so callers must only
+ * send writes that are safe to repeat. A batch must not hold two requests for the same key.
+ */
+export async function fencedWriteAll(
+  clients: AwsClients,
+  writes: readonly FencedWrite[],
+  fence: WriteFence,
+  retry: WriteRetry = DEFAULT_WRITE_RETRY,
+): Promise<void> {
+  for (let start = 0; start < writes.length; start += FENCED_WRITE_LIMIT) {
+    await fencedTransaction(clients, writes.slice(start, start + FENCED_WRITE_LIMIT), fence, retry);
+  }
+}
+
+async function fencedTransaction(
+  clients: AwsClients,
+  writes: readonly FencedWrite[],
+  fence: WriteFence,
+  retry: WriteRetry,
+): Promise<void> {
+  const items: TransactWriteItem[] = [
+    {
+      ConditionCheck: {
+        TableName: fence.table,
+        Key: fence.key,
+        ConditionExpression: fence.condition,
+        ExpressionAttributeNames: fence.names,
+        ExpressionAttributeValues: fence.values,
+      },
+    },
+    ...writes.map(
+      (write): TransactWriteItem =>
+        'put' in write
+          ? { Put: { TableName: write.table, Item: write.put } }
+          : { Delete: { TableName: write.table, Key: write.delete } },
+    ),
+  ];
+  for (let attempt = 1; ; attempt++) {
+    const reasons = await callAws(clients, 'DYNAMODB', 'TransactWriteItems', async () => {
+      try {
+        await clients.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return undefined;
+      } catch (error) {
+        if (errorName(error) !== 'TransactionCanceledException') throw error;
+        const cancelled = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        const codes = cancelled.map((reason) => reason.Code ?? 'None');
+        if (codes[0] === 'ConditionalCheckFailed') return codes;
+        const blocking = codes.filter((code) => code !== 'None');
+        // Anything but contention (a validation problem, an item too large) is the SDK error's to classify.
+        if (blocking.length === 0 || !blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code)))
+          throw error;
+        return blocking;
+      }
+    });
+    if (reasons === undefined) return;
+    if (reasons[0] === 'ConditionalCheckFailed') throw fence.broken();
+    if (attempt >= retry.maxAttempts) throw new WriteContentionError(reasons, attempt);
+    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+  }
+}
