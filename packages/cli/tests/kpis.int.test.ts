@@ -1,5 +1,10 @@
 import { tmpdir } from 'node:os';
-import { type CategoryKpiRow, KpiRepository, type OrderKpiRow } from '@storeflow/aws';
+import {
+  type CategoryKpiRow,
+  DateRecomputeCoordinator,
+  KpiRepository,
+  type OrderKpiRow,
+} from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
 import { createTestPipeline, type TestPipeline } from './pipeline.js';
@@ -52,11 +57,18 @@ describe('storeflow kpis', () => {
       categoryTableName: pipeline.names.categoryKpisTable,
       orderTableName: pipeline.names.orderKpisTable,
     });
+    // KPI writes are fenced on the date's recompute lease, taken here as the transformer does.
+    const dates = new DateRecomputeCoordinator({
+      clients: pipeline.clients,
+      tableName: pipeline.names.kpiDatesTable,
+    });
     for (const day of days) {
+      await dates.tryAcquire(day.order_date, provenance.computedBy, 60_000);
       await kpis.replaceDate(
         day.order_date,
         { orderKpis: day, categoryKpis: categories.filter((row) => row.order_date === day.order_date) },
         provenance,
+        dates.leaseFence(day.order_date, provenance.computedBy),
       );
     }
   }, 150_000);
