@@ -1,22 +1,10 @@
 #!/usr/bin/env node
 import { hostname } from 'node:os';
-import {
-  createAwsClients,
-  DateRecomputeCoordinator,
-  KpiRepository,
-  LineageRepository,
-  QueueDepthReader,
-  resolveAwsConnection,
-  resourceNamesFor,
-  SourceVersionStore,
-  SqsPoller,
-} from '@storeflow/aws';
+import { createAwsClients, QueueDepthReader, resolveAwsConnection, SqsPoller } from '@storeflow/aws';
 import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
 import { loadTransformerConfig } from './config.js';
-import { DateRecomputes } from './dateRecomputes.js';
+import { createTransformer } from './createTransformer.js';
 import { createTransformerMetrics, registerTransformerQueueDepth } from './metrics.js';
-import { recomputeDate } from './recomputeDate.js';
-import { createTransformHandler } from './transformFile.js';
 
 const VERSION = '0.1.0';
 
@@ -37,7 +25,6 @@ try {
 
 const log = createLogger({ service: 'transformer', version: VERSION, level: config.logLevel });
 const clients = createAwsClients(connection);
-const names = resourceNamesFor(config.resourcePrefix);
 const registry = createMetricsRegistry({ service: 'transformer', prefix: 'storeflow_' });
 const metrics = createTransformerMetrics(registry);
 const queueDepths = new QueueDepthReader({ clients, queueUrl: config.queueUrl });
@@ -45,36 +32,7 @@ registerTransformerQueueDepth(registry, {
   read: () => queueDepths.read(),
   log: log.child({ component: 'queue-depth' }),
 });
-const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
-const recomputeDependencies = {
-  clients,
-  sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
-  kpis: new KpiRepository({
-    clients,
-    categoryTableName: names.categoryKpisTable,
-    orderTableName: names.orderKpisTable,
-  }),
-  metrics,
-  readConcurrency: config.readConcurrency,
-  workerId: config.workerId,
-  now: Date.now,
-};
-const handle = createTransformHandler({
-  clients,
-  config,
-  lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
-  coordinator,
-  dates: new DateRecomputes({
-    coordinator,
-    metrics,
-    workerId: config.workerId,
-    leaseMs: config.dateLeaseSeconds * 1000,
-    recompute: (bucket, orderDate, fence) =>
-      recomputeDate({ ...recomputeDependencies, bucket }, orderDate, fence),
-  }),
-  metrics,
-  now: Date.now,
-});
+const handle = createTransformer({ clients, config, metrics, now: Date.now });
 const poller = new SqsPoller({
   clients,
   queueUrl: config.queueUrl,
