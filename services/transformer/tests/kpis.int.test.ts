@@ -325,8 +325,9 @@ describe('KPIs on the embedded stack against an independent computation', () => 
       return { dateLeases: leases.length, files: transforming.length };
     };
     await withServices(pipeline, { validators: 1, transformers: 0 }, async () => {
-      // Act: each transformer is killed at a random moment soon after it holds work, and the
-      // kill counts only if the dead process still holds it (a dead process releases nothing)
+      // Act: every other transformer is killed the moment it is seen holding a date lease (mid-
+      // recompute), the others at a random moment soon after they hold any work; a kill counts
+      // only if the dead process still holds it (a dead process releases nothing)
       const uploaded = await uploadAll(pipeline, files);
       const candidates = uploaded.map(({ key, eTag }) => ({ fileKey: key, objectVersion: eTag }));
       const random = new SeededRandom('sigkill', 'kill-delays');
@@ -344,13 +345,16 @@ describe('KPIs on the embedded stack against an independent computation', () => 
       let transformer = startTransformer();
       try {
         while (kills.length < 10 && run <= 30) {
+          const midRecompute = kills.length % 2 === 0;
+          const holdsTarget = ({ dateLeases, files }: { dateLeases: number; files: number }) =>
+            midRecompute ? dateLeases > 0 : dateLeases + files > 0;
           const deadline = Date.now() + 60_000;
           let holding = await heldBy(transformer.workerId, candidates);
-          while (holding.dateLeases + holding.files === 0 && Date.now() < deadline) {
+          while (!holdsTarget(holding) && Date.now() < deadline) {
             await sleep(20);
             holding = await heldBy(transformer.workerId, candidates);
           }
-          await sleep(random.int(0, 250));
+          if (!midRecompute) await sleep(random.int(0, 250));
           await transformer.service.stop('SIGKILL');
           const atDeath = await heldBy(transformer.workerId, candidates);
           if (atDeath.dateLeases + atDeath.files > 0) kills.push(atDeath);
