@@ -103,7 +103,12 @@ export function createTransformHandler(deps: TransformerDependencies) {
       return { kind: 'done' };
     } catch (error) {
       if (signal.aborted) {
-        await deps.lineage.update(key, deps.config.workerId, {}, { releaseLease: true });
+        // Stopped, not failed: hand the file back without an error, for the next task to take.
+        await deps.lineage
+          .update(key, deps.config.workerId, {}, { releaseLease: true })
+          .catch((releaseError: unknown) =>
+            log.warn({ err: releaseError }, 'could not release the lineage lease; it will expire'),
+          );
         throw error;
       }
       const outcome = await recordFailure(deps, key, message.receiveCount, error, timings(), log);
