@@ -78,6 +78,11 @@ export function run(
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      // A command that exits without reading its input closes the pipe first; its exit code and
+      // output, which the caller checks, still say what happened.
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
