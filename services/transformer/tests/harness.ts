@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   type AwsClients,
   type BootstrapResult,
@@ -213,4 +214,83 @@ export async function keysUnder(pipeline: Pipeline, prefix: string): Promise<str
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
   return keys;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `run` with that many validator and transformer processes, and stops them after. */
+export async function withServices(
+  pipeline: Pipeline,
+  counts: { validators: number; transformers: number },
+  run: (services: { validators: Service[]; transformers: Service[] }) => Promise<void>,
+): Promise<void> {
+  const validators = Array.from({ length: counts.validators }, () => startService('validator', pipeline));
+  const transformers = Array.from({ length: counts.transformers }, () =>
+    startService('transformer', pipeline),
+  );
+  try {
+    await run({ validators, transformers });
+  } finally {
+    await Promise.all([...validators, ...transformers].map((service) => service.stop()));
+    pipeline.clients.destroy();
+  }
+}
+
+/** Uploads the files one after the other, in the order given. */
+export async function uploadAll(pipeline: Pipeline, ordered: readonly SampleFile[]) {
+  const uploaded = [];
+  for (const file of ordered) uploaded.push(await upload(pipeline, file.key, file.text));
+  return uploaded;
+}
+
+/** raw/ is empty, nothing is under failed/, and every one of `files` has its copy under processed/. */
+export async function expectEveryRawObjectProcessed(
+  pipeline: Pipeline,
+  files: readonly SampleFile[],
+): Promise<void> {
+  expect(await keysUnder(pipeline, 'raw/')).toEqual([]);
+  expect(await keysUnder(pipeline, 'failed/')).toEqual([]);
+  // processed/<dataset>/YYYY/MM/DD/<name> for raw/<dataset>/<name>; the day is the upload's
+  const archived = (await keysUnder(pipeline, 'processed/')).map((key) =>
+    key.replace(/^processed\/([^/]+)\/\d{4}\/\d{2}\/\d{2}\//, 'raw/$1/'),
+  );
+  expect([...new Set(archived)].sort()).toEqual(files.map((file) => file.key).sort());
+}
+
+/** Messages in the queue in any state (visible, in flight, delayed). */
+export async function queueDepth(pipeline: Pipeline, queueUrl: string): Promise<number> {
+  const response = await pipeline.clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+  );
+  const attributes: Record<string, string> = response.Attributes ?? {};
+  return [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ].reduce((sum, name) => sum + Number(attributes[name] ?? '0'), 0);
+}
+
+export async function untilQueueEmpty(
+  pipeline: Pipeline,
+  queueUrl: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await queueDepth(pipeline, queueUrl)) > 0) {
+    if (Date.now() > deadline) throw new Error(`${queueUrl} still holds messages after ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+/** Every row of the silver JSON Lines parts under `prefix` (e.g. `silver/orders/`). */
+export async function silverRows(pipeline: Pipeline, prefix: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const key of await keysUnder(pipeline, prefix)) {
+    const response = await pipeline.clients.s3.send(
+      new GetObjectCommand({ Bucket: pipeline.names.bucket, Key: key }),
+    );
+    const text = (await response.Body?.transformToString()) ?? '';
+    for (const line of text.split('\n')) if (line !== '') rows.push(JSON.parse(line));
+  }
+  return rows;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -29,10 +28,6 @@ import { createLogger, createMetricsRegistry } from '@storeflow/runtime';
 import { loadValidatorConfig, type ValidatorConfig } from '../src/config.js';
 import { createValidatorMetrics } from '../src/metrics.js';
 import { createIngestHandler } from '../src/validateObject.js';
-
-/** The thelook-shaped public sample beside the repository (not copied into it). */
-export const SAMPLE_DATA_DIR =
-  process.env.STOREFLOW_SAMPLE_DATA ?? path.resolve(import.meta.dirname, '../../../../shared/data/thelook');
 
 const silent = createLogger({
   service: 'validator-test',

@@ -183,9 +183,9 @@ describe('the validator process', () => {
   it('on SIGTERM mid-file exits 0 within its grace period, and the next worker finishes the file', async () => {
     const pipeline = await createPipeline(stack);
     // Prepare: a file large enough to still be in progress when the signal comes
-    const rows = 15_000;
+    const rows = 5_000;
     const key = 'raw/products/large.csv';
-    const env = pipeline.env({ VALIDATOR_CHUNK_ROWS: '500', VALIDATOR_SHUTDOWN_GRACE_SECONDS: '1' });
+    const env = pipeline.env({ VALIDATOR_CHUNK_ROWS: '250', VALIDATOR_SHUTDOWN_GRACE_SECONDS: '1' });
     const first = spawnValidator(env);
     const eTag = await upload(pipeline, key, productsCsv(1, rows));
     await waitForStatus(pipeline, key, eTag, { statuses: new Set(['VALIDATING']) });
