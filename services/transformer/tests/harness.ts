@@ -61,9 +61,18 @@ export async function sampleFiles(): Promise<SampleFile[]> {
   return files;
 }
 
-/** A replayable random arrival order: the same seed gives the same order. */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  return new SeededRandom(String(seed), 'arrival-order').shuffle(items);
+/**
+ * A replayable random arrival order (the same seed gives the same order) in which at least one
+ * items file arrives before an orders file, so the order exercises late references for sure.
+ */
+export function arrivalOrder(files: readonly SampleFile[], seed: number): SampleFile[] {
+  const order = new SeededRandom(String(seed), 'arrival-order').shuffle(files);
+  const firstItems = order.findIndex((file) => file.dataset === 'order_items');
+  const lastOrders = order.findLastIndex((file) => file.dataset === 'orders');
+  if (firstItems < 0 || lastOrders < 0 || firstItems > lastOrders) {
+    throw new Error(`seed ${seed} puts every items file after the orders; choose another seed`);
+  }
+  return order;
 }
 
 export interface Pipeline {

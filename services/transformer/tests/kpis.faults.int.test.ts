@@ -10,13 +10,13 @@ import { SeededRandom } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { expectedKpis } from './expectedKpis.js';
 import {
+  arrivalOrder,
   createPipeline,
   expectEveryRawObjectProcessed,
   type Pipeline,
   queueDepth,
   type SampleFile,
   sampleFiles,
-  shuffled,
   sleep,
   startService,
   storedKpis,
@@ -81,7 +81,7 @@ describe('KPIs on the embedded stack under redelivery, crashes and parallel work
 
       // Act: every upload's S3 event is delivered a second time too
       const uploaded = [];
-      for (const file of shuffled(files, 2025)) {
+      for (const file of arrivalOrder(files, 2025)) {
         const { key, eTag } = await upload(pipeline, file.key, file.text);
         uploaded.push({ key, eTag });
         await pipeline.clients.sqs.send(
@@ -145,7 +145,7 @@ describe('KPIs on the embedded stack under redelivery, crashes and parallel work
       // Act: every other transformer is killed the moment it is seen holding a date lease (mid-
       // recompute), the others at a random moment soon after they hold any work; a kill counts
       // only if the dead process still holds it (a dead process releases nothing)
-      const uploaded = await uploadAll(pipeline, shuffled(files, 424242));
+      const uploaded = await uploadAll(pipeline, arrivalOrder(files, 424242));
       const candidates = uploaded.map(({ key, eTag }) => ({ fileKey: key, objectVersion: eTag }));
       const random = new SeededRandom('sigkill', 'kill-delays');
       const kills: { dateLeases: number; files: number }[] = [];

@@ -2,12 +2,12 @@ import { FileStatus, type LineageRecord } from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { type ExpectedCategory, type ExpectedDaily, expectedKpis, halfEven } from './expectedKpis.js';
 import {
+  arrivalOrder,
   createPipeline,
   expectEveryRawObjectProcessed,
   keysUnder,
   type SampleFile,
   sampleFiles,
-  shuffled,
   silverRows,
   sleep,
   storedKpis,
@@ -189,7 +189,7 @@ describe('KPIs on the embedded stack against an independent computation', () => 
     const pipeline = await createPipeline(stack);
     await withServices(pipeline, { validators: 1, transformers: 1 }, async () => {
       // Act
-      const records = await waitForAll(pipeline, await uploadAll(pipeline, shuffled(files, 7)));
+      const records = await waitForAll(pipeline, await uploadAll(pipeline, arrivalOrder(files, 7)));
 
       // Assess
       expect(records.map((record) => record.status)).toEqual(records.map(() => FileStatus.SUCCESS));
