@@ -19,8 +19,8 @@ import {
   resourceNamesFor,
 } from '@storeflow/aws';
 import { SeededRandom } from '@storeflow/core';
-import type { EmbeddedStack } from '@storeflow/local-stack';
-import type { CsvFile } from './expectedKpis.js';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { type CsvFile, expectedKpis } from './expectedKpis.js';
 
 const REPOSITORY = path.resolve(import.meta.dirname, '../../..');
 const MAIN = {
@@ -59,6 +59,29 @@ export async function sampleFiles(): Promise<SampleFile[]> {
     }
   }
   return files;
+}
+
+export interface SampleSuite {
+  stack: EmbeddedStack;
+  files: SampleFile[];
+  expected: ReturnType<typeof expectedKpis>;
+}
+
+/**
+ * For the test file that calls it: one embedded stack, and the sample with its KPIs as the
+ * independent computation gives them, ready before the first test and stopped after the last.
+ */
+export function sampleOnEmbeddedStack(): SampleSuite {
+  const suite = {} as SampleSuite;
+  beforeAll(async () => {
+    suite.stack = await startEmbeddedStack();
+    suite.files = await sampleFiles();
+    suite.expected = expectedKpis(suite.files);
+  }, 60_000);
+  afterAll(async () => {
+    await suite.stack?.stop();
+  });
+  return suite;
 }
 
 /**

@@ -7,16 +7,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DateRecomputeCoordinator, FileStatus } from '@storeflow/aws';
 import { SeededRandom } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
-import { expectedKpis } from './expectedKpis.js';
 import {
   arrivalOrder,
   createPipeline,
   expectEveryRawObjectProcessed,
   type Pipeline,
   queueDepth,
-  type SampleFile,
-  sampleFiles,
+  sampleOnEmbeddedStack,
   sleep,
   startService,
   storedKpis,
@@ -30,22 +27,11 @@ import {
 // Properties 2 and 4 of the specification on the whole sample, each run in an arrival order of
 // its own, so that with kpis.int.test.ts three random orders are covered (property 1).
 
-let stack: EmbeddedStack;
-let files: SampleFile[];
-let expected: ReturnType<typeof expectedKpis>;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  files = await sampleFiles();
-  expected = expectedKpis(files);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const sample = sampleOnEmbeddedStack();
 
 describe('KPIs on the embedded stack under redelivery, crashes and parallel workers', () => {
   it('match the sample in another arrival order (seed 2025) with two validators and two transformers, every S3 event and every transform message delivered twice', async () => {
+    const { stack, files, expected } = sample;
     // Prepare: the validators announce files to a tap queue, from which each message is
     // forwarded twice to the transform queue
     const base = await createPipeline(stack);
@@ -122,6 +108,7 @@ describe('KPIs on the embedded stack under redelivery, crashes and parallel work
   }, 420_000);
 
   it('match the sample in a third arrival order (seed 424242) when the transformer is killed with SIGKILL mid-work ten times and restarted', async () => {
+    const { stack, files, expected } = sample;
     const pipeline = await createPipeline(stack);
     const coordinator = new DateRecomputeCoordinator({
       clients: pipeline.clients,

@@ -1,5 +1,4 @@
 import { FileStatus, type LineageRecord } from '@storeflow/aws';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { type ExpectedCategory, type ExpectedDaily, expectedKpis, halfEven } from './expectedKpis.js';
 import {
   arrivalOrder,
@@ -7,7 +6,7 @@ import {
   expectEveryRawObjectProcessed,
   keysUnder,
   type SampleFile,
-  sampleFiles,
+  sampleOnEmbeddedStack,
   silverRows,
   sleep,
   storedKpis,
@@ -21,19 +20,7 @@ import {
 // Properties 2 and 4 (redelivery, crashes, parallel workers) are in kpis.faults.int.test.ts;
 // each file starts its own stack, so jest can run the two side by side.
 
-let stack: EmbeddedStack;
-let files: SampleFile[];
-let expected: ReturnType<typeof expectedKpis>;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  files = await sampleFiles();
-  expected = expectedKpis(files);
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const sample = sampleOnEmbeddedStack();
 
 /** One CSV file's rows as field maps (the sample has no quoted fields). */
 function csvRows(text: string): Record<string, string>[] {
@@ -49,6 +36,7 @@ const cents = (units: number) => Math.round(units * 100);
 
 describe('KPIs on the embedded stack against an independent computation', () => {
   it('match the sample uploaded in order, survive an identical re-upload, and change by exactly a correction', async () => {
+    const { stack, files, expected } = sample;
     const pipeline = await createPipeline(stack);
     await withServices(pipeline, { validators: 1, transformers: 1 }, async () => {
       // Act: products, then orders, then items, each dataset after the previous finished
@@ -186,6 +174,7 @@ describe('KPIs on the embedded stack against an independent computation', () => 
   }, 420_000);
 
   it('match the sample in a random arrival order (seed 7, items may come before their orders)', async () => {
+    const { stack, files, expected } = sample;
     const pipeline = await createPipeline(stack);
     await withServices(pipeline, { validators: 1, transformers: 1 }, async () => {
       // Act
