@@ -15,12 +15,10 @@ export {
   type DateRecomputeState,
 } from './dynamodb/DateRecomputeCoordinator.js';
 export {
-  DEFAULT_WRITE_RETRY,
   FENCED_WRITE_LIMIT,
   type FencedWrite,
   fencedWriteAll,
   type WriteFence,
-  type WriteRetry,
 } from './dynamodb/fencedWrite.js';
 export {
   type CategoryKpiRow,
@@ -64,6 +62,7 @@ export {
   type StoredOrder,
   type StoredProduct,
 } from './dynamodb/ReferenceStore.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './dynamodb/retryPolicy.js';
 export {
   type CommitResult,
   type SourceVersion,

@@ -17,13 +17,8 @@ import {
   requireString,
   stringValue,
 } from './attributes.js';
-import {
-  DEFAULT_WRITE_RETRY,
-  type FencedWrite,
-  fencedWriteAll,
-  type WriteFence,
-  type WriteRetry,
-} from './fencedWrite.js';
+import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /**
  * One CategoryKPIs row (SPEC §4), key `category` + `order_date`, attribute names as stored.
@@ -135,8 +130,8 @@ export interface KpiRepositoryOptions {
   orderTableName: string;
   /** GSI of CategoryKPIs keyed (`order_date`, `category`). @defaultValue 'order_date-index' */
   orderDateIndexName?: string;
-  /** Retries of a write transaction cancelled by contention. @defaultValue {@link DEFAULT_WRITE_RETRY} */
-  writeRetry?: WriteRetry;
+  /** Retries of a write transaction cancelled by contention. @defaultValue {@link DEFAULT_RETRY_POLICY} */
+  writeRetry?: RetryPolicy;
 }
 
 type Kind = 'count' | 'money' | 'rate';
@@ -192,14 +187,14 @@ export class KpiRepository {
   readonly #categoryTable: string;
   readonly #orderTable: string;
   readonly #orderDateIndex: string;
-  readonly #retry: WriteRetry;
+  readonly #retry: RetryPolicy;
 
   constructor(options: KpiRepositoryOptions) {
     this.#clients = options.clients;
     this.#categoryTable = options.categoryTableName;
     this.#orderTable = options.orderTableName;
     this.#orderDateIndex = options.orderDateIndexName ?? 'order_date-index';
-    this.#retry = options.writeRetry ?? DEFAULT_WRITE_RETRY;
+    this.#retry = options.writeRetry ?? DEFAULT_RETRY_POLICY;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { WorkerError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
 import { errorName, WriteContentionError } from '../errors.js';
 import type { Item } from './attributes.js';
+import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /**
  * A condition on another item that every write of a batch is made under: each transaction
@@ -25,19 +26,6 @@ export interface WriteFence {
 
 /** Writes per TransactWriteItems call: its 100 actions, one of them the fence. */
 export const FENCED_WRITE_LIMIT = 99;
-
-/** Retry policy for a transaction cancelled by a conflicting write or by throttling. */
-export interface WriteRetry {
-  /** Calls per transaction before it fails with {@link WriteContentionError}. */
-  readonly maxAttempts: number;
-  /** First backoff, doubled per attempt (full jitter), in ms. */
-  readonly baseDelayMs: number;
-  /** Ceiling of one backoff, in ms. */
-  readonly maxDelayMs: number;
-}
-
-/** Eight calls with backoff up to 2 s: about 5 s of contention before giving up. */
-export const DEFAULT_WRITE_RETRY: WriteRetry = { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 2_000 };
 
 /** One put (the whole item) or delete (by key) addressed to a table. */
 export type FencedWrite =
@@ -65,7 +53,7 @@ export async function fencedWriteAll(
   clients: AwsClients,
   writes: readonly FencedWrite[],
   fence: WriteFence,
-  retry: WriteRetry = DEFAULT_WRITE_RETRY,
+  retry: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<void> {
   for (let start = 0; start < writes.length; start += FENCED_WRITE_LIMIT) {
     await fencedTransaction(clients, writes.slice(start, start + FENCED_WRITE_LIMIT), fence, retry);
@@ -76,7 +64,7 @@ async function fencedTransaction(
   clients: AwsClients,
   writes: readonly FencedWrite[],
   fence: WriteFence,
-  retry: WriteRetry,
+  retry: RetryPolicy,
 ): Promise<void> {
   const items: TransactWriteItem[] = [
     {
@@ -115,7 +103,6 @@ async function fencedTransaction(
     if (reasons === undefined) return;
     if (reasons[0] === 'ConditionalCheckFailed') throw fence.broken();
     if (attempt >= retry.maxAttempts) throw new WriteContentionError(reasons, attempt);
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    await backOff(attempt, retry);
   }
 }
