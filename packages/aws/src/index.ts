@@ -49,6 +49,7 @@ export {
   type LineageRecord,
   LineageRepository,
   type LineageRepositoryOptions,
+  lineageErrorOf,
   type TransformClaimInput,
   type TransformCounts,
 } from './dynamodb/LineageRepository.js';

@@ -1,5 +1,11 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { type AwsClients, ClaimConflictError, LineageRepository } from '../src/index.js';
+import {
+  type AwsClients,
+  ClaimConflictError,
+  LineageRepository,
+  lineageErrorOf,
+  NotValidatedError,
+} from '../src/index.js';
 
 // DynamoDB Local returns the item that failed a condition; some endpoints do not. That path,
 // and throttling, cannot be produced by the emulator, so they are faked with a stub client.
@@ -117,5 +123,33 @@ describe('LineageRepository without the failed item in the condition error (stub
 
     // Assess
     await expect(claim).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'leaseMs' });
+  });
+});
+
+describe('lineageErrorOf', () => {
+  it("keeps a WorkerError's code and whether a retry can help", () => {
+    // Prepare
+    const conflict = new ClaimConflictError(KEY);
+
+    // Act
+    const retryable = lineageErrorOf(conflict);
+    const permanent = lineageErrorOf(new NotValidatedError(KEY, undefined));
+
+    // Assess
+    expect(retryable).toEqual({ code: 'LINEAGE_CLAIM_CONFLICT', message: conflict.message, retryable: true });
+    expect(permanent).toMatchObject({ code: 'LINEAGE_NOT_VALIDATED', retryable: false });
+  });
+
+  it('names any other error by its name, and a thrown non-error by its text, as not retryable', () => {
+    expect(lineageErrorOf(new TypeError('bad input'))).toEqual({
+      code: 'TypeError',
+      message: 'bad input',
+      retryable: false,
+    });
+    expect(lineageErrorOf('plain text')).toEqual({
+      code: 'UnknownError',
+      message: 'plain text',
+      retryable: false,
+    });
   });
 });

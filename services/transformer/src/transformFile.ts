@@ -2,17 +2,16 @@ import {
   type AwsClients,
   archiveObject,
   type DateRecomputeCoordinator,
-  errorName,
   FileStatus,
-  type LineageChanges,
-  type LineageError,
   type LineageKey,
   type LineageRepository,
+  lineageErrorOf,
   type MessageOutcome,
   type PollerLogger,
   type QueueMessage,
+  type TransformCounts,
 } from '@storeflow/aws';
-import { archiveKey, WorkerError } from '@storeflow/core';
+import { archiveKey } from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { TransformerConfig } from './config.js';
 import type { DateRecomputes } from './dateRecomputes.js';
@@ -121,8 +120,6 @@ export function createTransformHandler(deps: TransformerDependencies) {
   };
 }
 
-type TransformCounts = NonNullable<LineageChanges['transformCounts']>;
-
 type RecomputeOutcome =
   /** Every touched date is covered by a recompute since the file was validated. */
   | { readonly kind: 'recomputed'; readonly counts: TransformCounts }
@@ -198,12 +195,7 @@ async function recordFailure(
   timings: Readonly<Record<string, number>>,
   log: PollerLogger,
 ): Promise<'failed' | 'retry'> {
-  const worker = error instanceof WorkerError ? error : undefined;
-  const lastError: LineageError = {
-    code: worker?.code ?? errorName(error),
-    message: error instanceof Error ? error.message : String(error),
-    retryable: worker?.retryable ?? false,
-  };
+  const lastError = lineageErrorOf(error);
   const lastAttempt = !lastError.retryable || receiveCount >= deps.config.maxReceiveCount;
   try {
     if (lastAttempt) {

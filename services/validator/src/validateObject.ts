@@ -16,6 +16,7 @@ import {
   FileStatus,
   type LineageKey,
   type LineageRepository,
+  lineageErrorOf,
   type MessageOutcome,
   type PollerLogger,
   type QueueMessage,
@@ -235,16 +236,7 @@ async function processObject(
     clearInterval(leaseRenewal);
     // Stopped (shutdown, or the message is no longer ours) rather than failed: no error to record.
     const stopped = signal.aborted;
-    const worker = error instanceof WorkerError ? error : undefined;
-    const changes = stopped
-      ? {}
-      : {
-          lastError: {
-            code: worker?.code ?? errorName(error),
-            message: error instanceof Error ? error.message : String(error),
-            retryable: worker?.retryable ?? false,
-          },
-        };
+    const changes = stopped ? {} : { lastError: lineageErrorOf(error) };
     try {
       await lineage.update(key, config.workerId, changes, { releaseLease: true });
       log.info({ stopped }, 'file released for the next attempt');

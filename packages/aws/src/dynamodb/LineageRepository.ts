@@ -6,9 +6,15 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { InvalidOptionError, type Verdict } from '@storeflow/core';
+import { InvalidOptionError, type Verdict, WorkerError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import { ClaimConflictError, InvalidItemError, LeaseLostError, NotValidatedError } from '../errors.js';
+import {
+  ClaimConflictError,
+  errorName,
+  InvalidItemError,
+  LeaseLostError,
+  NotValidatedError,
+} from '../errors.js';
 import {
   type Item,
   numberMapValue,
@@ -73,6 +79,19 @@ export interface LineageError {
   readonly code: string;
   readonly message: string;
   readonly retryable: boolean;
+}
+
+/**
+ * The {@link LineageError} to record for a failed attempt: a WorkerError's code and whether a
+ * retry can help; anything else by its name, as not retryable.
+ */
+export function lineageErrorOf(error: unknown): LineageError {
+  const worker = error instanceof WorkerError ? error : undefined;
+  return {
+    code: worker?.code ?? errorName(error),
+    message: error instanceof Error ? error.message : String(error),
+    retryable: worker?.retryable ?? false,
+  };
 }
 
 /** One ProcessedFiles item, camelCased. */
