@@ -113,9 +113,7 @@ export class SourceVersionStore {
     const found = new Map<string, SourceVersion>();
     const unique = [...new Set(sourceIds)];
     for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      const keys = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((sourceId) => ({ ref_key: stringValue(`${KEY_PREFIX}${sourceId}`) }));
+      const keys = unique.slice(start, start + BATCH_GET_LIMIT).map(keyOf);
       for (const item of await batchGetPage(this.#clients, this.#table, keys)) {
         const version = this.#read(item).current;
         found.set(version.sourceId, version);
@@ -126,9 +124,7 @@ export class SourceVersionStore {
 
   /** The stored record, strongly consistent, through the BatchGetItem `current` uses (one grant). */
   async #getRecord(sourceId: string): Promise<StoredRecord | undefined> {
-    const [item] = await batchGetPage(this.#clients, this.#table, [
-      { ref_key: stringValue(`${KEY_PREFIX}${sourceId}`) },
-    ]);
+    const [item] = await batchGetPage(this.#clients, this.#table, [keyOf(sourceId)]);
     return item === undefined ? undefined : this.#read(item);
   }
 
@@ -164,9 +160,14 @@ function owedBy(stored: StoredRecord): SourceVersion {
   return { ...stored.current, touchedDates: [...dates].sort() };
 }
 
+/** The References table key of a source's current-version record. */
+function keyOf(sourceId: string): Item {
+  return { ref_key: stringValue(`${KEY_PREFIX}${sourceId}`) };
+}
+
 function itemOf(version: SourceVersion, previous: SourceVersion | undefined): Item {
   return {
-    ref_key: stringValue(`${KEY_PREFIX}${version.sourceId}`),
+    ...keyOf(version.sourceId),
     source_key: stringValue(version.sourceKey),
     object_version: stringValue(version.objectVersion),
     event_time: stringValue(version.eventTime),
