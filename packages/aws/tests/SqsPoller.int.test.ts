@@ -121,7 +121,8 @@ describe('SqsPoller on the embedded stack', () => {
   });
 
   it('keeps a long message invisible with heartbeats past its visibility timeout', async () => {
-    // Prepare: visibility 2 s, the handler takes 4 s.
+    // Prepare: visibility 4 s, the handler takes 9 s. A heartbeat every second leaves 3 s of
+    // margin, so a busy machine delaying one heartbeat cannot make the message visible.
     const queueUrl = await newQueue();
     await sendBodies(queueUrl, ['slow']);
     const deliveries: number[] = [];
@@ -129,18 +130,18 @@ describe('SqsPoller on the embedded stack', () => {
       queueUrl,
       async (message) => {
         deliveries.push(message.receiveCount);
-        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        await new Promise((resolve) => setTimeout(resolve, 9_000));
         return { kind: 'done' };
       },
-      { visibilityTimeoutSeconds: 2, heartbeatIntervalSeconds: 1, concurrency: 2 },
+      { visibilityTimeoutSeconds: 4, heartbeatIntervalSeconds: 1, concurrency: 2 },
     );
 
     // Act
     consumer.start();
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     await consumer.stop({ graceMs: 5_000 });
 
-    // Assess: without the heartbeat a second delivery would have started after 2 s.
+    // Assess: without the heartbeat a second delivery would have started after 4 s.
     expect(deliveries).toEqual([1]);
   });
 
