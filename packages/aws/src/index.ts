@@ -36,22 +36,12 @@ export {
   type StoredOrderKpiRow,
 } from './dynamodb/KpiRepository.js';
 export {
-  CLAIMABLE_STATUSES,
   type ClaimInput,
   type ClaimResult,
-  FINISHED_TRANSFORM_STATUSES,
-  FINISHED_VALIDATION_STATUSES,
-  FileStatus,
-  type LineageChanges,
-  type LineageError,
-  type LineageKey,
   type LineagePage,
-  type LineageRecord,
   LineageRepository,
   type LineageRepositoryOptions,
-  lineageErrorOf,
   type TransformClaimInput,
-  type TransformCounts,
 } from './dynamodb/LineageRepository.js';
 export { LruCache } from './dynamodb/LruCache.js';
 export {
@@ -89,6 +79,7 @@ export {
   UnprocessedKeysError,
   WriteContentionError,
 } from './errors.js';
+export { lineageErrorOf } from './lineageErrorOf.js';
 export {
   deadLetterQueueUrl,
   type QueueDepth,

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   bootstrapResources,
   type ClaimInput,
   createAwsClients,
-  FileStatus,
   LeaseLostError,
-  type LineageRecord,
   LineageRepository,
   type ResourceNames,
   resolveAwsConnection,

@@ -13,7 +13,8 @@ import {
   stringListValue,
   stringValue,
 } from '../src/dynamodb/attributes.js';
-import { changesToAttributes, decodeCursor, encodeCursor } from '../src/dynamodb/LineageRepository.js';
+import { decodeCursor, encodeCursor } from '../src/dynamodb/lineageCursor.js';
+import { changesToAttributes } from '../src/dynamodb/lineageItemCodec.js';
 import { InvalidItemError } from '../src/index.js';
 
 describe('DynamoDB attribute marshalling', () => {

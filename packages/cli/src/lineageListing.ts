@@ -1,4 +1,5 @@
-import { FileStatus, type LineageRecord, type LineageRepository } from '@storeflow/aws';
+import type { LineageRepository } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { UsageError } from './cliErrors.js';
 import { formatTable } from './formatTable.js';
 

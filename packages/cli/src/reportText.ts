@@ -1,5 +1,10 @@
-import type { LineageRecord } from '@storeflow/aws';
-import { ISSUE_CODES, type IssueCode, type RowIssue, type ValidationReport } from '@storeflow/core';
+import {
+  ISSUE_CODES,
+  type IssueCode,
+  type LineageRecord,
+  type RowIssue,
+  type ValidationReport,
+} from '@storeflow/core';
 
 /** How many problem codes, and examples of each, the text form shows; `--json` has them all. */
 export const REPORT_TEXT_LIMITS = { codes: 10, examplesPerCode: 3 } as const;

@@ -1,5 +1,4 @@
-import { FileStatus, type LineageRecord } from '@storeflow/aws';
-import { archiveKey } from '@storeflow/core';
+import { archiveKey, FileStatus, type LineageRecord } from '@storeflow/core';
 
 /** What `reprocess` does with one file key. */
 export type ReprocessAction =

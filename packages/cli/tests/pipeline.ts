@@ -7,13 +7,12 @@ import {
   type AwsClients,
   bootstrapResources,
   createAwsClients,
-  type FileStatus,
-  type LineageRecord,
   LineageRepository,
   type ResourceNames,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
+import type { FileStatus, LineageRecord } from '@storeflow/core';
 import type { EmbeddedStack } from '@storeflow/local-stack';
 
 const REPOSITORY = path.resolve(import.meta.dirname, '../../..');

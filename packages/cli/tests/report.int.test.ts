@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { FileStatus } from '@storeflow/aws';
+import { FileStatus } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
 import { createTestPipeline, startServices, type TestPipeline, waitForStatus } from './pipeline.js';

@@ -1,5 +1,4 @@
-import { FileStatus, type LineageRecord } from '@storeflow/aws';
-import { type IssueCode, ValidationReportBuilder } from '@storeflow/core';
+import { FileStatus, type IssueCode, type LineageRecord, ValidationReportBuilder } from '@storeflow/core';
 import { renderReport } from '../src/reportText.js';
 
 const record: LineageRecord = {

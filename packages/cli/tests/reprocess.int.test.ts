@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { FileStatus, type LineageRecord } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
 import { createTestPipeline, startServices, type TestPipeline, waitForStatus } from './pipeline.js';

@@ -1,4 +1,4 @@
-import { FileStatus, type LineageRecord } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { mapConcurrently } from '../src/mapConcurrently.js';
 import {
   archiveCandidates,

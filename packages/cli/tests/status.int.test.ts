@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { FileStatus, type LineageRecord, LineageRepository } from '@storeflow/aws';
+import { LineageRepository } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
 import { createTestPipeline, type TestPipeline } from './pipeline.js';

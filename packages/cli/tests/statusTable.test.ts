@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AwsCallError, FileStatus, type LineageRecord } from '@storeflow/aws';
+import { AwsCallError } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { explainAwsError, resourcePrefix } from '../src/awsTarget.js';
 import { UsageError } from '../src/cliErrors.js';
 import { positiveIntegerOption } from '../src/commandLine.js';

@@ -46,6 +46,21 @@ export { type DeduplicationResult, deduplicateByVersion } from './kpi/deduplicat
 export { KpiOverflowError } from './kpi/errors.js';
 export { roundHalfEven } from './kpi/roundHalfEven.js';
 export type { CategoryKpiRow, DateKpis, KpiDiagnostics, OrderKpiRow } from './kpi/types.js';
+export {
+  CLAIMABLE_STATUSES,
+  canTransition,
+  FILE_STATUS_TRANSITIONS,
+  FILE_STATUSES,
+  FINISHED_TRANSFORM_STATUSES,
+  FINISHED_VALIDATION_STATUSES,
+  FileStatus,
+  LINEAGE_CHANGE_FIELDS,
+  type LineageChanges,
+  type LineageError,
+  type LineageKey,
+  type LineageRecord,
+  type TransformCounts,
+} from './lineage.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
 export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
 export { parseCsv } from './parsing/parseCsv.js';

@@ -2,16 +2,13 @@ import {
   type AwsClients,
   archiveObject,
   type DateRecomputeCoordinator,
-  FileStatus,
-  type LineageKey,
   type LineageRepository,
   lineageErrorOf,
   type MessageOutcome,
   type PollerLogger,
   type QueueMessage,
-  type TransformCounts,
 } from '@storeflow/aws';
-import { archiveKey } from '@storeflow/core';
+import { archiveKey, FileStatus, type LineageKey, type TransformCounts } from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { TransformerConfig } from './config.js';
 import type { DateRecomputes } from './dateRecomputes.js';

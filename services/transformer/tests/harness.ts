@@ -10,15 +10,13 @@ import {
   type BootstrapResult,
   bootstrapResources,
   createAwsClients,
-  FileStatus,
   KpiRepository,
-  type LineageRecord,
   LineageRepository,
   type ResourceNames,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { FileStatus, type LineageRecord, SeededRandom } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { type CsvFile, expectedKpis } from './expectedKpis.js';
 

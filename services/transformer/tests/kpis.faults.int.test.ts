@@ -5,8 +5,8 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { DateRecomputeCoordinator, FileStatus } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { DateRecomputeCoordinator } from '@storeflow/aws';
+import { FileStatus, SeededRandom } from '@storeflow/core';
 import {
   arrivalOrder,
   createPipeline,

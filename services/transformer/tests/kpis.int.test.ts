@@ -1,4 +1,4 @@
-import { FileStatus, type LineageRecord } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { type ExpectedCategory, type ExpectedDaily, expectedKpis, halfEven } from './expectedKpis.js';
 import {
   arrivalOrder,

@@ -5,12 +5,11 @@ import {
   createAwsClients,
   DateRecomputeCoordinator,
   KpiRepository,
-  type LineageRecord,
   resolveAwsConnection,
   SourceVersionStore,
   type WriteFence,
 } from '@storeflow/aws';
-import { sourceIdOf } from '@storeflow/core';
+import { type LineageRecord, sourceIdOf } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { Registry } from 'prom-client';
 import { DateRecomputes } from '../src/dateRecomputes.js';

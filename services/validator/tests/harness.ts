@@ -13,8 +13,6 @@ import {
   type BootstrapResult,
   bootstrapResources,
   createAwsClients,
-  FileStatus,
-  type LineageRecord,
   LineageRepository,
   ReferenceStore,
   type ResourceNames,
@@ -23,6 +21,7 @@ import {
   SourceVersionStore,
   SqsPoller,
 } from '@storeflow/aws';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
 import type { EmbeddedStack } from '@storeflow/local-stack';
 import { createLogger, createMetricsRegistry } from '@storeflow/runtime';
 import { loadValidatorConfig, type ValidatorConfig } from '../src/config.js';

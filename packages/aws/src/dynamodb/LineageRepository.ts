@@ -6,161 +6,30 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { InvalidOptionError, type Verdict, WorkerError } from '@storeflow/core';
+import {
+  CLAIMABLE_STATUSES,
+  FINISHED_TRANSFORM_STATUSES,
+  FINISHED_VALIDATION_STATUSES,
+  FileStatus,
+  InvalidOptionError,
+  type LineageChanges,
+  type LineageKey,
+  type LineageRecord,
+  type Verdict,
+} from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import {
-  ClaimConflictError,
-  errorName,
-  InvalidItemError,
-  LeaseLostError,
-  NotValidatedError,
-} from '../errors.js';
-import {
-  type Item,
-  numberMapValue,
-  numberValue,
-  readBoolean,
-  readMap,
-  readNumber,
-  readNumberMap,
-  readString,
-  readStringList,
-  requireNumber,
-  requireString,
-  stringListValue,
-  stringValue,
-} from './attributes.js';
+import { ClaimConflictError, LeaseLostError, NotValidatedError } from '../errors.js';
+import { type Item, numberValue, readString, stringValue } from './attributes.js';
 import { conditionalWrite } from './conditionalWrite.js';
-
-/**
- * Lifecycle of one source object version in ProcessedFiles (SPEC §5):
- * RECEIVED → VALIDATING → (DEFERRED → VALIDATING …) → VALIDATED → TRANSFORMING → SUCCESS, or FAILED.
- */
-export const FileStatus = {
-  /** Known, not being worked on (also the state a reprocess request resets a file to). */
-  RECEIVED: 'RECEIVED',
-  /** Leased by a validator task. */
-  VALIDATING: 'VALIDATING',
-  /** Waiting for late references (SPEC §3); not leased, claimable again. */
-  DEFERRED: 'DEFERRED',
-  /** Validation finished; handed to the transformer. */
-  VALIDATED: 'VALIDATED',
-  TRANSFORMING: 'TRANSFORMING',
-  SUCCESS: 'SUCCESS',
-  FAILED: 'FAILED',
-} as const;
-/** One of {@link FileStatus}. */
-export type FileStatus = (typeof FileStatus)[keyof typeof FileStatus];
-
-/** Statuses from which validation may (re)start, once no live lease holds the file. */
-export const CLAIMABLE_STATUSES: readonly FileStatus[] = [
-  FileStatus.RECEIVED,
-  FileStatus.VALIDATING,
-  FileStatus.DEFERRED,
-];
-/** Statuses at which a duplicate event for the same version is acknowledged without work. */
-export const FINISHED_VALIDATION_STATUSES: readonly FileStatus[] = [
-  FileStatus.VALIDATED,
-  FileStatus.TRANSFORMING,
-  FileStatus.SUCCESS,
-  FileStatus.FAILED,
-];
-
-const ALL_STATUSES: readonly string[] = Object.values(FileStatus);
-
-/** Identifies one source object version: `objectVersion` is its version id, else its ETag without quotes. */
-export interface LineageKey {
-  readonly fileKey: string;
-  readonly objectVersion: string;
-}
-
-/** The last failure recorded for a file. */
-export interface LineageError {
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-}
-
-/**
- * The {@link LineageError} to record for a failed attempt: a WorkerError's code and whether a
- * retry can help; anything else by its name, as not retryable.
- */
-export function lineageErrorOf(error: unknown): LineageError {
-  const worker = error instanceof WorkerError ? error : undefined;
-  return {
-    code: worker?.code ?? errorName(error),
-    message: error instanceof Error ? error.message : String(error),
-    retryable: worker?.retryable ?? false,
-  };
-}
-
-/** One ProcessedFiles item, camelCased. */
-export interface LineageRecord extends LineageKey {
-  readonly status: FileStatus;
-  /** The routed dataset (`products`, `orders`, `order_items`), or whatever the caller recorded for an unroutable key. */
-  readonly dataset: string;
-  /** ISO time of the S3 event; the newest `eventTime` of a key is its current version. */
-  readonly eventTime: string;
-  /** Claims so far, the first included. */
-  readonly attempts: number;
-  /** The worker holding the lease; absent when nobody does. */
-  readonly workerId?: string;
-  /** Lease end, epoch ms; absent when nobody holds the file. */
-  readonly leaseExpiresAt?: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly rowsTotal?: number;
-  readonly rowsAccepted?: number;
-  readonly rowsRejected?: number;
-  /** Problem code → rows or files affected. */
-  readonly ruleCounts?: Readonly<Record<string, number>>;
-  readonly reportKey?: string;
-  /** Order dates (`YYYY-MM-DD`) whose KPIs this file changes. */
-  readonly touchedDates?: readonly string[];
-  readonly verdict?: Verdict;
-  readonly lastError?: LineageError;
-  /** Phase name → duration in ms. */
-  readonly timings?: Readonly<Record<string, number>>;
-  /** For DEFERRED: do not retry before this epoch ms. */
-  readonly deferredUntil?: number;
-  /** The transformer's counts for this version (see {@link TransformCounts}). */
-  readonly transformCounts?: TransformCounts;
-}
-
-/**
- * What the transformer did for one version, over the order dates it touched: stored as
- * `transform_counts` with these names.
- */
-export type TransformCounts = {
-  /** Dates recomputed by a run of this task that this file started or shared. */
-  readonly dates_recomputed: number;
-  /** Dates a recompute elsewhere (another task, or an earlier attempt) had already covered. */
-  readonly dates_already_current: number;
-  /** Orders read into those recomputes, after deduplication. */
-  readonly orders_aggregated: number;
-  /** Order items read into those recomputes, after deduplication. */
-  readonly items_aggregated: number;
-  /** KPI rows those recomputes put. */
-  readonly kpi_rows_written: number;
-  /** KPI rows those recomputes deleted because their data disappeared. */
-  readonly kpi_rows_deleted: number;
-};
-
-/** Attributes an owner may set; `undefined` leaves an attribute as it is. */
-export interface LineageChanges {
-  readonly status?: FileStatus;
-  readonly rowsTotal?: number;
-  readonly rowsAccepted?: number;
-  readonly rowsRejected?: number;
-  readonly ruleCounts?: Readonly<Record<string, number>>;
-  readonly reportKey?: string;
-  readonly touchedDates?: readonly string[];
-  readonly verdict?: Verdict;
-  readonly lastError?: LineageError;
-  readonly timings?: Readonly<Record<string, number>>;
-  readonly deferredUntil?: number;
-  readonly transformCounts?: TransformCounts;
-}
+import { decodeCursor, encodeCursor } from './lineageCursor.js';
+import {
+  attributeNamesIn,
+  changesToAttributes,
+  LINEAGE_ATTRIBUTE,
+  lineageItemKey,
+  lineageRecordOf,
+  updateExpression,
+} from './lineageItemCodec.js';
 
 /** Input of {@link LineageRepository.claim}. */
 export interface ClaimInput extends LineageKey {
@@ -180,13 +49,6 @@ export interface TransformClaimInput extends LineageKey {
   /** Lease length in ms; renew it with {@link LineageRepository.renewLease} before it ends. */
   readonly leaseMs: number;
 }
-
-/**
- * Statuses at which a duplicate transform message is acknowledged without work. FAILED is not
- * among them: a file the validator accepted and the transformer failed is claimed again by a
- * redriven or reprocessed message (a file the validator rejected is FAILED too, and stays done).
- */
-export const FINISHED_TRANSFORM_STATUSES: readonly FileStatus[] = [FileStatus.SUCCESS];
 
 /** Outcome of {@link LineageRepository.claim} and {@link LineageRepository.claimForTransform}. */
 export type ClaimResult =
@@ -220,35 +82,33 @@ export interface LineageRepositoryOptions {
   statusIndexName?: string;
 }
 
-/** Attribute names in ProcessedFiles (snake_case), by {@link LineageRecord} field. */
-const ATTRIBUTE = {
-  fileKey: 'file_key',
-  objectVersion: 'object_version',
-  status: 'status',
-  dataset: 'dataset',
-  eventTime: 'event_time',
-  attempts: 'attempts',
-  workerId: 'worker_id',
-  leaseExpiresAt: 'lease_expires_at',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  rowsTotal: 'rows_total',
-  rowsAccepted: 'rows_accepted',
-  rowsRejected: 'rows_rejected',
-  ruleCounts: 'rule_counts',
-  reportKey: 'report_key',
-  touchedDates: 'touched_dates',
-  verdict: 'verdict',
-  lastError: 'last_error',
-  timings: 'timings',
-  deferredUntil: 'deferred_until',
-  transformCounts: 'transform_counts',
-} as const satisfies Record<keyof LineageRecord, string>;
+/**
+ * One kind of claim: a conditional UpdateItem that puts the item under this worker's lease, and
+ * what an item that failed its condition means.
+ */
+interface ClaimRule {
+  /** The status a claimed item gets. */
+  readonly status: FileStatus;
+  /** SET clauses besides the status, `updated_at` and the lease, or ''. */
+  readonly set: string;
+  /** Attributes the claim removes. */
+  readonly remove: readonly string[];
+  /** When the item may be claimed; may use `:now_ms` (the claim's time). */
+  readonly condition: string;
+  /** Values of the placeholders in `set` and `condition` besides the common ones. */
+  readonly values: Record<string, AttributeValue>;
+  /**
+   * The outcome for the item that failed the condition (undefined when there is none), or
+   * undefined to try again: the item changed between the write and the read.
+   */
+  settle(stored: LineageRecord | undefined, nowMs: number): ClaimResult | undefined;
+}
 
-/** Every attribute goes through a `#name` placeholder, so reserved words (`status`) need no care. */
-const NAMES: Record<string, string> = Object.fromEntries(
-  Object.values(ATTRIBUTE).map((name) => [`#${name}`, name]),
-);
+/** No live lease holds the item at `:now_ms`. */
+const LEASE_FREE = '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms)';
+
+/** Rounds of one claim before {@link ClaimConflictError}. */
+const CLAIM_ROUNDS = 3;
 
 /**
  * Lineage in ProcessedFiles (SPEC §5): one item per source object version, with a lease so that
@@ -286,75 +146,29 @@ export class LineageRepository {
    * over: attempts + 1).
    */
   async claim(input: ClaimInput): Promise<ClaimResult> {
-    positive('leaseMs', input.leaseMs);
-    // A failed condition returns the item that failed it, so one more round is needed only when
-    // the endpoint does not return it and the item changed between the write and the read.
-    for (let round = 1; ; round++) {
-      const nowMs = this.#now();
-      const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
-        this.#clients.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: this.#table,
-            Key: keyOf(input),
-            UpdateExpression:
-              'SET #status = :validating, #dataset = if_not_exists(#dataset, :dataset), ' +
-              '#event_time = if_not_exists(#event_time, :event_time), ' +
-              '#created_at = if_not_exists(#created_at, :now_iso), #updated_at = :now_iso, ' +
-              '#worker_id = :me, #lease_expires_at = :lease_until, ' +
-              '#attempts = if_not_exists(#attempts, :zero) + :one ' +
-              'REMOVE #deferred_until',
-            ConditionExpression:
-              'attribute_not_exists(#file_key) OR (#status IN (:received, :validating, :deferred) AND ' +
-              '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms))',
-            ExpressionAttributeNames: pick(
-              NAMES,
-              'status',
-              'dataset',
-              'event_time',
-              'created_at',
-              'updated_at',
-              'worker_id',
-              'lease_expires_at',
-              'attempts',
-              'deferred_until',
-              'file_key',
-            ),
-            ExpressionAttributeValues: {
-              ':validating': stringValue(FileStatus.VALIDATING),
-              ':received': stringValue(FileStatus.RECEIVED),
-              ':deferred': stringValue(FileStatus.DEFERRED),
-              ':dataset': stringValue(input.dataset),
-              ':event_time': stringValue(input.eventTime),
-              ':now_iso': stringValue(new Date(nowMs).toISOString()),
-              ':now_ms': numberValue(nowMs),
-              ':me': stringValue(input.workerId),
-              ':lease_until': numberValue(nowMs + input.leaseMs),
-              ':zero': numberValue(0),
-              ':one': numberValue(1),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      if (result.ok) return { outcome: 'claimed', record: this.#parse(attributesOf(result.response)) };
-      const stored = result.item ?? (await this.#getItem(input));
-      if (stored !== undefined) {
-        const record = this.#parse(stored);
+    const claimable = statusIn(CLAIMABLE_STATUSES, 'claimable');
+    return this.#claim(input, {
+      status: FileStatus.VALIDATING,
+      set:
+        '#dataset = if_not_exists(#dataset, :dataset), ' +
+        '#event_time = if_not_exists(#event_time, :event_time), ' +
+        '#created_at = if_not_exists(#created_at, :now_iso), ' +
+        '#attempts = if_not_exists(#attempts, :zero) + :one',
+      remove: [LINEAGE_ATTRIBUTE.deferredUntil],
+      condition: `attribute_not_exists(#file_key) OR (${claimable.expression} AND ${LEASE_FREE})`,
+      values: {
+        ...claimable.values,
+        ':dataset': stringValue(input.dataset),
+        ':event_time': stringValue(input.eventTime),
+        ':zero': numberValue(0),
+        ':one': numberValue(1),
+      },
+      settle(record, nowMs) {
+        if (record === undefined) return undefined;
         if (FINISHED_VALIDATION_STATUSES.includes(record.status)) return { outcome: 'done', record };
-        if (record.leaseExpiresAt !== undefined && record.leaseExpiresAt > nowMs) {
-          return {
-            outcome: 'busy',
-            record,
-            workerId: record.workerId,
-            leaseExpiresAt: record.leaseExpiresAt,
-          };
-        }
-      }
-      if (round >= 3) {
-        throw new ClaimConflictError(input);
-      }
-    }
+        return busyIfLeased(record, nowMs);
+      },
+    });
   }
 
   /**
@@ -376,66 +190,30 @@ export class LineageRepository {
    *   RECEIVED, VALIDATING or DEFERRED (retryable: typically reopened for a reprocess)
    */
   async claimForTransform(input: TransformClaimInput): Promise<ClaimResult> {
-    positive('leaseMs', input.leaseMs);
-    for (let round = 1; ; round++) {
-      const nowMs = this.#now();
-      const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
-        this.#clients.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: this.#table,
-            Key: keyOf(input),
-            UpdateExpression:
-              'SET #status = :transforming, #updated_at = :now_iso, ' +
-              '#worker_id = :me, #lease_expires_at = :lease_until',
-            ConditionExpression:
-              'attribute_exists(#file_key) AND (#status = :validated OR ' +
-              '((#status = :transforming OR (#status = :failed AND #verdict = :accepted)) AND ' +
-              '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms)))',
-            ExpressionAttributeNames: pick(
-              NAMES,
-              'status',
-              'updated_at',
-              'worker_id',
-              'lease_expires_at',
-              'file_key',
-              'verdict',
-            ),
-            ExpressionAttributeValues: {
-              ':transforming': stringValue(FileStatus.TRANSFORMING),
-              ':validated': stringValue(FileStatus.VALIDATED),
-              ':failed': stringValue(FileStatus.FAILED),
-              ':accepted': stringValue('ACCEPTED' satisfies Verdict),
-              ':now_iso': stringValue(new Date(nowMs).toISOString()),
-              ':now_ms': numberValue(nowMs),
-              ':me': stringValue(input.workerId),
-              ':lease_until': numberValue(nowMs + input.leaseMs),
-            },
-            ReturnValues: 'ALL_NEW',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      if (result.ok) return { outcome: 'claimed', record: this.#parse(attributesOf(result.response)) };
-      const stored = result.item ?? (await this.#getItem(input));
-      // No item at all: this version was never claimed for validation.
-      if (stored === undefined) throw new NotValidatedError(input, undefined);
-      const record = this.#parse(stored);
-      if (FINISHED_TRANSFORM_STATUSES.includes(record.status)) return { outcome: 'done', record };
-      if (record.status === FileStatus.FAILED && record.verdict !== 'ACCEPTED') {
-        return { outcome: 'done', record };
-      }
-      if (CLAIMABLE_STATUSES.includes(record.status)) throw new NotValidatedError(input, record.status);
-      if (
-        record.status === FileStatus.TRANSFORMING &&
-        record.leaseExpiresAt !== undefined &&
-        record.leaseExpiresAt > nowMs
-      ) {
-        return { outcome: 'busy', record, workerId: record.workerId, leaseExpiresAt: record.leaseExpiresAt };
-      }
-      if (round >= 3) {
-        throw new ClaimConflictError(input);
-      }
-    }
+    return this.#claim(input, {
+      status: FileStatus.TRANSFORMING,
+      set: '',
+      remove: [],
+      condition:
+        'attribute_exists(#file_key) AND (#status = :validated OR ' +
+        `((#status = :transforming OR (#status = :failed AND #verdict = :accepted)) AND ${LEASE_FREE}))`,
+      values: {
+        ':transforming': stringValue(FileStatus.TRANSFORMING),
+        ':validated': stringValue(FileStatus.VALIDATED),
+        ':failed': stringValue(FileStatus.FAILED),
+        ':accepted': stringValue('ACCEPTED' satisfies Verdict),
+      },
+      settle(record, nowMs) {
+        // No item at all: this version was never claimed for validation.
+        if (record === undefined) throw new NotValidatedError(input, undefined);
+        if (FINISHED_TRANSFORM_STATUSES.includes(record.status)) return { outcome: 'done', record };
+        if (record.status === FileStatus.FAILED && record.verdict !== 'ACCEPTED') {
+          return { outcome: 'done', record };
+        }
+        if (CLAIMABLE_STATUSES.includes(record.status)) throw new NotValidatedError(input, record.status);
+        return record.status === FileStatus.TRANSFORMING ? busyIfLeased(record, nowMs) : undefined;
+      },
+    });
   }
 
   /**
@@ -517,27 +295,21 @@ export class LineageRepository {
     from: readonly FileStatus[] = [FileStatus.FAILED],
   ): Promise<LineageRecord | undefined> {
     if (from.length === 0) throw new InvalidOptionError('from', 'name at least one status');
-    const placeholders = from.map((_, index) => `:from${index}`);
+    const reopenable = statusIn(from, 'from');
+    const update = 'SET #status = :received, #updated_at = :now_iso REMOVE #worker_id, #lease_expires_at';
+    const condition = `attribute_exists(#file_key) AND ${reopenable.expression}`;
     const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
       this.#clients.dynamodb.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: keyOf(key),
-          UpdateExpression:
-            'SET #status = :received, #updated_at = :now_iso REMOVE #worker_id, #lease_expires_at',
-          ConditionExpression: `attribute_exists(#file_key) AND #status IN (${placeholders.join(', ')})`,
-          ExpressionAttributeNames: pick(
-            NAMES,
-            'status',
-            'updated_at',
-            'worker_id',
-            'lease_expires_at',
-            'file_key',
-          ),
+          Key: lineageItemKey(key),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: attributeNamesIn(update, condition),
           ExpressionAttributeValues: {
+            ...reopenable.values,
             ':received': stringValue(FileStatus.RECEIVED),
             ':now_iso': stringValue(new Date(this.#now()).toISOString()),
-            ...Object.fromEntries(from.map((status, index) => [`:from${index}`, stringValue(status)])),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -568,7 +340,7 @@ export class LineageRepository {
           TableName: this.#table,
           IndexName: this.#statusIndex,
           KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: pick(NAMES, 'status'),
+          ExpressionAttributeNames: attributeNamesIn('#status'),
           ExpressionAttributeValues: { ':status': stringValue(status) },
           ScanIndexForward: options.newestFirst !== true,
           ...(options.limit === undefined ? {} : { Limit: options.limit }),
@@ -597,7 +369,7 @@ export class LineageRepository {
           new QueryCommand({
             TableName: this.#table,
             KeyConditionExpression: '#file_key = :file_key',
-            ExpressionAttributeNames: pick(NAMES, 'file_key'),
+            ExpressionAttributeNames: attributeNamesIn('#file_key'),
             ExpressionAttributeValues: { ':file_key': stringValue(fileKey) },
             ConsistentRead: true,
             ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
@@ -613,10 +385,62 @@ export class LineageRepository {
     return latest;
   }
 
+  /**
+   * Runs one kind of claim: the conditional write, and on a failed condition the rule's reading
+   * of the item that failed it. That item comes back with the failure, so one more round is
+   * needed only when the endpoint does not return it and the item changed before it was read.
+   */
+  async #claim(
+    key: LineageKey & { workerId: string; leaseMs: number },
+    rule: ClaimRule,
+  ): Promise<ClaimResult> {
+    positive('leaseMs', key.leaseMs);
+    const set = [
+      '#status = :claimed_status',
+      '#updated_at = :now_iso',
+      '#worker_id = :me',
+      '#lease_expires_at = :lease_until',
+      ...(rule.set === '' ? [] : [rule.set]),
+    ].join(', ');
+    const update = [
+      `SET ${set}`,
+      ...(rule.remove.length === 0 ? [] : [`REMOVE ${rule.remove.map((name) => `#${name}`).join(', ')}`]),
+    ].join(' ');
+    for (let round = 1; ; round++) {
+      const nowMs = this.#now();
+      const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
+        this.#clients.dynamodb.send(
+          new UpdateItemCommand({
+            TableName: this.#table,
+            Key: lineageItemKey(key),
+            UpdateExpression: update,
+            ConditionExpression: rule.condition,
+            ExpressionAttributeNames: attributeNamesIn(update, rule.condition),
+            ExpressionAttributeValues: {
+              ...rule.values,
+              ':claimed_status': stringValue(rule.status),
+              ':now_iso': stringValue(new Date(nowMs).toISOString()),
+              ':now_ms': numberValue(nowMs),
+              ':me': stringValue(key.workerId),
+              ':lease_until': numberValue(nowMs + key.leaseMs),
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      if (result.ok) return { outcome: 'claimed', record: this.#parse(attributesOf(result.response)) };
+      const stored = result.item ?? (await this.#getItem(key));
+      const settled = rule.settle(stored === undefined ? undefined : this.#parse(stored), nowMs);
+      if (settled !== undefined) return settled;
+      if (round >= CLAIM_ROUNDS) throw new ClaimConflictError(key);
+    }
+  }
+
   async #getItem(key: LineageKey): Promise<Item | undefined> {
     const response = await callAws(this.#clients, 'DYNAMODB', 'GetItem', () =>
       this.#clients.dynamodb.send(
-        new GetItemCommand({ TableName: this.#table, Key: keyOf(key), ConsistentRead: true }),
+        new GetItemCommand({ TableName: this.#table, Key: lineageItemKey(key), ConsistentRead: true }),
       ),
     );
     return response.Item;
@@ -627,23 +451,17 @@ export class LineageRepository {
     workerId: string,
     { set, remove }: { set: Record<string, AttributeValue>; remove: readonly string[] },
   ): Promise<LineageRecord> {
-    const setNames = Object.keys(set);
-    const values: Record<string, AttributeValue> = { ':me': stringValue(workerId) };
-    for (const name of setNames) values[`:${name}`] = set[name] as AttributeValue;
-    const expression = [
-      `SET ${setNames.map((name) => `#${name} = :${name}`).join(', ')}`,
-      ...(remove.length === 0 ? [] : [`REMOVE ${remove.map((name) => `#${name}`).join(', ')}`]),
-    ].join(' ');
+    const update = updateExpression(set, remove);
     const result = await conditionalWrite(this.#clients, 'UpdateItem', () =>
       this.#clients.dynamodb.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: keyOf(key),
-          UpdateExpression: expression,
+          Key: lineageItemKey(key),
+          UpdateExpression: update.expression,
           // Fencing: only the lease holder writes. A taken-over or released file fails here.
           ConditionExpression: '#worker_id = :me',
-          ExpressionAttributeNames: pick(NAMES, 'worker_id', ...setNames, ...remove),
-          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: { ...update.names, ...attributeNamesIn('#worker_id') },
+          ExpressionAttributeValues: { ...update.values, ':me': stringValue(workerId) },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -651,136 +469,36 @@ export class LineageRepository {
     );
     if (result.ok) return this.#parse(attributesOf(result.response));
     const holder =
-      result.item === undefined ? undefined : readString(result.item, ATTRIBUTE.workerId, this.#table);
+      result.item === undefined
+        ? undefined
+        : readString(result.item, LINEAGE_ATTRIBUTE.workerId, this.#table);
     throw new LeaseLostError(key, workerId, holder);
   }
 
   #parse(item: Item): LineageRecord {
-    const table = this.#table;
-    const status = requireString(item, ATTRIBUTE.status, table);
-    if (!ALL_STATUSES.includes(status)) {
-      throw new InvalidItemError(table, ATTRIBUTE.status, `holds unknown status "${status}"`);
-    }
-    const verdict = readString(item, ATTRIBUTE.verdict, table);
-    if (verdict !== undefined && verdict !== 'ACCEPTED' && verdict !== 'REJECTED') {
-      throw new InvalidItemError(table, ATTRIBUTE.verdict, `holds unknown verdict "${verdict}"`);
-    }
-    const lastErrorItem = readMap(item, ATTRIBUTE.lastError, table);
-    const optional = {
-      workerId: readString(item, ATTRIBUTE.workerId, table),
-      leaseExpiresAt: readNumber(item, ATTRIBUTE.leaseExpiresAt, table),
-      rowsTotal: readNumber(item, ATTRIBUTE.rowsTotal, table),
-      rowsAccepted: readNumber(item, ATTRIBUTE.rowsAccepted, table),
-      rowsRejected: readNumber(item, ATTRIBUTE.rowsRejected, table),
-      ruleCounts: readNumberMap(item, ATTRIBUTE.ruleCounts, table),
-      reportKey: readString(item, ATTRIBUTE.reportKey, table),
-      touchedDates: readStringList(item, ATTRIBUTE.touchedDates, table),
-      verdict: verdict as Verdict | undefined,
-      lastError:
-        lastErrorItem === undefined
-          ? undefined
-          : {
-              code: requireString(lastErrorItem, 'code', `${table} last_error`),
-              message: requireString(lastErrorItem, 'message', `${table} last_error`),
-              retryable: readBoolean(lastErrorItem, 'retryable', `${table} last_error`) ?? false,
-            },
-      timings: readNumberMap(item, ATTRIBUTE.timings, table),
-      deferredUntil: readNumber(item, ATTRIBUTE.deferredUntil, table),
-      transformCounts: transformCountsOf(readNumberMap(item, ATTRIBUTE.transformCounts, table), table),
-    };
-    return {
-      fileKey: requireString(item, ATTRIBUTE.fileKey, table),
-      objectVersion: requireString(item, ATTRIBUTE.objectVersion, table),
-      status: status as FileStatus,
-      dataset: requireString(item, ATTRIBUTE.dataset, table),
-      eventTime: requireString(item, ATTRIBUTE.eventTime, table),
-      attempts: requireNumber(item, ATTRIBUTE.attempts, table),
-      createdAt: requireString(item, ATTRIBUTE.createdAt, table),
-      updatedAt: requireString(item, ATTRIBUTE.updatedAt, table),
-      // Absent attributes stay absent rather than becoming `key: undefined`.
-      ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-    };
+    return lineageRecordOf(item, this.#table);
   }
 }
 
-/** Marshals the changes that are set, as snake_case attribute → value. */
-export function changesToAttributes(changes: LineageChanges): Record<string, AttributeValue> {
-  const attributes: Record<string, AttributeValue> = {};
-  const put = (field: keyof LineageChanges, value: AttributeValue | undefined): void => {
-    if (value !== undefined) attributes[ATTRIBUTE[field]] = value;
-  };
-  const map = <T>(value: T | undefined, marshal: (inner: T) => AttributeValue) =>
-    value === undefined ? undefined : marshal(value);
-  put('status', map(changes.status, stringValue));
-  put('rowsTotal', map(changes.rowsTotal, numberValue));
-  put('rowsAccepted', map(changes.rowsAccepted, numberValue));
-  put('rowsRejected', map(changes.rowsRejected, numberValue));
-  put('ruleCounts', map(changes.ruleCounts, numberMapValue));
-  put('reportKey', map(changes.reportKey, stringValue));
-  put('touchedDates', map(changes.touchedDates, stringListValue));
-  put('verdict', map(changes.verdict, stringValue));
-  put(
-    'lastError',
-    map(changes.lastError, (error) => ({
-      M: {
-        code: stringValue(error.code),
-        message: stringValue(error.message),
-        retryable: { BOOL: error.retryable },
-      },
-    })),
+/** A claim that failed on a live lease is `busy` until that lease ends; undefined when it has none. */
+function busyIfLeased(record: LineageRecord, nowMs: number): ClaimResult | undefined {
+  if (record.leaseExpiresAt === undefined || record.leaseExpiresAt <= nowMs) return undefined;
+  return { outcome: 'busy', record, workerId: record.workerId, leaseExpiresAt: record.leaseExpiresAt };
+}
+
+/** `#status IN (…)` over `statuses`, with its values named `:<prefix><index>`. */
+function statusIn(
+  statuses: readonly FileStatus[],
+  prefix: string,
+): { expression: string; values: Record<string, AttributeValue> } {
+  const values = Object.fromEntries(
+    statuses.map((status, index) => [`:${prefix}${index}`, stringValue(status)]),
   );
-  put('timings', map(changes.timings, numberMapValue));
-  put('deferredUntil', map(changes.deferredUntil, numberValue));
-  put('transformCounts', map(changes.transformCounts, numberMapValue));
-  return attributes;
-}
-
-const TRANSFORM_COUNT_NAMES = [
-  'dates_recomputed',
-  'dates_already_current',
-  'orders_aggregated',
-  'items_aggregated',
-  'kpi_rows_written',
-  'kpi_rows_deleted',
-] as const satisfies readonly (keyof TransformCounts)[];
-
-/** The stored map as {@link TransformCounts}: it is always written whole, so a missing count is corruption. */
-function transformCountsOf(
-  stored: Record<string, number> | undefined,
-  table: string,
-): TransformCounts | undefined {
-  if (stored === undefined) return undefined;
-  const counts: Record<string, number> = {};
-  for (const name of TRANSFORM_COUNT_NAMES) {
-    const count = stored[name];
-    if (count === undefined)
-      throw new InvalidItemError(table, `${ATTRIBUTE.transformCounts}.${name}`, 'is missing');
-    counts[name] = count;
-  }
-  return counts as TransformCounts;
-}
-
-function keyOf(key: LineageKey): Item {
-  return {
-    [ATTRIBUTE.fileKey]: stringValue(key.fileKey),
-    [ATTRIBUTE.objectVersion]: stringValue(key.objectVersion),
-  };
+  return { expression: `#status IN (${Object.keys(values).join(', ')})`, values };
 }
 
 function attributesOf(response: UpdateItemCommandOutput): Item {
   return response.Attributes ?? {};
-}
-
-function pick(names: Record<string, string>, ...attributes: string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const attribute of attributes) {
-    const placeholder = `#${attribute}`;
-    const name = names[placeholder];
-    if (name === undefined)
-      throw new InvalidOptionError('attribute', `unknown lineage attribute ${attribute}`);
-    picked[placeholder] = name;
-  }
-  return picked;
 }
 
 function positive(option: string, value: number): void {
@@ -797,35 +515,4 @@ function isNewer(candidate: LineageRecord, current: LineageRecord): boolean {
     if (candidate.eventTime !== current.eventTime) return candidate.eventTime > current.eventTime;
   }
   return candidate.objectVersion > current.objectVersion;
-}
-
-/** Cursors are the GSI's LastEvaluatedKey (string attributes only), as base64url JSON. */
-export function encodeCursor(lastEvaluatedKey: Item): string {
-  const plain: Record<string, string> = {};
-  for (const [name, value] of Object.entries(lastEvaluatedKey)) {
-    if (value.S === undefined) throw new InvalidItemError('cursor', name, 'is not a string key attribute');
-    plain[name] = value.S;
-  }
-  return Buffer.from(JSON.stringify(plain), 'utf8').toString('base64url');
-}
-
-/** Reverses {@link encodeCursor}; anything else is an {@link InvalidOptionError}. */
-export function decodeCursor(cursor: string): Item {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw new InvalidOptionError('cursor', 'is not a cursor returned by listByStatus', { cause: error });
-  }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    !Object.values(parsed).every((value) => typeof value === 'string')
-  ) {
-    throw new InvalidOptionError('cursor', 'is not a cursor returned by listByStatus');
-  }
-  return Object.fromEntries(
-    Object.entries(parsed as Record<string, string>).map(([name, value]) => [name, stringValue(value)]),
-  );
 }

@@ -3,15 +3,13 @@ import path from 'node:path';
 import {
   type CategoryKpiRow,
   createAwsClients,
-  FileStatus,
   KpiRepository,
-  type LineageRecord,
   LineageRepository,
   type OrderKpiRow,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { FileStatus, type LineageRecord, SeededRandom } from '@storeflow/core';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';

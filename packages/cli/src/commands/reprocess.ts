@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import {
-  type AwsClients,
-  callAws,
-  type FileStatus,
-  headETag,
-  type LineageRecord,
-  LineageRepository,
-  type ResourceNames,
-} from '@storeflow/aws';
+import { type AwsClients, callAws, headETag, LineageRepository, type ResourceNames } from '@storeflow/aws';
+import type { FileStatus, LineageRecord } from '@storeflow/core';
 import { queueUrl, withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
