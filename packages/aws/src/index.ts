@@ -21,7 +21,7 @@ export {
   type WriteFence,
 } from './dynamodb/fencedWrite.js';
 export {
-  type CategoryKpiRow,
+  type CategoryKpiAttributes,
   type DateRange,
   type KpiProvenance,
   type KpiReplacement,
@@ -29,7 +29,7 @@ export {
   type KpiRepositoryOptions,
   type KpiSourceFile,
   MAX_SOURCE_FILES,
-  type OrderKpiRow,
+  type OrderKpiAttributes,
   type ReplaceResult,
   SOURCE_FILES_MAX_BYTES,
   type StoredCategoryKpiRow,

@@ -4,12 +4,12 @@ import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   bootstrapResources,
-  type CategoryKpiRow,
+  type CategoryKpiAttributes,
   createAwsClients,
   DateRecomputeCoordinator,
   type KpiProvenance,
   KpiRepository,
-  type OrderKpiRow,
+  type OrderKpiAttributes,
   type ResourceNames,
   resolveAwsConnection,
   resourceNamesFor,
@@ -65,8 +65,8 @@ function uniqueDate(): string {
 function categoryRow(
   orderDate: string,
   category: string,
-  overrides: Partial<CategoryKpiRow> = {},
-): CategoryKpiRow {
+  overrides: Partial<CategoryKpiAttributes> = {},
+): CategoryKpiAttributes {
   return {
     category,
     order_date: orderDate,
@@ -80,7 +80,7 @@ function categoryRow(
   };
 }
 
-function orderRow(orderDate: string, overrides: Partial<OrderKpiRow> = {}): OrderKpiRow {
+function orderRow(orderDate: string, overrides: Partial<OrderKpiAttributes> = {}): OrderKpiAttributes {
   return {
     order_date: orderDate,
     total_orders: 3,

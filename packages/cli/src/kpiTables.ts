@@ -1,4 +1,4 @@
-import type { CategoryKpiRow, KpiProvenance, OrderKpiRow } from '@storeflow/aws';
+import type { CategoryKpiAttributes, KpiProvenance, OrderKpiAttributes } from '@storeflow/aws';
 import { formatTable } from './formatTable.js';
 
 /** A stored KPI row as its table holds it: SPEC §4 attribute names plus the provenance attributes. */
@@ -15,7 +15,7 @@ export function asStoredAttributes<Row extends { provenance: KpiProvenance }>(
 }
 
 /** The daily (OrderKPIs) table: money with 2 decimals, rates with 4, as stored. */
-export function dailyKpiTable(rows: readonly OrderKpiRow[]): string {
+export function dailyKpiTable(rows: readonly OrderKpiAttributes[]): string {
   return formatTable(
     [
       { header: 'order_date' },
@@ -43,7 +43,7 @@ export function dailyKpiTable(rows: readonly OrderKpiRow[]): string {
 }
 
 /** The CategoryKPIs table, one line per category and date. */
-export function categoryKpiTable(rows: readonly CategoryKpiRow[]): string {
+export function categoryKpiTable(rows: readonly CategoryKpiAttributes[]): string {
   return formatTable(
     [
       { header: 'order_date' },

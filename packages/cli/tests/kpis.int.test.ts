@@ -1,15 +1,15 @@
 import { tmpdir } from 'node:os';
 import {
-  type CategoryKpiRow,
+  type CategoryKpiAttributes,
   DateRecomputeCoordinator,
   KpiRepository,
-  type OrderKpiRow,
+  type OrderKpiAttributes,
 } from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
 import { createTestPipeline, type TestPipeline } from './pipeline.js';
 
-function daily(order_date: string, total_orders: number, total_revenue: number): OrderKpiRow {
+function daily(order_date: string, total_orders: number, total_revenue: number): OrderKpiAttributes {
   return {
     order_date,
     total_orders,
@@ -22,7 +22,7 @@ function daily(order_date: string, total_orders: number, total_revenue: number):
   };
 }
 
-function category(category: string, order_date: string, daily_revenue: number): CategoryKpiRow {
+function category(category: string, order_date: string, daily_revenue: number): CategoryKpiAttributes {
   return {
     category,
     order_date,
@@ -104,13 +104,19 @@ describe('storeflow kpis', () => {
     const jeans = await cli('kpis', '--category', 'Jeans', '--json');
 
     // Assess
-    const inRange = JSON.parse(range.stdout) as { daily: OrderKpiRow[]; categories: CategoryKpiRow[] };
+    const inRange = JSON.parse(range.stdout) as {
+      daily: OrderKpiAttributes[];
+      categories: CategoryKpiAttributes[];
+    };
     expect(inRange.daily.map((row) => row.order_date)).toEqual(['2025-03-02', '2025-03-03']);
     expect(inRange.categories.map((row) => `${row.order_date} ${row.category}`)).toEqual([
       '2025-03-02 Tops',
       '2025-03-03 Jeans',
     ]);
-    const onlyJeans = JSON.parse(jeans.stdout) as { daily: OrderKpiRow[]; categories: CategoryKpiRow[] };
+    const onlyJeans = JSON.parse(jeans.stdout) as {
+      daily: OrderKpiAttributes[];
+      categories: CategoryKpiAttributes[];
+    };
     expect(onlyJeans.categories.map((row) => `${row.order_date} ${row.category}`)).toEqual([
       '2025-03-01 Jeans',
       '2025-03-03 Jeans',

@@ -1,10 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   type AwsClients,
-  type CategoryKpiRow,
   callAws,
   type KpiRepository,
-  type OrderKpiRow,
   type SourceVersion,
   type SourceVersionStore,
   type WriteFence,
@@ -91,10 +89,7 @@ export async function recomputeDate(
   const sources = contributing.length;
   const { written, deleted } = await deps.kpis.replaceDate(
     orderDate,
-    {
-      orderKpis: computed.orderKpis === undefined ? undefined : pickOrderKpis(computed.orderKpis),
-      categoryKpis: computed.categoryKpis.map(pickCategoryKpis),
-    },
+    { orderKpis: computed.orderKpis, categoryKpis: computed.categoryKpis },
     {
       updatedAt: new Date(deps.now()).toISOString(),
       computedBy: deps.workerId,
@@ -184,33 +179,6 @@ function parseSilverLine<R>(partKey: string, line: number, text: string): R {
     throw new MalformedSilverPartError(partKey, line, 'is not a JSON object');
   }
   return parsed as R;
-}
-
-// Only the specification's attributes are stored; the exact cents stay in the computation.
-function pickOrderKpis(row: OrderKpiRow): OrderKpiRow {
-  return {
-    order_date: row.order_date,
-    total_orders: row.total_orders,
-    total_revenue: row.total_revenue,
-    total_items_sold: row.total_items_sold,
-    returned_orders: row.returned_orders,
-    return_rate: row.return_rate,
-    unique_customers: row.unique_customers,
-    avg_order_value: row.avg_order_value,
-  };
-}
-
-function pickCategoryKpis(row: CategoryKpiRow): CategoryKpiRow {
-  return {
-    category: row.category,
-    order_date: row.order_date,
-    daily_revenue: row.daily_revenue,
-    items_sold: row.items_sold,
-    order_count: row.order_count,
-    returned_items: row.returned_items,
-    avg_order_value: row.avg_order_value,
-    avg_return_rate: row.avg_return_rate,
-  };
 }
 
 function compare(a: string, b: string): number {

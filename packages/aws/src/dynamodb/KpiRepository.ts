@@ -6,7 +6,7 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { InvalidOptionError } from '@storeflow/core';
+import { type CategoryKpiRow, InvalidOptionError, type OrderKpiRow } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
 import { InvalidItemError } from '../errors.js';
 import {
@@ -21,40 +21,26 @@ import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /**
- * One CategoryKPIs row (SPEC §4), key `category` + `order_date`, attribute names as stored.
- * Money has at most 2 decimals, rates at most 4 (already rounded half-even by the computation);
- * counts are non-negative integers.
+ * Fields of the computed rows that are not stored: the exact cents stay in the computation (only
+ * the specification's attributes are stored), and the provenance's `updated_at` takes the place
+ * of `computed_at`.
  */
-export interface CategoryKpiRow {
-  readonly category: string;
-  /** UTC `YYYY-MM-DD`. */
-  readonly order_date: string;
-  /** Money: sum of `sale_price`. */
-  readonly daily_revenue: number;
-  readonly items_sold: number;
-  readonly order_count: number;
-  readonly returned_items: number;
-  /** Money: daily_revenue / order_count. */
-  readonly avg_order_value: number;
-  /** Rate 0..1: returned_items / items_sold. */
-  readonly avg_return_rate: number;
-}
+type ComputationOnlyField =
+  | 'total_revenue_cents'
+  | 'daily_revenue_cents'
+  | 'avg_order_value_cents'
+  | 'computed_at';
 
-/** One OrderKPIs row (SPEC §4), key `order_date`, attribute names as stored. */
-export interface OrderKpiRow {
-  /** UTC `YYYY-MM-DD`. */
-  readonly order_date: string;
-  readonly total_orders: number;
-  /** Money: sum of `sale_price` of the day's orders' items. */
-  readonly total_revenue: number;
-  readonly total_items_sold: number;
-  readonly returned_orders: number;
-  /** Rate 0..1: returned_orders / total_orders. */
-  readonly return_rate: number;
-  readonly unique_customers: number;
-  /** Money: total_revenue / total_orders. */
-  readonly avg_order_value: number;
-}
+/**
+ * The stored attributes of one CategoryKPIs row (SPEC §4), key `category` + `order_date`: the
+ * computed {@link CategoryKpiRow} without its computation-only fields. Money has at most 2
+ * decimals, rates at most 4 (already rounded half-even by the computation); counts are
+ * non-negative integers.
+ */
+export type CategoryKpiAttributes = Omit<CategoryKpiRow, ComputationOnlyField>;
+
+/** The stored attributes of one OrderKPIs row (SPEC §4), key `order_date`; see {@link CategoryKpiAttributes}. */
+export type OrderKpiAttributes = Omit<OrderKpiRow, ComputationOnlyField>;
 
 /** One source object version whose silver fed a recompute. */
 export interface KpiSourceFile {
@@ -92,9 +78,9 @@ export const SOURCE_FILES_MAX_BYTES = 32 * 1024;
 /** The complete KPIs of one date, as {@link KpiRepository.replaceDate} should leave them. */
 export interface KpiReplacement {
   /** The day's OrderKPIs row; undefined when the day has no orders (its row is deleted). */
-  readonly orderKpis: OrderKpiRow | undefined;
+  readonly orderKpis: OrderKpiAttributes | undefined;
   /** Every CategoryKPIs row of the day; stored categories missing here are deleted. */
-  readonly categoryKpis: readonly CategoryKpiRow[];
+  readonly categoryKpis: readonly CategoryKpiAttributes[];
 }
 
 /** Write requests sent by {@link KpiRepository.replaceDate}. */
@@ -106,14 +92,10 @@ export interface ReplaceResult {
 }
 
 /** A stored CategoryKPIs row with its provenance. */
-export interface StoredCategoryKpiRow extends CategoryKpiRow {
-  readonly provenance: KpiProvenance;
-}
+export type StoredCategoryKpiRow = CategoryKpiAttributes & { readonly provenance: KpiProvenance };
 
 /** A stored OrderKPIs row with its provenance. */
-export interface StoredOrderKpiRow extends OrderKpiRow {
-  readonly provenance: KpiProvenance;
-}
+export type StoredOrderKpiRow = OrderKpiAttributes & { readonly provenance: KpiProvenance };
 
 /** Inclusive `YYYY-MM-DD` bounds of a listing; either may be left open. */
 export interface DateRange {
@@ -137,8 +119,8 @@ export interface KpiRepositoryOptions {
 type Kind = 'count' | 'money' | 'rate';
 const DECIMALS: Record<Exclude<Kind, 'count'>, number> = { money: 2, rate: 4 };
 
-type CategoryMetric = Exclude<keyof CategoryKpiRow, 'category' | 'order_date'>;
-type OrderMetric = Exclude<keyof OrderKpiRow, 'order_date'>;
+type CategoryMetric = Exclude<keyof CategoryKpiAttributes, 'category' | 'order_date'>;
+type OrderMetric = Exclude<keyof OrderKpiAttributes, 'order_date'>;
 
 const CATEGORY_METRICS = {
   daily_revenue: 'money',

@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  type CategoryKpiRow,
+  type CategoryKpiAttributes,
   createAwsClients,
   KpiRepository,
   LineageRepository,
-  type OrderKpiRow,
+  type OrderKpiAttributes,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
@@ -80,8 +80,8 @@ export interface DemoResult {
     rows: { total: number; accepted: number; rejected: number };
     errorCodes: Record<string, number>;
   }[];
-  categoryKpis: CategoryKpiRow[];
-  dailyKpis: OrderKpiRow[];
+  categoryKpis: CategoryKpiAttributes[];
+  dailyKpis: OrderKpiAttributes[];
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
