@@ -93,8 +93,3 @@ export function planReprocess(facts: ReprocessFacts): ReprocessAction {
     reason: `the raw object is gone and no archive was found at ${archiveCandidates(latest).join(' or ')}`,
   };
 }
-
-/** The body of the validator's reprocess request (services/validator, `storeflow.reprocess`). */
-export function reprocessMessage(bucket: string, key: string, requestId: string): string {
-  return JSON.stringify({ type: 'storeflow.reprocess', bucket, key, requestId });
-}

@@ -1,11 +1,6 @@
 import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { mapConcurrently } from '../src/mapConcurrently.js';
-import {
-  archiveCandidates,
-  planReprocess,
-  type ReprocessFacts,
-  reprocessMessage,
-} from '../src/reprocessPlan.js';
+import { archiveCandidates, planReprocess, type ReprocessFacts } from '../src/reprocessPlan.js';
 
 const NOW = Date.parse('2025-04-01T12:00:00Z');
 
@@ -135,17 +130,6 @@ describe('archiveCandidates', () => {
       'processed/orders/2025/03/31/2025/a.csv',
       'failed/orders/2025/03/31/2025/a.csv',
     ]);
-  });
-});
-
-describe('reprocessMessage', () => {
-  it("is the validator's reprocess request", () => {
-    expect(JSON.parse(reprocessMessage('bucket-1', 'raw/orders/a b.csv', 'req-1'))).toEqual({
-      type: 'storeflow.reprocess',
-      bucket: 'bucket-1',
-      key: 'raw/orders/a b.csv',
-      requestId: 'req-1',
-    });
   });
 });
 

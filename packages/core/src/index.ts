@@ -61,6 +61,32 @@ export {
   type LineageRecord,
   type TransformCounts,
 } from './lineage.js';
+export {
+  type MessageCodec,
+  MessageType,
+  type ParseResult,
+} from './messages/codec.js';
+export {
+  type DeferredObjects,
+  decodeS3Key,
+  deferredObjectsCodec,
+  encodeS3Key,
+  type IngestMessage,
+  type ObjectRef,
+  parseIngestMessage,
+  type ReprocessRequest,
+  reprocessRequestCodec,
+  type S3Notification,
+  s3NotificationCodec,
+} from './messages/ingestMessages.js';
+export {
+  type PendingTransform,
+  parseTransformMessage,
+  pendingTransformCodec,
+  type TransformMessage,
+  type ValidatedFile,
+  validatedFileCodec,
+} from './messages/transformMessages.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
 export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
 export { parseCsv } from './parsing/parseCsv.js';

@@ -8,11 +8,18 @@ import {
   type PollerLogger,
   type QueueMessage,
 } from '@storeflow/aws';
-import { archiveKey, FileStatus, type LineageKey, type TransformCounts } from '@storeflow/core';
+import {
+  archiveKey,
+  FileStatus,
+  type LineageKey,
+  parseTransformMessage,
+  pendingTransformCodec,
+  type TransformCounts,
+  type ValidatedFile,
+} from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { TransformerConfig } from './config.js';
 import type { DateRecomputes } from './dateRecomputes.js';
-import { parseTransformMessage, pendingMessage, type ValidatedFile } from './messages.js';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface TransformerDependencies {
@@ -83,7 +90,7 @@ export function createTransformHandler(deps: TransformerDependencies) {
         return {
           kind: 'requeue',
           delaySeconds: deps.config.heldDateRetrySeconds,
-          body: pendingMessage(file, recomputed.tickets),
+          body: pendingTransformCodec.encode({ file, tickets: recomputed.tickets }),
         };
       }
       const archived = await archive(deps, file, log);

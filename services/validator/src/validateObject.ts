@@ -24,31 +24,29 @@ import {
 import {
   archiveKey,
   type Dataset,
+  deferredObjectsCodec,
   type FileIssue,
   FileStatus,
   type FileValidationResult,
   type IssueCode,
   type LineageKey,
   type ObjectPlan,
+  type ObjectRef,
   type ParseEvent,
+  parseIngestMessage,
   planObject,
   recordParserFor,
   type SilverOrder,
   type SilverProduct,
+  type ValidatedFile,
   type ValidationReport,
   ValidationReportBuilder,
   type Verdict,
+  validatedFileCodec,
   validateFile,
   WorkerError,
 } from '@storeflow/core';
 import type { ValidatorConfig } from './config.js';
-import {
-  deferredMessage,
-  MessageType,
-  type ObjectRef,
-  parseIngestMessage,
-  type ValidatedMessage,
-} from './messages.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { type OutputKeys, outputKeys, reportKey as reportKeyOf } from './outputKeys.js';
 import { S3ValidationSink } from './S3ValidationSink.js';
@@ -108,7 +106,7 @@ export function createIngestHandler(deps: ValidatorDependencies) {
       return {
         kind: 'requeue',
         delaySeconds: deferralDelaySeconds(deps.config.deferralBaseSeconds, parsed.attempt),
-        body: deferredMessage(deferred, parsed.attempt + 1),
+        body: deferredObjectsCodec.encode({ objects: deferred, attempt: parsed.attempt + 1 }),
       };
     }
     return { kind: 'done' };
@@ -375,8 +373,7 @@ async function validateAndPublish(
     maxRejectedRowRatio(config, plan.dataset),
   );
   await putJson(context, keys.report, report);
-  const message: ValidatedMessage = {
-    type: MessageType.VALIDATED,
+  const message: ValidatedFile = {
     bucket: context.bucket,
     key: key.fileKey,
     objectVersion: key.objectVersion,
@@ -386,7 +383,10 @@ async function validateAndPublish(
   };
   await callAws(deps.clients, 'SQS', 'SendMessage', () =>
     deps.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: config.transformQueueUrl, MessageBody: JSON.stringify(message) }),
+      new SendMessageCommand({
+        QueueUrl: config.transformQueueUrl,
+        MessageBody: validatedFileCodec.encode(message),
+      }),
     ),
   );
   await deps.lineage.complete(key, config.workerId, {

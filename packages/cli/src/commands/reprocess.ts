@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { type AwsClients, callAws, headETag, LineageRepository, type ResourceNames } from '@storeflow/aws';
-import type { FileStatus, LineageRecord } from '@storeflow/core';
+import { type FileStatus, type LineageRecord, reprocessRequestCodec } from '@storeflow/core';
 import { queueUrl, withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
@@ -14,7 +14,6 @@ import {
   REOPENABLE_STATUSES,
   type ReprocessAction,
   type ReprocessFacts,
-  reprocessMessage,
 } from '../reprocessPlan.js';
 
 export const REPROCESS_USAGE = `Usage: storeflow reprocess (--key <key>... | --key-prefix <prefix> | --status <status>) [options]
@@ -242,7 +241,11 @@ async function sendRequests(
           QueueUrl: url,
           Entries: batch.map((outcome, index) => ({
             Id: String(index),
-            MessageBody: reprocessMessage(names.bucket, outcome.key, outcome.requestId as string),
+            MessageBody: reprocessRequestCodec.encode({
+              bucket: names.bucket,
+              key: outcome.key,
+              requestId: outcome.requestId as string,
+            }),
           })),
         }),
       ),

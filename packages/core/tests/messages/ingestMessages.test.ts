@@ -1,4 +1,9 @@
-import { deferredMessage, parseIngestMessage } from '../src/messages.js';
+import {
+  deferredObjectsCodec,
+  parseIngestMessage,
+  reprocessRequestCodec,
+  s3NotificationCodec,
+} from '../../src/index.js';
 
 function s3Event(records: object[]): string {
   return JSON.stringify({ Records: records });
@@ -76,7 +81,7 @@ describe('parseIngestMessage', () => {
     ];
 
     // Act
-    const message = parseIngestMessage(deferredMessage(objects, 3));
+    const message = parseIngestMessage(deferredObjectsCodec.encode({ objects, attempt: 3 }));
 
     // Assess
     expect(message).toEqual({ kind: 'objects', objects, attempt: 3 });
@@ -90,5 +95,71 @@ describe('parseIngestMessage', () => {
     ['a record without s3', '{"Records":[{"eventName":"ObjectCreated:Put"}]}'],
   ])('calls %s unrecognised instead of throwing', (_label, body) => {
     expect(parseIngestMessage(body).kind).toBe('unrecognised');
+  });
+});
+
+describe('ingest message codecs', () => {
+  it('writes the reprocess request byte for byte as queued requests have it', () => {
+    // Act
+    const body = reprocessRequestCodec.encode({
+      bucket: 'bucket-1',
+      key: 'raw/orders/a b.csv',
+      requestId: 'req-1',
+    });
+    // Assess
+    expect(body).toBe(
+      '{"type":"storeflow.reprocess","bucket":"bucket-1","key":"raw/orders/a b.csv","requestId":"req-1"}',
+    );
+  });
+
+  it('writes the deferral byte for byte as queued deferrals have it', () => {
+    // Prepare
+    const objects = [
+      { bucket: 'data', key: 'raw/order_items/a.csv', eTag: 'e', eventTime: '2025-04-01T10:00:00.000Z' },
+    ];
+    // Act
+    const body = deferredObjectsCodec.encode({ objects, attempt: 2 });
+    // Assess
+    expect(body).toBe(
+      '{"type":"storeflow.deferred","objects":[{"bucket":"data","key":"raw/order_items/a.csv","eTag":"e",' +
+        '"eventTime":"2025-04-01T10:00:00.000Z"}],"attempt":2}',
+    );
+  });
+
+  it('encodes an S3 notification the ingest parser reads back, keys form-encoded as S3 does', () => {
+    // Prepare
+    const object = {
+      bucket: 'data',
+      key: 'raw/orders/Größe (1)+x y.csv',
+      eTag: 'abc',
+      versionId: 'v1',
+      sizeBytes: 7,
+      eventTime: '2025-04-01T10:00:00.000Z',
+    };
+    // Act
+    const body = s3NotificationCodec.encode({ kind: 'objects-created', objects: [object] });
+    // Assess
+    expect(body).toContain('"key":"raw/orders/Gr%C3%B6%C3%9Fe+%281%29%2Bx+y.csv"');
+    expect(parseIngestMessage(body)).toEqual({ kind: 'objects', objects: [object], attempt: 1 });
+  });
+
+  it('reads the S3 test event with its bucket', () => {
+    // Act
+    const parsed = s3NotificationCodec.parse(
+      s3NotificationCodec.encode({ kind: 'test-event', bucket: 'data' }),
+    );
+    // Assess
+    expect(parsed).toEqual({ kind: 'ok', value: { kind: 'test-event', bucket: 'data' } });
+  });
+
+  it.each([
+    ['reprocess request', reprocessRequestCodec],
+    ['deferral', deferredObjectsCodec],
+    ['S3 notification', s3NotificationCodec],
+  ] as const)('the %s codec calls a body of another format unrecognised', (_label, codec) => {
+    // Act
+    const results = ['{oops', '"text"', '{"type":"storeflow.validated"}'].map((body) => codec.parse(body));
+    // Assess
+    expect(results.map((result) => result.kind)).toEqual(['unrecognised', 'unrecognised', 'unrecognised']);
   });
 });
