@@ -61,16 +61,10 @@ export {
   type LineageRecord,
   type TransformCounts,
 } from './lineage.js';
-export {
-  type MessageCodec,
-  MessageType,
-  type ParseResult,
-} from './messages/codec.js';
+export type { MessageCodec, ParseResult } from './messages/codec.js';
 export {
   type DeferredObjects,
-  decodeS3Key,
   deferredObjectsCodec,
-  encodeS3Key,
   type IngestMessage,
   type ObjectRef,
   parseIngestMessage,

@@ -25,7 +25,7 @@ export interface ObjectRef {
 }
 
 /** Decodes an S3 event key: form encoding, `+` for spaces. */
-export function decodeS3Key(encoded: string): string {
+function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
@@ -33,7 +33,7 @@ export function decodeS3Key(encoded: string): string {
  * Encodes a key as S3 event notifications carry it (the inverse of {@link decodeS3Key}): every
  * byte but unreserved characters and `/` percent-encoded, spaces as `+`.
  */
-export function encodeS3Key(key: string): string {
+function encodeS3Key(key: string): string {
   return encodeURIComponent(key)
     .replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%2F/g, '/')
