@@ -1,10 +1,10 @@
 /**
- * Base of every error that is not a row problem (row problems are data, see the rule catalogue).
+ * Base of every error that is not a row or file problem (those are data, catalogued in `ISSUE_CODES`).
  * `retryable` tells a caller whether doing the same thing again may succeed, which is what an
  * SQS consumer needs to decide between "let the message come back" and "give up on it".
  */
 export abstract class WorkerError extends Error {
-  /** Stable SCREAMING_SNAKE code, listed in docs/errors.md. */
+  /** Stable SCREAMING_SNAKE code, catalogued in `OPERATIONAL_ERRORS` and docs/error-codes.md#operational-errors. */
   abstract readonly code: string;
   /** True when repeating the same operation may succeed (throttling, 5xx, timeouts, a peer still starting). */
   abstract readonly retryable: boolean;

@@ -46,6 +46,13 @@ export { type DeduplicationResult, deduplicateByVersion } from './kpi/deduplicat
 export { roundHalfEven } from './kpi/roundHalfEven.js';
 export type { CategoryKpiRow, DateKpis, KpiDiagnostics, OrderKpiRow } from './kpi/types.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
+export {
+  OPERATIONAL_ERRORS,
+  type OperationalErrorCode,
+  type OperationalErrorInfo,
+  type Retryability,
+  type ThrowingPackage,
+} from './operationalErrors.js';
 export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
 export { parseCsv } from './parsing/parseCsv.js';
 export { parseCsvWithFastCsv } from './parsing/parseCsvWithFastCsv.js';
