@@ -18,7 +18,7 @@ export type ThrowingPackage =
 export interface OperationalErrorInfo {
   readonly retryable: Retryability;
   /** The packages whose code throws it (the first one defines its class). */
-  readonly thrownBy: readonly ThrowingPackage[];
+  readonly thrownBy: readonly [ThrowingPackage, ...ThrowingPackage[]];
   /** One line: what went wrong. */
   readonly description: string;
   /** One line: what an operator or developer does about it. */
