@@ -31,6 +31,12 @@ export interface OperationalErrorInfo {
  * lineage `last_error` and logs carry them, so a code is never renamed or reused. Every entry is
  * documented in docs/error-codes.md#operational-errors; tests keep both that table and every
  * package's error classes in agreement with it.
+ *
+ * @example
+ * if (error instanceof WorkerError && error.code in OPERATIONAL_ERRORS) {
+ *   const { action } = OPERATIONAL_ERRORS[error.code as OperationalErrorCode];
+ *   log.error({ err: error, action }, 'file failed');
+ * }
  */
 export const OPERATIONAL_ERRORS = {
   INVALID_OPTION: {
@@ -176,9 +182,9 @@ export const OPERATIONAL_ERRORS = {
   COMPONENT_NOT_HEALTHY: {
     retryable: true,
     thrownBy: ['@storeflow/local-stack'],
-    description:
-      'A component of the embedded stack (DynamoDB Local, the daemon) exited or did not answer in time.',
-    action: 'Start it again; if it keeps failing, read `.local-stack/stack.log` or raise `startTimeoutMs`.',
+    description: 'DynamoDB Local exited, did not answer in time, or its jar is missing.',
+    action:
+      'Start the stack again; if it keeps failing, read `.local-stack/stack.log`, raise `startTimeoutMs`, or reinstall dependencies when the jar is missing.',
   },
   OBJECT_UNREADABLE: {
     retryable: false,
