@@ -8,7 +8,7 @@ import {
 import { WorkerError } from '@storeflow/core';
 import pLimit from 'p-limit';
 import { type AwsClients, callAws } from './createAwsClients.js';
-import { errorName, isConnectionError } from './errors.js';
+import { errorName, isConnectionError, PollerOptionsError } from './errors.js';
 
 /** The part of a pino logger the poller uses; any pino `Logger` fits. */
 export interface PollerLogger {
@@ -89,12 +89,6 @@ interface InFlight {
 
 /** How long aborted handlers may take to clean up after the shutdown deadline, in ms. */
 const ABORT_SETTLE_MS = 1_000;
-
-/** Invalid poller options: a programming or configuration mistake. */
-export class PollerOptionsError extends WorkerError {
-  readonly code = 'POLLER_OPTIONS_INVALID';
-  readonly retryable = false;
-}
 
 /**
  * A long-polling SQS consumer with bounded concurrency, visibility heartbeats and a graceful stop.

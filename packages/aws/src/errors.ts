@@ -269,6 +269,12 @@ export class InvalidItemError extends WorkerError {
   }
 }
 
+/** Invalid poller options: a programming or configuration mistake. */
+export class PollerOptionsError extends WorkerError {
+  readonly code = 'POLLER_OPTIONS_INVALID';
+  readonly retryable = false;
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -11,7 +11,7 @@ export {
   routeObjectKey,
   type UnroutableReason,
 } from './datasets.js';
-export { InvalidOptionError, WorkerError } from './errors.js';
+export { InvalidOptionError, KpiOverflowError, WorkerError } from './errors.js';
 export { contentIssue, type ObjectPlan, type PlanResult, planObject } from './fileChecks.js';
 export {
   ALL_ERROR_KINDS,
@@ -43,7 +43,6 @@ export {
 export { KeyTracker } from './KeyTracker.js';
 export { computeDateKpis } from './kpi/computeDateKpis.js';
 export { type DeduplicationResult, deduplicateByVersion } from './kpi/deduplicateByVersion.js';
-export { KpiOverflowError } from './kpi/errors.js';
 export { roundHalfEven } from './kpi/roundHalfEven.js';
 export type { CategoryKpiRow, DateKpis, KpiDiagnostics, OrderKpiRow } from './kpi/types.js';
 export {
@@ -82,6 +81,13 @@ export {
   validatedFileCodec,
 } from './messages/transformMessages.js';
 export { formatCents, type MoneyParseFailure, type MoneyParseResult, parseCents } from './money.js';
+export {
+  OPERATIONAL_ERRORS,
+  type OperationalErrorCode,
+  type OperationalErrorInfo,
+  type Retryability,
+  type ThrowingPackage,
+} from './operationalErrors.js';
 export { createJsonLinesParser } from './parsing/createJsonLinesParser.js';
 export { parseCsv } from './parsing/parseCsv.js';
 export { parseCsvWithFastCsv } from './parsing/parseCsvWithFastCsv.js';

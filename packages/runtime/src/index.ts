@@ -1,4 +1,5 @@
-export { ConfigInvalidError, type ConfigProblem, createConfigLoader } from './loadConfig.js';
+export { ConfigInvalidError, type ConfigProblem } from './errors.js';
+export { createConfigLoader } from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';

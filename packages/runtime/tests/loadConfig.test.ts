@@ -1,5 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
-import { ConfigInvalidError, createConfigLoader } from '../src/loadConfig.js';
+import { ConfigInvalidError } from '../src/errors.js';
+import { createConfigLoader } from '../src/loadConfig.js';
 
 interface SampleConfig {
   queueUrl: string;

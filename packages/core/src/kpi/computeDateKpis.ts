@@ -1,7 +1,7 @@
+import { KpiOverflowError } from '../errors.js';
 import type { SilverOrder, SilverOrderItem } from '../silver.js';
 import type { OrderStatus } from '../types.js';
 import { deduplicateByVersion } from './deduplicateByVersion.js';
-import { KpiOverflowError } from './errors.js';
 import { roundHalfEven } from './roundHalfEven.js';
 import type { CategoryKpiRow, DateKpis, OrderKpiRow } from './types.js';
 

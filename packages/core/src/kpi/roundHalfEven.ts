@@ -1,5 +1,4 @@
-import { InvalidOptionError } from '../errors.js';
-import { KpiOverflowError } from './errors.js';
+import { InvalidOptionError, KpiOverflowError } from '../errors.js';
 
 /** 10^0 … 10^15: every one is exact in a double, and so is any safe integer times it that stays safe. */
 const POWERS_OF_TEN = Array.from({ length: 16 }, (_, exponent) => 10 ** exponent);
