@@ -1,4 +1,11 @@
-export { ConfigInvalidError, type ConfigProblem, createConfigLoader } from './loadConfig.js';
+export {
+  type ConfigEnvNames,
+  ConfigInvalidError,
+  type ConfigLoader,
+  type ConfigProblem,
+  type ConfigRule,
+  createConfigLoader,
+} from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
@@ -11,3 +18,12 @@ export {
 } from './queueDepthMetrics.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';
+export {
+  createWorkerConfig,
+  type ServiceSettings,
+  type WorkerConfig,
+  type WorkerSettings,
+  type WorkerSettingsDefaults,
+  type WorkerSettingsSchema,
+  workerSettings,
+} from './workerSettings.js';
