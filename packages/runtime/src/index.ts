@@ -16,11 +16,20 @@ export {
   type QueueDepthSamples,
   registerQueueDepthMetrics,
 } from './queueDepthMetrics.js';
+export {
+  type QueuePollerOptions,
+  type QueueServiceAdapters,
+  type QueueServiceContext,
+  type QueueServiceOptions,
+  runQueueService,
+} from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';
 export {
   createWorkerConfig,
   type ServiceSettings,
+  type SettingDefinition,
+  type SettingsOf,
   type WorkerConfig,
   type WorkerSettings,
   type WorkerSettingsDefaults,

@@ -31,10 +31,14 @@ export interface WorkerSettings {
  * The defaults that differ between services or belong to another package: the runtime does not
  * depend on the aws package, so the service passes its resource prefix and queue defaults in.
  */
-export type WorkerSettingsDefaults = Pick<
-  WorkerSettings,
-  'resourcePrefix' | 'maxReceiveCount' | 'concurrency' | 'metricsPort' | 'workerId'
->;
+export interface WorkerSettingsDefaults {
+  resourcePrefix: string;
+  concurrency: number;
+  metricsPort: number;
+  workerId: string;
+  /** The queues' own settings (the aws package's `QUEUE_DEFAULTS`), which the worker's must match. */
+  queue: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
+}
 
 /** The parts of a JSON Schema and environment mapping that make up {@link WorkerSettings}. */
 export interface WorkerSettingsSchema {
@@ -66,7 +70,7 @@ const VARIABLE_SUFFIXES: ConfigEnvNames<WorkerSettings> = {
  *
  * @example
  * const worker = workerSettings('TRANSFORMER_', { concurrency: 4, metricsPort: 9465, workerId: 'transformer',
- *   resourcePrefix: DEFAULT_RESOURCE_PREFIX, maxReceiveCount: QUEUE_DEFAULTS.maxReceiveCount });
+ *   resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS });
  * worker.envNames.queueUrl; // 'TRANSFORMER_QUEUE_URL'
  */
 export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaults): WorkerSettingsSchema {
@@ -79,10 +83,15 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 64, default: defaults.concurrency },
     // SQS allows a visibility timeout of up to 12 hours.
-    visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
+    visibilityTimeoutSeconds: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 43_200,
+      default: defaults.queue.visibilityTimeoutSeconds,
+    },
     heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
     // SQS allows a redrive maxReceiveCount of 1 to 1000.
-    maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: defaults.maxReceiveCount },
+    maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: defaults.queue.maxReceiveCount },
     // Fargate's stopTimeout is at most 120 s; the grace leaves a margin before its SIGKILL.
     shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
     metricsPort: { type: 'integer', minimum: 0, maximum: 65_535, default: defaults.metricsPort },
@@ -110,15 +119,40 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
   };
 }
 
-/** A service's own settings, declared next to the worker settings they join. */
-export interface ServiceSettings<S extends object> {
-  /** The service's variable prefix, e.g. `VALIDATOR_`. */
-  envPrefix: string;
-  defaults: WorkerSettingsDefaults;
-  /** The schema of the service's own settings only (an object schema with `additionalProperties: false`). */
-  schema: JSONSchemaType<S>;
-  envNames: ConfigEnvNames<S>;
-  rules?: ConfigRule<WorkerSettings & S>[];
+/**
+ * One of a service's own settings: its variable and the JSON Schema of its value, a number or a
+ * string. Every setting is required, so one without a `default` must be set.
+ */
+export type SettingDefinition = { readonly variable: string } & (
+  | {
+      readonly type: 'integer' | 'number';
+      readonly minimum?: number;
+      readonly maximum?: number;
+      readonly default?: number;
+    }
+  | {
+      readonly type: 'string';
+      readonly pattern?: string;
+      readonly minLength?: number;
+      readonly default?: string;
+    }
+);
+
+/** The values that setting definitions describe (their TSDoc carries over). */
+export type SettingsOf<D extends Record<string, SettingDefinition>> = {
+  -readonly [K in keyof D]: D[K] extends { type: 'string' } ? string : number;
+};
+
+/** A service's own settings and defaults, joined to the worker settings. */
+export interface ServiceSettings<D extends Record<string, SettingDefinition>> {
+  /** The service's name: its variables are `<SERVICE>_…`, and its default worker id is the name. */
+  service: string;
+  /** The worker settings' defaults that are the service's own. */
+  defaults: Pick<WorkerSettingsDefaults, 'concurrency' | 'metricsPort'>;
+  /** The defaults the aws package owns: `DEFAULT_RESOURCE_PREFIX` and `QUEUE_DEFAULTS`. */
+  aws: { resourcePrefix: string; queue: WorkerSettingsDefaults['queue'] };
+  settings: D;
+  rules?: ConfigRule<WorkerSettings & SettingsOf<D>>[];
 }
 
 /** A service's whole configuration: what it reads and how. */
@@ -132,23 +166,42 @@ export interface WorkerConfig<T> {
  * loader that reports every schema and cross-field problem of both in one `ConfigInvalidError`.
  *
  * @example
- * const transformer = createWorkerConfig<TransformerSettings>({ envPrefix: 'TRANSFORMER_', defaults,
- *   schema: transformerSettingsSchema, envNames: { dateConcurrency: 'TRANSFORMER_DATE_CONCURRENCY', … } });
- * const config = transformer.load(process.env);
+ * const transformer = createWorkerConfig({
+ *   service: 'transformer',
+ *   defaults: { concurrency: 4, metricsPort: 9465 },
+ *   aws: { resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS },
+ *   settings: {
+ *     dateConcurrency: { variable: 'TRANSFORMER_DATE_CONCURRENCY', type: 'integer', minimum: 1, default: 4 },
+ *   },
+ * });
+ * const config = transformer.load(process.env); // config.dateConcurrency: number
  */
-export function createWorkerConfig<S extends object>(
-  settings: ServiceSettings<S>,
-): WorkerConfig<WorkerSettings & S> {
-  const worker = workerSettings(settings.envPrefix, settings.defaults);
-  // TypeScript cannot follow a spread of two generic mappings or schemas into their joined type;
-  // each half is checked against its own type, and ajv validates the joined schema at run time.
-  const envNames = { ...worker.envNames, ...settings.envNames } as ConfigEnvNames<WorkerSettings & S>;
+export function createWorkerConfig<D extends Record<string, SettingDefinition>>(
+  options: ServiceSettings<D>,
+): WorkerConfig<WorkerSettings & SettingsOf<D>> {
+  type Config = WorkerSettings & SettingsOf<D>;
+  const worker = workerSettings(`${options.service.toUpperCase()}_`, {
+    ...options.defaults,
+    ...options.aws,
+    workerId: options.service,
+  });
+  const properties: Record<string, object> = { ...worker.properties };
+  const envNames: Record<string, string> = { ...worker.envNames };
+  for (const [setting, { variable, ...schema }] of Object.entries(options.settings)) {
+    properties[setting] = schema;
+    envNames[setting] = variable;
+  }
+  // TypeScript cannot follow the joined generic type through this loop; each setting's schema is
+  // typed by its definition, and ajv validates the joined schema at run time.
   const schema = {
     type: 'object',
     additionalProperties: false,
-    required: [...worker.required, ...settings.schema.required],
-    properties: { ...worker.properties, ...settings.schema.properties },
-  } as unknown as JSONSchemaType<WorkerSettings & S>;
-  const rules = [...(worker.rules as ConfigRule<WorkerSettings & S>[]), ...(settings.rules ?? [])];
-  return { envNames, load: createConfigLoader(schema, envNames, rules) };
+    required: Object.keys(properties),
+    properties,
+  } as unknown as JSONSchemaType<Config>;
+  const rules = [...(worker.rules as ConfigRule<Config>[]), ...(options.rules ?? [])];
+  return {
+    envNames: envNames as ConfigEnvNames<Config>,
+    load: createConfigLoader(schema, envNames as ConfigEnvNames<Config>, rules),
+  };
 }

@@ -3,24 +3,19 @@ import { createWorkerConfig, workerSettings } from '../src/workerSettings.js';
 
 const DEFAULTS = {
   resourcePrefix: 'shop',
-  maxReceiveCount: 7,
   concurrency: 3,
   metricsPort: 9999,
   workerId: 'sample',
+  queue: { visibilityTimeoutSeconds: 120, maxReceiveCount: 7 },
 };
 
 const QUEUE = 'http://127.0.0.1:4566/000000000000/q';
 
-const sample = createWorkerConfig<{ batchRows: number }>({
-  envPrefix: 'SAMPLE_',
-  defaults: DEFAULTS,
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['batchRows'],
-    properties: { batchRows: { type: 'integer', minimum: 1, default: 50 } },
-  },
-  envNames: { batchRows: 'SAMPLE_BATCH_ROWS' },
+const sample = createWorkerConfig({
+  service: 'sample',
+  defaults: { concurrency: 3, metricsPort: 9999 },
+  aws: { resourcePrefix: 'shop', queue: DEFAULTS.queue },
+  settings: { batchRows: { variable: 'SAMPLE_BATCH_ROWS', type: 'integer', minimum: 1, default: 50 } },
 });
 
 function problemsOf(act: () => unknown): { variable: string; problem: string }[] {
@@ -66,7 +61,7 @@ describe('createWorkerConfig', () => {
       queueUrl: QUEUE,
       resourcePrefix: 'shop',
       concurrency: 3,
-      visibilityTimeoutSeconds: 300,
+      visibilityTimeoutSeconds: 120,
       heartbeatSeconds: 60,
       maxReceiveCount: 7,
       shutdownGraceSeconds: 25,

@@ -1,58 +1,63 @@
 import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
-import { createWorkerConfig, type WorkerSettings } from '@storeflow/runtime';
-import type { JSONSchemaType } from 'ajv';
-
-/** The transformer's own settings, beside the worker settings every service reads. */
-export interface TransformerSettings {
-  /** Order dates of one file recomputed (or waited for) at once. */
-  dateConcurrency: number;
-  /** Silver parts read at once while recomputing a date. */
-  readConcurrency: number;
-  /** How long one task may hold a date's recompute before another may take over. */
-  dateLeaseSeconds: number;
-  /** Wait before looking again at a date another task is recomputing. */
-  heldDateRetrySeconds: number;
-}
+import {
+  createWorkerConfig,
+  type SettingDefinition,
+  type SettingsOf,
+  type WorkerSettings,
+} from '@storeflow/runtime';
 
 /**
  * Everything the transformer reads from its environment, validated once at start; its queue is
  * the transform queue (files the validator accepted), and a failure on its last receive before the
  * DLQ (`maxReceiveCount`) ends the file FAILED.
  */
-export type TransformerConfig = WorkerSettings & TransformerSettings;
+export type TransformerConfig = WorkerSettings & SettingsOf<typeof TRANSFORMER_SETTINGS>;
 
-const settingsSchema: JSONSchemaType<TransformerSettings> = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['dateConcurrency', 'readConcurrency', 'dateLeaseSeconds', 'heldDateRetrySeconds'],
-  properties: {
-    dateConcurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
-    readConcurrency: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
-    dateLeaseSeconds: { type: 'integer', minimum: 2, maximum: 3600, default: 120 },
-    heldDateRetrySeconds: { type: 'integer', minimum: 0, maximum: 900, default: 5 },
+/** The transformer's own settings, beside the worker settings every service reads. */
+const TRANSFORMER_SETTINGS = {
+  /** Order dates of one file recomputed (or waited for) at once. */
+  dateConcurrency: {
+    variable: 'TRANSFORMER_DATE_CONCURRENCY',
+    type: 'integer',
+    minimum: 1,
+    maximum: 64,
+    default: 4,
   },
-};
+  /** Silver parts read at once while recomputing a date. */
+  readConcurrency: {
+    variable: 'TRANSFORMER_READ_CONCURRENCY',
+    type: 'integer',
+    minimum: 1,
+    maximum: 64,
+    default: 8,
+  },
+  /** How long one task may hold a date's recompute before another may take over. */
+  dateLeaseSeconds: {
+    variable: 'TRANSFORMER_DATE_LEASE_SECONDS',
+    type: 'integer',
+    minimum: 2,
+    maximum: 3600,
+    default: 120,
+  },
+  /** Wait before looking again at a date another task is recomputing. */
+  heldDateRetrySeconds: {
+    variable: 'TRANSFORMER_HELD_DATE_RETRY_SECONDS',
+    type: 'integer',
+    minimum: 0,
+    maximum: 900,
+    default: 5,
+  },
+} satisfies Record<string, SettingDefinition>;
 
-const transformerConfig = createWorkerConfig<TransformerSettings>({
-  envPrefix: 'TRANSFORMER_',
-  defaults: {
-    resourcePrefix: DEFAULT_RESOURCE_PREFIX,
-    maxReceiveCount: QUEUE_DEFAULTS.maxReceiveCount,
-    concurrency: 4,
-    metricsPort: 9465,
-    workerId: 'transformer',
-  },
-  schema: settingsSchema,
-  envNames: {
-    dateConcurrency: 'TRANSFORMER_DATE_CONCURRENCY',
-    readConcurrency: 'TRANSFORMER_READ_CONCURRENCY',
-    dateLeaseSeconds: 'TRANSFORMER_DATE_LEASE_SECONDS',
-    heldDateRetrySeconds: 'TRANSFORMER_HELD_DATE_RETRY_SECONDS',
-  },
+/**
+ * `TRANSFORMER_ENV`, the variable of each setting (documented in the service README), and
+ * `loadTransformerConfig`, which reads and validates the configuration: every bad variable, and
+ * every pair of settings that disagree, is reported in one `ConfigInvalidError` so an operator
+ * fixes them in one go.
+ */
+export const { envNames: TRANSFORMER_ENV, load: loadTransformerConfig } = createWorkerConfig({
+  service: 'transformer',
+  defaults: { concurrency: 4, metricsPort: 9465 },
+  aws: { resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS },
+  settings: TRANSFORMER_SETTINGS,
 });
-
-/** Environment variable of each setting; documented in the service README. */
-export const TRANSFORMER_ENV = transformerConfig.envNames;
-
-/** Reads and validates the configuration; every bad variable is reported in one error. */
-export const loadTransformerConfig = transformerConfig.load;
