@@ -27,10 +27,10 @@ export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from
 export { runOnce } from './shutdown.js';
 export {
   createWorkerConfig,
-  type ServiceSettings,
   type SettingDefinition,
   type SettingsOf,
   type WorkerConfig,
+  type WorkerConfigOptions,
   type WorkerSettings,
   type WorkerSettingsDefaults,
   type WorkerSettingsSchema,

@@ -143,8 +143,8 @@ export type SettingsOf<D extends Record<string, SettingDefinition>> = {
   -readonly [K in keyof D]: D[K] extends { type: 'string' } ? string : number;
 };
 
-/** A service's own settings and defaults, joined to the worker settings. */
-export interface ServiceSettings<D extends Record<string, SettingDefinition>> {
+/** A service's own settings and defaults, joined to the worker settings by {@link createWorkerConfig}. */
+export interface WorkerConfigOptions<D extends Record<string, SettingDefinition>> {
   /** The service's name: its variables are `<SERVICE>_…`, and its default worker id is the name. */
   service: string;
   /** The worker settings' defaults that are the service's own. */
@@ -152,7 +152,6 @@ export interface ServiceSettings<D extends Record<string, SettingDefinition>> {
   /** The defaults the aws package owns: `DEFAULT_RESOURCE_PREFIX` and `QUEUE_DEFAULTS`. */
   aws: { resourcePrefix: string; queue: WorkerSettingsDefaults['queue'] };
   settings: D;
-  rules?: ConfigRule<WorkerSettings & SettingsOf<D>>[];
 }
 
 /** A service's whole configuration: what it reads and how. */
@@ -163,7 +162,7 @@ export interface WorkerConfig<T> {
 
 /**
  * Joins a service's own settings to the worker settings: one schema, one variable mapping and one
- * loader that reports every schema and cross-field problem of both in one `ConfigInvalidError`.
+ * loader that reports every schema and cross-field problem in one `ConfigInvalidError`.
  *
  * @example
  * const transformer = createWorkerConfig({
@@ -177,7 +176,7 @@ export interface WorkerConfig<T> {
  * const config = transformer.load(process.env); // config.dateConcurrency: number
  */
 export function createWorkerConfig<D extends Record<string, SettingDefinition>>(
-  options: ServiceSettings<D>,
+  options: WorkerConfigOptions<D>,
 ): WorkerConfig<WorkerSettings & SettingsOf<D>> {
   type Config = WorkerSettings & SettingsOf<D>;
   const worker = workerSettings(`${options.service.toUpperCase()}_`, {
@@ -196,12 +195,15 @@ export function createWorkerConfig<D extends Record<string, SettingDefinition>>(
   const schema = {
     type: 'object',
     additionalProperties: false,
-    required: Object.keys(properties),
+    required: [...worker.required, ...Object.keys(options.settings)],
     properties,
   } as unknown as JSONSchemaType<Config>;
-  const rules = [...(worker.rules as ConfigRule<Config>[]), ...(options.rules ?? [])];
   return {
     envNames: envNames as ConfigEnvNames<Config>,
-    load: createConfigLoader(schema, envNames as ConfigEnvNames<Config>, rules),
+    load: createConfigLoader(
+      schema,
+      envNames as ConfigEnvNames<Config>,
+      worker.rules as ConfigRule<Config>[],
+    ),
   };
 }
