@@ -33,8 +33,10 @@ export interface QueuePollerOptions<Clients, Handler> {
 
 /**
  * The AWS adapters a queue service runs on: `resolveAwsConnection`, `createAwsClients`,
- * `SqsPoller` and `QueueDepthReader` from `@storeflow/aws`, passed in because the runtime does not
- * depend on the aws package (which stays free of logging and metrics), as its other shapes do.
+ * `SqsPoller` and `QueueDepthReader` from `@storeflow/aws`. main.ts passes them in: the runtime
+ * does not depend on the aws package, nor the aws package on the runtime (it stays free of pino
+ * and prom-client), so only a service imports both; like {@link QueueWorker}, these are shapes the
+ * aws classes fit, not imports.
  */
 export interface QueueServiceAdapters<Connection, Clients extends { destroy(): void }, Handler> {
   resolveAwsConnection(env: Environment): Connection;
