@@ -1,5 +1,5 @@
 export { ConfigInvalidError, type ConfigProblem } from './errors.js';
-export { createConfigLoader } from './loadConfig.js';
+export { type ConfigEnvNames, type ConfigLoader, type ConfigRule, createConfigLoader } from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
@@ -10,5 +10,23 @@ export {
   type QueueDepthSamples,
   registerQueueDepthMetrics,
 } from './queueDepthMetrics.js';
+export {
+  type QueuePollerOptions,
+  type QueueServiceAdapters,
+  type QueueServiceContext,
+  type QueueServiceOptions,
+  runQueueService,
+} from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';
+export {
+  createWorkerConfig,
+  type SettingDefinition,
+  type SettingsOf,
+  type WorkerConfig,
+  type WorkerConfigOptions,
+  type WorkerSettings,
+  type WorkerSettingsDefaults,
+  type WorkerSettingsSchema,
+  workerSettings,
+} from './workerSettings.js';

@@ -1,60 +1,17 @@
 #!/usr/bin/env node
-import { hostname } from 'node:os';
 import { createAwsClients, QueueDepthReader, resolveAwsConnection, SqsPoller } from '@storeflow/aws';
-import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
-import { loadTransformerConfig } from './config.js';
+import { runQueueService } from '@storeflow/runtime';
+import { loadTransformerConfig, TRANSFORMER_ENV } from './config.js';
 import { createTransformer } from './createTransformer.js';
 import { createTransformerMetrics, registerTransformerQueueDepth } from './metrics.js';
 
-const VERSION = '0.1.0';
-
-// The composition root: the only module that reads process.env or handles signals.
-const bootLog = createLogger({ service: 'transformer', version: VERSION });
-let config: ReturnType<typeof loadTransformerConfig>;
-let connection: ReturnType<typeof resolveAwsConnection>;
-try {
-  config = loadTransformerConfig({
-    ...process.env,
-    TRANSFORMER_WORKER_ID: process.env.TRANSFORMER_WORKER_ID ?? `transformer-${hostname()}-${process.pid}`,
-  });
-  connection = resolveAwsConnection(process.env);
-} catch (error) {
-  bootLog.fatal({ err: error }, 'invalid configuration; nothing was consumed');
-  process.exit(1);
-}
-
-const log = createLogger({ service: 'transformer', version: VERSION, level: config.logLevel });
-const clients = createAwsClients(connection);
-const registry = createMetricsRegistry({ service: 'transformer', prefix: 'storeflow_' });
-const metrics = createTransformerMetrics(registry);
-const queueDepths = new QueueDepthReader({ clients, queueUrl: config.queueUrl });
-registerTransformerQueueDepth(registry, {
-  read: () => queueDepths.read(),
-  log: log.child({ component: 'queue-depth' }),
-});
-const handle = createTransformer({ clients, config, metrics, now: Date.now });
-const poller = new SqsPoller({
-  clients,
-  queueUrl: config.queueUrl,
-  handle,
-  log: log.child({ component: 'sqs-poller' }),
-  concurrency: config.concurrency,
-  visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
-  heartbeatIntervalSeconds: config.heartbeatSeconds,
-  onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
-});
-await serveQueueWorker({
+// The composition root: the only module that reads process.env.
+await runQueueService({
   service: 'transformer',
-  log,
-  registry,
-  worker: poller,
-  metricsPort: config.metricsPort,
-  metricsHost: config.metricsHost,
-  shutdownGraceSeconds: config.shutdownGraceSeconds,
-  release: () => clients.destroy(),
-  startedFields: {
-    queueUrl: config.queueUrl,
-    concurrency: config.concurrency,
-    workerId: config.workerId,
-  },
+  version: '0.1.0',
+  config: { load: loadTransformerConfig, envNames: TRANSFORMER_ENV },
+  createHandler: createTransformer,
+  metrics: { create: createTransformerMetrics, registerQueueDepth: registerTransformerQueueDepth },
+  aws: { resolveAwsConnection, createAwsClients, SqsPoller, QueueDepthReader },
+  env: process.env,
 });

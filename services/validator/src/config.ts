@@ -1,116 +1,80 @@
-import { DEFAULT_RESOURCE_PREFIX } from '@storeflow/aws';
-import { createConfigLoader } from '@storeflow/runtime';
-import type { JSONSchemaType } from 'ajv';
+import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
+import {
+  createWorkerConfig,
+  type SettingDefinition,
+  type SettingsOf,
+  type WorkerSettings,
+} from '@storeflow/runtime';
 
-/** Everything the validator reads from its environment, validated once at start. */
-export interface ValidatorConfig {
-  /** The ingest queue (S3 ObjectCreated events and reprocess requests). */
-  queueUrl: string;
-  /** Where validated files are announced to the transformer. */
-  transformQueueUrl: string;
-  /** Prefix the table names derive from (see the aws package's `resourceNamesFor`). */
-  resourcePrefix: string;
-  /** Files validated at once by this task. */
-  concurrency: number;
-  /** Rows per chunk: the unit of validation, output and memory. */
-  chunkRows: number;
-  /** Larger objects are rejected with OBJECT_TOO_LARGE before any byte is read. */
-  maxObjectBytes: number;
-  maxRejectedRowRatioProducts: number;
-  maxRejectedRowRatioOrders: number;
-  maxRejectedRowRatioOrderItems: number;
-  /** How long after its event an order_items file waits for late products and orders. */
-  referenceGraceSeconds: number;
-  /** First wait of a deferred file; each later retry waits twice as long, up to 15 minutes. */
-  deferralBaseSeconds: number;
-  skuPattern: string;
-  visibilityTimeoutSeconds: number;
-  heartbeatSeconds: number;
-  /** SIGTERM to exit: finish or release in-flight files within this; ECS stopTimeout minus a margin. */
-  shutdownGraceSeconds: number;
-  metricsPort: number;
-  metricsHost: string;
-  logLevel: string;
-  /** Identifies this task in lineage (claims and leases). */
-  workerId: string;
-}
-
-const schema: JSONSchemaType<ValidatorConfig> = {
-  type: 'object',
-  additionalProperties: false,
-  required: [
-    'queueUrl',
-    'transformQueueUrl',
-    'resourcePrefix',
-    'concurrency',
-    'chunkRows',
-    'maxObjectBytes',
-    'maxRejectedRowRatioProducts',
-    'maxRejectedRowRatioOrders',
-    'maxRejectedRowRatioOrderItems',
-    'referenceGraceSeconds',
-    'deferralBaseSeconds',
-    'skuPattern',
-    'visibilityTimeoutSeconds',
-    'heartbeatSeconds',
-    'shutdownGraceSeconds',
-    'metricsPort',
-    'metricsHost',
-    'logLevel',
-    'workerId',
-  ],
-  properties: {
-    queueUrl: { type: 'string', pattern: '^https?://' },
-    transformQueueUrl: { type: 'string', pattern: '^https?://' },
-    resourcePrefix: {
-      type: 'string',
-      pattern: '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$',
-      default: DEFAULT_RESOURCE_PREFIX,
-    },
-    concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
-    chunkRows: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 10_000 },
-    maxObjectBytes: { type: 'integer', minimum: 1, default: 10 * 1024 ** 3 },
-    maxRejectedRowRatioProducts: { type: 'number', minimum: 0, maximum: 1, default: 0.05 },
-    maxRejectedRowRatioOrders: { type: 'number', minimum: 0, maximum: 1, default: 0.05 },
-    maxRejectedRowRatioOrderItems: { type: 'number', minimum: 0, maximum: 1, default: 0.05 },
-    referenceGraceSeconds: { type: 'integer', minimum: 0, maximum: 7 * 24 * 3600, default: 1200 },
-    deferralBaseSeconds: { type: 'integer', minimum: 1, maximum: 900, default: 30 },
-    skuPattern: { type: 'string', minLength: 1, default: '^[A-Za-z]{3}-\\d{8}$' },
-    visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
-    heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
-    shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
-    metricsPort: { type: 'integer', minimum: 0, maximum: 65_535, default: 9464 },
-    metricsHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
-    logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },
-    workerId: { type: 'string', minLength: 1, default: 'validator' },
-  },
-};
-
-/** Environment variable of each setting; documented in the service README. */
-export const VALIDATOR_ENV: { readonly [K in keyof ValidatorConfig]-?: string } = {
-  queueUrl: 'VALIDATOR_QUEUE_URL',
-  transformQueueUrl: 'VALIDATOR_TRANSFORM_QUEUE_URL',
-  resourcePrefix: 'VALIDATOR_RESOURCE_PREFIX',
-  concurrency: 'VALIDATOR_CONCURRENCY',
-  chunkRows: 'VALIDATOR_CHUNK_ROWS',
-  maxObjectBytes: 'VALIDATOR_MAX_OBJECT_BYTES',
-  maxRejectedRowRatioProducts: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_PRODUCTS',
-  maxRejectedRowRatioOrders: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDERS',
-  maxRejectedRowRatioOrderItems: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDER_ITEMS',
-  referenceGraceSeconds: 'VALIDATOR_REFERENCE_GRACE_SECONDS',
-  deferralBaseSeconds: 'VALIDATOR_DEFERRAL_BASE_SECONDS',
-  skuPattern: 'VALIDATOR_SKU_PATTERN',
-  visibilityTimeoutSeconds: 'VALIDATOR_VISIBILITY_TIMEOUT_SECONDS',
-  heartbeatSeconds: 'VALIDATOR_HEARTBEAT_SECONDS',
-  shutdownGraceSeconds: 'VALIDATOR_SHUTDOWN_GRACE_SECONDS',
-  metricsPort: 'VALIDATOR_METRICS_PORT',
-  metricsHost: 'VALIDATOR_METRICS_HOST',
-  logLevel: 'VALIDATOR_LOG_LEVEL',
-  workerId: 'VALIDATOR_WORKER_ID',
-};
+const REJECTED_ROW_RATIO = { type: 'number', minimum: 0, maximum: 1, default: 0.05 } as const;
 
 /**
- * Reads and validates the configuration; every bad variable is reported in one
- * `ConfigInvalidError` so an operator fixes them in one go.
+ * Everything the validator reads from its environment, validated once at start; its queue is the
+ * ingest queue (S3 ObjectCreated events and reprocess requests).
  */
-export const loadValidatorConfig = createConfigLoader(schema, VALIDATOR_ENV);
+export type ValidatorConfig = WorkerSettings & SettingsOf<typeof VALIDATOR_SETTINGS>;
+
+/** The validator's own settings, beside the worker settings every service reads. */
+const VALIDATOR_SETTINGS = {
+  /** Where validated files are announced to the transformer. */
+  transformQueueUrl: { variable: 'VALIDATOR_TRANSFORM_QUEUE_URL', type: 'string', pattern: '^https?://' },
+  /** Rows per chunk: the unit of validation, output and memory. */
+  chunkRows: {
+    variable: 'VALIDATOR_CHUNK_ROWS',
+    type: 'integer',
+    minimum: 100,
+    maximum: 1_000_000,
+    default: 10_000,
+  },
+  /** Larger objects are rejected with OBJECT_TOO_LARGE before any byte is read. */
+  maxObjectBytes: {
+    variable: 'VALIDATOR_MAX_OBJECT_BYTES',
+    type: 'integer',
+    minimum: 1,
+    default: 10 * 1024 ** 3,
+  },
+  maxRejectedRowRatioProducts: {
+    variable: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_PRODUCTS',
+    ...REJECTED_ROW_RATIO,
+  },
+  maxRejectedRowRatioOrders: { variable: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDERS', ...REJECTED_ROW_RATIO },
+  maxRejectedRowRatioOrderItems: {
+    variable: 'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDER_ITEMS',
+    ...REJECTED_ROW_RATIO,
+  },
+  /** How long after its event an order_items file waits for late products and orders. */
+  referenceGraceSeconds: {
+    variable: 'VALIDATOR_REFERENCE_GRACE_SECONDS',
+    type: 'integer',
+    minimum: 0,
+    maximum: 7 * 24 * 3600,
+    default: 1200,
+  },
+  /** First wait of a deferred file; each later retry waits twice as long, up to 15 minutes. */
+  deferralBaseSeconds: {
+    variable: 'VALIDATOR_DEFERRAL_BASE_SECONDS',
+    type: 'integer',
+    minimum: 1,
+    maximum: 900,
+    default: 30,
+  },
+  skuPattern: {
+    variable: 'VALIDATOR_SKU_PATTERN',
+    type: 'string',
+    minLength: 1,
+    default: '^[A-Za-z]{3}-\\d{8}$',
+  },
+} satisfies Record<string, SettingDefinition>;
+
+/**
+ * `VALIDATOR_ENV`, the variable of each setting (documented in the service README), and
+ * `loadValidatorConfig`, which reads and validates the configuration: every bad variable, and
+ * every pair of settings that disagree, is reported in one `ConfigInvalidError` so an operator
+ * fixes them in one go.
+ */
+export const { envNames: VALIDATOR_ENV, load: loadValidatorConfig } = createWorkerConfig({
+  service: 'validator',
+  defaults: { concurrency: 2, metricsPort: 9464 },
+  aws: { resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS },
+  settings: VALIDATOR_SETTINGS,
+});

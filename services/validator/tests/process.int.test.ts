@@ -86,6 +86,33 @@ describe('the validator process', () => {
     }
   });
 
+  it('refuses a heartbeat not below the visibility timeout with one fatal log line and exit 1', async () => {
+    // Act
+    const validator = spawnValidator({
+      VALIDATOR_QUEUE_URL: 'http://127.0.0.1:1/000000000000/ingest',
+      VALIDATOR_TRANSFORM_QUEUE_URL: 'http://127.0.0.1:1/000000000000/transform',
+      VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '30',
+      VALIDATOR_HEARTBEAT_SECONDS: '45',
+    });
+    const code = await exitOf(validator.child);
+
+    // Assess: JSON lines only (no uncaught stack trace), the last one the fatal configuration error
+    expect(code).toBe(1);
+    const lines = validator
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({
+      level: 'fatal',
+      msg: 'invalid configuration; nothing was consumed',
+      err: {
+        code: 'CONFIG_INVALID',
+        problems: [{ variable: 'VALIDATOR_HEARTBEAT_SECONDS', problem: expect.stringContaining('30') }],
+      },
+    });
+  });
+
   it('serves /healthz and Prometheus metrics, and two processes on one queue validate each file once', async () => {
     const pipeline: Pipeline = await createPipeline(stack);
     const first = spawnValidator(pipeline.env({ VALIDATOR_METRICS_PORT: '0' }));

@@ -1,0 +1,144 @@
+import { hostname } from 'node:os';
+import type { Registry } from 'prom-client';
+import type { ConfigEnvNames, ConfigLoader } from './loadConfig.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetricsRegistry } from './metrics.js';
+import type { QueueDepthMetricsOptions, QueueDepthSamples } from './queueDepthMetrics.js';
+import { type QueueWorker, serveQueueWorker } from './serveQueueWorker.js';
+import type { WorkerSettings } from './workerSettings.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** What a service's handler is built from. */
+export interface QueueServiceContext<Config, Clients, Metrics> {
+  clients: Clients;
+  config: Readonly<Config>;
+  metrics: Metrics;
+  /** The root logger, at the configured level. */
+  log: Logger;
+  now: () => number;
+}
+
+/** The poller options this function fills in; the aws package's `SqsPollerOptions` accepts them. */
+export interface QueuePollerOptions<Clients, Handler> {
+  clients: Clients;
+  queueUrl: string;
+  handle: Handler;
+  log: Logger;
+  concurrency: number;
+  visibilityTimeoutSeconds: number;
+  heartbeatIntervalSeconds: number;
+  onInFlightChange: (inFlight: number) => void;
+}
+
+/**
+ * The AWS adapters a queue service runs on: `resolveAwsConnection`, `createAwsClients`,
+ * `SqsPoller` and `QueueDepthReader` from `@storeflow/aws`. main.ts passes them in: the runtime
+ * does not depend on the aws package, nor the aws package on the runtime (it stays free of pino
+ * and prom-client), so only a service imports both; like {@link QueueWorker}, these are shapes the
+ * aws classes fit, not imports.
+ */
+export interface QueueServiceAdapters<Connection, Clients extends { destroy(): void }, Handler> {
+  resolveAwsConnection(env: Environment): Connection;
+  createAwsClients(connection: Connection): Clients;
+  SqsPoller: new (options: QueuePollerOptions<Clients, Handler>) => QueueWorker;
+  QueueDepthReader: new (options: {
+    clients: Clients;
+    queueUrl: string;
+  }) => { read(): Promise<QueueDepthSamples> };
+}
+
+export interface QueueServiceOptions<
+  Config extends WorkerSettings,
+  Connection,
+  Clients extends { destroy(): void },
+  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Handler,
+> {
+  /** The service's name, in its logs and the `service` label of its metrics. */
+  service: string;
+  version: string;
+  /** The process's environment; read here once, never by the components. */
+  env: Environment;
+  config: { load: ConfigLoader<Config>; envNames: ConfigEnvNames<WorkerSettings> };
+  aws: QueueServiceAdapters<Connection, Clients, Handler>;
+  metrics: {
+    /** The service's own series, registered on the process registry. */
+    create(registry: Registry): Metrics;
+    /** The consumed queue's depth gauge, under the service's prefix. */
+    registerQueueDepth(registry: Registry, options: Pick<QueueDepthMetricsOptions, 'read' | 'log'>): unknown;
+  };
+  /** Builds the message handler the poller runs; everything it needs arrives in `context`. */
+  createHandler(context: QueueServiceContext<Config, Clients, Metrics>): Handler;
+}
+
+/**
+ * Runs a queue-consuming service, the same way for every service: its configuration and AWS
+ * connection are read first, and a problem with either is one fatal log line, `invalid
+ * configuration; nothing was consumed`, and exit 1 before anything starts. Then the logger at the
+ * configured level, the AWS clients, the metrics registry with the service's series and queue
+ * depth, the handler, the poller, and {@link serveQueueWorker}'s `/metrics`, health and shutdown.
+ *
+ * Without a `<PREFIX>WORKER_ID`, the worker id is `<service>-<host>-<pid>`, unique per task.
+ *
+ * @example
+ * await runQueueService({ service: 'transformer', version: '1.0.0', env: process.env,
+ *   config: { load: loadTransformerConfig, envNames: TRANSFORMER_ENV },
+ *   aws: { resolveAwsConnection, createAwsClients, SqsPoller, QueueDepthReader },
+ *   metrics: { create: createTransformerMetrics, registerQueueDepth: registerTransformerQueueDepth },
+ *   createHandler: createTransformer });
+ */
+export async function runQueueService<
+  Config extends WorkerSettings,
+  Connection,
+  Clients extends { destroy(): void },
+  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Handler,
+>(options: QueueServiceOptions<Config, Connection, Clients, Metrics, Handler>): Promise<void> {
+  const { service, version, env, aws } = options;
+  const workerIdVariable = options.config.envNames.workerId;
+  let config: Readonly<Config>;
+  let connection: Connection;
+  try {
+    config = options.config.load({
+      ...env,
+      [workerIdVariable]: env[workerIdVariable] ?? `${service}-${hostname()}-${process.pid}`,
+    });
+    connection = aws.resolveAwsConnection(env);
+  } catch (error) {
+    createLogger({ service, version }).fatal({ err: error }, 'invalid configuration; nothing was consumed');
+    process.exit(1);
+  }
+
+  const log = createLogger({ service, version, level: config.logLevel });
+  const clients = aws.createAwsClients(connection);
+  const registry = createMetricsRegistry({ service, prefix: 'storeflow_' });
+  const metrics = options.metrics.create(registry);
+  const queueDepths = new aws.QueueDepthReader({ clients, queueUrl: config.queueUrl });
+  options.metrics.registerQueueDepth(registry, {
+    read: () => queueDepths.read(),
+    log: log.child({ component: 'queue-depth' }),
+  });
+  const handle = options.createHandler({ clients, config, metrics, log, now: Date.now });
+  const poller = new aws.SqsPoller({
+    clients,
+    queueUrl: config.queueUrl,
+    handle,
+    log: log.child({ component: 'sqs-poller' }),
+    concurrency: config.concurrency,
+    visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
+    heartbeatIntervalSeconds: config.heartbeatSeconds,
+    onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
+  });
+  await serveQueueWorker({
+    service,
+    log,
+    registry,
+    worker: poller,
+    metricsPort: config.metricsPort,
+    metricsHost: config.metricsHost,
+    shutdownGraceSeconds: config.shutdownGraceSeconds,
+    release: () => clients.destroy(),
+    startedFields: { queueUrl: config.queueUrl, concurrency: config.concurrency, workerId: config.workerId },
+  });
+}

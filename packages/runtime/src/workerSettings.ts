@@ -1,0 +1,209 @@
+import type { JSONSchemaType } from 'ajv';
+import { type ConfigEnvNames, type ConfigLoader, type ConfigRule, createConfigLoader } from './loadConfig.js';
+
+/** The settings every queue-consuming service reads, under its own variable prefix. */
+export interface WorkerSettings {
+  /** The queue this service consumes. */
+  queueUrl: string;
+  /** Prefix the table names derive from (see the aws package's `resourceNamesFor`). */
+  resourcePrefix: string;
+  /** Messages handled at once by this task. */
+  concurrency: number;
+  /** Visibility given at receive, renewed by each heartbeat; also the lineage lease. */
+  visibilityTimeoutSeconds: number;
+  /** How often a message in progress has its visibility renewed; below the visibility timeout. */
+  heartbeatSeconds: number;
+  /**
+   * The consumed queue's redrive `maxReceiveCount`: the attempt with this receive count is the
+   * last before the DLQ.
+   */
+  maxReceiveCount: number;
+  /** SIGTERM to exit: finish or release in-flight work within this; ECS stopTimeout minus a margin. */
+  shutdownGraceSeconds: number;
+  metricsPort: number;
+  metricsHost: string;
+  logLevel: string;
+  /** Identifies this task in lineage (claims and leases). */
+  workerId: string;
+}
+
+/**
+ * The defaults that differ between services or belong to another package: the runtime does not
+ * depend on the aws package, so the service passes its resource prefix and queue defaults in.
+ */
+export interface WorkerSettingsDefaults {
+  resourcePrefix: string;
+  concurrency: number;
+  metricsPort: number;
+  workerId: string;
+  /** The queues' own settings (the aws package's `QUEUE_DEFAULTS`), which the worker's must match. */
+  queue: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
+}
+
+/** The parts of a JSON Schema and environment mapping that make up {@link WorkerSettings}. */
+export interface WorkerSettingsSchema {
+  properties: JSONSchemaType<WorkerSettings>['properties'];
+  required: (keyof WorkerSettings)[];
+  envNames: ConfigEnvNames<WorkerSettings>;
+  /** What `SqsPoller`'s constructor would refuse, checked before anything starts. */
+  rules: ConfigRule<WorkerSettings>[];
+}
+
+/** Each setting's variable after the service prefix, e.g. `VALIDATOR_` + `QUEUE_URL`. */
+const VARIABLE_SUFFIXES: ConfigEnvNames<WorkerSettings> = {
+  queueUrl: 'QUEUE_URL',
+  resourcePrefix: 'RESOURCE_PREFIX',
+  concurrency: 'CONCURRENCY',
+  visibilityTimeoutSeconds: 'VISIBILITY_TIMEOUT_SECONDS',
+  heartbeatSeconds: 'HEARTBEAT_SECONDS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
+  metricsPort: 'METRICS_PORT',
+  metricsHost: 'METRICS_HOST',
+  logLevel: 'LOG_LEVEL',
+  workerId: 'WORKER_ID',
+};
+
+/**
+ * The worker settings' schema properties, required list, variables (`<envPrefix><SUFFIX>`) and
+ * cross-field rules, with the service's own defaults.
+ *
+ * @example
+ * const worker = workerSettings('TRANSFORMER_', { concurrency: 4, metricsPort: 9465, workerId: 'transformer',
+ *   resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS });
+ * worker.envNames.queueUrl; // 'TRANSFORMER_QUEUE_URL'
+ */
+export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaults): WorkerSettingsSchema {
+  const properties: JSONSchemaType<WorkerSettings>['properties'] = {
+    queueUrl: { type: 'string', pattern: '^https?://' },
+    resourcePrefix: {
+      type: 'string',
+      pattern: '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$',
+      default: defaults.resourcePrefix,
+    },
+    concurrency: { type: 'integer', minimum: 1, maximum: 64, default: defaults.concurrency },
+    // SQS allows a visibility timeout of up to 12 hours.
+    visibilityTimeoutSeconds: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 43_200,
+      default: defaults.queue.visibilityTimeoutSeconds,
+    },
+    heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
+    // SQS allows a redrive maxReceiveCount of 1 to 1000.
+    maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: defaults.queue.maxReceiveCount },
+    // Fargate's stopTimeout is at most 120 s; the grace leaves a margin before its SIGKILL.
+    shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
+    metricsPort: { type: 'integer', minimum: 0, maximum: 65_535, default: defaults.metricsPort },
+    metricsHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
+    logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },
+    workerId: { type: 'string', minLength: 1, default: defaults.workerId },
+  };
+  const envNames = Object.fromEntries(
+    Object.entries(VARIABLE_SUFFIXES).map(([setting, suffix]) => [setting, `${envPrefix}${suffix}`]),
+  ) as ConfigEnvNames<WorkerSettings>;
+  return {
+    properties,
+    required: Object.keys(VARIABLE_SUFFIXES) as (keyof WorkerSettings)[],
+    envNames,
+    rules: [
+      {
+        // A heartbeat at or past the visibility timeout comes after the message is visible again.
+        settings: ['heartbeatSeconds', 'visibilityTimeoutSeconds'],
+        check: (config, variableOf) =>
+          config.heartbeatSeconds < config.visibilityTimeoutSeconds
+            ? undefined
+            : `must be below ${variableOf('visibilityTimeoutSeconds')} (${config.visibilityTimeoutSeconds})`,
+      },
+    ],
+  };
+}
+
+/**
+ * One of a service's own settings: its variable and the JSON Schema of its value, a number or a
+ * string. Every setting is required, so one without a `default` must be set.
+ */
+export type SettingDefinition = { readonly variable: string } & (
+  | {
+      readonly type: 'integer' | 'number';
+      readonly minimum?: number;
+      readonly maximum?: number;
+      readonly default?: number;
+    }
+  | {
+      readonly type: 'string';
+      readonly pattern?: string;
+      readonly minLength?: number;
+      readonly default?: string;
+    }
+);
+
+/** The values that setting definitions describe (their TSDoc carries over). */
+export type SettingsOf<D extends Record<string, SettingDefinition>> = {
+  -readonly [K in keyof D]: D[K] extends { type: 'string' } ? string : number;
+};
+
+/** A service's own settings and defaults, joined to the worker settings by {@link createWorkerConfig}. */
+export interface WorkerConfigOptions<D extends Record<string, SettingDefinition>> {
+  /** The service's name: its variables are `<SERVICE>_…`, and its default worker id is the name. */
+  service: string;
+  /** The worker settings' defaults that are the service's own. */
+  defaults: Pick<WorkerSettingsDefaults, 'concurrency' | 'metricsPort'>;
+  /** The defaults the aws package owns: `DEFAULT_RESOURCE_PREFIX` and `QUEUE_DEFAULTS`. */
+  aws: { resourcePrefix: string; queue: WorkerSettingsDefaults['queue'] };
+  settings: D;
+}
+
+/** A service's whole configuration: what it reads and how. */
+export interface WorkerConfig<T> {
+  envNames: ConfigEnvNames<T>;
+  load: ConfigLoader<T>;
+}
+
+/**
+ * Joins a service's own settings to the worker settings: one schema, one variable mapping and one
+ * loader that reports every schema and cross-field problem in one `ConfigInvalidError`.
+ *
+ * @example
+ * const transformer = createWorkerConfig({
+ *   service: 'transformer',
+ *   defaults: { concurrency: 4, metricsPort: 9465 },
+ *   aws: { resourcePrefix: DEFAULT_RESOURCE_PREFIX, queue: QUEUE_DEFAULTS },
+ *   settings: {
+ *     dateConcurrency: { variable: 'TRANSFORMER_DATE_CONCURRENCY', type: 'integer', minimum: 1, default: 4 },
+ *   },
+ * });
+ * const config = transformer.load(process.env); // config.dateConcurrency: number
+ */
+export function createWorkerConfig<D extends Record<string, SettingDefinition>>(
+  options: WorkerConfigOptions<D>,
+): WorkerConfig<WorkerSettings & SettingsOf<D>> {
+  type Config = WorkerSettings & SettingsOf<D>;
+  const worker = workerSettings(`${options.service.toUpperCase()}_`, {
+    ...options.defaults,
+    ...options.aws,
+    workerId: options.service,
+  });
+  const properties: Record<string, object> = { ...worker.properties };
+  const envNames: Record<string, string> = { ...worker.envNames };
+  for (const [setting, { variable, ...schema }] of Object.entries(options.settings)) {
+    properties[setting] = schema;
+    envNames[setting] = variable;
+  }
+  // TypeScript cannot follow the joined generic type through this loop; each setting's schema is
+  // typed by its definition, and ajv validates the joined schema at run time.
+  const schema = {
+    type: 'object',
+    additionalProperties: false,
+    required: [...worker.required, ...Object.keys(options.settings)],
+    properties,
+  } as unknown as JSONSchemaType<Config>;
+  return {
+    envNames: envNames as ConfigEnvNames<Config>,
+    load: createConfigLoader(
+      schema,
+      envNames as ConfigEnvNames<Config>,
+      worker.rules as ConfigRule<Config>[],
+    ),
+  };
+}

@@ -1,0 +1,114 @@
+import { ConfigInvalidError } from '../src/loadConfig.js';
+import { createWorkerConfig, workerSettings } from '../src/workerSettings.js';
+
+const DEFAULTS = {
+  resourcePrefix: 'shop',
+  concurrency: 3,
+  metricsPort: 9999,
+  workerId: 'sample',
+  queue: { visibilityTimeoutSeconds: 120, maxReceiveCount: 7 },
+};
+
+const QUEUE = 'http://127.0.0.1:4566/000000000000/q';
+
+const sample = createWorkerConfig({
+  service: 'sample',
+  defaults: { concurrency: 3, metricsPort: 9999 },
+  aws: { resourcePrefix: 'shop', queue: DEFAULTS.queue },
+  settings: { batchRows: { variable: 'SAMPLE_BATCH_ROWS', type: 'integer', minimum: 1, default: 50 } },
+});
+
+function problemsOf(act: () => unknown): { variable: string; problem: string }[] {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof ConfigInvalidError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigInvalidError');
+}
+
+describe('workerSettings', () => {
+  it('names every variable after the service prefix', () => {
+    // Act
+    const { envNames, required } = workerSettings('TRANSFORMER_', DEFAULTS);
+
+    // Assess
+    expect(envNames).toEqual({
+      queueUrl: 'TRANSFORMER_QUEUE_URL',
+      resourcePrefix: 'TRANSFORMER_RESOURCE_PREFIX',
+      concurrency: 'TRANSFORMER_CONCURRENCY',
+      visibilityTimeoutSeconds: 'TRANSFORMER_VISIBILITY_TIMEOUT_SECONDS',
+      heartbeatSeconds: 'TRANSFORMER_HEARTBEAT_SECONDS',
+      maxReceiveCount: 'TRANSFORMER_MAX_RECEIVE_COUNT',
+      shutdownGraceSeconds: 'TRANSFORMER_SHUTDOWN_GRACE_SECONDS',
+      metricsPort: 'TRANSFORMER_METRICS_PORT',
+      metricsHost: 'TRANSFORMER_METRICS_HOST',
+      logLevel: 'TRANSFORMER_LOG_LEVEL',
+      workerId: 'TRANSFORMER_WORKER_ID',
+    });
+    expect([...required].sort()).toEqual(Object.keys(envNames).sort());
+  });
+});
+
+describe('createWorkerConfig', () => {
+  it('joins the service settings to the worker settings, with the service defaults', () => {
+    // Act
+    const config = sample.load({ SAMPLE_QUEUE_URL: QUEUE });
+
+    // Assess
+    expect(config).toEqual({
+      queueUrl: QUEUE,
+      resourcePrefix: 'shop',
+      concurrency: 3,
+      visibilityTimeoutSeconds: 120,
+      heartbeatSeconds: 60,
+      maxReceiveCount: 7,
+      shutdownGraceSeconds: 25,
+      metricsPort: 9999,
+      metricsHost: '0.0.0.0',
+      logLevel: 'info',
+      workerId: 'sample',
+      batchRows: 50,
+    });
+    expect(sample.envNames).toMatchObject({ queueUrl: 'SAMPLE_QUEUE_URL', batchRows: 'SAMPLE_BATCH_ROWS' });
+  });
+
+  it('refuses a heartbeat that is not below the visibility timeout, naming both variables', () => {
+    // Act
+    const problems = problemsOf(() =>
+      sample.load({
+        SAMPLE_QUEUE_URL: QUEUE,
+        SAMPLE_VISIBILITY_TIMEOUT_SECONDS: '30',
+        SAMPLE_HEARTBEAT_SECONDS: '30',
+      }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      {
+        variable: 'SAMPLE_HEARTBEAT_SECONDS',
+        problem: expect.stringContaining('SAMPLE_VISIBILITY_TIMEOUT_SECONDS'),
+      },
+    ]);
+  });
+
+  it('reports the heartbeat, worker and service problems at once', () => {
+    // Act
+    const problems = problemsOf(() =>
+      sample.load({
+        SAMPLE_HEARTBEAT_SECONDS: '400',
+        SAMPLE_MAX_RECEIVE_COUNT: '1001',
+        SAMPLE_BATCH_ROWS: '0',
+      }),
+    );
+
+    // Assess
+    expect(problems.map((problem) => problem.variable).sort()).toEqual([
+      'SAMPLE_BATCH_ROWS',
+      'SAMPLE_HEARTBEAT_SECONDS',
+      'SAMPLE_MAX_RECEIVE_COUNT',
+      'SAMPLE_QUEUE_URL',
+    ]);
+  });
+});
