@@ -18,7 +18,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { type CsvFile, expectedKpis } from './expectedKpis.js';
 

@@ -6,7 +6,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { DateRecomputeCoordinator, FileStatus } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import {
   arrivalOrder,
   createPipeline,

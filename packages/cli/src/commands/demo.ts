@@ -11,7 +11,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { SeededRandom } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';
