@@ -1,8 +1,8 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { loadTransformerConfig, TRANSFORMER_ENV } from '../../services/transformer/src/config.js';
 // The services' own config loaders judge the environment the stack gives them: the contract
 // between the task definitions and the services is checked here, not restated.
-import { loadValidatorConfig, VALIDATOR_ENV } from '../../services/validator/src/config.js';
+import { loadTransformerConfig, TRANSFORMER_ENV } from '@storeflow/transformer/config';
+import { loadValidatorConfig, VALIDATOR_ENV } from '@storeflow/validator/config';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   actionsOf,
   objectArnJson,

@@ -32,6 +32,7 @@ export function createJestConfig(packageDir) {
       // Sources import siblings as `./x.js` (NodeNext); in tests those resolve to `./x.ts`.
       '^(\\.{1,2}/.*)\\.js$': '$1',
       // Workspace packages are tested against their sources, so a test run needs no prior build.
+      '^@storeflow/(validator|transformer)/([A-Za-z]+)$': `${repositoryRoot}/services/$1/src/$2.ts`,
       '^@storeflow/([a-z-]+)$': `${repositoryRoot}/packages/$1/src/index.ts`,
       '^@storeflow/([a-z-]+)/([A-Za-z]+)$': `${repositoryRoot}/packages/$1/src/$2.ts`,
     },

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -11,20 +11,18 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let names: ResourceNames;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  names = resourceNamesFor(`kd-${randomUUID().slice(0, 8)}`);
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  names = resourceNamesFor(uniquePrefix('kd'));
   await bootstrapResources(clients, { names });
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 const START_MS = Date.parse('2025-04-01T10:00:00.000Z');

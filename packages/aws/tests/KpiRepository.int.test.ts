@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -15,16 +15,15 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let names: ResourceNames;
 let kpis: KpiRepository;
 let dates: DateRecomputeCoordinator;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  names = resourceNamesFor(`kpi-${randomUUID().slice(0, 8)}`);
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  names = resourceNamesFor(uniquePrefix('kpi'));
   await bootstrapResources(clients, { names });
   kpis = new KpiRepository({
     clients,
@@ -34,9 +33,8 @@ beforeAll(async () => {
   dates = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 /** `kpis.replaceDate` under the recompute lease of `worker-a`, taken here as a recompute does. */

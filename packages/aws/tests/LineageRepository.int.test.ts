@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { FileStatus, type LineageRecord } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -14,20 +15,18 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let names: ResourceNames;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  names = resourceNamesFor(`ln-${randomUUID().slice(0, 8)}`);
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  names = resourceNamesFor(uniquePrefix('ln'));
   await bootstrapResources(clients, { names });
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 const START_MS = Date.parse('2025-04-01T10:00:00.000Z');
@@ -319,7 +318,7 @@ describe('LineageRepository on DynamoDB Local', () => {
 
   it('lists the versions in a status through the GSI, page by page', async () => {
     // Prepare: a table of its own, so other tests' files do not show up.
-    const ownNames = resourceNamesFor(`ls-${randomUUID().slice(0, 8)}`);
+    const ownNames = resourceNamesFor(uniquePrefix('ls'));
     await bootstrapResources(clients, { names: ownNames });
     const { repository, clock } = repositoryWithClock(ownNames.processedFilesTable);
     const failedKeys: string[] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   AwsCallError,
   type AwsClients,
@@ -13,19 +14,17 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let queues: BootstrapResult;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  queues = await bootstrapResources(clients, { names: resourceNamesFor(`qd-${randomUUID().slice(0, 8)}`) });
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  queues = await bootstrapResources(clients, { names: resourceNamesFor(uniquePrefix('qd')) });
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 async function send(queueUrl: string, count: number, delaySeconds = 0): Promise<void> {
@@ -84,7 +83,7 @@ describe('QueueDepthReader', () => {
 
   it('fails with a typed error, not a number, when the queue does not exist', async () => {
     // Prepare
-    const missing = queues.ingestQueue.url.replace(/[^/]+$/, `missing-${randomUUID().slice(0, 8)}`);
+    const missing = queues.ingestQueue.url.replace(/[^/]+$/, uniquePrefix('missing'));
 
     // Act
     const read = new QueueDepthReader({ clients, queueUrl: missing }).read();

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -12,21 +12,19 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let table: string;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  const names = resourceNamesFor(`rs-${randomUUID().slice(0, 8)}`);
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  const names = resourceNamesFor(uniquePrefix('rs'));
   await bootstrapResources(clients, { names });
   table = names.referenceTable;
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 // Ids are unique per test so tests sharing the table cannot see each other's rows.

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -10,26 +10,24 @@ import {
   SourceVersionStore,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 let store: SourceVersionStore;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  const names = resourceNamesFor(`sv-${randomUUID().slice(0, 8)}`);
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
+  const names = resourceNamesFor(uniquePrefix('sv'));
   await bootstrapResources(clients, { names });
   store = new SourceVersionStore({ clients, table: names.referenceTable });
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 /** Versions of one fresh source key, by name: event times increase with the name's number. */
 function versionsOfOneSource() {
-  const sourceId = `items-${randomUUID().slice(0, 8)}`;
+  const sourceId = uniquePrefix('items');
   return (objectVersion: string, minute: number, touchedDates: string[]): SourceVersion => ({
     sourceId,
     sourceKey: `raw/order_items/${sourceId}.csv`,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { WorkerError } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   createAwsClients,
@@ -13,17 +13,15 @@ import {
   type SqsPollerOptions,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 const silentLog: PollerLogger = {
@@ -41,7 +39,7 @@ class FlakyDependencyError extends WorkerError {
 
 async function newQueue(attributes: Record<string, string> = {}): Promise<string> {
   const { QueueUrl } = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: `poller-${randomUUID().slice(0, 8)}`, Attributes: attributes }),
+    new CreateQueueCommand({ QueueName: uniquePrefix('poller'), Attributes: attributes }),
   );
   if (QueueUrl === undefined) throw new Error('no queue url');
   return QueueUrl;

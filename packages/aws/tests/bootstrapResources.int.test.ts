@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -7,7 +6,8 @@ import {
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -18,22 +18,16 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
-
-function uniquePrefix(): string {
-  return `bt-${randomUUID().slice(0, 8)}`;
-}
 
 async function drainBodies(queueUrl: string): Promise<string[]> {
   const bodies: string[] = [];
@@ -49,7 +43,7 @@ async function drainBodies(queueUrl: string): Promise<string[]> {
 describe('bootstrapResources on the embedded stack', () => {
   it('creates everything once; a second run changes nothing and errors nothing', async () => {
     // Prepare
-    const names = resourceNamesFor(uniquePrefix());
+    const names = resourceNamesFor(uniquePrefix('bt'));
 
     // Act
     const first = await bootstrapResources(clients, { names });
@@ -109,7 +103,7 @@ describe('bootstrapResources on the embedded stack', () => {
 
   it('wires raw/ uploads to the ingest queue and nothing else', async () => {
     // Prepare
-    const names = resourceNamesFor(uniquePrefix());
+    const names = resourceNamesFor(uniquePrefix('bt'));
     const { ingestQueue } = await bootstrapResources(clients, { names });
     await drainBodies(ingestQueue.url);
 
@@ -130,7 +124,7 @@ describe('bootstrapResources on the embedded stack', () => {
 
   it('restores queue attributes that drifted', async () => {
     // Prepare
-    const names = resourceNamesFor(uniquePrefix());
+    const names = resourceNamesFor(uniquePrefix('bt'));
     const { transformQueue } = await bootstrapResources(clients, { names });
     await clients.sqs.send(
       new SetQueueAttributesCommand({ QueueUrl: transformQueue.url, Attributes: { VisibilityTimeout: '7' } }),
@@ -154,7 +148,7 @@ describe('bootstrapResources on the embedded stack', () => {
 
   it('stops with RESOURCE_CONFLICT instead of replacing a table whose key differs', async () => {
     // Prepare
-    const names = resourceNamesFor(uniquePrefix());
+    const names = resourceNamesFor(uniquePrefix('bt'));
     await clients.dynamodb.send(
       new CreateTableCommand({
         TableName: names.orderKpisTable,
@@ -181,7 +175,7 @@ describe('bootstrapResources on the embedded stack', () => {
     });
 
     // Act
-    const attempt = bootstrapResources(unreachable, { names: resourceNamesFor(uniquePrefix()) });
+    const attempt = bootstrapResources(unreachable, { names: resourceNamesFor(uniquePrefix('bt')) });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(EndpointUnreachableError);

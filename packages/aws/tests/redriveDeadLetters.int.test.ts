@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
+import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
   type AwsClients,
   bootstrapResources,
@@ -10,17 +10,15 @@ import {
   resourceNamesFor,
 } from '../src/index.js';
 
-let stack: EmbeddedStack;
+const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
 
 beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  clients = createAwsClients(resolveAwsConnection(stack().env()));
 }, 60_000);
 
-afterAll(async () => {
+afterAll(() => {
   clients?.destroy();
-  await stack?.stop();
 });
 
 async function receive(queueUrl: string, waitSeconds = 1) {
@@ -40,7 +38,7 @@ async function receive(queueUrl: string, waitSeconds = 1) {
 describe('dead-letter queues', () => {
   it('move a message received maxReceiveCount times to the DLQ, and redrive brings it back', async () => {
     // Prepare: a 1 s visibility timeout so each unacknowledged receive expires quickly.
-    const names = resourceNamesFor(`rd-${randomUUID().slice(0, 8)}`);
+    const names = resourceNamesFor(uniquePrefix('rd'));
     const queues = await bootstrapResources(clients, {
       names,
       transformVisibilityTimeoutSeconds: 1,

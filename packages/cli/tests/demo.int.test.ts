@@ -1,14 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-// The independent KPI computation of the transformer's acceptance tests, shared so that both
+// The independent KPI computation the transformer's acceptance tests use too, so that both
 // suites check the pipeline against the same from-scratch reading of SPEC §4.
 import {
   expectedKpis,
   expectedKpisOfRows,
   type RowsByDataset,
-} from '../../../services/transformer/tests/expectedKpis.js';
-import { SAMPLE_DATA_DIR, sampleFiles } from '../../../services/transformer/tests/harness.js';
+  SAMPLE_DATA_DIR,
+  sampleFiles,
+} from '@storeflow/testing';
 import type { WrittenManifest } from '../src/commands/generate.js';
 import { assertCliBuilt, runCli } from './helpers.js';
 

@@ -14,26 +14,6 @@ export {
 export { InvalidOptionError, KpiOverflowError, WorkerError } from './errors.js';
 export { contentIssue, type ObjectPlan, type PlanResult, planObject } from './fileChecks.js';
 export {
-  ALL_ERROR_KINDS,
-  DataGenerator,
-  type DatasetTotals,
-  DEFAULT_ERROR_KINDS,
-  DEFAULT_GENERATE_OPTIONS,
-  ERROR_KINDS,
-  type ErrorKind,
-  type ErrorKindSpec,
-  errorKindCode,
-  errorKindDatasets,
-  type FileExpectation,
-  type GeneratedFile,
-  type GenerateOptions,
-  type GenerationManifest,
-  type RowCounts,
-  SeededRandom,
-  TIMESTAMP_STYLES,
-  type TimestampStyle,
-} from './generate/index.js';
-export {
   ISSUE_CODES,
   type IssueCode,
   type IssueCodeInfo,

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SAMPLE_DATA_DIR } from '@storeflow/testing';
 import {
   createRowValidator,
   type Dataset,
@@ -14,7 +15,6 @@ import {
   utcDate,
 } from '../src/index.js';
 import { NOW_MS } from './helpers/factories.js';
-import { SAMPLE_DATA_DIR } from './helpers/sampleData.js';
 
 const DATA_DIR = SAMPLE_DATA_DIR;
 

@@ -16,8 +16,8 @@ import {
 } from '@storeflow/aws';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { findFreePort } from '@storeflow/local-stack/ports';
+import { isExposed, metricFamilies, parseSamples, sumOf } from '@storeflow/testing';
 import { dashboardQueries, type GrafanaDashboard, metricNamesIn } from './dashboard.js';
-import { isExposed, metricFamilies, parseSamples, sumOf } from './metricsText.js';
 import {
   promtool,
   REPOSITORY,

@@ -1,6 +1,6 @@
+import { isExposed, metricFamilies, parseSamples, sumOf } from '@storeflow/testing';
 import { metricNamesIn, withoutGrafanaVariables } from './dashboard.js';
 import { argsOf, execForm, parseDockerfile } from './dockerfile.js';
-import { isExposed, metricFamilies, parseSamples, sumOf } from './metricsText.js';
 
 const EXPOSITION = [
   '# HELP files_total Files done',

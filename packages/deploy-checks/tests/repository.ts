@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadTransformerConfig, TRANSFORMER_ENV } from '@storeflow/transformer/config';
+import { loadValidatorConfig, VALIDATOR_ENV } from '@storeflow/validator/config';
 import { parse } from 'yaml';
-import { loadTransformerConfig, TRANSFORMER_ENV } from '../../../services/transformer/src/config.js';
-import { loadValidatorConfig, VALIDATOR_ENV } from '../../../services/validator/src/config.js';
 
 export const REPOSITORY = path.resolve(import.meta.dirname, '../../..');
 

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -16,48 +15,16 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { FileStatus, type LineageRecord, SeededRandom } from '@storeflow/core';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
-import { type CsvFile, expectedKpis } from './expectedKpis.js';
+import { expectedKpis, type SampleFile, sampleFiles, uniquePrefix } from '@storeflow/testing';
 
 const REPOSITORY = path.resolve(import.meta.dirname, '../../..');
 const MAIN = {
   validator: path.join(REPOSITORY, 'services/validator/dist/main.js'),
   transformer: path.join(REPOSITORY, 'services/transformer/dist/main.js'),
 };
-
-/** The thelook-shaped public sample beside the repository (not copied into it). */
-export const SAMPLE_DATA_DIR =
-  process.env.STOREFLOW_SAMPLE_DATA ?? path.resolve(REPOSITORY, '../shared/data/thelook');
-
-export interface SampleFile extends CsvFile {
-  key: string;
-}
-
-/** The 26 sample files: products, then orders, then items, each in file-name order. */
-export async function sampleFiles(): Promise<SampleFile[]> {
-  const files: SampleFile[] = [
-    {
-      dataset: 'products',
-      key: 'raw/products/products.csv',
-      text: await readFile(path.join(SAMPLE_DATA_DIR, 'products.csv'), 'utf8'),
-    },
-  ];
-  for (const dataset of ['orders', 'order_items'] as const) {
-    const names = (await readdir(path.join(SAMPLE_DATA_DIR, dataset))).filter((name) =>
-      name.endsWith('.csv'),
-    );
-    names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    for (const name of names) {
-      files.push({
-        dataset,
-        key: `raw/${dataset}/${name}`,
-        text: await readFile(path.join(SAMPLE_DATA_DIR, dataset, name), 'utf8'),
-      });
-    }
-  }
-  return files;
-}
 
 export interface SampleSuite {
   stack: EmbeddedStack;
@@ -113,7 +80,7 @@ export async function createPipeline(
     throw new Error("the services' dist is missing: run the tests with 'pnpm test', or 'pnpm build' first");
   });
   const clients = createAwsClients(resolveAwsConnection(stack.env()));
-  const prefix = `t-${randomUUID().slice(0, 8)}`;
+  const prefix = uniquePrefix('t');
   const names = resourceNamesFor(prefix);
   const resources = await bootstrapResources(clients, { names });
   return {

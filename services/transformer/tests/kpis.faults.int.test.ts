@@ -6,7 +6,8 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { DateRecomputeCoordinator } from '@storeflow/aws';
-import { FileStatus, SeededRandom } from '@storeflow/core';
+import { FileStatus } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import {
   arrivalOrder,
   createPipeline,

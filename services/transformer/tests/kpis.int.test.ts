@@ -1,11 +1,16 @@
 import { FileStatus, type LineageRecord } from '@storeflow/core';
-import { type ExpectedCategory, type ExpectedDaily, expectedKpis, halfEven } from './expectedKpis.js';
+import {
+  type ExpectedCategory,
+  type ExpectedDaily,
+  expectedKpis,
+  halfEven,
+  type SampleFile,
+} from '@storeflow/testing';
 import {
   arrivalOrder,
   createPipeline,
   expectEveryRawObjectProcessed,
   keysUnder,
-  type SampleFile,
   sampleOnEmbeddedStack,
   silverRows,
   sleep,

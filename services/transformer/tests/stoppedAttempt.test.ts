@@ -5,6 +5,7 @@ import type {
   PollerLogger,
   QueueMessage,
 } from '@storeflow/aws';
+import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadTransformerConfig } from '../src/config.js';
 import type { DateRecomputes } from '../src/dateRecomputes.js';
@@ -14,18 +15,6 @@ import { createTransformHandler } from '../src/transformFile.js';
 // The stop path cannot be timed against a real stack: the abort has to land while a date is being
 // recomputed. Here the recompute itself aborts the attempt, and lineage is a stub that records
 // what it was asked to do.
-
-/** A logger that keeps what was logged at warn, and drops the rest. */
-function recordingLogger(warnings: string[]): PollerLogger {
-  const log: PollerLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (_fields, message) => warnings.push(message),
-    error: () => undefined,
-    child: () => log,
-  };
-  return log;
-}
 
 const KEY = { fileKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
 
@@ -91,7 +80,7 @@ describe('a transform attempt stopped mid-recompute', () => {
     const { handle, signal, updates, completions } = stoppedHandlerWith(stopError, async () => undefined);
 
     // Act
-    const attempt = handle(messageFor(recordingLogger([])), signal);
+    const attempt = handle(messageFor(createRecordingLogger()), signal);
 
     // Assess
     await expect(attempt).rejects.toBe(stopError);
@@ -102,16 +91,16 @@ describe('a transform attempt stopped mid-recompute', () => {
   it('logs a release that fails and still passes on the error that stopped it', async () => {
     // Prepare
     const stopError = new Error('recompute interrupted');
-    const warnings: string[] = [];
+    const log = createRecordingLogger();
     const { handle, signal } = stoppedHandlerWith(stopError, async () => {
       throw new Error('DynamoDB unreachable');
     });
 
     // Act
-    const attempt = handle(messageFor(recordingLogger(warnings)), signal);
+    const attempt = handle(messageFor(log), signal);
 
     // Assess
     await expect(attempt).rejects.toBe(stopError);
-    expect(warnings).toEqual(['could not release the lineage lease; it will expire']);
+    expect(log.messages('warn')).toEqual(['could not release the lineage lease; it will expire']);
   });
 });

@@ -11,16 +11,14 @@ import {
 } from '@storeflow/aws';
 import { type LineageRecord, sourceIdOf } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { expectedKpis, type SampleFile, sampleFiles } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
-import { expectedKpis } from './expectedKpis.js';
 import {
   createPipeline,
   keysUnder,
   type Pipeline,
-  type SampleFile,
-  sampleFiles,
   startService,
   storedKpis,
   upload,

@@ -8,22 +8,11 @@ import {
   type ReferenceStore,
   type SourceVersionStore,
 } from '@storeflow/aws';
+import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
 import { createValidatorMetrics } from '../src/metrics.js';
 import { createIngestHandler } from '../src/validateObject.js';
-
-/** A logger that keeps what was logged at warn, and drops the rest. */
-function recordingLogger(warnings: string[]): PollerLogger {
-  const log: PollerLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (_fields, message) => warnings.push(message),
-    error: () => undefined,
-    child: () => log,
-  };
-  return log;
-}
 
 const KEY = { fileKey: 'raw/products/p.csv', objectVersion: 'etag-1' };
 
@@ -95,11 +84,11 @@ describe('a failed attempt', () => {
   it('releases the lease, fenced on the worker id, recording the error, and passes the error on', async () => {
     // Prepare
     const failure = throttled();
-    const warnings: string[] = [];
+    const log = createRecordingLogger();
     const { handle, updates } = handlerWith(failure, async () => ({}));
 
     // Act
-    const outcome = handle(messageFor(recordingLogger(warnings)), new AbortController().signal);
+    const outcome = handle(messageFor(log), new AbortController().signal);
 
     // Assess
     await expect(outcome).rejects.toBe(failure);
@@ -111,24 +100,24 @@ describe('a failed attempt', () => {
         { releaseLease: true },
       ],
     ]);
-    expect(warnings).toEqual([]);
+    expect(log.messages('warn')).toEqual([]);
   });
 
   it('logs a release that fails and still passes on the original error', async () => {
     // Prepare
     const failure = throttled();
-    const warnings: string[] = [];
+    const log = createRecordingLogger();
     const { handle, updates } = handlerWith(failure, async () => {
       throw new Error('DynamoDB is down too');
     });
 
     // Act
-    const outcome = handle(messageFor(recordingLogger(warnings)), new AbortController().signal);
+    const outcome = handle(messageFor(log), new AbortController().signal);
 
     // Assess
     await expect(outcome).rejects.toBe(failure);
     expect(updates).toHaveLength(1);
-    expect(warnings).toEqual(['could not release the file in lineage; its lease will expire']);
+    expect(log.messages('warn')).toEqual(['could not release the file in lineage; its lease will expire']);
   });
 
   it('releases the lease without recording an error when the work was stopped', async () => {
@@ -141,7 +130,7 @@ describe('a failed attempt', () => {
     });
 
     // Act
-    const outcome = handle(messageFor(recordingLogger([])), stop.signal);
+    const outcome = handle(messageFor(createRecordingLogger()), stop.signal);
 
     // Assess
     await expect(outcome).rejects.toBe(failure);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
-import { isExposed, metricFamilies, sumOf } from '../../../packages/deploy-checks/tests/metricsText.js';
+import { isExposed, metricFamilies, sumOf } from '@storeflow/testing';
 import {
   createPipeline,
   drainTransformQueue,

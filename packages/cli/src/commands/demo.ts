@@ -9,7 +9,8 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { FileStatus, type LineageRecord, SeededRandom } from '@storeflow/core';
+import { FileStatus, type LineageRecord } from '@storeflow/core';
+import { SeededRandom } from '@storeflow/datagen';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { InvalidOptionError } from '@storeflow/core';
 import {
   ALL_ERROR_KINDS,
   DataGenerator,
@@ -17,10 +18,9 @@ import {
   type GeneratedFile,
   type GenerateOptions,
   type GenerationManifest,
-  InvalidOptionError,
   TIMESTAMP_STYLES,
   type TimestampStyle,
-} from '@storeflow/core';
+} from '@storeflow/datagen';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { dateOption, parseCommandLine, positiveIntegerOption, rejectPositionals } from '../commandLine.js';
 

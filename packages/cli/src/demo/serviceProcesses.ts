@@ -28,8 +28,8 @@ export interface StartedService {
 }
 
 const ENTRY_POINTS: Record<ServiceName, string> = {
-  validator: fileURLToPath(import.meta.resolve('@storeflow/validator/dist/main.js')),
-  transformer: fileURLToPath(import.meta.resolve('@storeflow/transformer/dist/main.js')),
+  validator: fileURLToPath(import.meta.resolve('@storeflow/validator/main')),
+  transformer: fileURLToPath(import.meta.resolve('@storeflow/transformer/main')),
 };
 
 const ENV_PREFIX: Record<ServiceName, string> = { validator: 'VALIDATOR', transformer: 'TRANSFORMER' };

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SAMPLE_DATA_DIR } from '@storeflow/testing';
 import {
   type CategoryKpiRow,
   computeDateKpis,
@@ -7,7 +8,6 @@ import {
   type SilverOrder,
   type SilverOrderItem,
 } from '../../src/index.js';
-import { SAMPLE_DATA_DIR } from '../helpers/sampleData.js';
 
 // Everything below is built from the CSVs by code written for this test, independent of core's
 // parsers, timestamps, money and KPI code; the files have no quoted fields, so a split reads them.

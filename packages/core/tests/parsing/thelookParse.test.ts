@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SAMPLE_DATA_DIR } from '@storeflow/testing';
 import { createRowValidator, recordParserFor } from '../../src/index.js';
 import { NOW_MS } from '../helpers/factories.js';
 import { chunkedSource, runParser } from '../helpers/parsing.js';
-import { SAMPLE_DATA_DIR } from '../helpers/sampleData.js';
 
 const FILE = path.join(SAMPLE_DATA_DIR, 'order_items', 'order_items_part1.csv');
 

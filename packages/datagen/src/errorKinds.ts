@@ -1,6 +1,4 @@
-import type { Dataset, FileFormat } from '../datasets.js';
-import type { IssueCode } from '../issueCodes.js';
-import { formatCents, parseCents } from '../money.js';
+import { type Dataset, type FileFormat, formatCents, type IssueCode, parseCents } from '@storeflow/core';
 import type { RowDraft } from './rowFormat.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,9 +1,13 @@
-import type { Dataset } from '../datasets.js';
-import { InvalidOptionError } from '../errors.js';
-import type { IssueCode } from '../issueCodes.js';
-import { formatCents } from '../money.js';
-import type { OrderStatus } from '../types.js';
-import { DEFAULT_MAX_REJECTED_ROW_RATIO, decideVerdict, type Verdict } from '../verdict.js';
+import {
+  type Dataset,
+  DEFAULT_MAX_REJECTED_ROW_RATIO,
+  decideVerdict,
+  formatCents,
+  InvalidOptionError,
+  type IssueCode,
+  type OrderStatus,
+  type Verdict,
+} from '@storeflow/core';
 import {
   ADJECTIVES,
   BRANDS,

@@ -1,15 +1,10 @@
 import {
   type AcceptedBatch,
-  ALL_ERROR_KINDS,
   createRowValidator,
-  DataGenerator,
   type Dataset,
   DEFAULT_SKU_PATTERN,
-  type ErrorKind,
-  errorKindCode,
   type FileFormat,
   type FileValidationSink,
-  type GenerateOptions,
   type IssueCode,
   type OrderItemRow,
   type OrderReference,
@@ -25,6 +20,13 @@ import {
   type SilverProduct,
   type Verdict,
   validateFile,
+} from '@storeflow/core';
+import {
+  ALL_ERROR_KINDS,
+  DataGenerator,
+  type ErrorKind,
+  errorKindCode,
+  type GenerateOptions,
 } from '../src/index.js';
 
 /** The largest rejected share of an accepted file, in rows per 100 (the validator gets 5 / 100). */

@@ -1,4 +1,4 @@
-import { utcDate } from '../timestamps.js';
+import { utcDate } from '@storeflow/core';
 
 /**
  * How generated timestamps are written; every style is one SPEC §2 accepts:

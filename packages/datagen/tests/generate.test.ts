@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
-import { SeededRandom } from '../src/generate/SeededRandom.js';
-import { type FileTimestampStyle, formatTimestamp } from '../src/generate/timestampStyles.js';
+import { detectFormat, InvalidOptionError, parseTimestamp, routeObjectKey } from '@storeflow/core';
 import {
   DataGenerator,
   DEFAULT_ERROR_KINDS,
   DEFAULT_GENERATE_OPTIONS,
-  detectFormat,
   ERROR_KINDS,
   type GenerateOptions,
-  InvalidOptionError,
-  parseTimestamp,
-  routeObjectKey,
 } from '../src/index.js';
+import { SeededRandom } from '../src/SeededRandom.js';
+import { type FileTimestampStyle, formatTimestamp } from '../src/timestampStyles.js';
 
 /** Every file's text, in generation order, and the manifest. */
 function generateAll(options: Partial<GenerateOptions>) {

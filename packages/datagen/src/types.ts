@@ -1,6 +1,4 @@
-import type { Dataset, FileFormat } from '../datasets.js';
-import type { IssueCode } from '../issueCodes.js';
-import type { Verdict } from '../verdict.js';
+import type { Dataset, FileFormat, IssueCode, Verdict } from '@storeflow/core';
 import type { ErrorKind } from './errorKinds.js';
 import type { FileTimestampStyle, TimestampStyle } from './timestampStyles.js';
 

@@ -1,4 +1,4 @@
-import type { Dataset, FileFormat } from '../datasets.js';
+import type { Dataset, FileFormat } from '@storeflow/core';
 
 /**
  * Columns of the generated files, in the order Google's thelook_ecommerce tables have them
