@@ -82,7 +82,9 @@ export {
   KpiDateContentionError,
   KpiDateLeaseLostError,
   LeaseLostError,
+  MalformedSilverPartError,
   NotValidatedError,
+  ObjectUnreadableError,
   ResourceConflictError,
   SourceVersionConflictError,
   toWorkerError,
@@ -110,3 +112,6 @@ export {
   type StopReport,
 } from './SqsPoller.js';
 export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject.js';
+export { putJsonObject } from './s3/putJsonObject.js';
+export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
+export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
