@@ -92,6 +92,12 @@ export {
   WriteContentionError,
 } from './errors.js';
 export {
+  type FailedAttempt,
+  type FailedAttemptOutcome,
+  failedAttemptOutcome,
+  recordFailedAttempt,
+} from './failedAttempt.js';
+export {
   deadLetterQueueUrl,
   type QueueDepth,
   QueueDepthReader,
@@ -115,3 +121,4 @@ export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject
 export { putJsonObject } from './s3/putJsonObject.js';
 export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
 export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
+export { type HeldLease, withLease } from './withLease.js';
