@@ -1,4 +1,4 @@
-import { DEFAULT_RESOURCE_PREFIX } from '@storeflow/aws';
+import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
 import { createConfigLoader } from '@storeflow/runtime';
 import type { JSONSchemaType } from 'ajv';
 
@@ -26,6 +26,11 @@ export interface ValidatorConfig {
   skuPattern: string;
   visibilityTimeoutSeconds: number;
   heartbeatSeconds: number;
+  /**
+   * The ingest queue's redrive `maxReceiveCount`: the attempt with this receive count is the
+   * last, and a file that fails on it ends FAILED instead of staying claimable.
+   */
+  maxReceiveCount: number;
   /** SIGTERM to exit: finish or release in-flight files within this; ECS stopTimeout minus a margin. */
   shutdownGraceSeconds: number;
   metricsPort: number;
@@ -53,6 +58,7 @@ const schema: JSONSchemaType<ValidatorConfig> = {
     'skuPattern',
     'visibilityTimeoutSeconds',
     'heartbeatSeconds',
+    'maxReceiveCount',
     'shutdownGraceSeconds',
     'metricsPort',
     'metricsHost',
@@ -78,6 +84,8 @@ const schema: JSONSchemaType<ValidatorConfig> = {
     skuPattern: { type: 'string', minLength: 1, default: '^[A-Za-z]{3}-\\d{8}$' },
     visibilityTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 43_200, default: 300 },
     heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
+    // SQS allows a redrive maxReceiveCount of 1 to 1000.
+    maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: QUEUE_DEFAULTS.maxReceiveCount },
     shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
     metricsPort: { type: 'integer', minimum: 0, maximum: 65_535, default: 9464 },
     metricsHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
@@ -102,6 +110,7 @@ export const VALIDATOR_ENV: { readonly [K in keyof ValidatorConfig]-?: string } 
   skuPattern: 'VALIDATOR_SKU_PATTERN',
   visibilityTimeoutSeconds: 'VALIDATOR_VISIBILITY_TIMEOUT_SECONDS',
   heartbeatSeconds: 'VALIDATOR_HEARTBEAT_SECONDS',
+  maxReceiveCount: 'VALIDATOR_MAX_RECEIVE_COUNT',
   shutdownGraceSeconds: 'VALIDATOR_SHUTDOWN_GRACE_SECONDS',
   metricsPort: 'VALIDATOR_METRICS_PORT',
   metricsHost: 'VALIDATOR_METRICS_HOST',

@@ -1,19 +1,10 @@
 #!/usr/bin/env node
 import { hostname } from 'node:os';
-import {
-  createAwsClients,
-  LineageRepository,
-  QueueDepthReader,
-  ReferenceStore,
-  resolveAwsConnection,
-  resourceNamesFor,
-  SourceVersionStore,
-  SqsPoller,
-} from '@storeflow/aws';
+import { createAwsClients, QueueDepthReader, resolveAwsConnection, SqsPoller } from '@storeflow/aws';
 import { createLogger, createMetricsRegistry, serveQueueWorker } from '@storeflow/runtime';
 import { loadValidatorConfig } from './config.js';
+import { createValidator } from './createValidator.js';
 import { createValidatorMetrics, registerValidatorQueueDepth } from './metrics.js';
-import { createIngestHandler } from './validateObject.js';
 
 const VERSION = '0.1.0';
 
@@ -34,7 +25,6 @@ try {
 
 const log = createLogger({ service: 'validator', version: VERSION, level: config.logLevel });
 const clients = createAwsClients(connection);
-const names = resourceNamesFor(config.resourcePrefix);
 const registry = createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' });
 const metrics = createValidatorMetrics(registry);
 const queueDepths = new QueueDepthReader({ clients, queueUrl: config.queueUrl });
@@ -42,15 +32,7 @@ registerValidatorQueueDepth(registry, {
   read: () => queueDepths.read(),
   log: log.child({ component: 'queue-depth' }),
 });
-const handle = createIngestHandler({
-  clients,
-  config,
-  lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
-  references: new ReferenceStore({ clients, tableName: names.referenceTable }),
-  sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
-  metrics,
-  now: Date.now,
-});
+const handle = createValidator({ clients, config, metrics, now: Date.now });
 const poller = new SqsPoller({
   clients,
   queueUrl: config.queueUrl,
