@@ -371,3 +371,30 @@ function httpStatusOf(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
 }
+
+/** A raw object could not be read or decompressed: a permanent, file-level problem. */
+export class ObjectUnreadableError extends WorkerError {
+  readonly code = 'OBJECT_UNREADABLE';
+  // The same bytes give the same failure; only a new upload can help.
+  readonly retryable = false;
+}
+
+/**
+ * A silver part is not the JSON Lines the validator writes: a line is not JSON, or not an
+ * object. Permanent: reading the same part again gives the same bytes, so the file fails and
+ * waits for the part to be rewritten (a reprocess of its source) and a redrive.
+ */
+export class MalformedSilverPartError extends WorkerError {
+  readonly code = 'SILVER_PART_MALFORMED';
+  readonly retryable = false;
+  /** The S3 key of the part. */
+  readonly partKey: string;
+  /** 1-based line of the part that could not be read. */
+  readonly line: number;
+
+  constructor(partKey: string, line: number, problem: string, options?: ErrorOptions) {
+    super(`silver part ${partKey} line ${line}: ${problem}`, options);
+    this.partKey = partKey;
+    this.line = line;
+  }
+}

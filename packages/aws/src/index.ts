@@ -72,7 +72,9 @@ export {
   KpiDateContentionError,
   KpiDateLeaseLostError,
   LeaseLostError,
+  MalformedSilverPartError,
   NotValidatedError,
+  ObjectUnreadableError,
   PollerOptionsError,
   ResourceConflictError,
   SourceVersionConflictError,
@@ -80,6 +82,12 @@ export {
   UnprocessedKeysError,
   WriteContentionError,
 } from './errors.js';
+export {
+  type FailedAttempt,
+  type FailedAttemptOutcome,
+  failedAttemptOutcome,
+  recordFailedAttempt,
+} from './failedAttempt.js';
 export { lineageErrorOf } from './lineageErrorOf.js';
 export {
   deadLetterQueueUrl,
@@ -101,3 +109,7 @@ export {
   type StopReport,
 } from './SqsPoller.js';
 export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject.js';
+export { putJsonObject } from './s3/putJsonObject.js';
+export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
+export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
+export { type HeldLease, withLease } from './withLease.js';

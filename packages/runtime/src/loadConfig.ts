@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type JSONSchemaType } from 'ajv';
-import { ConfigInvalidError, type ConfigProblem } from './errors.js';
+import { ConfigInvalidError } from './errors.js';
 
 /** Environment variable of each config property. */
 export type ConfigEnvNames<T> = { readonly [K in keyof T]-?: string };

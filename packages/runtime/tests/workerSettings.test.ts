@@ -1,4 +1,4 @@
-import { ConfigInvalidError } from '../src/loadConfig.js';
+import { ConfigInvalidError } from '../src/errors.js';
 import { createWorkerConfig, workerSettings } from '../src/workerSettings.js';
 
 const DEFAULTS = {

@@ -5,6 +5,7 @@ import {
   LineageRepository,
   type MessageHandler,
   resourceNamesFor,
+  SilverStore,
   SourceVersionStore,
 } from '@storeflow/aws';
 import type { TransformerConfig } from './config.js';
@@ -29,7 +30,6 @@ export function createTransformer({ clients, config, metrics, now }: Transformer
   const names = resourceNamesFor(config.resourcePrefix);
   const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
   const recomputeDependencies = {
-    clients,
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
     kpis: new KpiRepository({
       clients,
@@ -52,7 +52,11 @@ export function createTransformer({ clients, config, metrics, now }: Transformer
       workerId: config.workerId,
       leaseMs: config.dateLeaseSeconds * 1000,
       recompute: (bucket, orderDate, fence) =>
-        recomputeDate({ ...recomputeDependencies, bucket }, orderDate, fence),
+        recomputeDate(
+          { ...recomputeDependencies, silver: new SilverStore({ clients, bucket }) },
+          orderDate,
+          fence,
+        ),
     }),
     metrics,
     now,

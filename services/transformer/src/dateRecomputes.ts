@@ -3,6 +3,7 @@ import {
   KpiDateLeaseLostError,
   type PollerLogger,
   type WriteFence,
+  withLease,
 } from '@storeflow/aws';
 import type { TransformerMetrics } from './metrics.js';
 import type { RecomputeSummary } from './recomputeDate.js';
@@ -92,20 +93,27 @@ export class DateRecomputes {
       metrics.recomputations.inc({ outcome: 'held' });
       return { outcome: 'held' };
     }
-    const renewal = setInterval(() => {
-      coordinator
-        .renew(orderDate, workerId, leaseMs)
-        .catch((error: unknown) => log.warn({ err: error, orderDate }, 'date lease renewal failed'));
-    }, leaseMs / 3);
-    renewal.unref();
     const stopTimer = metrics.recomputeDuration.startTimer();
     try {
-      const summary = await this.#options.recompute(
-        bucket,
-        orderDate,
-        coordinator.leaseFence(orderDate, workerId),
+      // A failed run leaves the date's lease to expire: its next holder's run covers the tickets.
+      const summary = await withLease(
+        {
+          name: 'date',
+          renew: () => coordinator.renew(orderDate, workerId, leaseMs),
+          heartbeatMs: leaseMs / 3,
+          log,
+          logFields: { orderDate },
+        },
+        async () => {
+          const computed = await this.#options.recompute(
+            bucket,
+            orderDate,
+            coordinator.leaseFence(orderDate, workerId),
+          );
+          await coordinator.complete(orderDate, workerId, acquired.seq);
+          return computed;
+        },
       );
-      await coordinator.complete(orderDate, workerId, acquired.seq);
       metrics.recomputations.inc({ outcome: 'computed' });
       log.debug({ orderDate, ...summary }, 'order date recomputed');
       return { outcome: 'computed', seq: acquired.seq, summary };
@@ -121,7 +129,6 @@ export class DateRecomputes {
       throw error;
     } finally {
       stopTimer();
-      clearInterval(renewal);
     }
   }
 }

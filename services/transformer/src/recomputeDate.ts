@@ -1,28 +1,17 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import {
-  type AwsClients,
-  callAws,
-  type KpiRepository,
-  type SourceVersion,
-  type SourceVersionStore,
-  type WriteFence,
+import type {
+  KpiRepository,
+  SilverPart,
+  SilverStore,
+  SourceVersion,
+  SourceVersionStore,
+  WriteFence,
 } from '@storeflow/aws';
-import {
-  computeDateKpis,
-  type Dataset,
-  parseSilverPartKey,
-  type SilverOrder,
-  type SilverOrderItem,
-  silverPartitionPrefix,
-  versionSegment,
-} from '@storeflow/core';
-import pLimit from 'p-limit';
-import { MalformedSilverPartError } from './errors.js';
+import { computeDateKpis, type SilverOrder, type SilverOrderItem, versionSegment } from '@storeflow/core';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface RecomputeDependencies {
-  clients: AwsClients;
-  bucket: string;
+  /** The silver of the bucket whose date is recomputed. */
+  silver: SilverStore;
   sourceVersions: SourceVersionStore;
   kpis: KpiRepository;
   metrics: TransformerMetrics;
@@ -61,40 +50,21 @@ export async function recomputeDate(
   orderDate: string,
   fence: WriteFence,
 ): Promise<RecomputeSummary> {
-  const [orderParts, itemParts] = await Promise.all([
-    listPartitionParts(deps, 'orders', orderDate),
-    listPartitionParts(deps, 'order_items', orderDate),
-  ]);
-  const current = await deps.sourceVersions.current(
-    [...orderParts, ...itemParts].map((part) => part.sourceId),
-  );
-  const counted = (part: PartRef) => {
-    const version = current.get(part.sourceId);
-    return version !== undefined && versionSegment(version.objectVersion) === part.versionSegment;
-  };
-  const liveOrderParts = orderParts.filter(counted);
-  const liveItemParts = itemParts.filter(counted);
-  const limit = pLimit(deps.readConcurrency);
-  const [orders, items] = await Promise.all([
-    readRows<SilverOrder>(deps, liveOrderParts, limit),
-    readRows<SilverOrderItem>(deps, liveItemParts, limit),
-  ]);
+  const live = await liveParts(deps, orderDate);
+  // One after the other, so no more than readConcurrency parts are read at once.
+  const orders = await deps.silver.readParts<SilverOrder>(live.orderKeys, deps.readConcurrency);
+  const items = await deps.silver.readParts<SilverOrderItem>(live.itemKeys, deps.readConcurrency);
   deps.metrics.rowsAggregated.inc({ dataset: 'orders' }, orders.length);
   deps.metrics.rowsAggregated.inc({ dataset: 'order_items' }, items.length);
   const computed = computeDateKpis(orderDate, orders, items);
-  const contributing = [...new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId))]
-    .map((sourceId) => current.get(sourceId) as SourceVersion)
-    // Newest first, so a cut list keeps the latest uploads; then by key, so it is stable.
-    .sort((a, b) => compare(b.eventTime, a.eventTime) || compare(a.sourceKey, b.sourceKey));
-  const sources = contributing.length;
   const { written, deleted } = await deps.kpis.replaceDate(
     orderDate,
     { orderKpis: computed.orderKpis, categoryKpis: computed.categoryKpis },
     {
       updatedAt: new Date(deps.now()).toISOString(),
       computedBy: deps.workerId,
-      sources,
-      sourceFiles: contributing.map((version) => ({
+      sources: live.contributing.length,
+      sourceFiles: live.contributing.map((version) => ({
         key: version.sourceKey,
         objectVersion: version.objectVersion,
       })),
@@ -108,77 +78,43 @@ export async function recomputeDate(
     itemsRead: items.length,
     ordersCounted: computed.diagnostics.ordersConsidered,
     itemsCounted: computed.diagnostics.itemsConsidered,
-    sources,
+    sources: live.contributing.length,
     written,
     deleted,
   };
 }
 
-interface PartRef {
-  key: string;
-  sourceId: string;
-  versionSegment: string;
+/** The parts of a date that count, and the source versions they belong to. */
+interface LiveParts {
+  readonly orderKeys: readonly string[];
+  readonly itemKeys: readonly string[];
+  /** Newest first, so a cut list keeps the latest uploads; then by key, so it is stable. */
+  readonly contributing: readonly SourceVersion[];
 }
 
-async function listPartitionParts(
-  deps: RecomputeDependencies,
-  dataset: Dataset,
-  orderDate: string,
-): Promise<PartRef[]> {
-  const prefix = silverPartitionPrefix(dataset, orderDate);
-  const parts: PartRef[] = [];
-  let token: string | undefined;
-  do {
-    const page = await callAws(deps.clients, 'S3', 'ListObjectsV2', () =>
-      deps.clients.s3.send(
-        new ListObjectsV2Command({ Bucket: deps.bucket, Prefix: prefix, ContinuationToken: token }),
-      ),
-    );
-    for (const entry of page.Contents ?? []) {
-      const parsed = entry.Key === undefined ? undefined : parseSilverPartKey(prefix, entry.Key);
-      if (parsed !== undefined && entry.Key !== undefined) parts.push({ key: entry.Key, ...parsed });
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return parts;
-}
-
-async function readRows<R>(
-  deps: RecomputeDependencies,
-  parts: readonly PartRef[],
-  limit: ReturnType<typeof pLimit>,
-): Promise<R[]> {
-  const bodies = await Promise.all(
-    parts.map((part) =>
-      limit(async () => {
-        const response = await callAws(deps.clients, 'S3', 'GetObject', () =>
-          deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: part.key })),
-        );
-        return (await response.Body?.transformToString('utf-8')) ?? '';
-      }),
-    ),
+/** The date's parts that belong to their source's current (committed) version, and no others. */
+async function liveParts(deps: RecomputeDependencies, orderDate: string): Promise<LiveParts> {
+  const [orderParts, itemParts] = await Promise.all([
+    deps.silver.dateParts('orders', orderDate),
+    deps.silver.dateParts('order_items', orderDate),
+  ]);
+  const current = await deps.sourceVersions.current(
+    [...orderParts, ...itemParts].map((part) => part.sourceId),
   );
-  const rows: R[] = [];
-  bodies.forEach((body, index) => {
-    const partKey = (parts[index] as PartRef).key;
-    body.split('\n').forEach((line, lineIndex) => {
-      if (line !== '') rows.push(parseSilverLine<R>(partKey, lineIndex + 1, line));
-    });
-  });
-  return rows;
-}
-
-function parseSilverLine<R>(partKey: string, line: number, text: string): R {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new MalformedSilverPartError(partKey, line, 'is not JSON', { cause: error });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new MalformedSilverPartError(partKey, line, 'is not a JSON object');
-  }
-  return parsed as R;
+  const counted = (part: SilverPart) => {
+    const version = current.get(part.sourceId);
+    return version !== undefined && versionSegment(version.objectVersion) === part.versionSegment;
+  };
+  const liveOrderParts = orderParts.filter(counted);
+  const liveItemParts = itemParts.filter(counted);
+  const contributing = [...new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId))]
+    .map((sourceId) => current.get(sourceId) as SourceVersion)
+    .sort((a, b) => compare(b.eventTime, a.eventTime) || compare(a.sourceKey, b.sourceKey));
+  return {
+    orderKeys: liveOrderParts.map((part) => part.key),
+    itemKeys: liveItemParts.map((part) => part.key),
+    contributing,
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -2,11 +2,14 @@ import {
   type AwsClients,
   archiveObject,
   type DateRecomputeCoordinator,
+  failedAttemptOutcome,
   type LineageRepository,
   lineageErrorOf,
   type MessageOutcome,
   type PollerLogger,
   type QueueMessage,
+  recordFailedAttempt,
+  withLease,
 } from '@storeflow/aws';
 import {
   archiveKey,
@@ -68,60 +71,110 @@ export function createTransformHandler(deps: TransformerDependencies) {
       const delaySeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - deps.now()) / 1000));
       return { kind: 'retryLater', delaySeconds };
     }
-    const stopTimer = deps.metrics.fileDuration.startTimer();
     const startedAtMs = deps.now();
-    // The validator's timings (validateMs) stay; this service adds its own beside them.
-    const timings = () => ({ ...claim.record.timings, transformMs: deps.now() - startedAtMs });
-    const renewal = setInterval(() => {
-      deps.lineage
-        .renewLease(key, deps.config.workerId, leaseMs)
-        .catch((error: unknown) => log.warn({ err: error }, 'lineage lease renewal failed'));
-    }, deps.config.heartbeatSeconds * 1000);
-    renewal.unref();
-    try {
-      const recomputed = await recomputeTouchedDates(deps, file, parsed.tickets, signal, log);
-      if (recomputed.kind === 'pending') {
-        // Hand the file back so whichever task receives the requeue can claim it.
-        await deps.lineage.update(key, deps.config.workerId, {}, { releaseLease: true });
-        deps.metrics.dateLeaseWaits.inc(recomputed.dates.length);
-        deps.metrics.filesProcessed.inc({ outcome: 'pending' });
-        stopTimer({ outcome: 'pending' });
-        log.info({ pendingDates: recomputed.dates }, 'dates being recomputed elsewhere; requeued');
-        return {
-          kind: 'requeue',
-          delaySeconds: deps.config.heldDateRetrySeconds,
-          body: pendingTransformCodec.encode({ file, tickets: recomputed.tickets }),
-        };
-      }
-      const archived = await archive(deps, file, log);
-      await deps.lineage.complete(key, deps.config.workerId, {
-        status: FileStatus.SUCCESS,
-        touchedDates: file.touchedDates,
-        timings: timings(),
-        transformCounts: recomputed.counts,
-      });
-      deps.metrics.filesProcessed.inc({ outcome: 'success' });
-      stopTimer({ outcome: 'success' });
-      log.info({ ...recomputed.counts, archivedTo: archived }, 'file transformed');
-      return { kind: 'done' };
-    } catch (error) {
-      if (signal.aborted) {
-        // Stopped, not failed: hand the file back without an error, for the next task to take.
-        await deps.lineage
-          .update(key, deps.config.workerId, {}, { releaseLease: true })
-          .catch((releaseError: unknown) =>
-            log.warn({ err: releaseError }, 'could not release the lineage lease; it will expire'),
-          );
-        throw error;
-      }
-      const outcome = await recordFailure(deps, key, message.receiveCount, error, timings(), log);
-      deps.metrics.filesProcessed.inc({ outcome });
-      stopTimer({ outcome });
-      throw error;
-    } finally {
-      clearInterval(renewal);
-    }
+    const attempt: ClaimedAttempt = {
+      file,
+      tickets: parsed.tickets,
+      key,
+      receiveCount: message.receiveCount,
+      signal,
+      log,
+      stopTimer: deps.metrics.fileDuration.startTimer(),
+      // The validator's timings (validateMs) stay; this service adds its own beside them.
+      timings: () => ({ ...claim.record.timings, transformMs: deps.now() - startedAtMs }),
+    };
+    return withLease(
+      {
+        name: 'lineage',
+        renew: () => deps.lineage.renewLease(key, deps.config.workerId, leaseMs),
+        heartbeatMs: deps.config.heartbeatSeconds * 1000,
+        log,
+        release: (error) => releaseFailedFile(deps, attempt, error),
+      },
+      () => transformClaimedFile(deps, attempt),
+    );
   };
+}
+
+/** A file this task has claimed, and what its attempt needs to end. */
+interface ClaimedAttempt {
+  readonly file: ValidatedFile;
+  readonly tickets: Readonly<Record<string, number>>;
+  readonly key: LineageKey;
+  readonly receiveCount: number;
+  readonly signal: AbortSignal;
+  readonly log: PollerLogger;
+  readonly stopTimer: (labels: { outcome: string }) => void;
+  readonly timings: () => Record<string, number>;
+}
+
+/** Recomputes the file's dates, then archives it and ends it SUCCESS, or requeues it to wait. */
+async function transformClaimedFile(
+  deps: TransformerDependencies,
+  attempt: ClaimedAttempt,
+): Promise<MessageOutcome> {
+  const { file, key, log } = attempt;
+  const recomputed = await recomputeTouchedDates(deps, file, attempt.tickets, attempt.signal, log);
+  if (recomputed.kind === 'pending') {
+    // Hand the file back so whichever task receives the requeue can claim it.
+    await deps.lineage.update(key, deps.config.workerId, {}, { releaseLease: true });
+    deps.metrics.dateLeaseWaits.inc(recomputed.dates.length);
+    deps.metrics.filesProcessed.inc({ outcome: 'pending' });
+    attempt.stopTimer({ outcome: 'pending' });
+    log.info({ pendingDates: recomputed.dates }, 'dates being recomputed elsewhere; requeued');
+    return {
+      kind: 'requeue',
+      delaySeconds: deps.config.heldDateRetrySeconds,
+      body: pendingTransformCodec.encode({ file, tickets: recomputed.tickets }),
+    };
+  }
+  const archived = await archive(deps, file, log);
+  await deps.lineage.complete(key, deps.config.workerId, {
+    status: FileStatus.SUCCESS,
+    touchedDates: file.touchedDates,
+    timings: attempt.timings(),
+    transformCounts: recomputed.counts,
+  });
+  deps.metrics.filesProcessed.inc({ outcome: 'success' });
+  attempt.stopTimer({ outcome: 'success' });
+  log.info({ ...recomputed.counts, archivedTo: archived }, 'file transformed');
+  return { kind: 'done' };
+}
+
+/**
+ * Ends a failed attempt by the failure policy shared with the validator (docs/design.md):
+ * `lastError` recorded and the lease released so the retry claims the file at once, or FAILED
+ * when no retry will come. A stopped attempt is handed back without an error, for the next task.
+ */
+async function releaseFailedFile(
+  deps: TransformerDependencies,
+  attempt: ClaimedAttempt,
+  error: unknown,
+): Promise<void> {
+  const { config, lineage, metrics } = deps;
+  const failed = {
+    error,
+    stopped: attempt.signal.aborted,
+    receiveCount: attempt.receiveCount,
+    maxReceiveCount: config.maxReceiveCount,
+  };
+  const outcome = failedAttemptOutcome(failed);
+  if (outcome !== 'stopped') {
+    // Counted before lineage is written, so a lineage outage does not hide the failure.
+    metrics.filesProcessed.inc({ outcome });
+    attempt.stopTimer({ outcome });
+    attempt.log.warn(
+      {
+        lastError: lineageErrorOf(error),
+        receiveCount: attempt.receiveCount,
+        maxReceiveCount: config.maxReceiveCount,
+      },
+      outcome === 'failed'
+        ? 'transform failed; lineage FAILED, raw object left under raw/'
+        : 'transform attempt failed',
+    );
+  }
+  await recordFailedAttempt(lineage, attempt.key, config.workerId, failed, attempt.timings());
 }
 
 type RecomputeOutcome =
@@ -182,44 +235,6 @@ async function recomputeTouchedDates(
     counts.kpi_rows_deleted += summary.deleted;
   }
   return { kind: 'recomputed', counts };
-}
-
-/**
- * Records a failed attempt in lineage and hands the file back: `lastError`, lease released so the
- * retry claims it at once, and status FAILED when no retry will come (a permanent error, or the
- * receive the redrive policy makes the last).
- *
- * @returns the attempt's outcome for the metrics: `failed` or `retry`
- */
-async function recordFailure(
-  deps: TransformerDependencies,
-  key: LineageKey,
-  receiveCount: number,
-  error: unknown,
-  timings: Readonly<Record<string, number>>,
-  log: PollerLogger,
-): Promise<'failed' | 'retry'> {
-  const lastError = lineageErrorOf(error);
-  const lastAttempt = !lastError.retryable || receiveCount >= deps.config.maxReceiveCount;
-  try {
-    if (lastAttempt) {
-      await deps.lineage.complete(key, deps.config.workerId, {
-        status: FileStatus.FAILED,
-        lastError,
-        timings,
-      });
-    } else {
-      await deps.lineage.update(key, deps.config.workerId, { lastError }, { releaseLease: true });
-    }
-  } catch (lineageError) {
-    // The attempt's own error still propagates; this one only explains a lineage left as it was.
-    log.warn({ err: lineageError }, 'could not record the failed attempt in lineage');
-  }
-  log.warn(
-    { lastError, receiveCount, maxReceiveCount: deps.config.maxReceiveCount },
-    lastAttempt ? 'transform failed; lineage FAILED, raw object left under raw/' : 'transform attempt failed',
-  );
-  return lastAttempt ? 'failed' : 'retry';
 }
 
 async function archive(

@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type AwsClients, callAws } from '@storeflow/aws';
+import { type AwsClients, callAws, type SilverStore, type SilverVersion } from '@storeflow/aws';
 import type { AcceptedBatch, FileValidationSink, RejectedRow } from '@storeflow/core';
 import pLimit from 'p-limit';
-import type { OutputKeys } from './outputKeys.js';
+import type { AcceptedReferences } from './acceptedReferences.js';
 
 // Multipart parts of 8 MiB: under the embedded stack's 11 MiB body limit, above S3's 5 MiB minimum.
 const PART_SIZE_BYTES = 8 * 1024 * 1024;
@@ -13,20 +12,33 @@ const PART_SIZE_BYTES = 8 * 1024 * 1024;
 /**
  * Writes a file's validation output to S3 as it streams: one silver part per (chunk, order date)
  * and one rejected-rows object, streamed through a multipart upload so memory stays bounded.
+ * The accepted rows' reference fields go to `references`, to be recorded after the commit.
  */
 export class S3ValidationSink implements FileValidationSink {
   readonly #clients: AwsClients;
   readonly #bucket: string;
-  readonly #keys: OutputKeys;
+  readonly #silver: SilverStore;
+  readonly #version: SilverVersion;
+  readonly #rejectedRowsKey: string;
+  readonly #references: AcceptedReferences;
   readonly #limit = pLimit(8);
   readonly #partitions = new Set<string>();
   #rejected: { stream: PassThrough; upload: Promise<unknown>; abort: () => Promise<void> } | undefined;
-  #rejectedRows = 0;
 
-  constructor(options: { clients: AwsClients; bucket: string; keys: OutputKeys }) {
+  constructor(options: {
+    clients: AwsClients;
+    bucket: string;
+    silver: SilverStore;
+    version: SilverVersion;
+    rejectedRowsKey: string;
+    references: AcceptedReferences;
+  }) {
     this.#clients = options.clients;
     this.#bucket = options.bucket;
-    this.#keys = options.keys;
+    this.#silver = options.silver;
+    this.#version = options.version;
+    this.#rejectedRowsKey = options.rejectedRowsKey;
+    this.#references = options.references;
   }
 
   /** Partitions (order dates, or `''` for products) this sink wrote parts to. */
@@ -34,30 +46,16 @@ export class S3ValidationSink implements FileValidationSink {
     return this.#partitions;
   }
 
-  get rejectedRows(): number {
-    return this.#rejectedRows;
-  }
-
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
     await Promise.all(
       [...batch.partitions].map(([partition, records]) =>
         this.#limit(async () => {
-          const key = this.#keys.silverPart(partition, batch.chunk);
-          const body = `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
-          await callAws(this.#clients, 'S3', 'PutObject', () =>
-            this.#clients.s3.send(
-              new PutObjectCommand({
-                Bucket: this.#bucket,
-                Key: key,
-                Body: body,
-                ContentType: 'application/x-ndjson',
-              }),
-            ),
-          );
+          await this.#silver.writePart(this.#version, partition, batch.chunk, records);
           this.#partitions.add(partition);
         }),
       ),
     );
+    await this.#references.add(batch);
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
@@ -68,7 +66,6 @@ export class S3ValidationSink implements FileValidationSink {
         raw: row.raw,
         issues: row.issues.map(({ code, column, value, rule }) => ({ code, column, value, rule })),
       });
-      this.#rejectedRows += 1;
       // Respect the upload's backpressure: wait while its buffer is full.
       if (!target.stream.write(`${line}\n`)) await once(target.stream, 'drain');
     }
@@ -94,7 +91,7 @@ export class S3ValidationSink implements FileValidationSink {
       client: this.#clients.s3,
       params: {
         Bucket: this.#bucket,
-        Key: this.#keys.rejectedRows,
+        Key: this.#rejectedRowsKey,
         Body: stream,
         ContentType: 'application/x-ndjson',
       },

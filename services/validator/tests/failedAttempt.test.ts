@@ -5,6 +5,7 @@ import {
   type LineageRepository,
   type PollerLogger,
   type QueueMessage,
+  RawObjectSource,
   type ReferenceStore,
   type SourceVersionStore,
 } from '@storeflow/aws';
@@ -18,10 +19,12 @@ const KEY = { fileKey: 'raw/products/p.csv', objectVersion: 'etag-1' };
 
 /**
  * The handler with S3 answering HEAD and failing GetObject with `readFailure`, and a lineage that
- * grants the claim and answers `update` with `release`; returns what lineage was asked to do.
+ * grants the claim and answers `update` and `complete` with `release`; returns what lineage was
+ * asked to do.
  */
 function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
   const updates: unknown[][] = [];
+  const completions: unknown[][] = [];
   const s3 = {
     send: async (command: unknown) => {
       if (command instanceof HeadObjectCommand) {
@@ -40,26 +43,33 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
       updates.push(args);
       return release();
     },
+    complete: async (...args: unknown[]) => {
+      completions.push(args);
+      return release();
+    },
     renewLease: async () => 0,
   };
   const config = loadValidatorConfig({
     VALIDATOR_QUEUE_URL: 'http://localhost/ingest',
     VALIDATOR_TRANSFORM_QUEUE_URL: 'http://localhost/transform',
     VALIDATOR_WORKER_ID: 'worker-a',
+    VALIDATOR_MAX_RECEIVE_COUNT: '3',
   });
+  const clients = { s3, connection: { endpoints: {} } } as unknown as AwsClients;
   const handle = createIngestHandler({
-    clients: { s3, connection: { endpoints: {} } } as unknown as AwsClients,
+    clients,
     config,
     lineage: lineage as unknown as LineageRepository,
     references: {} as ReferenceStore,
     sourceVersions: {} as SourceVersionStore,
+    rawObjects: new RawObjectSource({ clients }),
     metrics: createValidatorMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
   });
-  return { handle, updates };
+  return { handle, updates, completions };
 }
 
-function messageFor(log: PollerLogger): QueueMessage {
+function messageFor(log: PollerLogger, receiveCount = 1): QueueMessage {
   const body = JSON.stringify({
     Records: [
       {
@@ -69,7 +79,7 @@ function messageFor(log: PollerLogger): QueueMessage {
       },
     ],
   });
-  return { messageId: 'm-1', body, receiveCount: 1, sentAtMs: 0, attributes: {}, log };
+  return { messageId: 'm-1', body, receiveCount, sentAtMs: 0, attributes: {}, log };
 }
 
 function throttled(): AwsCallError {
@@ -117,7 +127,7 @@ describe('a failed attempt', () => {
     // Assess
     await expect(outcome).rejects.toBe(failure);
     expect(updates).toHaveLength(1);
-    expect(log.messages('warn')).toEqual(['could not release the file in lineage; its lease will expire']);
+    expect(log.messages('warn')).toEqual(['could not release the lineage lease; it will expire']);
   });
 
   it('releases the lease without recording an error when the work was stopped', async () => {
@@ -134,6 +144,81 @@ describe('a failed attempt', () => {
 
     // Assess
     await expect(outcome).rejects.toBe(failure);
+    expect(updates).toEqual([[KEY, 'worker-a', {}, { releaseLease: true }]]);
+  });
+});
+
+describe('the failure policy', () => {
+  // 2026-01-01T00:00:00Z, the claim's now: validateMs is 0.
+  const FAILED_TIMINGS = { validateMs: 0 };
+
+  it('ends the file FAILED when a retryable error strikes on the last receive', async () => {
+    // Prepare: the queue's maxReceiveCount is 3, and this is the third receive
+    const failure = throttled();
+    const log = createRecordingLogger();
+    const { handle, updates, completions } = handlerWith(failure, async () => ({}));
+
+    // Act
+    const outcome = handle(messageFor(log, 3), new AbortController().signal);
+
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(updates).toEqual([]);
+    expect(completions).toEqual([
+      [
+        KEY,
+        'worker-a',
+        {
+          status: 'FAILED',
+          lastError: { code: 'AWS_CALL_FAILED', message: failure.message, retryable: true },
+          timings: FAILED_TIMINGS,
+        },
+      ],
+    ]);
+    expect(log.messages('warn')).toEqual(['validation failed; lineage FAILED, raw object left under raw/']);
+  });
+
+  it('ends the file FAILED at once when the error is permanent', async () => {
+    // Prepare: AccessDenied cannot be helped by a retry
+    const cause = Object.assign(new Error('Access Denied'), {
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const failure = new AwsCallError('GetObject', cause, false);
+    const { handle, updates, completions } = handlerWith(failure, async () => ({}));
+
+    // Act
+    const outcome = handle(messageFor(createRecordingLogger(), 1), new AbortController().signal);
+
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(updates).toEqual([]);
+    expect(completions).toEqual([
+      [
+        KEY,
+        'worker-a',
+        {
+          status: 'FAILED',
+          lastError: { code: 'AWS_CALL_FAILED', message: failure.message, retryable: false },
+          timings: FAILED_TIMINGS,
+        },
+      ],
+    ]);
+  });
+
+  it('hands a stopped file back without ending it, even on the last receive', async () => {
+    // Prepare
+    const stop = new AbortController();
+    stop.abort(new Error('shutdown deadline reached'));
+    const failure = throttled();
+    const { handle, updates, completions } = handlerWith(failure, async () => ({}));
+
+    // Act
+    const outcome = handle(messageFor(createRecordingLogger(), 3), stop.signal);
+
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(completions).toEqual([]);
     expect(updates).toEqual([[KEY, 'worker-a', {}, { releaseLease: true }]]);
   });
 });

@@ -14,19 +14,17 @@ import {
   bootstrapResources,
   createAwsClients,
   LineageRepository,
-  ReferenceStore,
   type ResourceNames,
   resolveAwsConnection,
   resourceNamesFor,
-  SourceVersionStore,
   SqsPoller,
 } from '@storeflow/aws';
 import { FileStatus, type LineageRecord } from '@storeflow/core';
 import type { EmbeddedStack } from '@storeflow/local-stack';
 import { createLogger, createMetricsRegistry } from '@storeflow/runtime';
 import { loadValidatorConfig, type ValidatorConfig } from '../src/config.js';
+import { createValidator } from '../src/createValidator.js';
 import { createValidatorMetrics } from '../src/metrics.js';
-import { createIngestHandler } from '../src/validateObject.js';
 
 const silent = createLogger({
   service: 'validator-test',
@@ -74,6 +72,10 @@ export async function createPipeline(
       VALIDATOR_METRICS_HOST: '127.0.0.1',
       VALIDATOR_HEARTBEAT_SECONDS: '5',
       VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '30',
+      // The validator knows its queue's redrive count, as deployed.
+      ...(options.maxReceiveCount === undefined
+        ? {}
+        : { VALIDATOR_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) }),
       ...overrides,
     }),
   };
@@ -97,7 +99,6 @@ export function startValidator(
     ...pipeline.env(overrides),
     VALIDATOR_WORKER_ID: `test-${randomUUID()}`,
   });
-  const { names } = pipeline;
   const ownClients =
     options.configureClients === undefined
       ? undefined
@@ -110,15 +111,7 @@ export function startValidator(
   const poller = new SqsPoller({
     clients,
     queueUrl: config.queueUrl,
-    handle: createIngestHandler({
-      clients,
-      config,
-      lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
-      references: new ReferenceStore({ clients, tableName: names.referenceTable }),
-      sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
-      metrics,
-      now: Date.now,
-    }),
+    handle: createValidator({ clients, config, metrics, now: Date.now }),
     log: silent,
     concurrency: config.concurrency,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,

@@ -296,13 +296,14 @@ describe('validator on the embedded stack', () => {
           let dead: string[] = [];
           while (dead.length === 0 && Date.now() < deadline) dead = await ingestDeadLetters(pipeline);
 
-          // Assess: dead-lettered after exactly maxReceiveCount attempts, the file kept in raw/
+          // Assess: dead-lettered after exactly maxReceiveCount attempts, the last ending the file
+          // FAILED, the file kept in raw/
           expect(dead).toHaveLength(1);
           expect(dead[0]).toContain('always-throttled.csv');
           expect(fault?.failed).toBe(maxReceiveCount);
           const record = await pipeline.lineage.get({ fileKey: key, objectVersion: eTag });
           expect(record).toMatchObject({
-            status: 'VALIDATING',
+            status: 'FAILED',
             attempts: maxReceiveCount,
             lastError: { code: 'AWS_CALL_FAILED', retryable: true },
           });
@@ -320,6 +321,47 @@ describe('validator on the embedded stack', () => {
         },
       );
     }, 60_000);
+    it('retries a file that failed for good when its dead-lettered message is redriven', async () => {
+      let fault: InjectedFault | undefined;
+      await withPipeline(
+        overrides,
+        async (pipeline) => {
+          // Prepare: the first silver write of each of the two receives fails, so the file ends
+          // FAILED and its message is dead-lettered; the fault has passed by the redrive
+          const key = 'raw/products/failed-then-redriven.csv';
+          const eTag = await upload(pipeline, key, productsCsv());
+          await waitForStatus(pipeline, key, eTag, { statuses: new Set(['FAILED']), timeoutMs: 45_000 });
+          const deadline = Date.now() + 45_000;
+          let dead: string[] = [];
+          while (dead.length === 0 && Date.now() < deadline) dead = await ingestDeadLetters(pipeline);
+
+          // Act: the redrive, as the dead-letter body sent back to the ingest queue
+          await pipeline.clients.sqs.send(
+            new SendMessageCommand({ QueueUrl: pipeline.resources.ingestQueue.url, MessageBody: dead[0] }),
+          );
+          const record = await waitForStatus(pipeline, key, eTag, {
+            statuses: new Set(['VALIDATED']),
+            timeoutMs: 30_000,
+          });
+
+          // Assess: the third claim validated it; it was announced once
+          expect(fault?.failed).toBe(maxReceiveCount);
+          expect(record).toMatchObject({
+            verdict: 'ACCEPTED',
+            rowsAccepted: rows,
+            attempts: maxReceiveCount + 1,
+          });
+          const announced = await drainTransformQueue(pipeline);
+          expect(announced.map((message) => message.key)).toEqual([key]);
+        },
+        {
+          maxReceiveCount,
+          configureClients: (clients) => {
+            fault = injectS3Faults(clients.s3, { command: 'PutObjectCommand', fail: maxReceiveCount });
+          },
+        },
+      );
+    }, 120_000);
   });
 
   describe('late references', () => {

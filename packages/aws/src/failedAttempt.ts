@@ -1,0 +1,62 @@
+import { FileStatus, type LineageKey } from '@storeflow/core';
+import type { LineageRepository } from './dynamodb/LineageRepository.js';
+import { lineageErrorOf } from './lineageErrorOf.js';
+
+/** How an attempt that threw ends in lineage. */
+export type FailedAttemptOutcome =
+  /** Stopped (shutdown, or the message is no longer ours): released with no error recorded. */
+  | 'stopped'
+  /** Released with `lastError`: the next receive of the message claims the file at once. */
+  | 'retry'
+  /** Ended FAILED: a permanent error, or the receive the redrive policy makes the last. */
+  | 'failed';
+
+export interface FailedAttempt {
+  readonly error: unknown;
+  /** The attempt's signal was aborted: it was stopped, not failed. */
+  readonly stopped: boolean;
+  /** The SQS receive count of the message that carried this attempt. */
+  readonly receiveCount: number;
+  /** The queue's redrive `maxReceiveCount`: the receive with this count is the last. */
+  readonly maxReceiveCount: number;
+}
+
+/**
+ * The failure policy both services follow, as a pure decision: a stopped attempt is handed back
+ * without an error; a failed one is retried while its error is retryable and the queue will
+ * deliver the message again, and otherwise ends FAILED.
+ */
+export function failedAttemptOutcome(attempt: FailedAttempt): FailedAttemptOutcome {
+  if (attempt.stopped) return 'stopped';
+  const retryable = lineageErrorOf(attempt.error).retryable;
+  return retryable && attempt.receiveCount < attempt.maxReceiveCount ? 'retry' : 'failed';
+}
+
+/**
+ * Records a failed (or stopped) attempt in lineage per {@link failedAttemptOutcome} and gives the
+ * lease back, fenced on `workerId`, so a file another worker has taken over is left alone. A
+ * lineage failure here propagates: {@link withLease} logs it without hiding the attempt's error.
+ *
+ * @param timings stored with a FAILED status, beside the ones already recorded
+ */
+export async function recordFailedAttempt(
+  lineage: LineageRepository,
+  key: LineageKey,
+  workerId: string,
+  attempt: FailedAttempt,
+  timings?: Readonly<Record<string, number>>,
+): Promise<FailedAttemptOutcome> {
+  const outcome = failedAttemptOutcome(attempt);
+  if (outcome === 'stopped') {
+    await lineage.update(key, workerId, {}, { releaseLease: true });
+  } else if (outcome === 'retry') {
+    await lineage.update(key, workerId, { lastError: lineageErrorOf(attempt.error) }, { releaseLease: true });
+  } else {
+    await lineage.complete(key, workerId, {
+      status: FileStatus.FAILED,
+      lastError: lineageErrorOf(attempt.error),
+      ...(timings === undefined ? {} : { timings }),
+    });
+  }
+  return outcome;
+}

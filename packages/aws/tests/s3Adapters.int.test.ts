@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { SilverOrder } from '@storeflow/core';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import {
+  type AwsClients,
+  bootstrapResources,
+  createAwsClients,
+  MalformedSilverPartError,
+  ObjectUnreadableError,
+  RawObjectSource,
+  resolveAwsConnection,
+  resourceNamesFor,
+  SilverStore,
+  type SilverVersion,
+} from '../src/index.js';
+
+let stack: EmbeddedStack;
+let clients: AwsClients;
+let bucket: string;
+
+beforeAll(async () => {
+  stack = await startEmbeddedStack();
+  clients = createAwsClients(resolveAwsConnection(stack.env()));
+  const names = resourceNamesFor(`s3-${randomUUID().slice(0, 8)}`);
+  await bootstrapResources(clients, { names });
+  bucket = names.bucket;
+}, 60_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await stack?.stop();
+});
+
+async function put(key: string, body: string | Uint8Array): Promise<string> {
+  const response = await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  return (response.ETag ?? '').replace(/"/g, '');
+}
+
+async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts).toString('utf-8');
+}
+
+/** One fresh source's versions of orders, by object version. */
+function ordersVersion(
+  objectVersion: string,
+  sourceId = `orders-${randomUUID().slice(0, 8)}`,
+): SilverVersion {
+  return { dataset: 'orders', sourceId, objectVersion };
+}
+
+function order(orderId: number): SilverOrder {
+  return {
+    order_id: orderId,
+    user_id: 7,
+    status: 'complete',
+    created_at_ms: Date.UTC(2025, 3, 1),
+    num_of_item: 1,
+    order_date: '2025-04-01',
+    _version: '2025-04-01T00:00:00.000Z#raw/orders/o.csv',
+  };
+}
+
+describe('SilverStore on the embedded stack', () => {
+  it('lists and reads a date by source version, and deletes one version without touching another', async () => {
+    // Prepare: two versions of one source, and a part on another date
+    const store = new SilverStore({ clients, bucket });
+    const v1 = ordersVersion('etag-1');
+    const v2 = ordersVersion('etag-2', v1.sourceId);
+    await store.writePart(v1, '2025-04-01', 0, [order(1), order(2)]);
+    await store.writePart(v1, '2025-04-01', 1, [order(3)]);
+    await store.writePart(v1, '2025-04-02', 0, [order(4)]);
+    await store.writePart(v2, '2025-04-01', 0, [order(5)]);
+
+    // Act
+    const before = (await store.dateParts('orders', '2025-04-01')).filter(
+      (part) => part.sourceId === v1.sourceId,
+    );
+    const v1Rows = await store.readParts<SilverOrder>(await store.versionParts(v1, '2025-04-01'), 2);
+    await store.deleteVersion(v1, ['2025-04-01', '2025-04-02']);
+    const after = (await store.dateParts('orders', '2025-04-01')).filter(
+      (part) => part.sourceId === v1.sourceId,
+    );
+
+    // Assess
+    expect(before.map((part) => part.versionSegment).sort()).toEqual(['etag-1', 'etag-1', 'etag-2']);
+    expect(v1Rows.map((row) => row.order_id)).toEqual([1, 2, 3]);
+    expect(after.map((part) => part.versionSegment)).toEqual(['etag-2']);
+    expect(await store.versionParts(v1, '2025-04-02')).toEqual([]);
+  });
+
+  it('fails a part whose line is not a JSON object as SILVER_PART_MALFORMED, naming part and line', async () => {
+    // Prepare
+    const store = new SilverStore({ clients, bucket });
+    const version = ordersVersion('etag-1');
+    await store.writePart(version, '2025-04-03', 0, [order(1)]);
+    const [key] = await store.versionParts(version, '2025-04-03');
+    await put(key as string, `${JSON.stringify(order(1))}\n[1,2]\n`);
+
+    // Act
+    const reading = store.readParts([key as string], 1);
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(MalformedSilverPartError);
+    await expect(reading).rejects.toMatchObject({ code: 'SILVER_PART_MALFORMED', partKey: key, line: 2 });
+  });
+});
+
+describe('RawObjectSource on the embedded stack', () => {
+  it('answers HEAD of a missing object with undefined', async () => {
+    // Act
+    const head = await new RawObjectSource({ clients }).head({
+      bucket,
+      key: `raw/orders/${randomUUID()}.csv`,
+    });
+
+    // Assess
+    expect(head).toBeUndefined();
+  });
+
+  it('reads a gzip object decompressed, and a plain one as stored', async () => {
+    // Prepare
+    const source = new RawObjectSource({ clients });
+    const content = 'order_id,user_id\n1,7\n';
+    const gzipKey = `raw/orders/${randomUUID()}.csv.gz`;
+    const plainKey = `raw/orders/${randomUUID()}.csv`;
+    const gzipETag = await put(gzipKey, gzipSync(content));
+    const plainETag = await put(plainKey, content);
+
+    // Act
+    const head = await source.head({ bucket, key: gzipKey });
+    const gunzipped = await text(
+      await source.open({ bucket, key: gzipKey, eTag: gzipETag, gzip: true }, new AbortController().signal),
+    );
+    const plain = await text(
+      await source.open(
+        { bucket, key: plainKey, eTag: plainETag, gzip: false },
+        new AbortController().signal,
+      ),
+    );
+
+    // Assess
+    expect(head).toMatchObject({ eTag: gzipETag, sizeBytes: gzipSync(content).length });
+    expect(gunzipped).toBe(content);
+    expect(plain).toBe(content);
+  });
+
+  it('fails a corrupt gzip stream as OBJECT_UNREADABLE, a permanent error', async () => {
+    // Prepare
+    const source = new RawObjectSource({ clients });
+    const key = `raw/orders/${randomUUID()}.csv.gz`;
+    const eTag = await put(key, 'not gzip at all');
+
+    // Act
+    const reading = text(await source.open({ bucket, key, eTag, gzip: true }, new AbortController().signal));
+
+    // Assess
+    await expect(reading).rejects.toBeInstanceOf(ObjectUnreadableError);
+    await expect(reading).rejects.toMatchObject({ code: 'OBJECT_UNREADABLE', retryable: false });
+  });
+
+  it('does not read a newer upload in place of the version asked for', async () => {
+    // Prepare
+    const source = new RawObjectSource({ clients });
+    const key = `raw/orders/${randomUUID()}.csv`;
+    const firstETag = await put(key, 'order_id\n1\n');
+    await put(key, 'order_id\n2\n');
+
+    // Act
+    const opening = source.open({ bucket, key, eTag: firstETag, gzip: false }, new AbortController().signal);
+
+    // Assess
+    await expect(opening).rejects.toMatchObject({ code: 'AWS_CALL_FAILED' });
+  });
+});

@@ -1,0 +1,64 @@
+import { archiveObject, putJsonObject } from '@storeflow/aws';
+import { archiveKey, type Dataset, FileStatus, type IssueCode, type ValidationReport } from '@storeflow/core';
+import { reportKey } from './outputKeys.js';
+import type { FileContext } from './validatorContext.js';
+
+/** Archives a rejected file to failed/ with its error document, then removes it from raw/. */
+export async function rejectFile(
+  context: FileContext,
+  dataset: Dataset | 'unknown',
+  report: ValidationReport,
+): Promise<void> {
+  const { deps, key, bucket, eventTime } = context;
+  const failedKey = archiveKey('failed', dataset, key.fileKey, eventTime);
+  const reportObjectKey = reportKey(dataset, key.fileKey, eventTime);
+  await putJsonObject(deps.clients, { bucket, key: reportObjectKey }, report);
+  // The error document first: once the raw object is gone, failed/ must already explain it.
+  await putJsonObject(
+    deps.clients,
+    { bucket, key: `${failedKey}.error.json` },
+    {
+      sourceKey: key.fileKey,
+      objectVersion: key.objectVersion,
+      verdict: report.verdict,
+      fileIssues: report.fileIssues,
+      rows: report.rows,
+      ruleCounts: report.ruleCounts,
+      reportKey: reportObjectKey,
+    },
+  );
+  await archiveObject(deps.clients, {
+    bucket,
+    key: key.fileKey,
+    eTag: key.objectVersion,
+    destination: failedKey,
+  });
+  const codes = report.fileIssues.map((issue) => issue.code);
+  await deps.lineage.complete(key, deps.config.workerId, {
+    status: FileStatus.FAILED,
+    verdict: 'REJECTED',
+    rowsTotal: report.rows.total,
+    rowsAccepted: report.rows.accepted,
+    rowsRejected: report.rows.rejected,
+    ruleCounts: {
+      ...(report.ruleCounts as Record<string, number>),
+      ...Object.fromEntries(codes.map((code) => [code, 1])),
+    },
+    reportKey: reportObjectKey,
+    touchedDates: [],
+    lastError: {
+      // A file-level problem, else the verdict itself: too many rows were rejected.
+      code: codes[0] ?? ('REJECTED_ROW_RATIO' satisfies IssueCode),
+      message:
+        report.fileIssues[0]?.message ??
+        `rejected share ${report.rejectedRowRatio} above ${report.maxRejectedRowRatio}`,
+      retryable: false,
+    },
+    timings: { validateMs: deps.now() - context.startedAtMs },
+  });
+  for (const code of codes) deps.metrics.ruleFailures.inc({ code });
+  for (const [code, count] of Object.entries(report.ruleCounts))
+    deps.metrics.ruleFailures.inc({ code }, count);
+  deps.metrics.filesProcessed.inc({ outcome: 'rejected', dataset });
+  context.log.warn({ fileIssues: codes, rows: report.rows }, 'file rejected and archived to failed/');
+}

@@ -1,0 +1,199 @@
+import { ObjectUnreadableError, SilverStore, type SilverVersion } from '@storeflow/aws';
+import {
+  type FileValidationResult,
+  type ObjectPlan,
+  type ParseEvent,
+  recordParserFor,
+  validateFile,
+} from '@storeflow/core';
+import { AcceptedReferences } from './acceptedReferences.js';
+import { outputKeys } from './outputKeys.js';
+import { publishFile } from './publishFile.js';
+import { rejectFile } from './rejectFile.js';
+import { buildReport, maxRejectedRowRatio, rejectionReport } from './reports.js';
+import { S3ValidationSink } from './S3ValidationSink.js';
+import type { FileContext } from './validatorContext.js';
+
+export type ValidationOutcome = 'accepted' | 'rejected' | 'deferred';
+
+/**
+ * Validates a claimed file as it streams, writing its silver parts, then takes the path its
+ * result calls for: defer it, reject it, or publish it.
+ */
+export async function validateClaimedFile(
+  context: FileContext,
+  plan: ObjectPlan,
+): Promise<ValidationOutcome> {
+  const { deps, key, eventTime } = context;
+  const keys = outputKeys(plan.dataset, key.fileKey, eventTime);
+  const silver = new SilverStore({ clients: deps.clients, bucket: context.bucket });
+  const version = { dataset: plan.dataset, sourceId: keys.sourceId, objectVersion: key.objectVersion };
+  const references = new AcceptedReferences(plan.dataset);
+  // Nothing is written before the first batch, so creating it up front costs nothing.
+  const sink = new S3ValidationSink({
+    clients: deps.clients,
+    bucket: context.bucket,
+    silver,
+    version,
+    rejectedRowsKey: keys.rejectedRows,
+    references,
+  });
+  try {
+    return await validateIntoSink(context, plan, {
+      silver,
+      version,
+      sink,
+      references,
+      reportKey: keys.report,
+    });
+  } finally {
+    await references
+      .discard()
+      .catch((error: unknown) => context.log.warn({ err: error }, 'could not remove spilled references'));
+  }
+}
+
+/** Where a file's validation output goes. */
+interface FileOutput {
+  readonly silver: SilverStore;
+  readonly version: SilverVersion;
+  readonly sink: S3ValidationSink;
+  readonly references: AcceptedReferences;
+  readonly reportKey: string;
+}
+
+/** Validates the file into its output, then defers, rejects or publishes it by the result. */
+async function validateIntoSink(
+  context: FileContext,
+  plan: ObjectPlan,
+  output: FileOutput,
+): Promise<ValidationOutcome> {
+  const { silver, version, sink, references } = output;
+  const { deps } = context;
+  const result = await validateObjectRows(context, plan, sink);
+  if (result === 'unreadable') return 'rejected';
+  if (result.outcome === 'deferred') {
+    await sink.abort();
+    await deferFile(context, plan, result);
+    return 'deferred';
+  }
+  await sink.finish();
+  const counts = result.report.counts;
+  deps.metrics.rowsProcessed.inc({ outcome: 'accepted', dataset: plan.dataset }, counts.accepted);
+  deps.metrics.rowsProcessed.inc({ outcome: 'rejected', dataset: plan.dataset }, counts.rejected);
+  const partitions = [...sink.partitions];
+  if (result.verdict === 'REJECTED') {
+    // This version's parts were never committed; remove them so nothing stale lingers.
+    await silver.deleteVersion(version, partitions);
+    await rejectFile(
+      context,
+      plan.dataset,
+      buildReport(context, result.report, plan.dataset, 'REJECTED', []),
+    );
+    return 'rejected';
+  }
+  await publishFile(context, {
+    dataset: plan.dataset,
+    result,
+    silver,
+    version,
+    partitions,
+    references,
+    reportKey: output.reportKey,
+  });
+  return 'accepted';
+}
+
+/**
+ * Streams the object through validation into `sink`; an object that cannot be read or
+ * decompressed is rejected here, as OBJECT_UNREADABLE.
+ */
+async function validateObjectRows(
+  context: FileContext,
+  plan: ObjectPlan,
+  sink: S3ValidationSink,
+): Promise<FileValidationResult | 'unreadable'> {
+  const { deps, key, eventTime } = context;
+  const { config } = deps;
+  const source = await deps.rawObjects.open(
+    { bucket: context.bucket, key: key.fileKey, eTag: key.objectVersion, gzip: plan.gzip },
+    context.signal,
+  );
+  const events = observeEvents(
+    recordParserFor(plan)(countBytes(source, context), { batchSize: config.chunkRows }),
+    context,
+  );
+  try {
+    return await validateFile(
+      events,
+      {
+        dataset: plan.dataset,
+        rowVersion: `${eventTime}#${key.fileKey}`,
+        nowMs: context.startedAtMs,
+        skuPattern: config.skuPattern,
+        maxRejectedRowRatio: maxRejectedRowRatio(config, plan.dataset),
+        references: deps.references,
+        referenceGraceExpired: deps.now() >= Date.parse(eventTime) + config.referenceGraceSeconds * 1000,
+      },
+      sink,
+    );
+  } catch (error) {
+    await sink.abort();
+    if (!(error instanceof ObjectUnreadableError)) throw error;
+    const report = rejectionReport(
+      context,
+      [{ code: 'OBJECT_UNREADABLE', message: error.message }],
+      plan.dataset,
+    );
+    await rejectFile(context, plan.dataset, report);
+    return 'unreadable';
+  }
+}
+
+async function deferFile(
+  context: FileContext,
+  plan: ObjectPlan,
+  result: Extract<FileValidationResult, { outcome: 'deferred' }>,
+): Promise<void> {
+  const { deps } = context;
+  const deferredUntil = deps.now() + 1000 * Math.min(900, deps.config.referenceGraceSeconds);
+  await deps.lineage.defer(context.key, deps.config.workerId, { deferredUntil });
+  deps.metrics.deferrals.inc();
+  deps.metrics.filesProcessed.inc({ outcome: 'deferred', dataset: plan.dataset });
+  context.log.info(
+    {
+      unresolvedRows: result.unresolvedRows,
+      missingOrders: result.missingOrderIds.length,
+      missingProducts: result.missingProductIds.length,
+    },
+    'file deferred until its products and orders arrive',
+  );
+}
+
+/** Passes the object's bytes through, counting them (decompressed, as parsed). */
+async function* countBytes(
+  source: AsyncIterable<Uint8Array>,
+  context: FileContext,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    context.deps.metrics.bytesRead.inc(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Passes parse events through, timing each batch and stopping at shutdown. */
+async function* observeEvents(
+  events: AsyncGenerator<ParseEvent>,
+  context: FileContext,
+): AsyncGenerator<ParseEvent> {
+  for await (const event of events) {
+    if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
+    if (event.type === 'batch') {
+      const stopTimer = context.deps.metrics.chunkDuration.startTimer();
+      yield event;
+      stopTimer();
+    } else {
+      yield event;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type {
+  AwsClients,
+  LineageRepository,
+  PollerLogger,
+  RawObjectSource,
+  ReferenceStore,
+  SourceVersionStore,
+} from '@storeflow/aws';
+import type { LineageKey } from '@storeflow/core';
+import type { ValidatorConfig } from './config.js';
+import type { ValidatorMetrics } from './metrics.js';
+
+/** What the validator needs from the outside world, built once by createValidator (or a test). */
+export interface ValidatorDependencies {
+  clients: AwsClients;
+  config: Readonly<ValidatorConfig>;
+  lineage: LineageRepository;
+  references: ReferenceStore;
+  sourceVersions: SourceVersionStore;
+  rawObjects: RawObjectSource;
+  metrics: ValidatorMetrics;
+  now: () => number;
+}
+
+/** One claimed object version being validated: what every step of its use case needs. */
+export interface FileContext {
+  readonly deps: ValidatorDependencies;
+  readonly log: PollerLogger;
+  readonly signal: AbortSignal;
+  readonly bucket: string;
+  readonly key: LineageKey;
+  /** The first event time recorded for this version: its identity, also for reprocessing. */
+  readonly eventTime: string;
+  readonly startedAtMs: number;
+}
