@@ -24,7 +24,7 @@ export interface ReferenceStoreOptions {
   tableName: string;
   /**
    * TransactWriteItems calls (up to {@link TRANSACT_WRITE_LIMIT} conditional puts each) in flight
-   * at once while recording rows, per call of `recordProducts` / `recordOrders`. @defaultValue 8
+   * at once, over all recordings of this store; their reads share `readConcurrency`. @defaultValue 8
    */
   writeConcurrency?: number;
   /**
@@ -257,11 +257,27 @@ export class ReferenceStore implements ReferenceLookup {
   }
 
   /**
+   * Records rows in chunks of one transaction each, side by side, so one chunk's read overlaps
+   * another's write (the store's read and write limits bound what is in flight).
+   */
+  async #recordAll<S extends StoredProduct | StoredOrder>(
+    records: readonly RowToRecord<S>[],
+    version: string,
+    parse: (item: Item) => S,
+  ): Promise<RecordResult<S>[]> {
+    const chunks: (readonly RowToRecord<S>[])[] = [];
+    for (let start = 0; start < records.length; start += TRANSACT_WRITE_LIMIT) {
+      chunks.push(records.slice(start, start + TRANSACT_WRITE_LIMIT));
+    }
+    return (await Promise.all(chunks.map((chunk) => this.#recordChunk(chunk, version, parse)))).flat();
+  }
+
+  /**
    * Reads what is stored for the rows' keys, keeps the rows a newer version is stored for, and
    * writes the others with puts conditional on the stored version being exactly the one read
    * (compare-and-swap); a row whose key changed in between is read and decided again.
    */
-  async #recordAll<S extends StoredProduct | StoredOrder>(
+  async #recordChunk<S extends StoredProduct | StoredOrder>(
     records: readonly RowToRecord<S>[],
     version: string,
     parse: (item: Item) => S,
