@@ -1,4 +1,4 @@
-import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
@@ -53,6 +53,29 @@ function order(
     status: 'shipped',
     ...overrides,
   };
+}
+
+/**
+ * Clients whose next TransactWriteItems call first waits for `meanwhile`: the store has read
+ * what is stored, and another writer changes it before the store's conditional puts arrive.
+ */
+function clientsInterruptedBy(meanwhile: () => Promise<unknown>): AwsClients {
+  let interrupted = false;
+  const send = async (command: unknown) => {
+    if (command instanceof TransactWriteItemsCommand && !interrupted) {
+      interrupted = true;
+      await meanwhile();
+    }
+    return clients.dynamodb.send(command as TransactWriteItemsCommand);
+  };
+  return { ...clients, dynamodb: { send } as unknown as AwsClients['dynamodb'] };
+}
+
+async function storedVersion(refKey: string): Promise<string | undefined> {
+  const { Item } = await clients.dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { ref_key: { S: refKey } }, ConsistentRead: true }),
+  );
+  return Item?.version?.S;
 }
 
 async function deleteBehindTheStoresBack(refKey: string): Promise<void> {
@@ -246,5 +269,130 @@ describe('ReferenceStore on DynamoDB Local', () => {
 
     // Assess
     await expect(recording).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+
+  it('records a slice of 263 rows (several reads and transactions) row by row right', async () => {
+    // Prepare: of 263 ids, the first 90 hold an older version, the next 40 a newer one.
+    const ids = freshIds(263);
+    const older = ids.slice(0, 90);
+    const newer = ids.slice(90, 130);
+    await store().recordOrders(
+      older.map((id) => order(id, '2025-03-01T10:00:00Z')),
+      V1,
+      'raw/orders/a.csv',
+    );
+    const V3 = '2025-04-03T10:00:00.000Z#raw/orders/c.csv';
+    await store().recordOrders(
+      newer.map((id) => order(id, '2025-03-03T10:00:00Z')),
+      V3,
+      'raw/orders/c.csv',
+    );
+
+    // Act
+    const results = await store().recordOrders(
+      ids.map((id) => order(id, '2025-03-02T10:00:00Z')),
+      V2,
+      'raw/orders/b.csv',
+    );
+
+    // Assess
+    expect(results.map((result) => result.id)).toEqual(ids);
+    results.forEach((result, index) => {
+      if (index < 90) {
+        expect(result).toMatchObject({
+          outcome: 'written',
+          previous: { version: V1, orderDate: '2025-03-01' },
+        });
+      } else if (index < 130) {
+        expect(result).toMatchObject({ outcome: 'kept', current: { version: V3, orderDate: '2025-03-03' } });
+      } else {
+        expect(result).toEqual({ id: ids[index], outcome: 'written' });
+      }
+    });
+    const found = await store().findOrders(ids);
+    expect(found.size).toBe(263);
+    for (const [index, id] of ids.entries()) {
+      expect(found.get(id)?.createdAtMs).toBe(
+        Date.parse(index >= 90 && index < 130 ? '2025-03-03T10:00:00Z' : '2025-03-02T10:00:00Z'),
+      );
+    }
+  });
+
+  it("keeps the newer row when it is stored between the older writer's read and its write", async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+    const newerWriter = store();
+    const olderWriter = new ReferenceStore({
+      clients: clientsInterruptedBy(() =>
+        newerWriter.recordOrders([order(id, '2025-03-10T10:00:00Z')], V2, 'raw/orders/b.csv'),
+      ),
+      tableName: table,
+    });
+
+    // Act
+    const [result] = await olderWriter.recordOrders(
+      [order(id, '2025-03-08T10:00:00Z')],
+      V1,
+      'raw/orders/a.csv',
+    );
+
+    // Assess
+    expect(result).toMatchObject({ id, outcome: 'kept', current: { version: V2, orderDate: '2025-03-10' } });
+    expect(await storedVersion(`order#${id}`)).toBe(V2);
+    expect((await olderWriter.findOrders([id])).get(id)?.createdAtMs).toBe(
+      Date.parse('2025-03-10T10:00:00Z'),
+    );
+  });
+
+  it("replaces an older row stored between the newer writer's read and its write, and returns it", async () => {
+    // Prepare
+    const [id] = freshIds(1) as [number];
+    const olderWriter = store();
+    const newerWriter = new ReferenceStore({
+      clients: clientsInterruptedBy(() =>
+        olderWriter.recordOrders([order(id, '2025-03-08T10:00:00Z')], V1, 'raw/orders/a.csv'),
+      ),
+      tableName: table,
+    });
+
+    // Act
+    const [result] = await newerWriter.recordOrders(
+      [order(id, '2025-03-10T10:00:00Z')],
+      V2,
+      'raw/orders/b.csv',
+    );
+
+    // Assess: the older row landed first, so it is what the newer one replaced.
+    expect(result).toMatchObject({
+      id,
+      outcome: 'written',
+      previous: { version: V1, orderDate: '2025-03-08' },
+    });
+    expect(await storedVersion(`order#${id}`)).toBe(V2);
+  });
+
+  it('leaves the newest version stored whatever the interleaving of racing writers', async () => {
+    // Prepare: 40 races on one order id each, started in alternating order, with versions that
+    // differ per race so no equal versions meet.
+    const ids = freshIds(40);
+    const versions = ['2025-04-01', '2025-04-02', '2025-04-03'].map(
+      (day) => `${day}T10:00:00.000Z#raw/orders/x.csv`,
+    );
+
+    // Act
+    await Promise.all(
+      ids.map(async (id, race) => {
+        const writers = versions.map(
+          (version) => () =>
+            store().recordOrders([order(id, '2025-03-08T10:00:00Z')], version, 'raw/orders/x.csv'),
+        );
+        const started = race % 2 === 0 ? writers : [...writers].reverse();
+        await Promise.all(started.map((write) => write()));
+      }),
+    );
+
+    // Assess
+    const stored = await Promise.all(ids.map((id) => storedVersion(`order#${id}`)));
+    expect(stored).toEqual(ids.map(() => versions[2]));
   });
 });

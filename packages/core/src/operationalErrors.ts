@@ -127,9 +127,9 @@ export const OPERATIONAL_ERRORS = {
     retryable: true,
     thrownBy: ['@storeflow/aws'],
     description:
-      'A fenced `TransactWriteItems` was cancelled by conflicting writes or throttling on every attempt.',
+      'A `TransactWriteItems` (KPIs: fenced on the date lease; references: conditional puts) was cancelled by conflicting writes or throttling on every attempt, or references kept being changed by other writers between read and write.',
     action:
-      'Nothing if rare: the writes are idempotent and run again on the next receive. If it recurs, give the KPI tables more write capacity.',
+      'Nothing if rare: the writes are idempotent and run again on the next receive. If it recurs, give the KPI and References tables more write capacity.',
   },
   KPI_DATE_LEASE_LOST: {
     retryable: true,

@@ -1,4 +1,4 @@
-import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   InvalidOptionError,
   ORDER_STATUSES,
@@ -10,19 +10,29 @@ import {
 } from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../createAwsClients.js';
-import { InvalidItemError, UnprocessedKeysError } from '../errors.js';
+import { InvalidItemError, type UnprocessedKeysError, WriteContentionError } from '../errors.js';
 import { type Item, numberValue, requireNumber, requireString, stringValue } from './attributes.js';
 import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
-import { conditionalWrite } from './conditionalWrite.js';
+import { type ConditionalPut, conditionalPutAll, TRANSACT_WRITE_LIMIT } from './conditionalPutAll.js';
 import { LruCache } from './LruCache.js';
+import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /** Options of {@link ReferenceStore}. */
 export interface ReferenceStoreOptions {
   clients: AwsClients;
   /** The references table, `ResourceNames.referenceTable` (`<prefix>-References`). */
   tableName: string;
-  /** PutItem calls in flight at once while recording rows. @defaultValue 16 */
+  /**
+   * TransactWriteItems calls (up to {@link TRANSACT_WRITE_LIMIT} conditional puts each) in flight
+   * at once, over all recordings of this store; their reads share `readConcurrency`. @defaultValue 8
+   */
   writeConcurrency?: number;
+  /**
+   * Recording retries: TransactWriteItems calls cancelled by contention or throttling, and rounds
+   * of re-reading rows another writer changed, each before {@link WriteContentionError}.
+   * @defaultValue DEFAULT_RETRY_POLICY
+   */
+  writeRetry?: RetryPolicy;
   /** BatchGetItem pages (100 keys each) in flight at once, over all lookups of this store. @defaultValue 4 */
   readConcurrency?: number;
   /** Found references kept in memory (products and orders together); 0 turns caching off. @defaultValue 200_000 */
@@ -81,7 +91,18 @@ export type RecordResult<S> =
 
 interface CacheEntry {
   readonly reference: ProductReference | OrderReference;
+  /** The row version the reference comes from: a cached row is only replaced by an equal or newer one. */
+  readonly version: string;
   readonly expiresAtMs: number;
+}
+
+/** One row of a recording call, in the shape the table stores and the shape the caller gets. */
+interface RowToRecord<S> {
+  readonly id: number;
+  readonly key: string;
+  /** Every attribute but the key. */
+  readonly attributes: Item;
+  readonly stored: S;
 }
 
 const KEY_ATTRIBUTE = 'ref_key';
@@ -95,10 +116,17 @@ const orderKey = (id: number): string => `order#${id}`;
  * read and write the same table, never process memory, so a row accepted by one task is seen by
  * the others.
  *
- * Writes are conditional on `version` (an opaque string ordered like the source events), so a
- * late reprocess of an old file cannot roll back a newer row. Lookups are batched, de-duplicated
- * and served from a bounded LRU cache of found references; ids not found are never cached,
- * because a late reference may be accepted a minute later.
+ * The newest `version` (an opaque string ordered like the source events) wins, so a late
+ * reprocess of an old file cannot roll back a newer row. Rows are recorded in batches: one
+ * strongly consistent BatchGetItem per 100 rows reads what is stored; rows a newer version is
+ * stored for are `kept`; the others are written in TransactWriteItems calls of 100 puts, each put
+ * conditional on the stored version still being the one read, so `previous` is exactly what was
+ * replaced. A row whose key another writer changed in between is read and decided again.
+ * (BatchWriteItem cannot do this: its puts are unconditional, and a late one would replace a
+ * newer row; see docs/design.md, "References".)
+ *
+ * Lookups are batched, de-duplicated and served from a bounded LRU cache of found references;
+ * ids not found are never cached, because a late reference may be accepted a minute later.
  *
  * @example
  * const store = new ReferenceStore({ clients, tableName: names.referenceTable });
@@ -115,12 +143,13 @@ export class ReferenceStore implements ReferenceLookup {
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #writeRetry: RetryPolicy;
   readonly #now: () => number;
 
   constructor(options: ReferenceStoreOptions) {
     this.#clients = options.clients;
     this.#table = options.tableName;
-    this.#writeLimit = pLimit(positiveInteger('writeConcurrency', options.writeConcurrency ?? 16));
+    this.#writeLimit = pLimit(positiveInteger('writeConcurrency', options.writeConcurrency ?? 8));
     this.#readLimit = pLimit(positiveInteger('readConcurrency', options.readConcurrency ?? 4));
     const cacheMaxEntries = options.cacheMaxEntries ?? 200_000;
     if (!Number.isInteger(cacheMaxEntries) || cacheMaxEntries < 0) {
@@ -134,17 +163,21 @@ export class ReferenceStore implements ReferenceLookup {
     this.#maxAttempts = positiveInteger('maxBatchGetAttempts', options.maxBatchGetAttempts ?? 8);
     this.#baseDelayMs = options.batchGetBaseDelayMs ?? 50;
     this.#maxDelayMs = options.batchGetMaxDelayMs ?? 2_000;
+    this.#writeRetry = options.writeRetry ?? DEFAULT_RETRY_POLICY;
+    positiveInteger('writeRetry.maxAttempts', this.#writeRetry.maxAttempts);
     this.#now = options.now ?? Date.now;
   }
 
   /**
-   * Records accepted products of one source object, one conditional PutItem each, and updates the
-   * cache with the outcome.
+   * Records accepted products of one source object in batches (see {@link ReferenceStore}), and
+   * updates the cache with the outcome.
    *
    * @param version orders versions: a row is written only when no greater version is stored
    * @param sourceKey the S3 key of the object the rows come from, kept for lineage
    * @returns one result per row, in input order
    * @throws InvalidOptionError when an id appears twice (the caller rejects in-file duplicates first)
+   * @throws WriteContentionError (retryable) when rows kept being changed by other writers, or
+   *   throttled, on every allowed attempt
    */
   async recordProducts(
     rows: readonly ProductRecordInput[],
@@ -152,24 +185,19 @@ export class ReferenceStore implements ReferenceLookup {
     sourceKey: string,
   ): Promise<RecordResult<StoredProduct>[]> {
     assertDistinct(rows.map((row) => row.id));
-    return Promise.all(
-      rows.map((row) =>
-        this.#writeLimit(async () => {
-          const key = productKey(row.id);
-          const stored: StoredProduct = { category: row.category, version, sourceKey };
-          return this.#record(
-            row.id,
-            key,
-            {
-              category: stringValue(row.category),
-              version: stringValue(version),
-              source_key: stringValue(sourceKey),
-            },
-            stored,
-            (item) => this.#parseProduct(item),
-          );
-        }),
-      ),
+    return this.#recordAll(
+      rows.map((row) => ({
+        id: row.id,
+        key: productKey(row.id),
+        attributes: {
+          category: stringValue(row.category),
+          version: stringValue(version),
+          source_key: stringValue(sourceKey),
+        },
+        stored: { category: row.category, version, sourceKey },
+      })),
+      version,
+      (item) => this.#parseProduct(item),
     );
   }
 
@@ -184,52 +212,43 @@ export class ReferenceStore implements ReferenceLookup {
     sourceKey: string,
   ): Promise<RecordResult<StoredOrder>[]> {
     assertDistinct(rows.map((row) => row.orderId));
-    return Promise.all(
-      rows.map((row) =>
-        this.#writeLimit(async () => {
-          const key = orderKey(row.orderId);
-          const orderDate = utcDate(row.createdAtMs);
-          const stored: StoredOrder = {
+    return this.#recordAll(
+      rows.map((row) => {
+        const orderDate = utcDate(row.createdAtMs);
+        return {
+          id: row.orderId,
+          key: orderKey(row.orderId),
+          attributes: {
+            user_id: numberValue(row.userId),
+            created_at_ms: numberValue(row.createdAtMs),
+            order_date: stringValue(orderDate),
+            status: stringValue(row.status),
+            version: stringValue(version),
+            source_key: stringValue(sourceKey),
+          },
+          stored: {
             userId: row.userId,
             createdAtMs: row.createdAtMs,
             status: row.status,
             orderDate,
             version,
             sourceKey,
-          };
-          return this.#record(
-            row.orderId,
-            key,
-            {
-              user_id: numberValue(row.userId),
-              created_at_ms: numberValue(row.createdAtMs),
-              order_date: stringValue(orderDate),
-              status: stringValue(row.status),
-              version: stringValue(version),
-              source_key: stringValue(sourceKey),
-            },
-            stored,
-            (item) => this.#parseOrder(item),
-          );
-        }),
-      ),
+          },
+        };
+      }),
+      version,
+      (item) => this.#parseOrder(item),
     );
   }
 
   /** {@inheritDoc ReferenceLookup.findProducts} */
   async findProducts(ids: readonly number[]): Promise<ReadonlyMap<number, ProductReference>> {
-    return this.#find(ids, productKey, (item) => {
-      const { category } = this.#parseProduct(item);
-      return { category };
-    });
+    return this.#find(ids, productKey, (item) => this.#parseProduct(item));
   }
 
   /** {@inheritDoc ReferenceLookup.findOrders} */
   async findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>> {
-    return this.#find(ids, orderKey, (item) => {
-      const { userId, createdAtMs, status } = this.#parseOrder(item);
-      return { userId, createdAtMs, status };
-    });
+    return this.#find(ids, orderKey, (item) => this.#parseOrder(item));
   }
 
   /** Forgets every cached reference (for tests and operators; lookups read the table again). */
@@ -237,56 +256,117 @@ export class ReferenceStore implements ReferenceLookup {
     this.#cache.clear();
   }
 
-  async #record<S extends ProductReference | OrderReference>(
-    id: number,
-    key: string,
-    attributes: Item,
-    stored: S,
+  /**
+   * Records rows in chunks of one transaction each, side by side, so one chunk's read overlaps
+   * another's write (the store's read and write limits bound what is in flight).
+   */
+  async #recordAll<S extends StoredProduct | StoredOrder>(
+    records: readonly RowToRecord<S>[],
+    version: string,
     parse: (item: Item) => S,
-  ): Promise<RecordResult<S>> {
-    const result = await conditionalWrite(this.#clients, 'PutItem', () =>
-      this.#clients.dynamodb.send(
-        new PutItemCommand({
-          TableName: this.#table,
-          Item: { [KEY_ATTRIBUTE]: stringValue(key), ...attributes },
-          // Equal versions overwrite, so reprocessing the same object is idempotent.
-          ConditionExpression: 'attribute_not_exists(#key) OR #version <= :version',
-          ExpressionAttributeNames: { '#key': KEY_ATTRIBUTE, '#version': 'version' },
-          ExpressionAttributeValues: { ':version': attributes.version as AttributeValue },
-          ReturnValues: 'ALL_OLD',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      ),
-    );
-    if (result.ok) {
-      this.#remember(key, stored);
-      const old = result.response.Attributes;
-      return old === undefined || Object.keys(old).length === 0
-        ? { id, outcome: 'written' }
-        : { id, outcome: 'written', previous: parse(old) };
+  ): Promise<RecordResult<S>[]> {
+    const chunks: (readonly RowToRecord<S>[])[] = [];
+    for (let start = 0; start < records.length; start += TRANSACT_WRITE_LIMIT) {
+      chunks.push(records.slice(start, start + TRANSACT_WRITE_LIMIT));
     }
-    if (result.item === undefined) {
-      this.#cache.delete(key);
-      return { id, outcome: 'kept' };
-    }
-    const current = parse(result.item);
-    this.#remember(key, current);
-    return { id, outcome: 'kept', current };
+    return (await Promise.all(chunks.map((chunk) => this.#recordChunk(chunk, version, parse)))).flat();
   }
 
-  #remember(key: string, stored: ProductReference | OrderReference): void {
-    // Only what a lookup returns is cached, not the version, so a cached value is small.
-    const reference: ProductReference | OrderReference =
-      'category' in stored
-        ? { category: stored.category }
-        : { userId: stored.userId, createdAtMs: stored.createdAtMs, status: stored.status };
-    this.#cache.set(key, { reference, expiresAtMs: this.#now() + this.#cacheTtlMs });
+  /**
+   * Reads what is stored for the rows' keys, keeps the rows a newer version is stored for, and
+   * writes the others with puts conditional on the stored version being exactly the one read
+   * (compare-and-swap); a row whose key changed in between is read and decided again.
+   */
+  async #recordChunk<S extends StoredProduct | StoredOrder>(
+    records: readonly RowToRecord<S>[],
+    version: string,
+    parse: (item: Item) => S,
+  ): Promise<RecordResult<S>[]> {
+    const results = new Array<RecordResult<S>>(records.length);
+    let pending = records.map((_, index) => index);
+    for (let round = 1; ; round++) {
+      const storedItems = await this.#readItems(
+        pending.map((index) => (records[index] as RowToRecord<S>).key),
+      );
+      const writes: { readonly index: number; readonly seen: Item | undefined }[] = [];
+      for (const index of pending) {
+        const record = records[index] as RowToRecord<S>;
+        const seen = storedItems.get(record.key);
+        if (seen !== undefined && requireString(seen, 'version', this.#table) > version) {
+          // Stored versions never decrease (every write is conditional), so this row stays kept.
+          const current = parse(seen);
+          this.#remember(record.key, current);
+          results[index] = { id: record.id, outcome: 'kept', current };
+        } else {
+          writes.push({ index, seen });
+        }
+      }
+      const landed = await conditionalPutAll(
+        this.#clients,
+        writes.map(({ index, seen }) => this.#swapPut(records[index] as RowToRecord<S>, seen)),
+        this.#writeLimit,
+        this.#writeRetry,
+      );
+      pending = [];
+      writes.forEach(({ index, seen }, position) => {
+        const record = records[index] as RowToRecord<S>;
+        if (landed[position] !== true) {
+          pending.push(index);
+          return;
+        }
+        this.#remember(record.key, record.stored);
+        results[index] =
+          seen === undefined
+            ? { id: record.id, outcome: 'written' }
+            : { id: record.id, outcome: 'written', previous: parse(seen) };
+      });
+      if (pending.length === 0) return results;
+      // Each failed condition means another writer changed the key after it was read.
+      if (round >= this.#writeRetry.maxAttempts) {
+        throw new WriteContentionError(['ConditionalCheckFailed'], round);
+      }
+      await backOff(round, this.#writeRetry);
+    }
+  }
+
+  /** A put of `record` that lands only if the stored item is still `seen` (by its version). */
+  #swapPut(record: RowToRecord<StoredProduct | StoredOrder>, seen: Item | undefined): ConditionalPut {
+    const item = { [KEY_ATTRIBUTE]: stringValue(record.key), ...record.attributes };
+    return seen === undefined
+      ? {
+          table: this.#table,
+          item,
+          condition: 'attribute_not_exists(#key)',
+          names: { '#key': KEY_ATTRIBUTE },
+        }
+      : {
+          table: this.#table,
+          item,
+          condition: '#version = :seen',
+          names: { '#version': 'version' },
+          values: { ':seen': seen.version as AttributeValue },
+        };
+  }
+
+  /**
+   * Caches what a lookup returns of `stored`, unless a newer version is cached already: a
+   * response that was in flight while another call of this store recorded a newer row must not
+   * bring the older one back.
+   */
+  #remember(key: string, stored: StoredProduct | StoredOrder): void {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined && cached.version > stored.version) return;
+    this.#cache.set(key, {
+      reference: referenceOf(stored),
+      version: stored.version,
+      expiresAtMs: this.#now() + this.#cacheTtlMs,
+    });
   }
 
   async #find<R extends ProductReference | OrderReference>(
     ids: readonly number[],
     keyOf: (id: number) => string,
-    toReference: (item: Item) => R,
+    parse: (item: Item) => StoredProduct | StoredOrder,
   ): Promise<ReadonlyMap<number, R>> {
     const found = new Map<number, R>();
     const missing = new Map<string, number>();
@@ -304,21 +384,22 @@ export class ReferenceStore implements ReferenceLookup {
       }
     }
     if (missing.size === 0) return found;
-    const keys = [...missing.keys()];
+    for (const [key, item] of await this.#readItems([...missing.keys()])) {
+      const stored = parse(item);
+      found.set(missing.get(key) as number, referenceOf(stored) as R);
+      this.#remember(key, stored);
+    }
+    return found;
+  }
+
+  /** The stored items of `keys` (distinct), by key; absent keys are not in the map. */
+  async #readItems(keys: readonly string[]): Promise<Map<string, Item>> {
     const pages: string[][] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
     }
     const items = (await Promise.all(pages.map((page) => this.#readLimit(() => this.#getPage(page))))).flat();
-    for (const item of items) {
-      const key = requireString(item, KEY_ATTRIBUTE, this.#table);
-      const id = missing.get(key);
-      if (id === undefined) continue;
-      const reference = toReference(item);
-      found.set(id, reference);
-      this.#cache.set(key, { reference, expiresAtMs: now + this.#cacheTtlMs });
-    }
-    return found;
+    return new Map(items.map((item) => [requireString(item, KEY_ATTRIBUTE, this.#table), item]));
   }
 
   /** One BatchGetItem page, retrying unprocessed keys with capped exponential backoff. */
@@ -363,6 +444,13 @@ export class ReferenceStore implements ReferenceLookup {
       sourceKey: requireString(item, 'source_key', this.#table),
     };
   }
+}
+
+/** What a lookup returns of a stored row: the version and source stay out of the cache's values. */
+function referenceOf(stored: StoredProduct | StoredOrder): ProductReference | OrderReference {
+  return 'category' in stored
+    ? { category: stored.category }
+    : { userId: stored.userId, createdAtMs: stored.createdAtMs, status: stored.status };
 }
 
 function positiveInteger(option: string, value: number): number {

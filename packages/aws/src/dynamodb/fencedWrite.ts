@@ -7,6 +7,7 @@ import type { WorkerError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
 import { errorName, WriteContentionError } from '../errors.js';
 import type { Item } from './attributes.js';
+import { TRANSIENT_CANCELLATIONS } from './conditionalPutAll.js';
 import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /**
@@ -31,14 +32,6 @@ export const FENCED_WRITE_LIMIT = 99;
 export type FencedWrite =
   | { readonly table: string; readonly put: Item }
   | { readonly table: string; readonly delete: Item };
-
-/** Cancellation codes that say "try again": another write held an item, or capacity ran out. */
-const TRANSIENT_CANCELLATIONS = new Set([
-  'TransactionConflict',
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-]);
 
 /**
  * Applies puts and deletes with TransactWriteItems, {@link FENCED_WRITE_LIMIT} per call, one call
