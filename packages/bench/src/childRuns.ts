@@ -1,25 +1,32 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Dataset } from '@storeflow/core';
 import { BenchChildFailedError } from './errors.js';
-import type { ValidationOutcome } from './types.js';
+import type { Approach, ValidationOutcome } from './types.js';
 
 const run = promisify(execFile);
 const CHILD_SCRIPT = path.join(import.meta.dirname, 'child.js');
 
-/** What a child process reports about one run of the core or DuckDB. */
+/** What a child process reports about one run. */
 export interface ChildReport {
-  readonly outcome: ValidationOutcome;
   readonly wallMs: number;
-  readonly peakRssBytes: number;
+  /** Peak RSS per measured process, bytes. */
+  readonly peakRssBytes: Readonly<Record<string, number>>;
+  /** The core and DuckDB: what they computed. */
+  readonly outcome?: ValidationOutcome;
+  /** The pipeline: from the first upload until each dataset's last file was final. */
+  readonly datasetWallMs?: Readonly<Record<Dataset, number>>;
+  /** The pipeline: files that ended FAILED. */
+  readonly failedFiles?: number;
 }
 
 /**
- * Runs the core or DuckDB over the data set in a fresh Node process and returns its report.
+ * Runs one approach over the data set in a fresh Node process and returns its report.
  *
  * @throws BenchChildFailedError with the child's stderr when it exits non-zero or prints no report
  */
-export async function runInChild(approach: 'core' | 'duckdb', manifestPath: string): Promise<ChildReport> {
+export async function runInChild(approach: Approach, manifestPath: string): Promise<ChildReport> {
   let stdout: string;
   try {
     ({ stdout } = await run(process.execPath, [CHILD_SCRIPT, approach, manifestPath], {

@@ -154,11 +154,12 @@ const REFERENCES_SQL = `
          ELSE list_filter([
            CASE WHEN p.id IS NULL THEN 'UNKNOWN_PRODUCT' END,
            CASE WHEN o.order_id IS NULL THEN 'UNKNOWN_ORDER'
-                WHEN o.user_id <> CAST(i.user_id AS BIGINT) THEN 'ITEM_USER_MISMATCH' END], code -> code IS NOT NULL)
+                WHEN o.user_id <> TRY_CAST(i.user_id AS BIGINT) THEN 'ITEM_USER_MISMATCH' END], code -> code IS NOT NULL)
     END AS all_codes
   FROM order_items_checked i
-  LEFT JOIN product_refs p ON len(i.codes) = 0 AND p.id = CAST(i.product_id AS BIGINT)
-  LEFT JOIN order_refs o ON len(i.codes) = 0 AND o.order_id = CAST(i.order_id AS BIGINT);
+  -- Equality joins only, so they are hash joins; rows that failed a row check keep their codes above.
+  LEFT JOIN product_refs p ON p.id = TRY_CAST(i.product_id AS BIGINT)
+  LEFT JOIN order_refs o ON o.order_id = TRY_CAST(i.order_id AS BIGINT);
   ALTER TABLE order_items_resolved DROP codes;
   ALTER TABLE order_items_resolved RENAME all_codes TO codes;`;
 
