@@ -1,3 +1,4 @@
+import type { Dataset } from '@storeflow/core';
 import { median } from './stats.js';
 import type { Approach, ApproachRun, DataSet } from './types.js';
 
@@ -7,6 +8,8 @@ export interface ApproachSummary {
   readonly runs: number;
   readonly wallMs: number;
   readonly rowsPerSecond: number;
+  /** The pipeline: median rows/s of each dataset, from the first upload to its last file final. */
+  readonly rowsPerSecondByDataset?: Readonly<Partial<Record<Dataset, number>>>;
   /** Median peak RSS per process, bytes. */
   readonly peakRssBytes: Readonly<Record<string, number>>;
 }
@@ -53,11 +56,25 @@ export function summarize(runs: readonly ApproachRun[]): ApproachSummary[] {
   return approaches.map((approach) => {
     const own = runs.filter((run) => run.approach === approach);
     const processes = [...new Set(own.flatMap((run) => Object.keys(run.peakRssBytes)))];
+    const byDataset = own.flatMap((run) =>
+      run.rowsPerSecondByDataset === undefined ? [] : [run.rowsPerSecondByDataset],
+    );
+    const datasets = [...new Set(byDataset.flatMap((rates) => Object.keys(rates) as Dataset[]))];
     return {
       approach,
       runs: own.length,
       wallMs: median(own.map((run) => run.wallMs)),
       rowsPerSecond: median(own.map((run) => run.rowsPerSecond)),
+      ...(datasets.length === 0
+        ? {}
+        : {
+            rowsPerSecondByDataset: Object.fromEntries(
+              datasets.map((dataset) => [
+                dataset,
+                median(byDataset.flatMap((rates) => (rates[dataset] === undefined ? [] : [rates[dataset]]))),
+              ]),
+            ),
+          }),
       peakRssBytes: Object.fromEntries(
         processes.map((name) => [
           name,
@@ -98,6 +115,13 @@ export function formatTable(summaries: readonly ApproachSummary[], ratio: number
       .join('  ')
       .trimEnd();
   const table = [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)];
+  for (const summary of summaries) {
+    if (summary.rowsPerSecondByDataset === undefined) continue;
+    const rates = Object.entries(summary.rowsPerSecondByDataset)
+      .map(([dataset, rate]) => `${dataset} ${Math.round(rate).toLocaleString('en-US')}`)
+      .join(', ');
+    table.push('', `${summary.approach} rows/s by dataset (first upload to its last file final): ${rates}`);
+  }
   if (ratio !== null) table.push('', `core/DuckDB rows/s ratio: ${ratio.toFixed(2)}`);
   return table.join('\n');
 }

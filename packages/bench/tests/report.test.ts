@@ -61,6 +61,22 @@ describe('formatTable', () => {
   });
 });
 
+describe('formatTable for the pipeline', () => {
+  it('adds the rows/s of each dataset', () => {
+    // Prepare
+    const pipeline: ApproachRun = {
+      ...run('pipeline', 1, 10_000, 200),
+      rowsPerSecondByDataset: { products: 3000, orders: 1500.4, order_items: 1200 },
+    };
+    // Act
+    const text = formatTable(summarize([pipeline]), null);
+    // Assess
+    expect(text.split('\n').at(-1)).toBe(
+      'pipeline rows/s by dataset (first upload to its last file final): products 3,000, orders 1,500, order_items 1,200',
+    );
+  });
+});
+
 describe('roundOrder', () => {
   it('rotates the approaches each round, so none always runs first', () => {
     const approaches = ['core', 'duckdb', 'pipeline'] as const;
