@@ -10,6 +10,7 @@ import type { Approach, ApproachRun, DataSet, ValidationOutcome } from './types.
 /** Where progress lines go (stderr in the command, so `--json` on stdout stays clean). */
 export type ProgressLog = (line: string) => void;
 
+/** The machine this process runs on, for the JSON document: numbers mean little without it. */
 export function machine(): Machine {
   const all = cpus();
   return {
