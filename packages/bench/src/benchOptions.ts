@@ -1,0 +1,103 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchUsageError } from './errors.js';
+import { APPROACHES, type Approach } from './types.js';
+
+/** What one `pnpm bench` invocation does. */
+export interface BenchOptions {
+  /** order_items to generate (orders are 0.4 × this). */
+  readonly items: number;
+  readonly runs: number;
+  /** Approaches to run, in the order of {@link APPROACHES}. */
+  readonly only: readonly Approach[];
+  /** Where the JSON document goes: a file path, `'-'` for stdout, or nowhere. */
+  readonly json: string | undefined;
+  readonly seed: string;
+  /** Where generated data sets are cached, one directory per size and seed. */
+  readonly workDir: string;
+  readonly help: boolean;
+}
+
+export const DEFAULT_ITEMS = 1_000_000;
+export const DEFAULT_RUNS = 3;
+export const DEFAULT_SEED = 'storeflow-bench';
+
+export const BENCH_USAGE = `Usage: pnpm bench [options]
+
+Generates (once, cached) a seeded thelook-like data set and measures, in one sitting with the
+approaches alternating, the in-process core, DuckDB and the whole pipeline on the embedded stack.
+
+Options:
+  --items <n>        order_items to generate; orders are 0.4 × n, products 30,000 (default ${DEFAULT_ITEMS})
+  --runs <n>         runs of each approach; the table shows medians (default ${DEFAULT_RUNS})
+  --only <list>      comma-separated subset of ${APPROACHES.join(',')} (default all)
+  --json [file]      write one JSON document (machine, parameters, every run) to file, or stdout
+  --seed <text>      seed of the data set (default ${DEFAULT_SEED})
+  --work-dir <dir>   cache of generated data sets (default <os temp dir>/storeflow-bench)
+  -h, --help         show this help
+
+Exit codes: 0 measured, 1 failure or the core and DuckDB disagree, 2 bad option.`;
+
+/**
+ * Parses the bench's command line. `--json` takes an optional value: alone (or followed by
+ * another option) it means stdout.
+ *
+ * @throws BenchUsageError naming the option to fix
+ */
+export function parseBenchOptions(argv: readonly string[], tempDir: string = tmpdir()): BenchOptions {
+  const args = [...argv];
+  const jsonAt = args.indexOf('--json');
+  const next = jsonAt === -1 ? undefined : args[jsonAt + 1];
+  if (jsonAt !== -1 && (next === undefined || next.startsWith('--'))) args.splice(jsonAt + 1, 0, '-');
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(args).values;
+  } catch (error) {
+    throw new BenchUsageError(`${(error as Error).message}; see --help`, { cause: error });
+  }
+  return {
+    items: positiveInteger(values.items, '--items') ?? DEFAULT_ITEMS,
+    runs: positiveInteger(values.runs, '--runs') ?? DEFAULT_RUNS,
+    only: approaches(values.only),
+    json: values.json,
+    seed: values.seed ?? DEFAULT_SEED,
+    workDir: path.resolve(values['work-dir'] ?? path.join(tempDir, 'storeflow-bench')),
+    help: values.help ?? false,
+  };
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      items: { type: 'string' },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      seed: { type: 'string' },
+      'work-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new BenchUsageError(`${flag} must be a positive integer, got '${value}'`);
+  }
+  return Number(value);
+}
+
+function approaches(value: string | undefined): readonly Approach[] {
+  if (value === undefined) return APPROACHES;
+  const asked = value.split(',').map((name) => name.trim());
+  const unknown = asked.filter((name) => !(APPROACHES as readonly string[]).includes(name));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new BenchUsageError(`--only takes ${APPROACHES.join(', ')}; unknown: ${unknown.join(', ')}`);
+  }
+  return APPROACHES.filter((approach) => asked.includes(approach));
+}

@@ -1,0 +1,186 @@
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  type AcceptedBatch,
+  computeDateKpis,
+  type Dataset,
+  DEFAULT_MAX_REJECTED_ROW_RATIO,
+  type FileValidationSink,
+  type OrderReference,
+  type ProductReference,
+  type ReferenceLookup,
+  type RejectedRow,
+  recordParserFor,
+  type SilverOrder,
+  type SilverOrderItem,
+  type SilverProduct,
+  validateFile,
+} from '@storeflow/core';
+import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
+import type { DataSet, RowTally, ValidationOutcome } from './types.js';
+
+/** Everything accepted so far, in memory: the core's ReferenceLookup port without DynamoDB. */
+export class InMemoryReferences implements ReferenceLookup {
+  readonly products = new Map<number, ProductReference>();
+  readonly orders = new Map<number, OrderReference>();
+
+  async findProducts(ids: readonly number[]): Promise<ReadonlyMap<number, ProductReference>> {
+    return pick(this.products, ids);
+  }
+
+  async findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>> {
+    return pick(this.orders, ids);
+  }
+}
+
+function pick<V>(from: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
+  const found = new Map<number, V>();
+  for (const id of ids) {
+    const value = from.get(id);
+    if (value !== undefined) found.set(id, value);
+  }
+  return found;
+}
+
+/**
+ * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
+ * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and accepted
+ * products and orders are held back as references until the file's verdict is known.
+ */
+class LocalSilverSink implements FileValidationSink {
+  readonly rejectedByRule = new Map<string, number>();
+  readonly products: SilverProduct[] = [];
+  readonly orders: SilverOrder[] = [];
+  readonly partFiles = new Set<string>();
+
+  constructor(
+    private readonly silverDir: string,
+    private readonly dataset: Dataset,
+    private readonly fileNumber: number,
+  ) {}
+
+  async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    for (const [partition, records] of batch.partitions) {
+      if (this.dataset === 'products') {
+        // Products feed only the references; the KPIs never read their silver.
+        this.products.push(...(records as SilverProduct[]));
+        continue;
+      }
+      if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
+      const dir = path.join(this.silverDir, this.dataset, partition);
+      await mkdir(dir, { recursive: true });
+      const part = path.join(dir, `${this.fileNumber}.jsonl`);
+      this.partFiles.add(part);
+      await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    }
+  }
+
+  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
+    for (const row of rows) {
+      for (const code of new Set(row.issues.map((issue) => issue.code))) {
+        this.rejectedByRule.set(code, (this.rejectedByRule.get(code) ?? 0) + 1);
+      }
+    }
+  }
+}
+
+/**
+ * The in-process core over a data set, as the two services drive it but without AWS: every file
+ * parsed and validated in order (products, orders, then items against the in-memory references),
+ * accepted rows written as silver parts per order date, then each date's KPIs computed from its
+ * parts by computeDateKpis, as the transformer's recompute does.
+ *
+ * @param nowMs - the validator's clock: `created_at` may not be later than this
+ */
+export async function runCore(dataSet: DataSet, nowMs: number): Promise<ValidationOutcome> {
+  const silverDir = await mkdtemp(path.join(tmpdir(), 'storeflow-bench-silver-'));
+  try {
+    const references = new InMemoryReferences();
+    const rows: Record<Dataset, RowTally> = {
+      products: { total: 0, accepted: 0, rejected: 0 },
+      orders: { total: 0, accepted: 0, rejected: 0 },
+      order_items: { total: 0, accepted: 0, rejected: 0 },
+    };
+    const rejectedByRule = new Map<string, number>();
+    let rejectedFiles = 0;
+    for (const [index, file] of dataSet.files.entries()) {
+      const sink = new LocalSilverSink(silverDir, file.dataset, index + 1);
+      const result = await validateFile(
+        recordParserFor({ dataset: file.dataset, format: 'csv' })(createReadStream(file.path)),
+        {
+          dataset: file.dataset,
+          // Later files carry greater versions, as later uploads do.
+          rowVersion: `${new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString()}#raw/${file.key}`,
+          nowMs,
+          maxRejectedRowRatio: DEFAULT_MAX_REJECTED_ROW_RATIO,
+          references,
+          // Every product and order has been read already: a missing one is missing for good.
+          referenceGraceExpired: true,
+        },
+        sink,
+      );
+      if (result.outcome === 'deferred') {
+        throw new Error(`${file.key} was deferred although the reference grace had expired`);
+      }
+      const counts = result.report.counts;
+      const tally = rows[file.dataset];
+      rows[file.dataset] = {
+        total: tally.total + counts.total,
+        accepted: tally.accepted + counts.accepted,
+        rejected: tally.rejected + counts.rejected,
+      };
+      for (const [code, count] of sink.rejectedByRule) {
+        rejectedByRule.set(code, (rejectedByRule.get(code) ?? 0) + count);
+      }
+      if (result.verdict === 'REJECTED') {
+        rejectedFiles += 1;
+        // Nothing of a rejected file reaches silver or the references.
+        await Promise.all([...sink.partFiles].map((part) => rm(part)));
+        continue;
+      }
+      for (const product of sink.products)
+        references.products.set(product.id, { category: product.category });
+      for (const order of sink.orders) {
+        references.orders.set(order.order_id, {
+          userId: order.user_id,
+          createdAtMs: order.created_at_ms,
+          status: order.status,
+        });
+      }
+    }
+    let kpis = ZERO_KPI_TOTALS;
+    const dates = new Set([
+      ...(await listDir(path.join(silverDir, 'orders'))),
+      ...(await listDir(path.join(silverDir, 'order_items'))),
+    ]);
+    for (const date of [...dates].sort()) {
+      const orders = await readSilver<SilverOrder>(path.join(silverDir, 'orders', date));
+      const items = await readSilver<SilverOrderItem>(path.join(silverDir, 'order_items', date));
+      kpis = addDateKpis(kpis, computeDateKpis(date, orders, items));
+    }
+    return { rows, rejectedByRule: Object.fromEntries(rejectedByRule), rejectedFiles, kpis };
+  } finally {
+    await rm(silverDir, { recursive: true, force: true });
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function readSilver<R>(dir: string): Promise<R[]> {
+  const records: R[] = [];
+  for (const part of await listDir(dir)) {
+    for (const line of (await readFile(path.join(dir, part), 'utf8')).split('\n')) {
+      if (line !== '') records.push(JSON.parse(line) as R);
+    }
+  }
+  return records;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `pnpm bench`: see BENCH_USAGE and packages/bench/README.md.
+import { writeFile } from 'node:fs/promises';
+import { BENCH_USAGE, parseBenchOptions } from './benchOptions.js';
+import { BenchUsageError } from './errors.js';
+import { formatTable } from './report.js';
+import { runBench } from './runBench.js';
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchOptions(argv);
+  if (options.help) {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
+  const document = await runBench(options, (line) => console.error(line));
+  const table = formatTable(document.summaries, document.coreToDuckdbRatio);
+  if (options.json === '-') {
+    console.error(table);
+    console.log(JSON.stringify(document, null, 2));
+  } else {
+    console.log(table);
+    if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(document, null, 2)}\n`);
+  }
+  if (document.mismatches.length > 0) {
+    console.error(
+      `\n!!! MISMATCH: the core and DuckDB disagree; the comparison is void !!!\n  ${document.mismatches.join('\n  ')}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = error instanceof BenchUsageError ? 2 : 1;
+  },
+);
