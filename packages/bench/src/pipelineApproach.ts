@@ -4,12 +4,11 @@ import path from 'node:path';
 import {
   type AwsClients,
   createAwsClients,
-  FileStatus,
   LineageRepository,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import type { Dataset } from '@storeflow/core';
+import { type Dataset, FileStatus } from '@storeflow/core';
 import {
   findDataFiles,
   planUploads,

@@ -1,0 +1,7 @@
+// The CLI's building blocks for driving a whole pipeline on this machine, published for the
+// benchmark: how the embedded stack is started and bootstrapped, how a service runs as a process
+// of its own, and how files are planned and uploaded. The demo uses the same modules.
+export { startStackDaemon, stopStackDaemon } from './commands/stack.js';
+export { findDataFiles, uploadFile } from './commands/upload.js';
+export { type RunningService, startServiceProcess, stopServiceProcesses } from './demo/serviceProcesses.js';
+export { planUploads } from './uploadPlan.js';
