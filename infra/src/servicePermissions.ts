@@ -53,8 +53,9 @@ const READ_QUEUE_DEPTHS = ['sqs:GetQueueAttributes'];
 const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /**
- * The validator's grants, read off the calls it makes (services/validator/src/validateObject.ts,
- * S3ValidationSink.ts, and the aws package adapters it uses).
+ * The validator's grants, read off the aws package adapters it uses (services/validator/src
+ * imports no AWS SDK client itself: RawObjectSource, SilverStore, JsonLinesUpload, putJsonObject,
+ * archiveObject, sendQueueMessage, LineageRepository, ReferenceStore, SourceVersionStore).
  *
  * It has nothing on the KPI tables or KpiDates: it never computes KPIs.
  */
@@ -121,8 +122,9 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
 }
 
 /**
- * The transformer's grants, read off services/transformer/src (transformFile.ts, recomputeDate.ts)
- * and the adapters it uses. It reads the References table (each source's current version) but
+ * The transformer's grants, read off the aws package adapters services/transformer/src uses
+ * (SilverStore, archiveObject, LineageRepository, SourceVersionStore, KpiRepository,
+ * DateRecomputeCoordinator). It reads the References table (each source's current version) but
  * never writes it.
  */
 export function transformerPermissions(arns: PipelineArns): ServicePermissions {

@@ -109,7 +109,9 @@ export {
   type StopReport,
 } from './SqsPoller.js';
 export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject.js';
+export { JsonLinesUpload } from './s3/JsonLinesUpload.js';
 export { putJsonObject } from './s3/putJsonObject.js';
 export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
 export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
+export { type OutgoingMessage, sendQueueMessage } from './sqs/sendQueueMessage.js';
 export { type HeldLease, withLease } from './withLease.js';

@@ -36,16 +36,6 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES: Readonly<Record<string, readonly st
   '@storeflow/testing': [],
 };
 
-/**
- * Service files that still send AWS SDK commands themselves; the commands are being moved into
- * adapters of @storeflow/aws, and any other service file is held to the rule.
- */
-export const SERVICE_SDK_IMPORTS_BEING_MOVED: Readonly<Record<string, string>> = {
-  'services/validator/src/validateObject.ts': 'being moved: S3 reads into an aws adapter',
-  'services/validator/src/S3ValidationSink.ts': 'being moved: S3 writes into an aws adapter',
-  'services/transformer/src/recomputeDate.ts': 'being moved: S3 reads into an aws adapter',
-};
-
 /** Every module specifier of a TypeScript or JavaScript text: static, re-exported, side-effect and dynamic imports. */
 export function importSpecifiers(text: string): string[] {
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
@@ -116,11 +106,7 @@ function brokenRule(
   if (owner.name === '@storeflow/core' && !CORE_ALLOWED_IMPORTS.has(specifier)) {
     return `is not allowed in core, which is pure (allowed: ${[...CORE_ALLOWED_IMPORTS].join(', ')})`;
   }
-  if (
-    owner.dir.startsWith('services/') &&
-    specifier.startsWith('@aws-sdk/') &&
-    SERVICE_SDK_IMPORTS_BEING_MOVED[filePath] === undefined
-  ) {
+  if (owner.dir.startsWith('services/') && specifier.startsWith('@aws-sdk/')) {
     return 'is an AWS SDK import in a service: send commands through an adapter of @storeflow/aws';
   }
   return undefined;

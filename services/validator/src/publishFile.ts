@@ -1,5 +1,4 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { callAws, putJsonObject, type SilverStore, type SilverVersion } from '@storeflow/aws';
+import { putJsonObject, type SilverStore, type SilverVersion, sendQueueMessage } from '@storeflow/aws';
 import {
   type Dataset,
   FileStatus,
@@ -42,14 +41,10 @@ export async function publishFile(context: FileContext, file: AcceptedFile): Pro
     eventTime: context.eventTime,
     touchedDates: datesToRecompute,
   };
-  await callAws(deps.clients, 'SQS', 'SendMessage', () =>
-    deps.clients.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: deps.config.transformQueueUrl,
-        MessageBody: validatedFileCodec.encode(message),
-      }),
-    ),
-  );
+  await sendQueueMessage(deps.clients, {
+    queueUrl: deps.config.transformQueueUrl,
+    body: validatedFileCodec.encode(message),
+  });
   const counts = file.result.report.counts;
   await deps.lineage.complete(key, deps.config.workerId, {
     status: FileStatus.VALIDATED,

@@ -73,7 +73,7 @@ async function validateIntoSink(
   const result = await validateObjectRows(context, plan, sink);
   if (result === 'unreadable') return 'rejected';
   if (result.outcome === 'deferred') {
-    await sink.abort();
+    await abandonOutput(context, sink);
     await deferFile(context, plan, result);
     return 'deferred';
   }
@@ -138,7 +138,7 @@ async function validateObjectRows(
       sink,
     );
   } catch (error) {
-    await sink.abort();
+    await abandonOutput(context, sink);
     if (!(error instanceof ObjectUnreadableError)) throw error;
     const report = rejectionReport(
       context,
@@ -195,5 +195,16 @@ async function* observeEvents(
     } else {
       yield event;
     }
+  }
+}
+
+/** Drops the rejected-rows upload of a file that will not be published. */
+async function abandonOutput(context: FileContext, sink: S3ValidationSink): Promise<void> {
+  const abortError = await sink.abort();
+  if (abortError !== undefined) {
+    context.log.warn(
+      { err: abortError },
+      'could not abort the rejected-rows upload; the bucket lifecycle removes its parts',
+    );
   }
 }
