@@ -11,8 +11,10 @@ export type ThrowingPackage =
   | '@storeflow/runtime'
   | '@storeflow/aws'
   | '@storeflow/local-stack'
+  | '@storeflow/datagen'
   | '@storeflow/validator'
-  | '@storeflow/transformer';
+  | '@storeflow/transformer'
+  | '@storeflow/bench';
 
 /** One catalogue entry. */
 export interface OperationalErrorInfo {
@@ -41,7 +43,7 @@ export interface OperationalErrorInfo {
 export const OPERATIONAL_ERRORS = {
   INVALID_OPTION: {
     retryable: false,
-    thrownBy: ['@storeflow/core', '@storeflow/aws'],
+    thrownBy: ['@storeflow/core', '@storeflow/aws', '@storeflow/datagen'],
     description:
       'An option given to a factory, repository or coordinator is invalid (a programming or configuration mistake); `option` names it.',
     action: 'Fix the named option where the caller builds it; the same options fail the same way.',
@@ -188,18 +190,32 @@ export const OPERATIONAL_ERRORS = {
   },
   OBJECT_UNREADABLE: {
     retryable: false,
-    thrownBy: ['@storeflow/validator'],
+    thrownBy: ['@storeflow/aws'],
     description:
       "A raw object's bytes could not be decompressed; the validator rejects the file with the problem code of the same name.",
     action: 'Re-export the file and upload it again; check that `.gz` objects are really gzip.',
   },
   SILVER_PART_MALFORMED: {
     retryable: false,
-    thrownBy: ['@storeflow/transformer'],
+    thrownBy: ['@storeflow/aws'],
     description:
       'A line of a silver part is not JSON, or not a JSON object; the transform of the file fails.',
     action:
       "Reprocess the part's source file so the validator writes it again, then redrive the transform message.",
+  },
+  BENCH_USAGE: {
+    retryable: false,
+    thrownBy: ['@storeflow/bench'],
+    description: '`pnpm bench` was given an unknown option or a value out of range.',
+    action: 'Run `pnpm bench --help` and correct the command line.',
+  },
+  BENCH_CHILD_FAILED: {
+    retryable: false,
+    thrownBy: ['@storeflow/bench'],
+    description:
+      "One of the bench's measured processes (core, DuckDB or pipeline) failed, or the core and DuckDB disagreed.",
+    action:
+      "Read the child's stderr printed above the error; a mismatch means one side computes a rule or KPI differently.",
   },
 } as const satisfies Record<string, OperationalErrorInfo>;
 

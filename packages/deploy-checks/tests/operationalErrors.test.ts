@@ -74,6 +74,11 @@ const SAMPLES = new Map<ErrorClass, () => WorkerError[]>([
     () => [new aws.NotValidatedError(FILE_KEY, 'VALIDATING'), new aws.NotValidatedError(FILE_KEY, undefined)],
   ],
   [aws.InvalidItemError, () => [new aws.InvalidItemError('Lineage', 'status', 'is missing')]],
+  [aws.ObjectUnreadableError, () => [new aws.ObjectUnreadableError('gzip stream is corrupt')]],
+  [
+    aws.MalformedSilverPartError,
+    () => [new aws.MalformedSilverPartError('silver/orders/part-0.jsonl', 3, 'not JSON')],
+  ],
   [
     localStack.JavaUnavailableError,
     () => [new localStack.JavaUnavailableError('java', 'java was not found')],
