@@ -86,25 +86,25 @@ export class LeaseLostError extends WorkerError {
   readonly code = 'LEASE_LOST';
   // Another worker owns the file now; repeating the write cannot make this one the owner again.
   readonly retryable = false;
-  readonly fileKey: string;
+  readonly sourceKey: string;
   readonly objectVersion: string;
   readonly workerId: string;
   /** Who holds the file now, when the item says so; absent when nobody does (or it is gone). */
   readonly currentWorkerId: string | undefined;
 
   constructor(
-    key: { fileKey: string; objectVersion: string },
+    key: { sourceKey: string; objectVersion: string },
     workerId: string,
     currentWorkerId: string | undefined,
     options?: ErrorOptions,
   ) {
     super(
-      `lease on ${key.fileKey} (${key.objectVersion}) lost by ${workerId}: ${
+      `lease on ${key.sourceKey} (${key.objectVersion}) lost by ${workerId}: ${
         currentWorkerId === undefined ? 'no longer leased' : `now held by ${currentWorkerId}`
       }`,
       options,
     );
-    this.fileKey = key.fileKey;
+    this.sourceKey = key.sourceKey;
     this.objectVersion = key.objectVersion;
     this.workerId = workerId;
     this.currentWorkerId = currentWorkerId;
@@ -118,12 +118,12 @@ export class LeaseLostError extends WorkerError {
 export class ClaimConflictError extends WorkerError {
   readonly code = 'LINEAGE_CLAIM_CONFLICT';
   readonly retryable = true;
-  readonly fileKey: string;
+  readonly sourceKey: string;
   readonly objectVersion: string;
 
-  constructor(key: { fileKey: string; objectVersion: string }) {
-    super(`claim of ${key.fileKey} (${key.objectVersion}) kept racing with other writes`);
-    this.fileKey = key.fileKey;
+  constructor(key: { sourceKey: string; objectVersion: string }) {
+    super(`claim of ${key.sourceKey} (${key.objectVersion}) kept racing with other writes`);
+    this.sourceKey = key.sourceKey;
     this.objectVersion = key.objectVersion;
   }
 }
@@ -236,18 +236,18 @@ export class SourceVersionConflictError extends WorkerError {
 export class NotValidatedError extends WorkerError {
   readonly code = 'LINEAGE_NOT_VALIDATED';
   readonly retryable: boolean;
-  readonly fileKey: string;
+  readonly sourceKey: string;
   readonly objectVersion: string;
   /** The stored status; undefined when the version has no lineage item. */
   readonly status: string | undefined;
 
-  constructor(key: { fileKey: string; objectVersion: string }, status: string | undefined) {
+  constructor(key: { sourceKey: string; objectVersion: string }, status: string | undefined) {
     super(
-      `cannot transform ${key.fileKey} (${key.objectVersion}): ${
+      `cannot transform ${key.sourceKey} (${key.objectVersion}): ${
         status === undefined ? 'no lineage item' : `status is ${status}, not VALIDATED`
       }`,
     );
-    this.fileKey = key.fileKey;
+    this.sourceKey = key.sourceKey;
     this.objectVersion = key.objectVersion;
     this.status = status;
     this.retryable = status !== undefined;

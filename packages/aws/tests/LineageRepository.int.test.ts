@@ -41,7 +41,7 @@ function repositoryWithClock(tableName = names.processedFilesTable) {
 
 function claimInput(overrides: Partial<ClaimInput> = {}): ClaimInput {
   return {
-    fileKey: `raw/orders/${randomUUID()}.csv`,
+    sourceKey: `raw/orders/${randomUUID()}.csv`,
     objectVersion: 'etag-1',
     dataset: 'orders',
     eventTime: '2025-04-01T09:59:58.000Z',
@@ -69,7 +69,7 @@ describe('LineageRepository on DynamoDB Local', () => {
     expect(busy).toHaveLength(9);
     const winner = claimed[0]?.record as LineageRecord;
     expect(winner).toMatchObject({
-      fileKey: input.fileKey,
+      sourceKey: input.sourceKey,
       objectVersion: 'etag-1',
       status: 'VALIDATING',
       dataset: 'orders',
@@ -236,7 +236,7 @@ describe('LineageRepository on DynamoDB Local', () => {
     const { Item } = await clients.dynamodb.send(
       new GetItemCommand({
         TableName: names.processedFilesTable,
-        Key: { file_key: { S: input.fileKey }, object_version: { S: 'etag-1' } },
+        Key: { file_key: { S: input.sourceKey }, object_version: { S: 'etag-1' } },
         ConsistentRead: true,
       }),
     );
@@ -328,7 +328,7 @@ describe('LineageRepository on DynamoDB Local', () => {
       clock.ms += 1_000;
       const status = index % 2 === 0 ? FileStatus.FAILED : FileStatus.SUCCESS;
       await repository.complete(input, input.workerId, { status });
-      if (status === FileStatus.FAILED) failedKeys.push(input.fileKey);
+      if (status === FileStatus.FAILED) failedKeys.push(input.sourceKey);
     }
 
     // Act
@@ -338,10 +338,10 @@ describe('LineageRepository on DynamoDB Local', () => {
     const none = await repository.listByStatus(FileStatus.DEFERRED);
 
     // Assess
-    expect(first.records.map((record) => record.fileKey)).toEqual(failedKeys.slice(0, 2));
+    expect(first.records.map((record) => record.sourceKey)).toEqual(failedKeys.slice(0, 2));
     expect(first.cursor).toEqual(expect.any(String));
-    expect(second.records.map((record) => record.fileKey)).toEqual(failedKeys.slice(2));
-    expect(newestFirst.records.map((record) => record.fileKey)).toEqual([...failedKeys].reverse());
+    expect(second.records.map((record) => record.sourceKey)).toEqual(failedKeys.slice(2));
+    expect(newestFirst.records.map((record) => record.sourceKey)).toEqual([...failedKeys].reverse());
     expect(newestFirst.cursor).toBeUndefined();
     expect(none.records).toEqual([]);
   });
@@ -349,20 +349,24 @@ describe('LineageRepository on DynamoDB Local', () => {
   it('picks the version with the newest event time as the latest of a key', async () => {
     // Prepare: versions recorded out of order; the newest event has the smallest ETag.
     const { repository } = repositoryWithClock();
-    const fileKey = `raw/products/${randomUUID()}.csv`;
+    const sourceKey = `raw/products/${randomUUID()}.csv`;
     const versions = [
       { objectVersion: 'b-etag', eventTime: '2025-04-01T10:00:00.000Z' },
       { objectVersion: 'a-etag', eventTime: '2025-04-01T12:00:00.000Z' },
       { objectVersion: 'c-etag', eventTime: '2025-04-01T11:00:00.000Z' },
     ];
-    for (const version of versions) await repository.claim(claimInput({ fileKey, ...version }));
+    for (const version of versions) await repository.claim(claimInput({ sourceKey, ...version }));
 
     // Act
-    const latest = await repository.latestVersion(fileKey);
+    const latest = await repository.latestVersion(sourceKey);
     const unknown = await repository.latestVersion(`raw/products/${randomUUID()}.csv`);
 
     // Assess
-    expect(latest).toMatchObject({ fileKey, objectVersion: 'a-etag', eventTime: '2025-04-01T12:00:00.000Z' });
+    expect(latest).toMatchObject({
+      sourceKey,
+      objectVersion: 'a-etag',
+      eventTime: '2025-04-01T12:00:00.000Z',
+    });
     expect(unknown).toBeUndefined();
   });
 });
@@ -576,7 +580,7 @@ describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
       leaseMs: LEASE_MS,
     });
     const unknown = repository.claimForTransform({
-      fileKey: `raw/orders/${randomUUID()}.csv`,
+      sourceKey: `raw/orders/${randomUUID()}.csv`,
       objectVersion: 'etag-1',
       workerId: 'transformer-1',
       leaseMs: LEASE_MS,

@@ -27,7 +27,7 @@ function conditionFailed(): Error {
   });
 }
 
-const KEY = { fileKey: 'raw/orders/a.csv', objectVersion: 'etag-1' };
+const KEY = { sourceKey: 'raw/orders/a.csv', objectVersion: 'etag-1' };
 const CLAIM = {
   ...KEY,
   dataset: 'orders',
@@ -37,7 +37,7 @@ const CLAIM = {
 };
 
 const storedItem = (status: string) => ({
-  file_key: { S: KEY.fileKey },
+  file_key: { S: KEY.sourceKey },
   object_version: { S: KEY.objectVersion },
   status: { S: status },
   dataset: { S: 'orders' },

@@ -14,7 +14,7 @@ function awsFailure(retryable: boolean): AwsCallError {
   return new AwsCallError('GetObject', cause, retryable);
 }
 
-const KEY = { fileKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
+const KEY = { sourceKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
 
 /** A lineage stub that records the calls the policy makes. */
 function recordingLineage() {

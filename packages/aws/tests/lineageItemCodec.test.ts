@@ -50,7 +50,7 @@ describe('lineage item codec', () => {
 
     // Assess
     expect(record).toEqual({
-      fileKey: 'raw/orders/a.csv',
+      sourceKey: 'raw/orders/a.csv',
       objectVersion: 'v1',
       status: 'SUCCESS',
       dataset: 'orders',
@@ -81,11 +81,11 @@ describe('lineage item codec', () => {
 
   it('writes back, as changes, exactly the attributes it reads', () => {
     // Prepare
-    const { fileKey, objectVersion, dataset, eventTime, attempts, createdAt, updatedAt, ...changes } =
+    const { sourceKey, objectVersion, dataset, eventTime, attempts, createdAt, updatedAt, ...changes } =
       lineageRecordOf(ITEM, TABLE);
 
     // Act
-    const item = { ...lineageItemKey({ fileKey, objectVersion }), ...changesToAttributes(changes) };
+    const item = { ...lineageItemKey({ sourceKey, objectVersion }), ...changesToAttributes(changes) };
 
     // Assess
     const { dataset: _d, event_time: _e, attempts: _a, created_at: _c, updated_at: _u, ...expected } = ITEM;

@@ -103,7 +103,7 @@ export async function runPipeline(dataSet: DataSet, log: (line: string) => void)
       serviceStopped.signal.throwIfAborted();
       if (performance.now() > deadline) throw new Error(`files not final after ${TIMEOUT_MS / 1000} s`);
       for (const file of uploaded.filter(({ key }) => !finalAt.has(key))) {
-        const record = await lineage.get({ fileKey: file.key, objectVersion: file.eTag });
+        const record = await lineage.get({ sourceKey: file.key, objectVersion: file.eTag });
         if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
           finalAt.set(file.key, { atMs: performance.now(), failed: record.status === FileStatus.FAILED });
         }

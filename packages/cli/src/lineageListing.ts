@@ -42,7 +42,7 @@ export async function listLineage(
   records.sort(
     (a, b) =>
       compare(b.updatedAt, a.updatedAt) ||
-      compare(a.fileKey, b.fileKey) ||
+      compare(a.sourceKey, b.sourceKey) ||
       compare(a.objectVersion, b.objectVersion),
   );
   return options.limit === undefined ? records : records.slice(0, options.limit);
@@ -63,7 +63,7 @@ export function lineageTable(records: readonly LineageRecord[]): string {
       { header: 'LAST ERROR' },
     ],
     records.map((record) => [
-      record.fileKey,
+      record.sourceKey,
       // In full: it is what `report --version` takes.
       record.objectVersion,
       record.dataset,

@@ -17,7 +17,7 @@ export const REPORT_TEXT_LIMITS = { codes: 10, examplesPerCode: 3 } as const;
 export function renderReport(report: ValidationReport, reportKey: string, record: LineageRecord): string {
   const lines: string[] = [];
   const source = report.source;
-  lines.push(`file      ${record.fileKey}`);
+  lines.push(`file      ${record.sourceKey}`);
   lines.push(`version   ${record.objectVersion} (event ${String(source.eventTime ?? record.eventTime)})`);
   lines.push(`dataset   ${String(source.dataset ?? record.dataset)}`);
   lines.push(`status    ${record.status}`);

@@ -19,7 +19,7 @@ export type ReprocessAction =
 
 /** What `reprocess` found out about one file key. */
 export interface ReprocessFacts {
-  readonly fileKey: string;
+  readonly sourceKey: string;
   /** The version the selection matched (`--status`); absent for `--key` and `--key-prefix`. */
   readonly selected?: LineageRecord;
   /** The key's newest recorded version; absent when the pipeline never recorded the key. */
@@ -46,8 +46,8 @@ export const REOPENABLE_STATUSES: readonly FileStatus[] = [
  * but not yet SUCCESS).
  */
 export function archiveCandidates(record: LineageRecord): string[] {
-  const failed = archiveKey('failed', record.dataset, record.fileKey, record.eventTime);
-  const processed = archiveKey('processed', record.dataset, record.fileKey, record.eventTime);
+  const failed = archiveKey('failed', record.dataset, record.sourceKey, record.eventTime);
+  const processed = archiveKey('processed', record.dataset, record.sourceKey, record.eventTime);
   return record.status === FileStatus.FAILED ? [failed, processed] : [processed, failed];
 }
 

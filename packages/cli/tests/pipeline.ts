@@ -110,7 +110,7 @@ export async function startServices(
 /** Polls lineage until the version reaches one of `statuses`; fails with what it saw instead. */
 export async function waitForStatus(
   lineage: LineageRepository,
-  key: { fileKey: string; objectVersion: string },
+  key: { sourceKey: string; objectVersion: string },
   statuses: readonly FileStatus[],
   timeoutMs = 40_000,
 ): Promise<LineageRecord> {
@@ -121,7 +121,7 @@ export async function waitForStatus(
     if (record !== undefined && statuses.includes(record.status)) return record;
     if (Date.now() > deadline) {
       throw new Error(
-        `${key.fileKey} (${key.objectVersion}) is ${record?.status ?? 'not recorded'}, not ${statuses.join(' or ')}, after ${timeoutMs} ms`,
+        `${key.sourceKey} (${key.objectVersion}) is ${record?.status ?? 'not recorded'}, not ${statuses.join(' or ')}, after ${timeoutMs} ms`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

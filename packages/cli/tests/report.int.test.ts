@@ -51,7 +51,7 @@ describe('storeflow report', () => {
       error: '',
     });
     const [uploaded] = JSON.parse(result.stdout) as { key: string; eTag: string }[];
-    const key = { fileKey: uploaded?.key ?? '', objectVersion: uploaded?.eTag ?? '' };
+    const key = { sourceKey: uploaded?.key ?? '', objectVersion: uploaded?.eTag ?? '' };
     return waitForStatus(pipeline.lineage, key, [FileStatus.VALIDATED, FileStatus.FAILED]);
   }
 

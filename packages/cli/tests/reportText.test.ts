@@ -2,7 +2,7 @@ import { FileStatus, type IssueCode, type LineageRecord, ValidationReportBuilder
 import { renderReport } from '../src/reportText.js';
 
 const record: LineageRecord = {
-  fileKey: 'raw/orders/a.csv',
+  sourceKey: 'raw/orders/a.csv',
   objectVersion: 'abc123',
   status: FileStatus.FAILED,
   dataset: 'orders',

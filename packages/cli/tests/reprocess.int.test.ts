@@ -94,33 +94,33 @@ describe('storeflow reprocess', () => {
   it('skips a rejected file whose fixed version was uploaded, and restores one that can pass now until it is SUCCESS', async () => {
     // Prepare: a rejected orders file, and items rejected because nothing they reference exists.
     const badOrders = await upload('orders/orders.csv', BAD_ORDERS);
-    await waitForStatus(pipeline.lineage, { fileKey: badOrders.key, objectVersion: badOrders.eTag }, [
+    await waitForStatus(pipeline.lineage, { sourceKey: badOrders.key, objectVersion: badOrders.eTag }, [
       FileStatus.FAILED,
     ]);
     const items = await upload('order_items/items.csv', ITEMS);
     const rejectedItems = await waitForStatus(
       pipeline.lineage,
-      { fileKey: items.key, objectVersion: items.eTag },
+      { sourceKey: items.key, objectVersion: items.eTag },
       [FileStatus.FAILED],
     );
 
     // Act 1: a dry run changes nothing.
     const dryRun = await cli('reprocess', '--status', 'FAILED', '--dry-run', '--json');
-    const afterDryRun = await pipeline.lineage.get({ fileKey: items.key, objectVersion: items.eTag });
+    const afterDryRun = await pipeline.lineage.get({ sourceKey: items.key, objectVersion: items.eTag });
 
     // Act 2: the orders are fixed and uploaded again, products arrive, then the failures are reprocessed.
     const fixedOrders = await upload('orders/orders.csv', GOOD_ORDERS);
     const products = await upload('products/products.csv', PRODUCTS);
-    await waitForStatus(pipeline.lineage, { fileKey: fixedOrders.key, objectVersion: fixedOrders.eTag }, [
+    await waitForStatus(pipeline.lineage, { sourceKey: fixedOrders.key, objectVersion: fixedOrders.eTag }, [
       FileStatus.SUCCESS,
     ]);
-    await waitForStatus(pipeline.lineage, { fileKey: products.key, objectVersion: products.eTag }, [
+    await waitForStatus(pipeline.lineage, { sourceKey: products.key, objectVersion: products.eTag }, [
       FileStatus.SUCCESS,
     ]);
     const reprocess = await cli('reprocess', '--status', 'FAILED', '--json');
     const reprocessedItems = await waitForStatus(
       pipeline.lineage,
-      { fileKey: items.key, objectVersion: items.eTag },
+      { sourceKey: items.key, objectVersion: items.eTag },
       [FileStatus.SUCCESS],
     );
     const kpis = await cli('kpis', '--json');
@@ -224,7 +224,7 @@ describe('storeflow reprocess', () => {
         '22,122,cancelled,2025-04-01T12:00:00Z,,2',
       ].join('\n'),
     );
-    const version = { fileKey: orders.key, objectVersion: orders.eTag };
+    const version = { sourceKey: orders.key, objectVersion: orders.eTag };
     const first = await waitForStatus(pipeline.lineage, version, [FileStatus.SUCCESS]);
 
     // Act: the lineage is reopened before the command returns, so SUCCESS below is the new run.
@@ -318,10 +318,10 @@ describe('storeflow reprocess', () => {
       // Act 2: the validator and transformer start and find the requests waiting.
       await startServices(quiet, ['validator', 'transformer']);
       const records = await Promise.all([
-        waitForStatus(quiet.lineage, { fileKey: 'raw/orders/2025/a.csv', objectVersion: firstETag }, [
+        waitForStatus(quiet.lineage, { sourceKey: 'raw/orders/2025/a.csv', objectVersion: firstETag }, [
           FileStatus.SUCCESS,
         ]),
-        waitForStatus(quiet.lineage, { fileKey: 'raw/orders/2025/b.csv', objectVersion: secondETag }, [
+        waitForStatus(quiet.lineage, { sourceKey: 'raw/orders/2025/b.csv', objectVersion: secondETag }, [
           FileStatus.SUCCESS,
         ]),
       ]);
@@ -372,7 +372,7 @@ describe('storeflow reprocess', () => {
       ]);
       expect(await ingestQueueDepth()).toBe(0);
       const recorded = (JSON.parse(status.stdout) as LineageRecord[]).map(
-        (record) => `${record.fileKey} ${record.objectVersion} ${record.status}`,
+        (record) => `${record.sourceKey} ${record.objectVersion} ${record.status}`,
       );
       expect(recorded.sort()).toEqual([
         `raw/orders/2025/a.csv ${firstETag} SUCCESS`,

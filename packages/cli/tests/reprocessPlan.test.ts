@@ -6,7 +6,7 @@ const NOW = Date.parse('2025-04-01T12:00:00Z');
 
 function version(overrides: Partial<LineageRecord> = {}): LineageRecord {
   return {
-    fileKey: 'raw/orders/2025/a.csv',
+    sourceKey: 'raw/orders/2025/a.csv',
     objectVersion: 'v1',
     status: FileStatus.FAILED,
     dataset: 'orders',
@@ -19,7 +19,7 @@ function version(overrides: Partial<LineageRecord> = {}): LineageRecord {
 }
 
 function facts(overrides: Partial<ReprocessFacts>): ReprocessFacts {
-  return { fileKey: 'raw/orders/2025/a.csv', nowMs: NOW, ...overrides };
+  return { sourceKey: 'raw/orders/2025/a.csv', nowMs: NOW, ...overrides };
 }
 
 describe('planReprocess', () => {

@@ -10,9 +10,9 @@ describe('storeflow status', () => {
   let pipeline: TestPipeline;
 
   // Lineage as the services leave it, written through the same repository at known times.
-  const products = { fileKey: 'raw/products/p.csv', objectVersion: 'aaaa1111' };
-  const orders = { fileKey: 'raw/orders/o.csv', objectVersion: 'bbbb2222' };
-  const items = { fileKey: 'raw/order_items/i.csv', objectVersion: 'cccc3333' };
+  const products = { sourceKey: 'raw/products/p.csv', objectVersion: 'aaaa1111' };
+  const orders = { sourceKey: 'raw/orders/o.csv', objectVersion: 'bbbb2222' };
+  const items = { sourceKey: 'raw/order_items/i.csv', objectVersion: 'cccc3333' };
 
   beforeAll(async () => {
     await assertCliBuilt();
@@ -119,9 +119,9 @@ describe('storeflow status', () => {
       }),
     ]);
     expect(newest.code).toBe(0);
-    expect((JSON.parse(newest.stdout) as LineageRecord[]).map((record) => record.fileKey)).toEqual([
-      items.fileKey,
-      orders.fileKey,
+    expect((JSON.parse(newest.stdout) as LineageRecord[]).map((record) => record.sourceKey)).toEqual([
+      items.sourceKey,
+      orders.sourceKey,
     ]);
   });
 

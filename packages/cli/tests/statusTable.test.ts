@@ -11,7 +11,7 @@ import { lineageTable, parseFileStatus } from '../src/lineageListing.js';
 
 function record(overrides: Partial<LineageRecord>): LineageRecord {
   return {
-    fileKey: 'raw/orders/a.csv',
+    sourceKey: 'raw/orders/a.csv',
     objectVersion: '0123456789abcdef0123456789abcdef',
     status: FileStatus.SUCCESS,
     dataset: 'orders',
@@ -52,9 +52,9 @@ describe('lineageTable', () => {
         rowsRejected: 3,
         lastError: { code: 'REJECTED_ROW_RATIO', message: 'too many', retryable: false },
       }),
-      record({ fileKey: 'raw/orders/b.csv', status: FileStatus.VALIDATING }),
+      record({ sourceKey: 'raw/orders/b.csv', status: FileStatus.VALIDATING }),
       record({
-        fileKey: 'raw/orders/c.csv',
+        sourceKey: 'raw/orders/c.csv',
         rowsTotal: 2,
         rowsAccepted: 2,
         rowsRejected: 0,

@@ -71,7 +71,7 @@ export function canTransition(from: FileStatus, to: FileStatus): boolean {
 
 /** Identifies one source object version: `objectVersion` is its version id, else its ETag without quotes. */
 export interface LineageKey {
-  readonly fileKey: string;
+  readonly sourceKey: string;
   readonly objectVersion: string;
 }
 

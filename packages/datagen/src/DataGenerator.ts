@@ -255,7 +255,7 @@ export class DataGenerator {
       return {
         dataset,
         number: index + 1,
-        key: fileKey(dataset, date, index + 1, this.options),
+        key: sourceKey(dataset, date, index + 1, this.options),
         timestampStyle: fileTimestampStyle(this.options.timestamps, index),
       };
     });
@@ -734,7 +734,7 @@ function fileOf(starts: ArrayLike<number>, id: number, blocks = starts.length - 
 }
 
 /** `orders/year=2026/month=01/day=05/orders_0001.csv`: the dataset first, as SPEC §2 routes keys. */
-function fileKey(dataset: Dataset, date: string, number: number, options: GenerateOptions): string {
+function sourceKey(dataset: Dataset, date: string, number: number, options: GenerateOptions): string {
   const [year, month, day] = date.split('-');
   const width = Math.max(4, String(options.files).length);
   const extension = `${options.format}${options.gzip ? '.gz' : ''}`;

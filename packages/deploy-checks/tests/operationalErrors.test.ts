@@ -22,7 +22,7 @@ const ABSTRACT_BASES: ReadonlySet<unknown> = new Set([WorkerError, localStack.Lo
 
 type ErrorClass = abstract new (...args: never[]) => WorkerError;
 
-const FILE_KEY = { fileKey: 'raw/orders/2025-03-30.csv', objectVersion: 'v1' };
+const FILE_KEY = { sourceKey: 'raw/orders/2025-03-30.csv', objectVersion: 'v1' };
 const AWS_CALL = { operation: 'GetObject', service: 's3', endpoint: undefined };
 
 /** SDK-shaped service errors, as `toWorkerError` receives them. */

@@ -59,7 +59,7 @@ export function createTransformHandler(deps: TransformerDependencies) {
     }
     const { file } = parsed;
     const log = message.log.child({ key: file.key, objectVersion: file.objectVersion });
-    const key: LineageKey = { fileKey: file.key, objectVersion: file.objectVersion };
+    const key: LineageKey = { sourceKey: file.key, objectVersion: file.objectVersion };
     const leaseMs = deps.config.visibilityTimeoutSeconds * 1000;
     const claim = await deps.lineage.claimForTransform({ ...key, workerId: deps.config.workerId, leaseMs });
     if (claim.outcome === 'done') {

@@ -170,7 +170,7 @@ export async function waitForAll(
   while (done.size < uploaded.length) {
     for (const { key, eTag } of uploaded) {
       if (done.has(`${key}#${eTag}`)) continue;
-      const record = await pipeline.lineage.get({ fileKey: key, objectVersion: eTag });
+      const record = await pipeline.lineage.get({ sourceKey: key, objectVersion: eTag });
       if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
         done.set(`${key}#${eTag}`, record);
       }

@@ -119,7 +119,7 @@ describe('KPIs on the embedded stack under redelivery, crashes and parallel work
     /** What `workerId` holds now: date leases (KpiDates) and files in TRANSFORMING (lineage). */
     const heldBy = async (
       workerId: string,
-      candidates: readonly { fileKey: string; objectVersion: string }[],
+      candidates: readonly { sourceKey: string; objectVersion: string }[],
     ) => {
       const states = await Promise.all(dates.map((date) => coordinator.state(date)));
       const leases = states.filter((state) => state.leaseHolder === workerId);
@@ -134,7 +134,7 @@ describe('KPIs on the embedded stack under redelivery, crashes and parallel work
       // recompute), the others at a random moment soon after they hold any work; a kill counts
       // only if the dead process still holds it (a dead process releases nothing)
       const uploaded = await uploadAll(pipeline, arrivalOrder(files, 424242));
-      const candidates = uploaded.map(({ key, eTag }) => ({ fileKey: key, objectVersion: eTag }));
+      const candidates = uploaded.map(({ key, eTag }) => ({ sourceKey: key, objectVersion: eTag }));
       const random = new SeededRandom('sigkill', 'kill-delays');
       const kills: { dateLeases: number; files: number }[] = [];
       let run = 0;

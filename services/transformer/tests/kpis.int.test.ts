@@ -57,15 +57,21 @@ describe('KPIs on the embedded stack against an independent computation', () => 
 
       // Assess: the validator accepted every file without a rejected row, and silver holds every
       // row of the sample once (data lines counted from the raw files here)
-      const byKey = (a: { fileKey: string }, b: { fileKey: string }) => a.fileKey.localeCompare(b.fileKey);
+      const byKey = (a: { sourceKey: string }, b: { sourceKey: string }) =>
+        a.sourceKey.localeCompare(b.sourceKey);
       expect(
         records
-          .map(({ fileKey, status, verdict, rowsRejected }) => ({ fileKey, status, verdict, rowsRejected }))
+          .map(({ sourceKey, status, verdict, rowsRejected }) => ({
+            sourceKey,
+            status,
+            verdict,
+            rowsRejected,
+          }))
           .sort(byKey),
       ).toEqual(
         files
           .map((file) => ({
-            fileKey: file.key,
+            sourceKey: file.key,
             status: FileStatus.SUCCESS,
             verdict: 'ACCEPTED',
             rowsRejected: 0,

@@ -16,7 +16,7 @@ import { createTransformHandler } from '../src/transformFile.js';
 // recomputed. Here the recompute itself aborts the attempt, and lineage is a stub that records
 // what it was asked to do.
 
-const KEY = { fileKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
+const KEY = { sourceKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
 
 /**
  * The handler with a lineage that grants the claim and answers `update` with `release`, and a
@@ -64,7 +64,7 @@ function messageFor(log: PollerLogger): QueueMessage {
   const body = JSON.stringify({
     type: 'storeflow.validated',
     bucket: 'data',
-    key: KEY.fileKey,
+    key: KEY.sourceKey,
     objectVersion: KEY.objectVersion,
     dataset: 'orders',
     eventTime: '2026-01-01T00:00:00.000Z',

@@ -51,7 +51,12 @@ export async function admitObject(
     return undefined;
   }
   const dataset = plan.outcome === 'process' ? plan.plan.dataset : guessDataset(object.key);
-  return { head, plan, dataset, key: { fileKey: object.key, objectVersion: object.versionId ?? head.eTag } };
+  return {
+    head,
+    plan,
+    dataset,
+    key: { sourceKey: object.key, objectVersion: object.versionId ?? head.eTag },
+  };
 }
 
 export type ClaimOutcome =

@@ -35,7 +35,7 @@ export async function publishFile(context: FileContext, file: AcceptedFile): Pro
   await putJsonObject(deps.clients, { bucket: context.bucket, key: file.reportKey }, report);
   const message: ValidatedFile = {
     bucket: context.bucket,
-    key: key.fileKey,
+    key: key.sourceKey,
     objectVersion: key.objectVersion,
     dataset: file.dataset,
     eventTime: context.eventTime,
@@ -81,7 +81,7 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
   const touchedDates = file.result.touchedDates;
   const commit = await deps.sourceVersions.commit({
     sourceId: file.version.sourceId,
-    sourceKey: key.fileKey,
+    sourceKey: key.sourceKey,
     objectVersion: key.objectVersion,
     eventTime: context.eventTime,
     dataset: file.dataset,
@@ -97,8 +97,8 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
   }
   await file.references.record(
     deps.references,
-    `${context.eventTime}#${key.fileKey}`,
-    key.fileKey,
+    `${context.eventTime}#${key.sourceKey}`,
+    key.sourceKey,
     context.signal,
   );
   const previous = commit.previous;

@@ -10,15 +10,15 @@ export async function rejectFile(
   report: ValidationReport,
 ): Promise<void> {
   const { deps, key, bucket, eventTime } = context;
-  const failedKey = archiveKey('failed', dataset, key.fileKey, eventTime);
-  const reportObjectKey = reportKey(dataset, key.fileKey, eventTime);
+  const failedKey = archiveKey('failed', dataset, key.sourceKey, eventTime);
+  const reportObjectKey = reportKey(dataset, key.sourceKey, eventTime);
   await putJsonObject(deps.clients, { bucket, key: reportObjectKey }, report);
   // The error document first: once the raw object is gone, failed/ must already explain it.
   await putJsonObject(
     deps.clients,
     { bucket, key: `${failedKey}.error.json` },
     {
-      sourceKey: key.fileKey,
+      sourceKey: key.sourceKey,
       objectVersion: key.objectVersion,
       verdict: report.verdict,
       fileIssues: report.fileIssues,
@@ -29,7 +29,7 @@ export async function rejectFile(
   );
   await archiveObject(deps.clients, {
     bucket,
-    key: key.fileKey,
+    key: key.sourceKey,
     eTag: key.objectVersion,
     destination: failedKey,
   });

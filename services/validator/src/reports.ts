@@ -30,7 +30,7 @@ export function buildReport(
   return builder.build({
     source: {
       bucket: context.bucket,
-      key: context.key.fileKey,
+      key: context.key.sourceKey,
       objectVersion: context.key.objectVersion,
       eventTime: context.eventTime,
       dataset,

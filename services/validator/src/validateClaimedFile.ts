@@ -25,7 +25,7 @@ export async function validateClaimedFile(
   plan: ObjectPlan,
 ): Promise<ValidationOutcome> {
   const { deps, key, eventTime } = context;
-  const keys = outputKeys(plan.dataset, key.fileKey, eventTime);
+  const keys = outputKeys(plan.dataset, key.sourceKey, eventTime);
   const silver = new SilverStore({ clients: deps.clients, bucket: context.bucket });
   const version = { dataset: plan.dataset, sourceId: keys.sourceId, objectVersion: key.objectVersion };
   const references = new AcceptedReferences(plan.dataset);
@@ -116,7 +116,7 @@ async function validateObjectRows(
   const { deps, key, eventTime } = context;
   const { config } = deps;
   const source = await deps.rawObjects.open(
-    { bucket: context.bucket, key: key.fileKey, eTag: key.objectVersion, gzip: plan.gzip },
+    { bucket: context.bucket, key: key.sourceKey, eTag: key.objectVersion, gzip: plan.gzip },
     context.signal,
   );
   const events = observeEvents(
@@ -128,7 +128,7 @@ async function validateObjectRows(
       events,
       {
         dataset: plan.dataset,
-        rowVersion: `${eventTime}#${key.fileKey}`,
+        rowVersion: `${eventTime}#${key.sourceKey}`,
         nowMs: context.startedAtMs,
         skuPattern: config.skuPattern,
         maxRejectedRowRatio: maxRejectedRowRatio(config, plan.dataset),

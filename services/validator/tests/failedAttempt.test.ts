@@ -15,7 +15,7 @@ import { loadValidatorConfig } from '../src/config.js';
 import { createValidatorMetrics } from '../src/metrics.js';
 import { createIngestHandler } from '../src/validateObject.js';
 
-const KEY = { fileKey: 'raw/products/p.csv', objectVersion: 'etag-1' };
+const KEY = { sourceKey: 'raw/products/p.csv', objectVersion: 'etag-1' };
 
 /**
  * The handler with S3 answering HEAD and failing GetObject with `readFailure`, and a lineage that
@@ -75,7 +75,7 @@ function messageFor(log: PollerLogger, receiveCount = 1): QueueMessage {
       {
         eventName: 'ObjectCreated:Put',
         eventTime: '2026-01-01T00:00:00.000Z',
-        s3: { bucket: { name: 'data' }, object: { key: KEY.fileKey, eTag: KEY.objectVersion } },
+        s3: { bucket: { name: 'data' }, object: { key: KEY.sourceKey, eTag: KEY.objectVersion } },
       },
     ],
   });

@@ -181,7 +181,7 @@ const FINAL_VALIDATION = new Set<string>([FileStatus.VALIDATED, FileStatus.FAILE
 /** Waits until the lineage of an object version reaches one of `statuses` (default: validated or failed). */
 export async function waitForStatus(
   pipeline: Pipeline,
-  fileKey: string,
+  sourceKey: string,
   objectVersion: string,
   {
     statuses = FINAL_VALIDATION,
@@ -190,11 +190,11 @@ export async function waitForStatus(
 ): Promise<LineageRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const record = await pipeline.lineage.get({ fileKey, objectVersion });
+    const record = await pipeline.lineage.get({ sourceKey, objectVersion });
     if (record !== undefined && statuses.has(record.status)) return record;
     if (Date.now() > deadline) {
       throw new Error(
-        `${fileKey} did not reach ${[...statuses].join('/')} in time; last: ${record?.status ?? 'none'}`,
+        `${sourceKey} did not reach ${[...statuses].join('/')} in time; last: ${record?.status ?? 'none'}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -231,7 +231,7 @@ describe('validator on the embedded stack', () => {
       // Assess
       expect(first).toMatchObject({ key, objectVersion: eTag });
       expect(await drainTransformQueue(pipeline)).toEqual([]);
-      expect((await pipeline.lineage.get({ fileKey: key, objectVersion: eTag }))?.attempts).toBe(1);
+      expect((await pipeline.lineage.get({ sourceKey: key, objectVersion: eTag }))?.attempts).toBe(1);
     });
   });
 
@@ -301,7 +301,7 @@ describe('validator on the embedded stack', () => {
           expect(dead).toHaveLength(1);
           expect(dead[0]).toContain('always-throttled.csv');
           expect(fault?.failed).toBe(maxReceiveCount);
-          const record = await pipeline.lineage.get({ fileKey: key, objectVersion: eTag });
+          const record = await pipeline.lineage.get({ sourceKey: key, objectVersion: eTag });
           expect(record).toMatchObject({
             status: 'FAILED',
             attempts: maxReceiveCount,

@@ -120,7 +120,7 @@ const CLAIM_ROUNDS = 3;
  *
  * @example
  * const lineage = new LineageRepository({ clients, tableName: names.processedFilesTable });
- * const claim = await lineage.claim({ fileKey, objectVersion: etag, dataset, eventTime, workerId, leaseMs: 60_000 });
+ * const claim = await lineage.claim({ sourceKey, objectVersion: etag, dataset, eventTime, workerId, leaseMs: 60_000 });
  * if (claim.outcome === 'claimed') {
  *   // … validate, renewing the lease …
  *   await lineage.complete(claim.record, workerId, { status: FileStatus.VALIDATED, rowsTotal: 10 });
@@ -359,7 +359,7 @@ export class LineageRepository {
    * The current version of a key: of all its versions, the one with the newest `eventTime`
    * (ties broken by `objectVersion`, so the answer is stable); undefined when none is recorded.
    */
-  async latestVersion(fileKey: string): Promise<LineageRecord | undefined> {
+  async latestVersion(sourceKey: string): Promise<LineageRecord | undefined> {
     let latest: LineageRecord | undefined;
     let startKey: Item | undefined;
     do {
@@ -370,7 +370,7 @@ export class LineageRepository {
             TableName: this.#table,
             KeyConditionExpression: '#file_key = :file_key',
             ExpressionAttributeNames: attributeNamesIn('#file_key'),
-            ExpressionAttributeValues: { ':file_key': stringValue(fileKey) },
+            ExpressionAttributeValues: { ':file_key': stringValue(sourceKey) },
             ConsistentRead: true,
             ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
           }),

@@ -115,7 +115,7 @@ const TRANSFORM_COUNTS: Codec<TransformCounts> = {
 
 /** Every {@link LineageRecord} field, stored under its snake_case attribute: the one list of them. */
 const FIELDS = {
-  fileKey: field('file_key', STRING, true),
+  sourceKey: field('file_key', STRING, true),
   objectVersion: field('object_version', STRING, true),
   status: field('status', STATUS, true),
   dataset: field('dataset', STRING, true),
@@ -168,7 +168,7 @@ export function attributeNamesIn(...expressions: readonly string[]): Record<stri
 /** The primary key of one version's item. */
 export function lineageItemKey(key: LineageKey): Item {
   return {
-    [FIELDS.fileKey.attribute]: stringValue(key.fileKey),
+    [FIELDS.sourceKey.attribute]: stringValue(key.sourceKey),
     [FIELDS.objectVersion.attribute]: stringValue(key.objectVersion),
   };
 }

@@ -303,7 +303,7 @@ async function waitUntilFinal(
       uploaded
         .filter(({ key }) => !FINAL.has(latest.get(key)?.status ?? ''))
         .map(async ({ key, eTag }) => {
-          const record = await lineage.get({ fileKey: key, objectVersion: eTag });
+          const record = await lineage.get({ sourceKey: key, objectVersion: eTag });
           if (record !== undefined) latest.set(key, record);
         }),
     );
@@ -345,7 +345,7 @@ async function collectResult(records: readonly LineageRecord[], kpis: KpiReposit
   const [daily, categories] = await Promise.all([kpis.listOrderKpis({}), kpis.listCategoryKpis({})]);
   return {
     files: records.map((record) => ({
-      key: record.fileKey,
+      key: record.sourceKey,
       dataset: record.dataset,
       status: record.status,
       rows: {

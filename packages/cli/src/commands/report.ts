@@ -36,27 +36,27 @@ export async function reportCommand(
     console.log(REPORT_USAGE);
     return ExitCode.OK;
   }
-  const [fileKey, extra] = positionals;
-  if (fileKey === undefined) throw new UsageError("name the file's key (raw/…); see --help");
+  const [sourceKey, extra] = positionals;
+  if (sourceKey === undefined) throw new UsageError("name the file's key (raw/…); see --help");
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; see --help`);
-  if (!fileKey.startsWith('raw/')) {
-    throw new UsageError(`file keys start with raw/ ('storeflow status' lists them), got '${fileKey}'`);
+  if (!sourceKey.startsWith('raw/')) {
+    throw new UsageError(`file keys start with raw/ ('storeflow status' lists them), got '${sourceKey}'`);
   }
   const { report, reportKey, record } = await withAwsTarget(env, values, async ({ clients, names }) => {
     const lineage = new LineageRepository({ clients, tableName: names.processedFilesTable });
     const found =
       values.version === undefined
-        ? await lineage.latestVersion(fileKey)
-        : await lineage.get({ fileKey, objectVersion: values.version });
+        ? await lineage.latestVersion(sourceKey)
+        : await lineage.get({ sourceKey, objectVersion: values.version });
     if (found === undefined) {
-      const which = values.version === undefined ? fileKey : `${fileKey} version ${values.version}`;
+      const which = values.version === undefined ? sourceKey : `${sourceKey} version ${values.version}`;
       throw new Error(
         `the pipeline has no record of ${which}: check the key and version with 'storeflow status'`,
       );
     }
     if (found.reportKey === undefined) {
       throw new Error(
-        `${fileKey} is ${found.status} and has no report yet: a report is written when its validation ends`,
+        `${sourceKey} is ${found.status} and has no report yet: a report is written when its validation ends`,
       );
     }
     const stored = await readReport(clients, names.bucket, found.reportKey);

@@ -111,7 +111,7 @@ export async function reprocessCommand(
       const unknown = facts.filter((fact) => fact.latest === undefined && fact.rawETag === undefined);
       if (unknown.length > 0) {
         throw new Error(
-          `nothing is known about ${unknown.map((fact) => fact.fileKey).join(', ')}: no lineage record and no object at that key; check the key with 'storeflow status'`,
+          `nothing is known about ${unknown.map((fact) => fact.sourceKey).join(', ')}: no lineage record and no object at that key; check the key with 'storeflow status'`,
         );
       }
     }
@@ -141,7 +141,7 @@ async function selectByStatus(lineage: LineageRepository, status: FileStatus): P
   const selected = new Map<string, LineageRecord>();
   // Newest first, so a key with several versions in the status is represented by its newest.
   for (const record of await listLineage(lineage, { statuses: [status] })) {
-    if (!selected.has(record.fileKey)) selected.set(record.fileKey, record);
+    if (!selected.has(record.sourceKey)) selected.set(record.sourceKey, record);
   }
   return { keys: [...selected.keys()].sort(), selected };
 }
@@ -153,7 +153,7 @@ async function selectByPrefix(
   keyPrefix: string,
 ): Promise<Selection> {
   const keys = new Set(
-    (await listLineage(lineage)).map((record) => record.fileKey).filter((key) => key.startsWith(keyPrefix)),
+    (await listLineage(lineage)).map((record) => record.sourceKey).filter((key) => key.startsWith(keyPrefix)),
   );
   for (const key of await listObjectKeys(clients, names.bucket, keyPrefix)) keys.add(key);
   return { keys: [...keys].sort(), selected: new Map() };
@@ -163,11 +163,11 @@ async function gatherFacts(
   clients: AwsClients,
   bucket: string,
   lineage: LineageRepository,
-  fileKey: string,
+  sourceKey: string,
   selected: LineageRecord | undefined,
 ): Promise<ReprocessFacts> {
-  const latest = await lineage.latestVersion(fileKey);
-  const rawETag = await headETag(clients, bucket, fileKey);
+  const latest = await lineage.latestVersion(sourceKey);
+  const rawETag = await headETag(clients, bucket, sourceKey);
   let archive: ReprocessFacts['archive'];
   if (rawETag === undefined && latest !== undefined) {
     for (const candidate of archiveCandidates(latest)) {
@@ -179,7 +179,7 @@ async function gatherFacts(
     }
   }
   return {
-    fileKey,
+    sourceKey,
     nowMs: Date.now(),
     ...(selected === undefined ? {} : { selected }),
     ...(latest === undefined ? {} : { latest }),
@@ -209,7 +209,7 @@ async function carryOut(
         clients.s3.send(
           new CopyObjectCommand({
             Bucket: names.bucket,
-            Key: fact.fileKey,
+            Key: fact.sourceKey,
             CopySource: `${names.bucket}/${encodeURIComponent(action.archiveKey).replace(/%2F/g, '/')}`,
             CopySourceIfMatch: `"${action.archiveETag}"`,
           }),
@@ -264,7 +264,7 @@ async function sendRequests(
 function outcomeOf(fact: ReprocessFacts, action: ReprocessAction): Outcome {
   const record = fact.latest ?? fact.selected;
   return {
-    key: fact.fileKey,
+    key: fact.sourceKey,
     status: record?.status ?? null,
     version: record?.objectVersion ?? null,
     action: action.kind,
