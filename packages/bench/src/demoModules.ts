@@ -2,6 +2,7 @@
 // bootstrapped, how a service runs as a process of its own, and how a file is uploaded.
 export {
   findDataFiles,
+  pipelineServiceEnv,
   planUploads,
   type RunningService,
   startServiceProcess,

@@ -11,6 +11,7 @@ import {
 import { type Dataset, FileStatus } from '@storeflow/core';
 import {
   findDataFiles,
+  pipelineServiceEnv,
   planUploads,
   type RunningService,
   startServiceProcess,
@@ -61,18 +62,7 @@ export async function runPipeline(dataSet: DataSet, log: (line: string) => void)
     });
     stackStarted = true;
     // The demo's settings: items that arrive before their orders are retried soon.
-    const serviceEnv = {
-      PATH: process.env.PATH ?? '',
-      ...stackEnv,
-      VALIDATOR_QUEUE_URL: stackEnv.STOREFLOW_INGEST_QUEUE_URL ?? '',
-      VALIDATOR_TRANSFORM_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
-      VALIDATOR_RESOURCE_PREFIX: PREFIX,
-      VALIDATOR_REFERENCE_GRACE_SECONDS: '3600',
-      VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
-      TRANSFORMER_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
-      TRANSFORMER_RESOURCE_PREFIX: PREFIX,
-      TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
-    };
+    const serviceEnv = pipelineServiceEnv(stackEnv, { prefix: PREFIX, referenceGraceSeconds: 3600 });
     const serviceStopped = new AbortController();
     for (const service of ['validator', 'transformer'] as const) {
       const { service: started, exited } = await startServiceProcess(service, 1, serviceEnv, logDir);

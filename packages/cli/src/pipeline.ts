@@ -3,5 +3,10 @@
 // of its own, and how files are planned and uploaded. The demo uses the same modules.
 export { startStackDaemon, stopStackDaemon } from './commands/stack.js';
 export { findDataFiles, uploadFile } from './commands/upload.js';
-export { type RunningService, startServiceProcess, stopServiceProcesses } from './demo/serviceProcesses.js';
+export {
+  pipelineServiceEnv,
+  type RunningService,
+  startServiceProcess,
+  stopServiceProcesses,
+} from './demo/serviceProcesses.js';
 export { planUploads } from './uploadPlan.js';

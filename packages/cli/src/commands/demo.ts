@@ -16,6 +16,7 @@ import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals }
 import { createProgress, type Progress } from '../demo/progress.js';
 import { anyServiceAlive, type DemoRun, readDemoRun, removeDemoRun, writeDemoRun } from '../demo/runState.js';
 import {
+  pipelineServiceEnv,
   type RunningService,
   type ServiceName,
   serviceExitedError,
@@ -191,18 +192,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
       names,
     });
     stackStarted = true;
-    const serviceEnv = {
-      PATH: process.env.PATH ?? '',
-      ...stackEnv,
-      VALIDATOR_QUEUE_URL: stackEnv.STOREFLOW_INGEST_QUEUE_URL ?? '',
-      VALIDATOR_TRANSFORM_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
-      VALIDATOR_RESOURCE_PREFIX: DEMO_PREFIX,
-      VALIDATOR_REFERENCE_GRACE_SECONDS: String(options.graceSeconds),
-      VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
-      TRANSFORMER_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
-      TRANSFORMER_RESOURCE_PREFIX: DEMO_PREFIX,
-      TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
-    };
+    const serviceEnv = pipelineServiceEnv(stackEnv, {
+      prefix: DEMO_PREFIX,
+      referenceGraceSeconds: options.graceSeconds,
+    });
     for (const service of ['validator', 'transformer'] as ServiceName[]) {
       for (let index = 1; index <= options.workers; index++) {
         const { service: started, exited } = await startServiceProcess(service, index, serviceEnv, logDir);

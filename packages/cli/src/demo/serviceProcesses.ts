@@ -27,6 +27,29 @@ export interface StartedService {
   readonly exited: Promise<ServiceExit>;
 }
 
+/**
+ * The environment of the services of a pipeline on the embedded stack (demo, bench): the stack's
+ * endpoints and queues, the resource prefix, and short retry delays, so items that arrive before
+ * their orders are retried within seconds.
+ */
+export function pipelineServiceEnv(
+  stackEnv: Readonly<Record<string, string>>,
+  options: { prefix: string; referenceGraceSeconds: number },
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    ...stackEnv,
+    VALIDATOR_QUEUE_URL: stackEnv.STOREFLOW_INGEST_QUEUE_URL ?? '',
+    VALIDATOR_TRANSFORM_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
+    VALIDATOR_RESOURCE_PREFIX: options.prefix,
+    VALIDATOR_REFERENCE_GRACE_SECONDS: String(options.referenceGraceSeconds),
+    VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
+    TRANSFORMER_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
+    TRANSFORMER_RESOURCE_PREFIX: options.prefix,
+    TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
+  };
+}
+
 const ENTRY_POINTS: Record<ServiceName, string> = {
   validator: fileURLToPath(import.meta.resolve('@storeflow/validator/main')),
   transformer: fileURLToPath(import.meta.resolve('@storeflow/transformer/main')),
