@@ -11,7 +11,7 @@ import { outputKeys } from './outputKeys.js';
 import { publishFile } from './publishFile.js';
 import { rejectFile } from './rejectFile.js';
 import { buildReport, maxRejectedRowRatio, rejectionReport } from './reports.js';
-import { S3ValidationSink } from './S3ValidationSink.js';
+import { ValidationOutputSink } from './ValidationOutputSink.js';
 import type { FileContext } from './validatorContext.js';
 
 export type ValidationOutcome = 'accepted' | 'rejected' | 'deferred';
@@ -30,7 +30,7 @@ export async function validateClaimedFile(
   const version = { dataset: plan.dataset, sourceId: keys.sourceId, objectVersion: key.objectVersion };
   const references = new AcceptedReferences(plan.dataset);
   // Nothing is written before the first batch, so creating it up front costs nothing.
-  const sink = new S3ValidationSink({
+  const sink = new ValidationOutputSink({
     clients: deps.clients,
     bucket: context.bucket,
     silver,
@@ -57,7 +57,7 @@ export async function validateClaimedFile(
 interface FileOutput {
   readonly silver: SilverStore;
   readonly version: SilverVersion;
-  readonly sink: S3ValidationSink;
+  readonly sink: ValidationOutputSink;
   readonly references: AcceptedReferences;
   readonly reportKey: string;
 }
@@ -111,7 +111,7 @@ async function validateIntoSink(
 async function validateObjectRows(
   context: FileContext,
   plan: ObjectPlan,
-  sink: S3ValidationSink,
+  sink: ValidationOutputSink,
 ): Promise<FileValidationResult | 'unreadable'> {
   const { deps, key, eventTime } = context;
   const { config } = deps;
@@ -199,7 +199,7 @@ async function* observeEvents(
 }
 
 /** Drops the rejected-rows upload of a file that will not be published. */
-async function abandonOutput(context: FileContext, sink: S3ValidationSink): Promise<void> {
+async function abandonOutput(context: FileContext, sink: ValidationOutputSink): Promise<void> {
   const abortError = await sink.abort();
   if (abortError !== undefined) {
     context.log.warn(

@@ -7,7 +7,7 @@ import type { AcceptedReferences } from './acceptedReferences.js';
  * and one rejected-rows object, streamed through a multipart upload so memory stays bounded.
  * The accepted rows' reference fields go to `references`, to be recorded after the commit.
  */
-export class S3ValidationSink implements FileValidationSink {
+export class ValidationOutputSink implements FileValidationSink {
   readonly #silver: SilverStore;
   readonly #version: SilverVersion;
   readonly #rejected: JsonLinesUpload;
