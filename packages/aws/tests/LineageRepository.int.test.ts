@@ -567,18 +567,17 @@ describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
     expect(results.filter((result) => result.outcome === 'busy')).toHaveLength(5);
   });
 
-  it('refuses a version still being validated (retryable) or never seen (permanent)', async () => {
-    // Prepare
-    const { repository } = repositoryWithClock();
+  it('answers busy while a validator holds the version, and refuses it once that lease lapsed (retryable) or when never seen (permanent)', async () => {
+    // Prepare: a validator claimed the version and is still working on it
+    const { repository, clock } = repositoryWithClock();
     const validating = claimInput();
     await repository.claim(validating);
+    const transformClaim = { ...validating, workerId: 'transformer-1', leaseMs: LEASE_MS };
 
     // Act
-    const early = repository.claimForTransform({
-      ...validating,
-      workerId: 'transformer-1',
-      leaseMs: LEASE_MS,
-    });
+    const early = await repository.claimForTransform(transformClaim);
+    clock.ms += LEASE_MS + 1;
+    const abandoned = repository.claimForTransform(transformClaim);
     const unknown = repository.claimForTransform({
       sourceKey: `raw/orders/${randomUUID()}.csv`,
       objectVersion: 'etag-1',
@@ -586,8 +585,14 @@ describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
       leaseMs: LEASE_MS,
     });
 
-    // Assess
-    await expect(early).rejects.toMatchObject({
+    // Assess: busy until the validator's lease ends, then not validated
+    expect(early).toMatchObject({
+      outcome: 'busy',
+      workerId: 'worker-a',
+      leaseExpiresAt: START_MS + LEASE_MS,
+      record: { status: 'VALIDATING' },
+    });
+    await expect(abandoned).rejects.toMatchObject({
       code: 'LINEAGE_NOT_VALIDATED',
       status: 'VALIDATING',
       retryable: true,

@@ -158,7 +158,7 @@ export const OPERATIONAL_ERRORS = {
     retryable: 'depends',
     thrownBy: ['@storeflow/aws'],
     description:
-      'A transform claim found a version that is not VALIDATED: retryable while its validation is in progress (RECEIVED, VALIDATING, DEFERRED), not when it has no lineage item.',
+      'A transform claim found a version that is not VALIDATED and that no validator holds: retryable while its validation may still happen (RECEIVED, DEFERRED, VALIDATING whose lease lapsed), not when it has no lineage item.',
     action:
       'In progress: nothing, the message comes back. No lineage item: the transform message names a version never validated; upload or reprocess the file instead.',
   },

@@ -67,6 +67,17 @@ export function createTransformHandler(deps: TransformerDependencies) {
       deps.metrics.filesProcessed.inc({ outcome: 'duplicate' });
       return { kind: 'done' };
     }
+    if (claim.outcome === 'busy' && claim.record.status === FileStatus.VALIDATING) {
+      // The validator announces a file just before it records VALIDATED; waiting for that
+      // moment must not spend one of the message's receives. Bounded by the validator's lease:
+      // once it lapses (the validator died), the claim fails as not validated, like any retry.
+      log.debug({ holder: claim.workerId }, 'validator still recording the file; requeued');
+      return {
+        kind: 'requeue',
+        delaySeconds: Math.max(1, deps.config.heldDateRetrySeconds),
+        body: message.body,
+      };
+    }
     if (claim.outcome === 'busy') {
       const delaySeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - deps.now()) / 1000));
       return { kind: 'retryLater', delaySeconds };

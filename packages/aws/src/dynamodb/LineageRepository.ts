@@ -185,9 +185,11 @@ export class LineageRepository {
    *
    * @returns `claimed`; `done` for SUCCESS, or FAILED without an ACCEPTED verdict (a rejected
    *   file: nothing to transform), so a duplicate transform message is acknowledged; `busy` when
-   *   another worker holds a live TRANSFORMING lease
+   *   another worker holds a live TRANSFORMING lease, or a validator still holds the version
+   *   VALIDATING under a live lease (it announces the file before it records VALIDATED)
    * @throws NotValidatedError when the version has no lineage item (not retryable), or is still
-   *   RECEIVED, VALIDATING or DEFERRED (retryable: typically reopened for a reprocess)
+   *   RECEIVED, DEFERRED, or VALIDATING with no live lease (retryable: typically reopened for a
+   *   reprocess, or left by a validator that died)
    */
   async claimForTransform(input: TransformClaimInput): Promise<ClaimResult> {
     return this.#claim(input, {
@@ -210,8 +212,12 @@ export class LineageRepository {
         if (record.status === FileStatus.FAILED && record.verdict !== 'ACCEPTED') {
           return { outcome: 'done', record };
         }
+        if (record.status === FileStatus.VALIDATING || record.status === FileStatus.TRANSFORMING) {
+          const busy = busyIfLeased(record, nowMs);
+          if (busy !== undefined) return busy;
+        }
         if (CLAIMABLE_STATUSES.includes(record.status)) throw new NotValidatedError(input, record.status);
-        return record.status === FileStatus.TRANSFORMING ? busyIfLeased(record, nowMs) : undefined;
+        return undefined;
       },
     });
   }
