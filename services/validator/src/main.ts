@@ -10,7 +10,7 @@ await runQueueService({
   service: 'validator',
   version: '0.1.0',
   config: { load: loadValidatorConfig, envNames: VALIDATOR_ENV },
-  createHandler: ({ clients, config, metrics, now }) => createValidator({ clients, config, metrics, now }),
+  createHandler: createValidator,
   metrics: { create: createValidatorMetrics, registerQueueDepth: registerValidatorQueueDepth },
   aws: { resolveAwsConnection, createAwsClients, SqsPoller, QueueDepthReader },
   env: process.env,

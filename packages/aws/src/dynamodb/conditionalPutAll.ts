@@ -1,23 +1,12 @@
-import {
-  type AttributeValue,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type AwsClients, callAws } from '../createAwsClients.js';
-import { errorName, WriteContentionError } from '../errors.js';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { AwsClients } from '../createAwsClients.js';
+import { WriteContentionError } from '../errors.js';
 import type { Item } from './attributes.js';
 import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
+import { TRANSIENT_CANCELLATIONS, transactWrite } from './transactWrite.js';
 
 /** Actions per TransactWriteItems call (the DynamoDB maximum). */
 export const TRANSACT_WRITE_LIMIT = 100;
-
-/** Cancellation codes that say "try again": another write held an item, or capacity ran out. */
-export const TRANSIENT_CANCELLATIONS: ReadonlySet<string> = new Set([
-  'TransactionConflict',
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-]);
 
 /** One whole-item put that lands only if `condition` holds on the stored item at that moment. */
 export interface ConditionalPut {
@@ -109,26 +98,14 @@ function transact(clients: AwsClients, puts: readonly ConditionalPut[]): Promise
       },
     }),
   );
-  return callAws(clients, 'DYNAMODB', 'TransactWriteItems', async () => {
-    try {
-      await clients.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-      return undefined;
-    } catch (error) {
-      if (errorName(error) !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      const codes = puts.map((_, position) => reasons[position]?.Code ?? 'None');
-      const unexplained = codes.every((code) => code === 'None');
-      // Anything but failed conditions and contention (a validation problem, an item too large)
-      // is the SDK error's to classify.
-      if (
-        unexplained ||
-        !codes.every(
-          (code) => code === 'None' || code === 'ConditionalCheckFailed' || TRANSIENT_CANCELLATIONS.has(code),
-        )
-      ) {
-        throw error;
-      }
-      return codes;
-    }
-  });
+  // Failed conditions and contention are handled here, when the cancellation names its items.
+  return transactWrite(
+    clients,
+    items,
+    (codes) =>
+      !codes.every((code) => code === 'None') &&
+      codes.every(
+        (code) => code === 'None' || code === 'ConditionalCheckFailed' || TRANSIENT_CANCELLATIONS.has(code),
+      ),
+  );
 }

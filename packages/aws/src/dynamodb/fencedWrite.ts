@@ -1,14 +1,10 @@
-import {
-  type AttributeValue,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { WorkerError } from '@storeflow/core';
-import { type AwsClients, callAws } from '../createAwsClients.js';
-import { errorName, WriteContentionError } from '../errors.js';
+import type { AwsClients } from '../createAwsClients.js';
+import { WriteContentionError } from '../errors.js';
 import type { Item } from './attributes.js';
-import { TRANSIENT_CANCELLATIONS } from './conditionalPutAll.js';
 import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
+import { TRANSIENT_CANCELLATIONS, transactWrite } from './transactWrite.js';
 
 /**
  * A condition on another item that every write of a batch is made under: each transaction
@@ -77,24 +73,14 @@ async function fencedTransaction(
     ),
   ];
   for (let attempt = 1; ; attempt++) {
-    const reasons = await callAws(clients, 'DYNAMODB', 'TransactWriteItems', async () => {
-      try {
-        await clients.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        if (errorName(error) !== 'TransactionCanceledException') throw error;
-        const cancelled = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-        const codes = cancelled.map((reason) => reason.Code ?? 'None');
-        if (codes[0] === 'ConditionalCheckFailed') return codes;
-        const blocking = codes.filter((code) => code !== 'None');
-        // Anything but contention (a validation problem, an item too large) is the SDK error's to classify.
-        if (blocking.length === 0 || !blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code)))
-          throw error;
-        return blocking;
-      }
+    const codes = await transactWrite(clients, items, (cancelled) => {
+      if (cancelled[0] === 'ConditionalCheckFailed') return true;
+      const blocking = cancelled.filter((code) => code !== 'None');
+      return blocking.length > 0 && blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code));
     });
-    if (reasons === undefined) return;
-    if (reasons[0] === 'ConditionalCheckFailed') throw fence.broken();
+    if (codes === undefined) return;
+    if (codes[0] === 'ConditionalCheckFailed') throw fence.broken();
+    const reasons = codes.filter((code) => code !== 'None');
     if (attempt >= retry.maxAttempts) throw new WriteContentionError(reasons, attempt);
     await backOff(attempt, retry);
   }
