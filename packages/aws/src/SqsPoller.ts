@@ -53,7 +53,9 @@ export type SettledOutcome =
   | 'requeued'
   | 'failed_retryable'
   | 'failed_permanent'
-  | 'released';
+  | 'released'
+  /** Received while stopping and never started: a fresh copy was sent and the original deleted. */
+  | 'handed_back';
 
 export interface SqsPollerOptions {
   clients: AwsClients;
@@ -66,7 +68,12 @@ export interface SqsPollerOptions {
   visibilityTimeoutSeconds: number;
   /** How often a message in progress has its visibility renewed; below the visibility timeout. */
   heartbeatIntervalSeconds: number;
-  /** Long-poll wait, at most 20 (the SQS maximum). */
+  /**
+   * Long-poll wait, at most 20 (the SQS maximum). {@link SqsPoller.stop} lets a pending receive
+   * finish rather than cancel it, so keep it below the shutdown grace: a shorter wait ends a stop
+   * sooner but costs more empty receives while the queue is idle (one request per wait).
+   * @defaultValue 20
+   */
   waitTimeSeconds?: number;
   /** Called when a message settles, with its outcome and handling time in seconds. */
   onSettled?: (outcome: SettledOutcome, durationSeconds: number) => void;
@@ -79,6 +86,24 @@ export interface StopReport {
   drained: number;
   /** Messages abandoned at the deadline and made visible again for another worker. */
   released: number;
+  /** Messages the last receive returned after the stop began, handed back without being started. */
+  handedBack: number;
+}
+
+/** What the poll loop last achieved, for a health check (see {@link SqsPoller.liveness}). */
+export interface PollerLiveness {
+  /**
+   * Epoch ms when the loop last completed a receive (empty or not) or stopped waiting for a free
+   * slot; the start time before the first receive.
+   */
+  lastPollAtMs: number;
+  /**
+   * True while every concurrency slot is busy: the loop then waits for a handler to finish
+   * instead of receiving, which is no stall.
+   */
+  saturated: boolean;
+  /** Receives that failed in a row since the last one that completed. */
+  consecutiveReceiveFailures: number;
 }
 
 interface InFlight {
@@ -109,10 +134,17 @@ export class SqsPoller {
   readonly #options: SqsPollerOptions;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #limit: ReturnType<typeof pLimit>;
+  /** Aborted by stop(): wakes the loop from a pause or a wait for a free slot. */
+  #stopController = new AbortController();
+  /** Aborted only at the shutdown deadline: a receive on the wire is otherwise left to finish. */
   #receiveController = new AbortController();
   #running = false;
   #loop: Promise<void> | undefined;
   #drained = 0;
+  #handedBack = 0;
+  #lastPollAtMs = 0;
+  #saturated = false;
+  #consecutiveReceiveFailures = 0;
 
   constructor(options: SqsPollerOptions) {
     const problems: string[] = [];
@@ -133,25 +165,49 @@ export class SqsPoller {
     return this.#running;
   }
 
+  /** What the poll loop last achieved; a health check judges from it whether the loop stalled. */
+  liveness(): PollerLiveness {
+    return {
+      lastPollAtMs: this.#lastPollAtMs,
+      saturated: this.#saturated,
+      consecutiveReceiveFailures: this.#consecutiveReceiveFailures,
+    };
+  }
+
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopController = new AbortController();
     this.#receiveController = new AbortController();
+    // The start counts as a poll, so a health check gives the first receive its full bound.
+    this.#lastPollAtMs = Date.now();
+    this.#consecutiveReceiveFailures = 0;
     this.#loop = this.#pollLoop();
   }
 
   /**
-   * Stops receiving at once, waits up to `graceMs` for messages in progress, then aborts the rest
-   * and makes them visible again so another worker takes them immediately.
+   * Stops receiving, and within `graceMs`: lets a receive on the wire finish and hands back what
+   * it returned, waits for messages in progress, then aborts the rest and makes them visible
+   * again, so another worker takes every message at once.
+   *
+   * The pending receive is not cancelled: SQS completes a long poll whose client went away, and
+   * the messages it takes would stay invisible for the whole visibility timeout. So the long-poll
+   * wait must stay below the grace; a receive still pending at the deadline (the queue is then
+   * unreachable or very slow) is abandoned.
    */
   async stop({ graceMs }: { graceMs: number }): Promise<StopReport> {
     const drainedBefore = this.#drained;
+    const handedBackBefore = this.#handedBack;
     this.#running = false;
-    this.#receiveController.abort();
-    await this.#loop;
+    this.#stopController.abort();
+    const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref());
+    const loopEnded = await Promise.race([(this.#loop ?? Promise.resolve()).then(() => true), deadline]);
+    if (!loopEnded) {
+      this.#receiveController.abort();
+      await this.#loop;
+    }
     const pending = [...this.#inFlight.values()];
     const allDone = Promise.all(pending.map((entry) => entry.done)).then(() => true);
-    const deadline = new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref());
     const finished = await Promise.race([allDone, deadline]);
     let released = 0;
     if (!finished) {
@@ -163,36 +219,48 @@ export class SqsPoller {
       const settled = Promise.all(leftovers.map((entry) => entry.done));
       await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, ABORT_SETTLE_MS).unref())]);
     }
-    return { drained: this.#drained - drainedBefore, released };
+    return {
+      drained: this.#drained - drainedBefore,
+      released,
+      handedBack: this.#handedBack - handedBackBefore,
+    };
   }
 
   async #pollLoop(): Promise<void> {
-    let failures = 0;
     while (this.#running) {
       const free = this.#options.concurrency - this.#inFlight.size;
       if (free <= 0) {
+        this.#saturated = true;
         await Promise.race([
           ...[...this.#inFlight.values()].map((entry) => entry.done),
-          aborted(this.#receiveController.signal),
+          aborted(this.#stopController.signal),
         ]);
+        this.#saturated = false;
+        this.#lastPollAtMs = Date.now();
         continue;
       }
       let messages: Message[];
       try {
         messages = await this.#receive(Math.min(10, free));
-        failures = 0;
+        this.#lastPollAtMs = Date.now();
+        this.#consecutiveReceiveFailures = 0;
       } catch (error) {
-        if (!this.#running) return;
-        failures += 1;
-        const pauseMs = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+        this.#consecutiveReceiveFailures += 1;
+        const pauseMs = Math.min(30_000, 500 * 2 ** Math.min(this.#consecutiveReceiveFailures, 6));
         this.#options.log.warn(
-          { err: error, pauseMs, connection: isConnectionError(error) },
+          { err: error, pauseMs, connection: isConnectionError(error), stopping: !this.#running },
           'receive failed; pausing before the next poll',
         );
-        await sleep(pauseMs, this.#receiveController.signal);
+        // Returns at once when stopping: the loop then ends with nothing received.
+        await sleep(pauseMs, this.#stopController.signal);
         continue;
       }
-      for (const message of messages) this.#dispatch(message);
+      if (this.#running) {
+        for (const message of messages) this.#dispatch(message);
+      } else {
+        this.#handedBack += messages.length;
+        await Promise.all(messages.map((message) => this.#handBack(message)));
+      }
     }
   }
 
@@ -217,6 +285,30 @@ export class SqsPoller {
       if (!this.#running && errorName(error) === 'AbortError') return [];
       throw error;
     }
+  }
+
+  /**
+   * Hands back a message the last receive returned after the stop began, before any work on it.
+   * A first delivery goes back as a fresh copy (send first, delete second, as a requeue), so the
+   * next worker sees receive count 1 and no attempt is spent. A redelivery is made visible again
+   * instead, which spends one of its receives: a fresh copy would restart its count and keep a
+   * message that keeps failing from ever reaching the DLQ.
+   */
+  async #handBack(message: Message): Promise<void> {
+    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+    const log = this.#options.log.child({ messageId: message.MessageId, receiveCount });
+    if (receiveCount === 1) {
+      try {
+        await this.#settle(message, { kind: 'requeue', delaySeconds: 0, body: message.Body ?? '' }, log);
+        this.#options.onSettled?.('handed_back', 0);
+        return;
+      } catch (error) {
+        // If only the delete failed, the fresh copy and the original both come back: a duplicate,
+        // which the idempotent handlers absorb, rather than the original hidden for its timeout.
+        log.warn({ err: error }, 'could not hand the message back as a fresh copy; making it visible again');
+      }
+    }
+    await this.#release(message);
   }
 
   #dispatch(message: Message): void {
@@ -379,6 +471,10 @@ function aborted(signal: AbortSignal): Promise<void> {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(
       'abort',

@@ -101,6 +101,7 @@ export { DEFAULT_RESOURCE_PREFIX, type ResourceNames, resourceNamesFor } from '.
 export {
   type MessageHandler,
   type MessageOutcome,
+  type PollerLiveness,
   type PollerLogger,
   type QueueMessage,
   type SettledOutcome,

@@ -216,13 +216,125 @@ describe('SqsPoller on the embedded stack', () => {
     const report = await consumer.stop({ graceMs: 1_000 });
 
     // Assess: the stuck message is visible again right away, not after 30 s.
-    expect(report).toEqual({ drained: 1, released: 1 });
+    expect(report).toEqual({ drained: 1, released: 1, handedBack: 0 });
     expect(aborted).toEqual(['stuck']);
     const { Messages = [] } = await clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     expect(Messages.map((message) => message.Body)).toEqual(['stuck']);
   });
+
+  it('hands a message received while stopping to another poller at once, as a first delivery', async () => {
+    // Prepare: a visibility timeout far beyond the waits below, so a message hidden by the
+    // stopping poller could not reach the second one in time.
+    const queueUrl = await newQueue();
+    const handledBy: { poller: string; body: string; receiveCount: number }[] = [];
+    const handlerOf =
+      (name: string): MessageHandler =>
+      async (message) => {
+        handledBy.push({ poller: name, body: message.body, receiveCount: message.receiveCount });
+        return { kind: 'done' };
+      };
+    const stopping = poller(queueUrl, handlerOf('stopping'), {
+      visibilityTimeoutSeconds: 120,
+      waitTimeSeconds: 5,
+    });
+    stopping.start();
+    // Its first long poll is on the wire by then; the queue is empty, so it waits.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // Act: an upload event lands while the poller stops; its pending receive takes it.
+    const stopped = stopping.stop({ graceMs: 10_000 });
+    await sendBodies(queueUrl, ['arrived-while-stopping']);
+    const report = await stopped;
+    const successor = poller(queueUrl, handlerOf('successor'), { visibilityTimeoutSeconds: 120 });
+    successor.start();
+    await until(() => handledBy.length === 1, 10_000);
+    await successor.stop({ graceMs: 5_000 });
+
+    // Assess
+    expect(report).toEqual({ drained: 0, released: 0, handedBack: 1 });
+    expect(handledBy).toEqual([{ poller: 'successor', body: 'arrived-while-stopping', receiveCount: 1 }]);
+    expect(await countVisible(queueUrl)).toBe(0);
+  }, 30_000);
+
+  it('makes a message abandoned at a 1 s grace available to another poller at once', async () => {
+    // Prepare
+    const queueUrl = await newQueue();
+    await sendBodies(queueUrl, ['long-file']);
+    const handledBy: { poller: string; receiveCount: number }[] = [];
+    const stopping = poller(
+      queueUrl,
+      async (message, signal) => {
+        handledBy.push({ poller: 'stopping', receiveCount: message.receiveCount });
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        return { kind: 'done' };
+      },
+      { visibilityTimeoutSeconds: 120 },
+    );
+    stopping.start();
+    await until(() => handledBy.length === 1);
+
+    // Act
+    const report = await stopping.stop({ graceMs: 1_000 });
+    const successor = poller(
+      queueUrl,
+      async (message) => {
+        handledBy.push({ poller: 'successor', receiveCount: message.receiveCount });
+        return { kind: 'done' };
+      },
+      { visibilityTimeoutSeconds: 120 },
+    );
+    successor.start();
+    await until(() => handledBy.length === 2, 10_000);
+    await successor.stop({ graceMs: 5_000 });
+
+    // Assess
+    expect(report).toEqual({ drained: 0, released: 1, handedBack: 0 });
+    expect(handledBy).toEqual([
+      { poller: 'stopping', receiveCount: 1 },
+      { poller: 'successor', receiveCount: 2 },
+    ]);
+  }, 30_000);
+
+  it('reports completed receives, a full set of busy slots, and receives failing in a row', async () => {
+    // Prepare: an idle poller, a poller whose one slot is busy, and one on a missing queue.
+    const idleQueueUrl = await newQueue();
+    const busyQueueUrl = await newQueue();
+    await sendBodies(busyQueueUrl, ['busy']);
+    const idle = poller(idleQueueUrl, async () => ({ kind: 'done' }));
+    let busyStarted = false;
+    const busy = poller(
+      busyQueueUrl,
+      async (_message, signal) => {
+        busyStarted = true;
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        return { kind: 'done' };
+      },
+      { concurrency: 1 },
+    );
+    const missingQueueUrl = idleQueueUrl.replace(/[^/]+$/, uniquePrefix('missing'));
+    const failing = poller(missingQueueUrl, async () => ({ kind: 'done' }));
+
+    // Act
+    idle.start();
+    busy.start();
+    failing.start();
+    const idleStartedAtMs = idle.liveness().lastPollAtMs;
+    const failingStartedAtMs = failing.liveness().lastPollAtMs;
+    await until(() => idle.liveness().lastPollAtMs > idleStartedAtMs);
+    await until(() => busyStarted);
+    await until(() => failing.liveness().consecutiveReceiveFailures >= 2);
+    const [idleLiveness, busyLiveness, failingLiveness] = [idle, busy, failing].map((each) =>
+      each.liveness(),
+    );
+    await Promise.all([idle, busy, failing].map((each) => each.stop({ graceMs: 1_000 })));
+
+    // Assess: the failing poller never completed a receive after its start.
+    expect(idleLiveness).toMatchObject({ saturated: false, consecutiveReceiveFailures: 0 });
+    expect(busyLiveness).toMatchObject({ saturated: true, consecutiveReceiveFailures: 0 });
+    expect(failingLiveness.lastPollAtMs).toBe(failingStartedAtMs);
+  }, 30_000);
 
   it('refuses a heartbeat interval that is not below the visibility timeout', () => {
     expect(() =>
