@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { HealthVerdict } from './workerHealth.js';
 
 export interface OperationsServerOptions {
   registry: Registry;
@@ -10,11 +11,14 @@ export interface OperationsServerOptions {
   host: string;
   /** True while the process should receive work; false before start and once stopping. */
   isReady: () => boolean;
+  /** Whether the process still does its work (see `judgeWorkerHealth`); asked at each `/healthz`. */
+  health: () => HealthVerdict;
 }
 
 /**
  * The HTTP side every service exposes: `/metrics` (Prometheus text format), `/healthz` (the
- * process is alive) and `/readyz` (it takes work; 503 while starting or draining).
+ * process does its work: 503 with the reason when its poll loop stalled or cannot reach its
+ * queue) and `/readyz` (it takes work; 503 while starting or draining).
  */
 export class OperationsServer {
   readonly #server: Server;
@@ -33,7 +37,10 @@ export class OperationsServer {
         return;
       }
       if (path === '/healthz') {
-        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        const verdict = options.health();
+        response
+          .writeHead(verdict.healthy ? 200 : 503, { 'content-type': 'text/plain' })
+          .end(verdict.healthy ? 'ok\n' : `${verdict.reason}\n`);
       } else if (path === '/readyz') {
         const ready = options.isReady();
         response

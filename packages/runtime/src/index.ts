@@ -1,6 +1,7 @@
 export { ConfigInvalidError, type ConfigProblem } from './errors.js';
 export { type ConfigEnvNames, type ConfigLoader, type ConfigRule, createConfigLoader } from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { longPollWaitSeconds } from './longPollWaitSeconds.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './metrics.js';
 export { OperationsServer, type OperationsServerOptions } from './OperationsServer.js';
 export {
@@ -19,6 +20,12 @@ export {
 } from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';
+export {
+  type HealthVerdict,
+  judgeWorkerHealth,
+  type WorkerHealthInput,
+  type WorkerLiveness,
+} from './workerHealth.js';
 export {
   createWorkerConfig,
   type SettingDefinition,

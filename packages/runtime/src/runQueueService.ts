@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
 import type { ConfigEnvNames, ConfigLoader } from './loadConfig.js';
 import { createLogger, type Logger } from './logger.js';
+import { longPollWaitSeconds } from './longPollWaitSeconds.js';
 import { createMetricsRegistry } from './metrics.js';
 import type { QueueDepthMetricsOptions, QueueDepthSamples } from './queueDepthMetrics.js';
 import { type QueueWorker, serveQueueWorker } from './serveQueueWorker.js';
@@ -28,6 +29,8 @@ export interface QueuePollerOptions<Clients, Handler> {
   concurrency: number;
   visibilityTimeoutSeconds: number;
   heartbeatIntervalSeconds: number;
+  /** Long-poll wait, below the shutdown grace (see {@link longPollWaitSeconds}). */
+  waitTimeSeconds: number;
   onInFlightChange: (inFlight: number) => void;
 }
 
@@ -128,6 +131,7 @@ export async function runQueueService<
     concurrency: config.concurrency,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     heartbeatIntervalSeconds: config.heartbeatSeconds,
+    waitTimeSeconds: longPollWaitSeconds(config.shutdownGraceSeconds),
     onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
   });
   await serveQueueWorker({
@@ -138,6 +142,7 @@ export async function runQueueService<
     metricsPort: config.metricsPort,
     metricsHost: config.metricsHost,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
+    healthStallSeconds: config.healthStallSeconds,
     release: () => clients.destroy(),
     startedFields: { queueUrl: config.queueUrl, concurrency: config.concurrency, workerId: config.workerId },
   });

@@ -20,6 +20,8 @@ export interface WorkerSettings {
   maxReceiveCount: number;
   /** SIGTERM to exit: finish or release in-flight work within this; ECS stopTimeout minus a margin. */
   shutdownGraceSeconds: number;
+  /** `/healthz` fails when the poll loop, a slot free, completed no receive for this long. */
+  healthStallSeconds: number;
   metricsPort: number;
   metricsHost: string;
   logLevel: string;
@@ -58,6 +60,7 @@ const VARIABLE_SUFFIXES: ConfigEnvNames<WorkerSettings> = {
   heartbeatSeconds: 'HEARTBEAT_SECONDS',
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
+  healthStallSeconds: 'HEALTH_STALL_SECONDS',
   metricsPort: 'METRICS_PORT',
   metricsHost: 'METRICS_HOST',
   logLevel: 'LOG_LEVEL',
@@ -94,6 +97,9 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
     maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: defaults.queue.maxReceiveCount },
     // Fargate's stopTimeout is at most 120 s; the grace leaves a margin before its SIGKILL.
     shutdownGraceSeconds: { type: 'integer', minimum: 1, maximum: 115, default: 25 },
+    // Three long-poll waits at the SQS maximum (20 s) by default; never below one such wait plus
+    // a pause, or an idle poller would fail between two receives.
+    healthStallSeconds: { type: 'integer', minimum: 30, maximum: 3_600, default: 60 },
     metricsPort: { type: 'integer', minimum: 0, maximum: 65_535, default: defaults.metricsPort },
     metricsHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },

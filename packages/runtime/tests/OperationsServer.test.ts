@@ -1,10 +1,12 @@
 import { Counter } from 'prom-client';
 import { createMetricsRegistry } from '../src/metrics.js';
 import { OperationsServer } from '../src/OperationsServer.js';
+import type { HealthVerdict } from '../src/workerHealth.js';
 
 describe('OperationsServer', () => {
   let server: OperationsServer;
   let ready = false;
+  let health: HealthVerdict = { healthy: true };
   const registry = createMetricsRegistry({ service: 'sample', prefix: 'storeflow_' });
   const filesProcessed = new Counter({
     name: 'storeflow_sample_files_processed_total',
@@ -14,16 +16,32 @@ describe('OperationsServer', () => {
   });
 
   beforeAll(async () => {
-    server = await OperationsServer.start({ registry, port: 0, host: '127.0.0.1', isReady: () => ready });
+    server = await OperationsServer.start({
+      registry,
+      port: 0,
+      host: '127.0.0.1',
+      isReady: () => ready,
+      health: () => health,
+    });
   });
 
   afterAll(async () => {
     await server.close();
   });
 
-  it('answers /healthz while alive', async () => {
-    const response = await fetch(`${server.url}/healthz`);
-    expect(response.status).toBe(200);
+  it('answers /healthz with 200 while healthy, and 503 with the reason once not', async () => {
+    // Prepare
+    health = { healthy: true };
+    const before = await fetch(`${server.url}/healthz`);
+
+    // Act
+    health = { healthy: false, reason: 'poll loop stalled: no receive completed for 61 s' };
+    const after = await fetch(`${server.url}/healthz`);
+
+    // Assess
+    expect(before.status).toBe(200);
+    expect(after.status).toBe(503);
+    expect(await after.text()).toBe('poll loop stalled: no receive completed for 61 s\n');
   });
 
   it('answers /readyz with 503 until ready, then 200', async () => {

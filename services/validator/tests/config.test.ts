@@ -27,6 +27,7 @@ describe('the validator configuration', () => {
         'VALIDATOR_HEARTBEAT_SECONDS',
         'VALIDATOR_MAX_RECEIVE_COUNT',
         'VALIDATOR_SHUTDOWN_GRACE_SECONDS',
+        'VALIDATOR_HEALTH_STALL_SECONDS',
         'VALIDATOR_METRICS_PORT',
         'VALIDATOR_METRICS_HOST',
         'VALIDATOR_LOG_LEVEL',
