@@ -96,10 +96,10 @@ export class WorkerService extends Construct {
       healthCheck: {
         // The image has Node but no curl; Node's fetch is enough for a liveness probe.
         command: ['CMD', 'node', '-e', healthProbe(props.metricsPort)],
-        interval: Duration.seconds(30),
+        interval: Duration.seconds(HEALTH_CHECK.intervalSeconds),
         timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(30),
+        retries: HEALTH_CHECK.retries,
+        startPeriod: Duration.seconds(HEALTH_CHECK.startPeriodSeconds),
       },
       stopTimeout: Duration.seconds(props.stopTimeoutSeconds),
     });
@@ -246,6 +246,20 @@ export class WorkerService extends Construct {
     });
   }
 }
+
+/**
+ * The container health check's timing. `/healthz` fails once the poll loop, a slot free, has
+ * completed no receive for the services' stall bound (`*_HEALTH_STALL_SECONDS`, 60 s): the queue
+ * is unreachable or the loop is stuck. ECS replaces the task after `retries` failed probes in a
+ * row, `intervalSeconds` apart, so only after the bound plus 9 minutes, 10 minutes in all: a
+ * queue outage shorter than the services' outage budget (10 minutes by default) leaves every
+ * task in place, since a replacement could not reach the queue either and would cut the
+ * in-flight work riding the outage out. An outage of S3 or DynamoDB alone never fails the check:
+ * receives go on completing, and a task whose slots are all busy is healthy. The price is a
+ * stuck task found 10 minutes late; a task that crashes is replaced at once, as is a deployment
+ * whose tasks exit (the circuit breaker).
+ */
+const HEALTH_CHECK = { intervalSeconds: 60, retries: 10, startPeriodSeconds: 60 } as const;
 
 /** ARN of every object under one prefix of the bucket, by name so no token hides the prefix. */
 export function objectArn(bucketName: string, prefix: string): string {

@@ -53,7 +53,7 @@ function containerOf(component: 'validator' | 'transformer') {
   const containers = task.Properties.ContainerDefinitions as {
     Name: string;
     Environment: { Name: string; Value: unknown }[];
-    HealthCheck: { Command: string[] };
+    HealthCheck: { Command: string[]; Interval: number; Retries: number; StartPeriod: number };
     StopTimeout: number;
   }[];
   const container = containers.find((candidate) => candidate.Name === component);
@@ -303,7 +303,7 @@ describe('StoreFlowStack services', () => {
     );
   });
 
-  it('stops a task 5 s after the services’ 25 s grace, and probes /healthz on each metrics port', () => {
+  it('stops a task 5 s after the services’ 25 s grace, and probes /healthz on each metrics port, patiently', () => {
     // Assess
     for (const [component, port] of [
       ['validator', 9464],
@@ -313,6 +313,11 @@ describe('StoreFlowStack services', () => {
       expect(container.StopTimeout).toBe(30);
       expect(container.HealthCheck.Command[0]).toBe('CMD');
       expect(container.HealthCheck.Command.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+      // Replaced only after the 60 s stall bound plus 9 more failed probes a minute apart: a
+      // queue outage within the 10-minute outage budget leaves the task in place.
+      expect(
+        60 + (container.HealthCheck.Retries - 1) * container.HealthCheck.Interval,
+      ).toBeGreaterThanOrEqual(600);
       expect(task.Properties).toMatchObject({
         Cpu: '1024',
         Memory: '2048',
