@@ -325,9 +325,9 @@ describe('SqsPoller on the embedded stack', () => {
     await until(() => idle.liveness().lastPollAtMs > idleStartedAtMs);
     await until(() => busyStarted);
     await until(() => failing.liveness().consecutiveReceiveFailures >= 2);
-    const [idleLiveness, busyLiveness, failingLiveness] = [idle, busy, failing].map((each) =>
-      each.liveness(),
-    );
+    const idleLiveness = idle.liveness();
+    const busyLiveness = busy.liveness();
+    const failingLiveness = failing.liveness();
     await Promise.all([idle, busy, failing].map((each) => each.stop({ graceMs: 1_000 })));
 
     // Assess: the failing poller never completed a receive after its start.
