@@ -1,3 +1,4 @@
+import type { StoredCategoryKpiRow, StoredOrderKpiRow } from '@storeflow/aws';
 import type { DateKpis } from '@storeflow/core';
 import type { KpiTotals, ValidationOutcome } from './types.js';
 
@@ -53,6 +54,47 @@ export function addDateKpis(totals: KpiTotals, date: DateKpis): KpiTotals {
   return next;
 }
 
+/** Dollars as stored (at most two decimals) back to whole cents. */
+function cents(dollars: number): number {
+  return Math.round(dollars * 100);
+}
+
+/** The totals of KPI rows as the KPI tables store them, comparable with the core's. */
+export function storedKpiTotals(
+  orderRows: readonly StoredOrderKpiRow[],
+  categoryRows: readonly StoredCategoryKpiRow[],
+): KpiTotals {
+  let totals = ZERO_KPI_TOTALS;
+  for (const order of orderRows) {
+    totals = addDateKpis(totals, {
+      orderKpis: {
+        ...order,
+        total_revenue_cents: cents(order.total_revenue),
+        avg_order_value_cents: cents(order.avg_order_value),
+      },
+      categoryKpis: [],
+    } as unknown as DateKpis);
+  }
+  const categoryKpis = categoryRows.map((row) => ({
+    ...row,
+    daily_revenue_cents: cents(row.daily_revenue),
+    avg_order_value_cents: cents(row.avg_order_value),
+  }));
+  return addDateKpis(totals, { orderKpis: undefined, categoryKpis } as unknown as DateKpis);
+}
+
+/** Every KPI total on which `left` and `right` differ, one line each; empty when they agree. */
+export function kpiDifferences(
+  left: { name: string; kpis: KpiTotals },
+  right: { name: string; kpis: KpiTotals },
+): string[] {
+  return (Object.keys(ZERO_KPI_TOTALS) as (keyof KpiTotals)[]).flatMap((key) =>
+    left.kpis[key] === right.kpis[key]
+      ? []
+      : [`KPI ${key}: ${left.name} ${left.kpis[key]}, ${right.name} ${right.kpis[key]}`],
+  );
+}
+
 /**
  * Every figure on which two outcomes differ, one line each (`what: core … duckdb …`); empty when
  * they agree exactly.
@@ -73,8 +115,11 @@ export function differences(
     compare(`${dataset} rejected`, a.rejected, b.rejected);
   }
   compare('rejected files', left.outcome.rejectedFiles, right.outcome.rejectedFiles);
-  for (const key of Object.keys(ZERO_KPI_TOTALS) as (keyof KpiTotals)[]) {
-    compare(`KPI ${key}`, left.outcome.kpis[key], right.outcome.kpis[key]);
-  }
+  lines.push(
+    ...kpiDifferences(
+      { name: left.name, kpis: left.outcome.kpis },
+      { name: right.name, kpis: right.outcome.kpis },
+    ),
+  );
   return lines;
 }

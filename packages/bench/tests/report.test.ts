@@ -1,5 +1,5 @@
 import { differences, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
-import { coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
+import { awsCostsOf, coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
 import { roundOrder } from '../src/runBench.js';
 import type { ApproachRun, ValidationOutcome } from '../src/types.js';
 
@@ -74,6 +74,77 @@ describe('formatTable for the pipeline', () => {
     expect(text.split('\n').at(-1)).toBe(
       'pipeline rows/s by dataset (first upload to its last file final): products 3,000, orders 1,500, order_items 1,200',
     );
+  });
+});
+
+describe('the scenarios and the AWS costs', () => {
+  const backfill = (round: number, kpiRowsWritten: number, datesRecomputed: number): ApproachRun => ({
+    ...run('backfill', round, 60_000, 300),
+    backfill: {
+      kpiRowsWritten,
+      datesRecomputed,
+      kpiWritesPerDate: kpiRowsWritten / datesRecomputed,
+      transformerDynamodbRequestsPerKpiRow: 2,
+      failedFiles: 0,
+    },
+  });
+
+  it('summarizes the backfill by the median of each measure and the latency over every upload', () => {
+    // Prepare
+    const latency = (round: number, latenciesMs: number[]): ApproachRun => ({
+      ...run('latency', round, 0, 300),
+      latency: { itemRows: latenciesMs.map(() => 5_000), latenciesMs, medianMs: 0 },
+    });
+    const runs = [
+      backfill(1, 900, 300),
+      backfill(2, 1_200, 400),
+      backfill(3, 1_000, 500),
+      latency(1, [4_000, 9_000, 5_000]),
+      latency(2, [6_000, 1_000]),
+    ];
+    // Act
+    const text = formatTable(summarize(runs), null);
+    // Assess
+    expect(text).toContain(
+      'backfill: 1,000 KPI rows written, 400 dates recomputed, 3.0 KPI writes per date, 2.00 transformer DynamoDB requests per KPI row',
+    );
+    expect(text).toContain(
+      "latency: median 5.00 s from a day's items upload to its KPIs visible (5 uploads)",
+    );
+  });
+
+  it('prices the pipeline runs only, over their rows added up', () => {
+    // Prepare: two pipeline runs of 1,000 rows (500 items) with 10 and 30 S3 PUTs, and a backfill whose requests do not count
+    const requests = (puts: number) => [
+      {
+        service: 'S3' as const,
+        operation: 'PutObject',
+        requests: puts,
+        items: 0,
+        readUnits: 0,
+        writeUnits: 0,
+      },
+    ];
+    const rows = { products: 100, orders: 400, order_items: 500 };
+    const runs: ApproachRun[] = [
+      { ...run('pipeline', 1, 1_000, 100), awsRequests: requests(10), rows },
+      { ...run('pipeline', 2, 1_000, 100), awsRequests: requests(30), rows },
+      { ...backfill(1, 10, 10), awsRequests: requests(1_000_000), rows },
+    ];
+    // Act
+    const costs = awsCostsOf(runs, 1_000);
+    // Assess: 40 PUTs over 2,000 rows is 20,000 per million; 1,000 items a day is two runs of 500, 40 PUTs a day
+    expect(costs?.perMillionRows).toEqual([
+      {
+        kind: 'S3 PUT',
+        requests: 20_000,
+        items: 0,
+        readUnits: 0,
+        writeUnits: 0,
+        monthlyUsd: (30 * 40 * 0.005) / 1_000,
+      },
+    ]);
+    expect(awsCostsOf([backfill(1, 10, 10)], 1_000)).toBeNull();
   });
 });
 
