@@ -1,5 +1,5 @@
 import type { StoredCategoryKpiRow, StoredOrderKpiRow } from '@storeflow/aws';
-import type { DateKpis } from '@storeflow/core';
+import type { CategoryKpiRow, OrderKpiRow } from '@storeflow/core';
 import type { KpiTotals, ValidationOutcome } from './types.js';
 
 export const ZERO_KPI_TOTALS: KpiTotals = {
@@ -20,8 +20,19 @@ export const ZERO_KPI_TOTALS: KpiTotals = {
   categoryReturnRateTenThousandths: 0,
 };
 
-/** `totals` plus the rows of one date as computeDateKpis returns them. */
-export function addDateKpis(totals: KpiTotals, date: DateKpis): KpiTotals {
+/** The KPI fields the totals add up: what computeDateKpis returns, or stored rows with their cents restored. */
+interface TotalledKpis {
+  readonly orderKpis:
+    | Omit<OrderKpiRow, 'order_date' | 'total_revenue' | 'avg_order_value' | 'computed_at'>
+    | undefined;
+  readonly categoryKpis: readonly Omit<
+    CategoryKpiRow,
+    'category' | 'order_date' | 'daily_revenue' | 'avg_order_value' | 'computed_at'
+  >[];
+}
+
+/** `totals` plus the rows of one date (a `DateKpis`, as computeDateKpis returns it). */
+export function addDateKpis(totals: KpiTotals, date: TotalledKpis): KpiTotals {
   const order = date.orderKpis;
   let next: KpiTotals = totals;
   if (order !== undefined) {
@@ -73,14 +84,14 @@ export function storedKpiTotals(
         avg_order_value_cents: cents(order.avg_order_value),
       },
       categoryKpis: [],
-    } as unknown as DateKpis);
+    });
   }
   const categoryKpis = categoryRows.map((row) => ({
     ...row,
     daily_revenue_cents: cents(row.daily_revenue),
     avg_order_value_cents: cents(row.avg_order_value),
   }));
-  return addDateKpis(totals, { orderKpis: undefined, categoryKpis } as unknown as DateKpis);
+  return addDateKpis(totals, { orderKpis: undefined, categoryKpis });
 }
 
 /** Every KPI total on which `left` and `right` differ, one line each; empty when they agree. */

@@ -1,4 +1,4 @@
-import { differences, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
+import { differences, kpiDifferences, storedKpiTotals, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
 import { awsCostsOf, coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
 import { roundOrder } from '../src/runBench.js';
 import type { ApproachRun, ValidationOutcome } from '../src/types.js';
@@ -191,5 +191,58 @@ describe('differences', () => {
       'orders rejected: core 1, duckdb 0',
       'KPI totalRevenueCents: core 12345, duckdb 12346',
     ]);
+  });
+});
+
+describe('storedKpiTotals', () => {
+  const provenance = { updatedAt: '2026-01-01T00:00:00.000Z', computedBy: 'w', sources: 1 };
+
+  it('adds stored rows up in the units the core totals use, so the two compare exactly', () => {
+    // Prepare
+    const order = {
+      order_date: '2025-09-01',
+      total_orders: 3,
+      total_revenue: 123.45,
+      total_items_sold: 7,
+      returned_orders: 1,
+      return_rate: 0.3333,
+      unique_customers: 2,
+      avg_order_value: 41.15,
+      provenance,
+    };
+    const categories = ['Jeans', 'Tops'].map((category, index) => ({
+      category,
+      order_date: '2025-09-01',
+      daily_revenue: 10.1 + index,
+      items_sold: 2,
+      order_count: 1,
+      returned_items: index,
+      avg_order_value: 10.1 + index,
+      avg_return_rate: 0.5 * index,
+      provenance,
+    }));
+    // Act
+    const totals = storedKpiTotals([order], categories);
+    // Assess
+    expect(totals).toEqual({
+      orderDates: 1,
+      totalOrders: 3,
+      totalRevenueCents: 12_345,
+      totalItemsSold: 7,
+      returnedOrders: 1,
+      uniqueCustomers: 2,
+      avgOrderValueCents: 4_115,
+      returnRateTenThousandths: 3_333,
+      categoryRows: 2,
+      categoryRevenueCents: 1_010 + 1_110,
+      categoryItemsSold: 4,
+      categoryOrderCount: 2,
+      categoryReturnedItems: 1,
+      categoryAvgOrderValueCents: 1_010 + 1_110,
+      categoryReturnRateTenThousandths: 5_000,
+    });
+    expect(
+      kpiDifferences({ name: 'stored', kpis: totals }, { name: 'none', kpis: ZERO_KPI_TOTALS }),
+    ).toContain('KPI totalOrders: stored 3, none 0');
   });
 });
