@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsConnection, AwsService } from './awsEndpoints.js';
 import { toWorkerError } from './errors.js';
+import { AwsRequestCounter } from './requestCounter.js';
 
 /** The SDK clients every component uses, built in one place so they agree on endpoints. */
 export interface AwsClients {
@@ -11,6 +12,8 @@ export interface AwsClients {
   s3: S3Client;
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
+  /** Every request the three clients sent, by service and operation (`storeflow_aws_requests_total`). */
+  requests: AwsRequestCounter;
   /** Closes the clients' sockets; call once when the process shuts down. */
   destroy(): void;
 }
@@ -42,11 +45,13 @@ export function createAwsClients(connection: AwsConnection): AwsClients {
     ...credentials,
     ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
   });
+  const requests = AwsRequestCounter.of({ S3: s3, SQS: sqs, DYNAMODB: dynamodb });
   return {
     connection,
     s3,
     sqs,
     dynamodb,
+    requests,
     destroy() {
       s3.destroy();
       sqs.destroy();

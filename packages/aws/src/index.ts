@@ -97,6 +97,13 @@ export {
   type QueueDepths,
 } from './QueueDepthReader.js';
 export { type RedriveOptions, redriveDeadLetters } from './redriveDeadLetters.js';
+export {
+  AwsRequestCounter,
+  type AwsRequestTally,
+  type DynamodbUsage,
+  dynamodbItemSize,
+  dynamodbUsage,
+} from './requestCounter.js';
 export { DEFAULT_RESOURCE_PREFIX, type ResourceNames, resourceNamesFor } from './resourceNames.js';
 export {
   type MessageHandler,

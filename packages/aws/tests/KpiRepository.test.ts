@@ -6,7 +6,13 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
-import { type AwsClients, KpiRepository, WriteContentionError, type WriteFence } from '../src/index.js';
+import {
+  type AwsClients,
+  AwsRequestCounter,
+  KpiRepository,
+  WriteContentionError,
+  type WriteFence,
+} from '../src/index.js';
 
 // DynamoDB Local does not cancel a transaction for contention on demand, so the retry of a
 // transaction cancelled by a conflicting write or throttling is exercised with a stub client.
@@ -40,6 +46,7 @@ function stub(reasons: (call: number) => string[] | undefined): Stub {
       dynamodb: { send } as unknown as DynamoDBClient,
       s3: undefined as never,
       sqs: undefined as never,
+      requests: new AwsRequestCounter(),
       destroy: () => undefined,
     },
   };

@@ -1,6 +1,7 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   type AwsClients,
+  AwsRequestCounter,
   ClaimConflictError,
   LineageRepository,
   lineageErrorOf,
@@ -16,6 +17,7 @@ function clientsWith(send: (command: unknown) => Promise<unknown>): AwsClients {
     dynamodb: { send } as unknown as DynamoDBClient,
     s3: undefined as never,
     sqs: undefined as never,
+    requests: new AwsRequestCounter(),
     destroy: () => undefined,
   };
 }

@@ -1,4 +1,4 @@
-// Entry point of one measured run: `node child.js <core|duckdb|pipeline> <dataset.json>`. It runs
+// Entry point of one measured run: `node child.js <approach> <dataset.json>`. It runs
 // in a process of its own so that its peak RSS is its alone, and prints one JSON line, a
 // ChildReport, as its last line.
 import { readFile } from 'node:fs/promises';
@@ -6,6 +6,7 @@ import type { ChildReport } from './childRuns.js';
 import { runCore } from './coreApproach.js';
 import { runDuckdb } from './duckdbApproach.js';
 import { runPipeline } from './pipelineApproach.js';
+import { runBackfill, runLatency } from './scenarios.js';
 import { APPROACHES, type Approach, type DataSet } from './types.js';
 
 const [approach, manifestPath] = process.argv.slice(2);
@@ -18,7 +19,10 @@ const report = await measure(approach as Approach, dataSet);
 console.log(JSON.stringify(report));
 
 async function measure(name: Approach, data: DataSet): Promise<ChildReport> {
-  if (name === 'pipeline') return runPipeline(data, (line) => console.error(line));
+  const log = (line: string) => console.error(line);
+  if (name === 'pipeline') return runPipeline(data, log);
+  if (name === 'backfill') return runBackfill(data, log);
+  if (name === 'latency') return runLatency(data, log);
   const nowMs = Date.now();
   const startedMs = performance.now();
   const outcome = name === 'core' ? await runCore(data, nowMs) : await runDuckdb(data, nowMs);

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { AwsRequestTally } from '@storeflow/aws';
 import type { Dataset } from '@storeflow/core';
 import { BenchChildFailedError } from './errors.js';
+import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
 import type { Approach, ValidationOutcome } from './types.js';
 
 const run = promisify(execFile);
@@ -19,6 +21,10 @@ export interface ChildReport {
   readonly datasetWallMs?: Readonly<Record<Dataset, number>>;
   /** The pipeline: files that ended FAILED. */
   readonly failedFiles?: number;
+  /** The pipeline and its scenarios: the AWS requests both services sent. */
+  readonly awsRequests?: readonly AwsRequestTally[];
+  readonly backfill?: BackfillMeasures;
+  readonly latency?: LatencyMeasures;
 }
 
 /**

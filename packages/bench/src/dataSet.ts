@@ -40,6 +40,44 @@ export function generatorOptionsFor(items: number, seed: string) {
   };
 }
 
+/** The generator's options, as {@link generatorOptionsFor} and the scenarios fill them in. */
+export type GeneratorOptions = ReturnType<typeof generatorOptionsFor> & { readonly dailyFiles?: boolean };
+
+/**
+ * The backfill scenario's data: a catalogue, a few thousand orders and their items spread over
+ * seven years, so nearly every order lands on a date of its own and the transformer recomputes
+ * thousands of dates for few rows.
+ */
+export function backfillGeneratorOptions(seed: string): GeneratorOptions {
+  return {
+    ...generatorOptionsFor(1, seed),
+    orders: 4_000,
+    products: CATALOGUE_PRODUCTS,
+    days: 7 * 365 + 2,
+    startDate: '2018-10-01',
+    files: 1,
+  };
+}
+
+/** Days of the latency scenario: one items file each, uploaded one at a time. */
+export const LATENCY_DAYS = 5;
+
+/**
+ * The latency scenario's data: the catalogue and five days of orders, one orders file and one
+ * items file per day, about 5,000 items a day (2,500 orders of two items on average).
+ */
+export function latencyGeneratorOptions(seed: string): GeneratorOptions {
+  return {
+    ...generatorOptionsFor(1, seed),
+    orders: 2_500 * LATENCY_DAYS,
+    products: CATALOGUE_PRODUCTS,
+    days: LATENCY_DAYS,
+    startDate: '2025-09-01',
+    files: LATENCY_DAYS,
+    dailyFiles: true,
+  };
+}
+
 /**
  * The data set for `items` and `seed` under `workDir`, generated on first use and reused after:
  * it is complete once its `dataset.json` exists, which is written last.
@@ -50,11 +88,28 @@ export async function ensureDataSet(
   seed: string,
 ): Promise<{ dataSet: DataSet; generatedMs: number | undefined }> {
   const dir = path.join(workDir, `items-${items}-seed-${encodeURIComponent(seed)}`);
+  return ensureGenerated(dir, generatorOptionsFor(items, seed), items);
+}
+
+/** A scenario's data set (`backfill`, `latency`) under `workDir`, generated on first use. */
+export async function ensureScenarioDataSet(
+  workDir: string,
+  scenario: string,
+  options: GeneratorOptions,
+): Promise<{ dataSet: DataSet; generatedMs: number | undefined }> {
+  const dir = path.join(workDir, `${scenario}-seed-${encodeURIComponent(options.seed)}`);
+  return ensureGenerated(dir, options, undefined);
+}
+
+async function ensureGenerated(
+  dir: string,
+  options: GeneratorOptions,
+  itemsRequested: number | undefined,
+): Promise<{ dataSet: DataSet; generatedMs: number | undefined }> {
   const cached = await readDataSet(dir);
   if (cached !== undefined) return { dataSet: cached, generatedMs: undefined };
   const startedMs = performance.now();
   await rm(dir, { recursive: true, force: true });
-  const options = generatorOptionsFor(items, seed);
   const generator = new DataGenerator(options);
   const files: DataFile[] = [];
   let bytes = 0;
@@ -72,8 +127,9 @@ export async function ensureDataSet(
   for (const file of counted) rows[file.dataset] += file.rows;
   const dataSet: DataSet = {
     dir,
-    seed,
-    itemsRequested: items,
+    seed: options.seed,
+    // A scenario asks for orders, not items: its size is the items it got.
+    itemsRequested: itemsRequested ?? rows.order_items,
     orders: options.orders,
     products: options.products,
     days: options.days,

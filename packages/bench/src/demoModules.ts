@@ -11,3 +11,8 @@ export {
   stopStackDaemon,
   uploadFile,
 } from '@storeflow/cli/pipeline';
+
+import type { planUploads } from '@storeflow/cli/pipeline';
+
+/** One file of an upload plan: where it is on disk, its key and dataset. */
+export type PlannedUpload = ReturnType<typeof planUploads>[number];

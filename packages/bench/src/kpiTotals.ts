@@ -1,4 +1,5 @@
-import type { DateKpis } from '@storeflow/core';
+import type { StoredCategoryKpiRow, StoredOrderKpiRow } from '@storeflow/aws';
+import type { CategoryKpiRow, OrderKpiRow } from '@storeflow/core';
 import type { KpiTotals, ValidationOutcome } from './types.js';
 
 export const ZERO_KPI_TOTALS: KpiTotals = {
@@ -19,8 +20,19 @@ export const ZERO_KPI_TOTALS: KpiTotals = {
   categoryReturnRateTenThousandths: 0,
 };
 
-/** `totals` plus the rows of one date as computeDateKpis returns them. */
-export function addDateKpis(totals: KpiTotals, date: DateKpis): KpiTotals {
+/** The KPI fields the totals add up: what computeDateKpis returns, or stored rows with their cents restored. */
+interface TotalledKpis {
+  readonly orderKpis:
+    | Omit<OrderKpiRow, 'order_date' | 'total_revenue' | 'avg_order_value' | 'computed_at'>
+    | undefined;
+  readonly categoryKpis: readonly Omit<
+    CategoryKpiRow,
+    'category' | 'order_date' | 'daily_revenue' | 'avg_order_value' | 'computed_at'
+  >[];
+}
+
+/** `totals` plus the rows of one date (a `DateKpis`, as computeDateKpis returns it). */
+export function addDateKpis(totals: KpiTotals, date: TotalledKpis): KpiTotals {
   const order = date.orderKpis;
   let next: KpiTotals = totals;
   if (order !== undefined) {
@@ -53,6 +65,47 @@ export function addDateKpis(totals: KpiTotals, date: DateKpis): KpiTotals {
   return next;
 }
 
+/** Dollars as stored (at most two decimals) back to whole cents. */
+function cents(dollars: number): number {
+  return Math.round(dollars * 100);
+}
+
+/** The totals of KPI rows as the KPI tables store them, comparable with the core's. */
+export function storedKpiTotals(
+  orderRows: readonly StoredOrderKpiRow[],
+  categoryRows: readonly StoredCategoryKpiRow[],
+): KpiTotals {
+  let totals = ZERO_KPI_TOTALS;
+  for (const order of orderRows) {
+    totals = addDateKpis(totals, {
+      orderKpis: {
+        ...order,
+        total_revenue_cents: cents(order.total_revenue),
+        avg_order_value_cents: cents(order.avg_order_value),
+      },
+      categoryKpis: [],
+    });
+  }
+  const categoryKpis = categoryRows.map((row) => ({
+    ...row,
+    daily_revenue_cents: cents(row.daily_revenue),
+    avg_order_value_cents: cents(row.avg_order_value),
+  }));
+  return addDateKpis(totals, { orderKpis: undefined, categoryKpis });
+}
+
+/** Every KPI total on which `left` and `right` differ, one line each; empty when they agree. */
+export function kpiDifferences(
+  left: { name: string; kpis: KpiTotals },
+  right: { name: string; kpis: KpiTotals },
+): string[] {
+  return (Object.keys(ZERO_KPI_TOTALS) as (keyof KpiTotals)[]).flatMap((key) =>
+    left.kpis[key] === right.kpis[key]
+      ? []
+      : [`KPI ${key}: ${left.name} ${left.kpis[key]}, ${right.name} ${right.kpis[key]}`],
+  );
+}
+
 /**
  * Every figure on which two outcomes differ, one line each (`what: core … duckdb …`); empty when
  * they agree exactly.
@@ -73,8 +126,11 @@ export function differences(
     compare(`${dataset} rejected`, a.rejected, b.rejected);
   }
   compare('rejected files', left.outcome.rejectedFiles, right.outcome.rejectedFiles);
-  for (const key of Object.keys(ZERO_KPI_TOTALS) as (keyof KpiTotals)[]) {
-    compare(`KPI ${key}`, left.outcome.kpis[key], right.outcome.kpis[key]);
-  }
+  lines.push(
+    ...kpiDifferences(
+      { name: left.name, kpis: left.outcome.kpis },
+      { name: right.name, kpis: right.outcome.kpis },
+    ),
+  );
   return lines;
 }

@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const document = await runBench(options, (line) => console.error(line));
-  const table = formatTable(document.summaries, document.coreToDuckdbRatio);
+  const table = formatTable(document.summaries, document.coreToDuckdbRatio, document.awsCosts);
   if (options.json === '-') {
     console.error(table);
     console.log(JSON.stringify(document, null, 2));

@@ -1,4 +1,6 @@
 import type { Dataset } from '@storeflow/core';
+import { type AwsCostReport, costReport, mergeTallies } from './awsCosts.js';
+import type { BackfillMeasures } from './scenarios.js';
 import { median } from './stats.js';
 import type { Approach, ApproachRun, DataSet } from './types.js';
 
@@ -12,6 +14,20 @@ export interface ApproachSummary {
   readonly rowsPerSecondByDataset?: Readonly<Partial<Record<Dataset, number>>>;
   /** Median peak RSS per process, bytes. */
   readonly peakRssBytes: Readonly<Record<string, number>>;
+  /** Backfill: the median of each measure over the runs. */
+  readonly backfill?: Omit<BackfillMeasures, 'failedFiles'>;
+  /** Latency: the median over every day of every run, and how many there were. */
+  readonly latency?: { readonly medianMs: number; readonly uploads: number };
+}
+
+/** A data set the sitting ran on. */
+export interface DataSetDescription {
+  readonly rows: DataSet['rows'];
+  readonly files: number;
+  readonly bytes: number;
+  readonly days: number;
+  /** Wall time of the generation, or null when the cached set was reused. */
+  readonly generatedMs: number | null;
 }
 
 /** The machine the numbers were measured on. */
@@ -25,7 +41,8 @@ export interface Machine {
 
 /** The `--json` document: everything needed to compare two sittings. */
 export interface BenchDocument {
-  readonly benchVersion: 1;
+  /** 2: one data set per mode (`dataSets`), the AWS costs and the scenarios. */
+  readonly benchVersion: 2;
   readonly startedAt: string;
   readonly machine: Machine;
   readonly parameters: {
@@ -33,18 +50,15 @@ export interface BenchDocument {
     readonly runs: number;
     readonly only: readonly Approach[];
     readonly seed: string;
+    readonly dailyItems: number;
   };
-  readonly dataSet: {
-    readonly rows: DataSet['rows'];
-    readonly files: number;
-    readonly bytes: number;
-    readonly days: number;
-    /** Wall time of the generation, or null when the cached set was reused. */
-    readonly generatedMs: number | null;
-  };
+  /** The data set of each mode: the comparison's `--items` set, or a scenario's own. */
+  readonly dataSets: Readonly<Partial<Record<Approach, DataSetDescription>>>;
   readonly summaries: readonly ApproachSummary[];
   /** Core rows/s over DuckDB rows/s (medians); null unless both ran. */
   readonly coreToDuckdbRatio: number | null;
+  /** The `pipeline` runs' AWS requests per million rows and monthly cost; null unless it ran. */
+  readonly awsCosts: AwsCostReport | null;
   readonly runs: readonly ApproachRun[];
   /** Figures on which the core and DuckDB disagreed; empty when they agree. */
   readonly mismatches: readonly string[];
@@ -81,8 +95,51 @@ export function summarize(runs: readonly ApproachRun[]): ApproachSummary[] {
           median(own.flatMap((run) => (name in run.peakRssBytes ? [run.peakRssBytes[name] as number] : []))),
         ]),
       ),
+      ...backfillSummary(own),
+      ...latencySummary(own),
     };
   });
+}
+
+function backfillSummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'backfill'> {
+  const measures = runs.flatMap((run) => (run.backfill === undefined ? [] : [run.backfill]));
+  if (measures.length === 0) return {};
+  const of = (pick: (measure: BackfillMeasures) => number) => median(measures.map(pick));
+  return {
+    backfill: {
+      kpiRowsWritten: of((measure) => measure.kpiRowsWritten),
+      datesRecomputed: of((measure) => measure.datesRecomputed),
+      kpiWritesPerDate: of((measure) => measure.kpiWritesPerDate),
+      transformerDynamodbRequestsPerKpiRow: of((measure) => measure.transformerDynamodbRequestsPerKpiRow),
+    },
+  };
+}
+
+function latencySummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'latency'> {
+  const latencies = runs.flatMap((run) => run.latency?.latenciesMs ?? []);
+  return latencies.length === 0
+    ? {}
+    : { latency: { medianMs: median(latencies), uploads: latencies.length } };
+}
+
+/**
+ * The cost model over the `pipeline` runs: their requests added up, over their rows added up
+ * (the mean run), stated for `dailyItems` order_items a day; null when no pipeline run reported
+ * requests. The scenarios' requests stay in their runs: their data sets are not a steady day's.
+ */
+export function awsCostsOf(runs: readonly ApproachRun[], dailyItems: number): AwsCostReport | null {
+  const measured = runs.filter((run) => run.approach === 'pipeline' && run.awsRequests !== undefined);
+  if (measured.length === 0) return null;
+  const rowsOf = (run: ApproachRun) =>
+    (run.rows?.products ?? 0) + (run.rows?.orders ?? 0) + (run.rows?.order_items ?? 0);
+  return costReport(
+    mergeTallies(measured.map((run) => run.awsRequests ?? [])),
+    {
+      rows: measured.reduce((sum, run) => sum + rowsOf(run), 0),
+      itemRows: measured.reduce((sum, run) => sum + (run.rows?.order_items ?? 0), 0),
+    },
+    dailyItems,
+  );
 }
 
 /** Core rows/s over DuckDB rows/s, or null unless both are among `summaries`. */
@@ -94,8 +151,48 @@ export function coreToDuckdbRatio(summaries: readonly ApproachSummary[]): number
 
 const MIB = 1024 * 1024;
 
-/** The human-readable result: one line per approach, medians, then the core/DuckDB ratio. */
-export function formatTable(summaries: readonly ApproachSummary[], ratio: number | null): string {
+/** Columns padded to their widest cell, a rule under the header. */
+function renderColumns(header: readonly string[], lines: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => (line[column] as string).length)),
+  );
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] as number))
+      .join('  ')
+      .trimEnd();
+  return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)];
+}
+
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+const dollars = (value: number) => `$${value.toFixed(2)}`;
+
+/** The cost model as a table: each kind of request per million rows, and its monthly cost. */
+export function formatAwsCosts(costs: AwsCostReport): string {
+  const lines = costs.perMillionRows.map((usage) => [
+    usage.kind,
+    count(usage.requests),
+    usage.items === 0 ? '' : count(usage.items),
+    usage.readUnits + usage.writeUnits === 0 ? '' : count(usage.readUnits + usage.writeUnits),
+    dollars(usage.monthlyUsd),
+  ]);
+  const { s3, sqs, dynamodb, total } = costs.monthlyUsd;
+  return [
+    `AWS requests per million rows (pipeline, ${count(costs.measuredRows)} rows measured) and monthly cost at ${count(costs.dailyItems)} order_items a day:`,
+    ...renderColumns(['kind', 'requests', 'items', 'request units', '$/month'], lines),
+    `monthly: S3 ${dollars(s3)}, SQS ${dollars(sqs)}, DynamoDB ${dollars(dynamodb)}, total ${dollars(total)} (us-east-1 list prices, requests only)`,
+  ].join('\n');
+}
+
+/**
+ * The human-readable result: one line per mode, medians, then the core/DuckDB ratio, the
+ * scenarios' measures and the AWS cost model.
+ */
+export function formatTable(
+  summaries: readonly ApproachSummary[],
+  ratio: number | null,
+  awsCosts: AwsCostReport | null = null,
+): string {
   const header = ['approach', 'runs', 'wall s', 'rows/s', 'peak RSS MiB'];
   const lines = summaries.map((summary) => [
     summary.approach,
@@ -106,15 +203,7 @@ export function formatTable(summaries: readonly ApproachSummary[], ratio: number
       .map(([name, bytes]) => `${name} ${Math.round(bytes / MIB)}`)
       .join(', '),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => (line[column] as string).length)),
-  );
-  const render = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] as number))
-      .join('  ')
-      .trimEnd();
-  const table = [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)];
+  const table = renderColumns(header, lines);
   for (const summary of summaries) {
     if (summary.rowsPerSecondByDataset === undefined) continue;
     const rates = Object.entries(summary.rowsPerSecondByDataset)
@@ -123,5 +212,23 @@ export function formatTable(summaries: readonly ApproachSummary[], ratio: number
     table.push('', `${summary.approach} rows/s by dataset (first upload to its last file final): ${rates}`);
   }
   if (ratio !== null) table.push('', `core/DuckDB rows/s ratio: ${ratio.toFixed(2)}`);
+  for (const summary of summaries) {
+    const { backfill, latency } = summary;
+    if (backfill !== undefined) {
+      table.push(
+        '',
+        `backfill: ${count(backfill.kpiRowsWritten)} KPI rows written, ${count(backfill.datesRecomputed)} dates recomputed, ` +
+          `${backfill.kpiWritesPerDate.toFixed(1)} KPI writes per date, ` +
+          `${backfill.transformerDynamodbRequestsPerKpiRow.toFixed(2)} transformer DynamoDB requests per KPI row`,
+      );
+    }
+    if (latency !== undefined) {
+      table.push(
+        '',
+        `latency: median ${(latency.medianMs / 1000).toFixed(2)} s from a day's items upload to its KPIs visible (${latency.uploads} uploads)`,
+      );
+    }
+  }
+  if (awsCosts !== null) table.push('', formatAwsCosts(awsCosts));
   return table.join('\n');
 }

@@ -2,9 +2,23 @@ import { cpus, totalmem } from 'node:os';
 import type { Dataset } from '@storeflow/core';
 import type { BenchOptions } from './benchOptions.js';
 import { type ChildReport, runInChild } from './childRuns.js';
-import { dataSetManifestPath, ensureDataSet } from './dataSet.js';
+import {
+  backfillGeneratorOptions,
+  dataSetManifestPath,
+  ensureDataSet,
+  ensureScenarioDataSet,
+  latencyGeneratorOptions,
+} from './dataSet.js';
 import { differences } from './kpiTotals.js';
-import { type BenchDocument, coreToDuckdbRatio, type Machine, summarize } from './report.js';
+import {
+  awsCostsOf,
+  type BenchDocument,
+  coreToDuckdbRatio,
+  type DataSetDescription,
+  type Machine,
+  summarize,
+} from './report.js';
+import { median } from './stats.js';
 import type { Approach, ApproachRun, DataSet, ValidationOutcome } from './types.js';
 
 /** Where progress lines go (stderr in the command, so `--json` on stdout stays clean). */
@@ -32,13 +46,19 @@ function totalRows(dataSet: DataSet): number {
   return dataSet.rows.products + dataSet.rows.orders + dataSet.rows.order_items;
 }
 
+/** Rows per second of a run: the data set's rows over the wall time, or for latency one day's items over its median. */
+function rowsPerSecondOf(report: ChildReport, dataSet: DataSet): number {
+  const rows = report.latency === undefined ? totalRows(dataSet) : median(report.latency.itemRows);
+  return rows / (report.wallMs / 1000);
+}
+
 function toRun(approach: Approach, round: number, report: ChildReport, dataSet: DataSet): ApproachRun {
   const perDataset = report.datasetWallMs;
   return {
     approach,
     round,
     wallMs: report.wallMs,
-    rowsPerSecond: totalRows(dataSet) / (report.wallMs / 1000),
+    rowsPerSecond: rowsPerSecondOf(report, dataSet),
     ...(perDataset === undefined
       ? {}
       : {
@@ -52,39 +72,84 @@ function toRun(approach: Approach, round: number, report: ChildReport, dataSet: 
     peakRssBytes: report.peakRssBytes,
     ...(report.outcome === undefined ? {} : { outcome: report.outcome }),
     ...(report.failedFiles === undefined ? {} : { failedFiles: report.failedFiles }),
+    ...(report.awsRequests === undefined ? {} : { awsRequests: report.awsRequests, rows: dataSet.rows }),
+    ...(report.backfill === undefined ? {} : { backfill: report.backfill }),
+    ...(report.latency === undefined ? {} : { latency: report.latency }),
+  };
+}
+
+/** A generated data set and how long generating it took (undefined when reused from the cache). */
+interface PreparedDataSet {
+  readonly dataSet: DataSet;
+  readonly generatedMs: number | undefined;
+}
+
+/** The data set each asked-for mode runs on: `--items` for the comparison, their own for the scenarios. */
+async function dataSetsFor(options: BenchOptions, log: ProgressLog): Promise<Map<Approach, PreparedDataSet>> {
+  const sets = new Map<Approach, PreparedDataSet>();
+  let comparison: PreparedDataSet | undefined;
+  for (const approach of options.only) {
+    let prepared: PreparedDataSet;
+    if (approach === 'backfill' || approach === 'latency') {
+      const generatorOptions =
+        approach === 'backfill'
+          ? backfillGeneratorOptions(options.seed)
+          : latencyGeneratorOptions(options.seed);
+      prepared = await ensureScenarioDataSet(options.workDir, approach, generatorOptions);
+    } else {
+      if (comparison === undefined) {
+        log(`data set: ${options.items} items, seed ${options.seed}, under ${options.workDir}`);
+        comparison = await ensureDataSet(options.workDir, options.items, options.seed);
+      }
+      prepared = comparison;
+    }
+    const { dataSet, generatedMs } = prepared;
+    log(
+      `${approach}: ${generatedMs === undefined ? 'reused' : `generated in ${(generatedMs / 1000).toFixed(1)} s`} ${dataSet.dir}: ` +
+        `${dataSet.rows.products} products, ${dataSet.rows.orders} orders, ${dataSet.rows.order_items} items`,
+    );
+    sets.set(approach, prepared);
+  }
+  return sets;
+}
+
+/** The JSON document's description of a data set. */
+function describe({ dataSet, generatedMs }: PreparedDataSet): DataSetDescription {
+  return {
+    rows: dataSet.rows,
+    files: dataSet.files.length,
+    bytes: dataSet.bytes,
+    days: dataSet.days,
+    generatedMs: generatedMs ?? null,
   };
 }
 
 /**
- * One sitting: the data set (generated or reused), then `runs` rounds of every approach asked
+ * One sitting: the data sets (generated or reused), then `runs` rounds of every mode asked
  * for, each run in a child process; the core and DuckDB results of each round are compared.
  */
 export async function runBench(options: BenchOptions, log: ProgressLog): Promise<BenchDocument> {
   const startedAt = new Date().toISOString();
-  log(`data set: ${options.items} items, seed ${options.seed}, under ${options.workDir}`);
-  const { dataSet, generatedMs } = await ensureDataSet(options.workDir, options.items, options.seed);
-  log(
-    generatedMs === undefined
-      ? `reused ${dataSet.dir}`
-      : `generated ${dataSet.dir} in ${(generatedMs / 1000).toFixed(1)} s`,
-  );
-  log(
-    `rows: ${dataSet.rows.products} products, ${dataSet.rows.orders} orders, ${dataSet.rows.order_items} items`,
-  );
-  const manifestPath = dataSetManifestPath(dataSet);
+  const dataSets = await dataSetsFor(options, log);
   const runs: ApproachRun[] = [];
   const mismatches: string[] = [];
   for (let round = 1; round <= options.runs; round++) {
     const outcomes = new Map<Approach, ValidationOutcome>();
     for (const approach of roundOrder(options.only, round)) {
       log(`round ${round}/${options.runs}: ${approach}`);
-      const report = await runInChild(approach, manifestPath);
+      const runData = (dataSets.get(approach) as PreparedDataSet).dataSet;
+      const report = await runInChild(approach, dataSetManifestPath(runData));
       if (report.outcome !== undefined) outcomes.set(approach, report.outcome);
       if (report.failedFiles !== undefined && report.failedFiles > 0) {
         // The data set has no injected errors: a FAILED file means the pipeline lost rows.
         mismatches.push(`round ${round}: pipeline: ${report.failedFiles} files FAILED, expected none`);
       }
-      runs.push(toRun(approach, round, report, dataSet));
+      if (report.backfill !== undefined && report.backfill.failedFiles > 0) {
+        mismatches.push(
+          `round ${round}: backfill: ${report.backfill.failedFiles} files FAILED, expected none`,
+        );
+      }
+      runs.push(toRun(approach, round, report, runData));
     }
     const core = outcomes.get('core');
     const duckdb = outcomes.get('duckdb');
@@ -96,19 +161,20 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
   }
   const summaries = summarize(runs);
   return {
-    benchVersion: 1,
+    benchVersion: 2,
     startedAt,
     machine: machine(),
-    parameters: { items: options.items, runs: options.runs, only: options.only, seed: options.seed },
-    dataSet: {
-      rows: dataSet.rows,
-      files: dataSet.files.length,
-      bytes: dataSet.bytes,
-      days: dataSet.days,
-      generatedMs: generatedMs ?? null,
+    parameters: {
+      items: options.items,
+      runs: options.runs,
+      only: options.only,
+      seed: options.seed,
+      dailyItems: options.dailyItems,
     },
+    dataSets: Object.fromEntries([...dataSets].map(([approach, prepared]) => [approach, describe(prepared)])),
     summaries,
     coreToDuckdbRatio: coreToDuckdbRatio(summaries),
+    awsCosts: awsCostsOf(runs, options.dailyItems),
     runs,
     mismatches,
   };

@@ -1,8 +1,15 @@
+import type { AwsRequestTally } from '@storeflow/aws';
 import type { Dataset } from '@storeflow/core';
+import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
 
-/** The approaches the bench compares, in the order one sitting runs them. */
-export const APPROACHES = ['core', 'duckdb', 'pipeline'] as const;
+/**
+ * What the bench can run, in the order one sitting runs them: the three approaches over the
+ * `--items` data set, then the pipeline's two scenarios over data sets of their own.
+ */
+export const APPROACHES = ['core', 'duckdb', 'pipeline', 'backfill', 'latency'] as const;
 export type Approach = (typeof APPROACHES)[number];
+/** What runs without `--only`: the comparison; the scenarios are asked for by name. */
+export const DEFAULT_APPROACHES: readonly Approach[] = ['core', 'duckdb', 'pipeline'];
 
 /** One generated file the bench reads, in the order it must be processed. */
 export interface DataFile {
@@ -86,4 +93,10 @@ export interface ApproachRun {
   readonly outcome?: ValidationOutcome;
   /** Pipeline only: files that ended FAILED. */
   readonly failedFiles?: number;
+  /** The pipeline and its scenarios: the AWS requests both services sent. */
+  readonly awsRequests?: readonly AwsRequestTally[];
+  /** Rows of the run's data set (the scenarios have their own). */
+  readonly rows?: Readonly<Record<Dataset, number>>;
+  readonly backfill?: BackfillMeasures;
+  readonly latency?: LatencyMeasures;
 }

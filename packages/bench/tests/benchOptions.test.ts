@@ -10,6 +10,7 @@ describe('parseBenchOptions', () => {
     expect(options).toEqual({
       items: 1_000_000,
       runs: 3,
+      dailyItems: 1_000_000,
       only: ['core', 'duckdb', 'pipeline'],
       json: undefined,
       seed: 'storeflow-bench',
@@ -22,14 +23,18 @@ describe('parseBenchOptions', () => {
   it('reads every option, keeping the approaches in their running order', () => {
     // Act
     const options = parseBenchOptions(
-      ['--items', '2000', '--runs', '1', '--only', 'duckdb,core', '--json', 'out.json', '--seed', 's'],
+      [
+        ...['--items', '2000', '--runs', '1', '--only', 'latency,duckdb,core,backfill', '--json', 'out.json'],
+        ...['--seed', 's', '--daily-items', '250000'],
+      ],
       '/tmp',
     );
     // Assess
     expect(options).toMatchObject({
       items: 2000,
       runs: 1,
-      only: ['core', 'duckdb'],
+      dailyItems: 250_000,
+      only: ['core', 'duckdb', 'backfill', 'latency'],
       json: 'out.json',
       seed: 's',
     });

@@ -1,5 +1,5 @@
-import { differences, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
-import { coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
+import { differences, kpiDifferences, storedKpiTotals, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
+import { awsCostsOf, coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
 import { roundOrder } from '../src/runBench.js';
 import type { ApproachRun, ValidationOutcome } from '../src/types.js';
 
@@ -77,6 +77,77 @@ describe('formatTable for the pipeline', () => {
   });
 });
 
+describe('the scenarios and the AWS costs', () => {
+  const backfill = (round: number, kpiRowsWritten: number, datesRecomputed: number): ApproachRun => ({
+    ...run('backfill', round, 60_000, 300),
+    backfill: {
+      kpiRowsWritten,
+      datesRecomputed,
+      kpiWritesPerDate: kpiRowsWritten / datesRecomputed,
+      transformerDynamodbRequestsPerKpiRow: 2,
+      failedFiles: 0,
+    },
+  });
+
+  it('summarizes the backfill by the median of each measure and the latency over every upload', () => {
+    // Prepare
+    const latency = (round: number, latenciesMs: number[]): ApproachRun => ({
+      ...run('latency', round, 0, 300),
+      latency: { itemRows: latenciesMs.map(() => 5_000), latenciesMs, medianMs: 0 },
+    });
+    const runs = [
+      backfill(1, 900, 300),
+      backfill(2, 1_200, 400),
+      backfill(3, 1_000, 500),
+      latency(1, [4_000, 9_000, 5_000]),
+      latency(2, [6_000, 1_000]),
+    ];
+    // Act
+    const text = formatTable(summarize(runs), null);
+    // Assess
+    expect(text).toContain(
+      'backfill: 1,000 KPI rows written, 400 dates recomputed, 3.0 KPI writes per date, 2.00 transformer DynamoDB requests per KPI row',
+    );
+    expect(text).toContain(
+      "latency: median 5.00 s from a day's items upload to its KPIs visible (5 uploads)",
+    );
+  });
+
+  it('prices the pipeline runs only, over their rows added up', () => {
+    // Prepare: two pipeline runs of 1,000 rows (500 items) with 10 and 30 S3 PUTs, and a backfill whose requests do not count
+    const requests = (puts: number) => [
+      {
+        service: 'S3' as const,
+        operation: 'PutObject',
+        requests: puts,
+        items: 0,
+        readUnits: 0,
+        writeUnits: 0,
+      },
+    ];
+    const rows = { products: 100, orders: 400, order_items: 500 };
+    const runs: ApproachRun[] = [
+      { ...run('pipeline', 1, 1_000, 100), awsRequests: requests(10), rows },
+      { ...run('pipeline', 2, 1_000, 100), awsRequests: requests(30), rows },
+      { ...backfill(1, 10, 10), awsRequests: requests(1_000_000), rows },
+    ];
+    // Act
+    const costs = awsCostsOf(runs, 1_000);
+    // Assess: 40 PUTs over 2,000 rows is 20,000 per million; 1,000 items a day is two runs of 500, 40 PUTs a day
+    expect(costs?.perMillionRows).toEqual([
+      {
+        kind: 'S3 PUT',
+        requests: 20_000,
+        items: 0,
+        readUnits: 0,
+        writeUnits: 0,
+        monthlyUsd: (30 * 40 * 0.005) / 1_000,
+      },
+    ]);
+    expect(awsCostsOf([backfill(1, 10, 10)], 1_000)).toBeNull();
+  });
+});
+
 describe('roundOrder', () => {
   it('rotates the approaches each round, so none always runs first', () => {
     const approaches = ['core', 'duckdb', 'pipeline'] as const;
@@ -120,5 +191,58 @@ describe('differences', () => {
       'orders rejected: core 1, duckdb 0',
       'KPI totalRevenueCents: core 12345, duckdb 12346',
     ]);
+  });
+});
+
+describe('storedKpiTotals', () => {
+  const provenance = { updatedAt: '2026-01-01T00:00:00.000Z', computedBy: 'w', sources: 1 };
+
+  it('adds stored rows up in the units the core totals use, so the two compare exactly', () => {
+    // Prepare
+    const order = {
+      order_date: '2025-09-01',
+      total_orders: 3,
+      total_revenue: 123.45,
+      total_items_sold: 7,
+      returned_orders: 1,
+      return_rate: 0.3333,
+      unique_customers: 2,
+      avg_order_value: 41.15,
+      provenance,
+    };
+    const categories = ['Jeans', 'Tops'].map((category, index) => ({
+      category,
+      order_date: '2025-09-01',
+      daily_revenue: 10.1 + index,
+      items_sold: 2,
+      order_count: 1,
+      returned_items: index,
+      avg_order_value: 10.1 + index,
+      avg_return_rate: 0.5 * index,
+      provenance,
+    }));
+    // Act
+    const totals = storedKpiTotals([order], categories);
+    // Assess
+    expect(totals).toEqual({
+      orderDates: 1,
+      totalOrders: 3,
+      totalRevenueCents: 12_345,
+      totalItemsSold: 7,
+      returnedOrders: 1,
+      uniqueCustomers: 2,
+      avgOrderValueCents: 4_115,
+      returnRateTenThousandths: 3_333,
+      categoryRows: 2,
+      categoryRevenueCents: 1_010 + 1_110,
+      categoryItemsSold: 4,
+      categoryOrderCount: 2,
+      categoryReturnedItems: 1,
+      categoryAvgOrderValueCents: 1_010 + 1_110,
+      categoryReturnRateTenThousandths: 5_000,
+    });
+    expect(
+      kpiDifferences({ name: 'stored', kpis: totals }, { name: 'none', kpis: ZERO_KPI_TOTALS }),
+    ).toContain('KPI totalOrders: stored 3, none 0');
   });
 });

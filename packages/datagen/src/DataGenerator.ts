@@ -62,6 +62,7 @@ export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = {
   errorRate: 0.001,
   errorKinds: DEFAULT_ERROR_KINDS,
   lateItems: false,
+  dailyFiles: false,
 };
 
 /** thelook's status mix: most orders are on their way or done, one in seven is cancelled. */
@@ -215,7 +216,9 @@ export class DataGenerator {
     }
 
     this.#productStarts = evenStarts(products, files);
-    this.#orderStarts = evenStarts(orders, files);
+    this.#orderStarts = this.options.dailyFiles
+      ? Array.from(this.#firstOrderOfDay)
+      : evenStarts(orders, files);
     this.#itemOrderStarts = this.#orderStarts.map((start, k) => {
       if (!this.options.lateItems || k === 0 || k === files) return start;
       const size = (this.#orderStarts[k + 1] as number) - start;
@@ -761,6 +764,12 @@ function checkOptions(options: GenerateOptions): GenerateOptions {
   checkInteger('days', options.days, 1, 36_600);
   checkInteger('products', options.products, 1, 10_000_000);
   checkInteger('files', options.files, 1, Math.min(options.orders, options.products));
+  if (options.dailyFiles && options.files !== options.days) {
+    throw new InvalidOptionError(
+      'files',
+      `must equal days (${options.days}) with dailyFiles, got ${options.files}`,
+    );
+  }
   if (options.format !== 'csv' && options.format !== 'jsonl') {
     throw new InvalidOptionError('format', `must be csv or jsonl, got ${options.format}`);
   }

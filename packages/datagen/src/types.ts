@@ -26,6 +26,11 @@ export interface GenerateOptions {
   readonly errorKinds: readonly ErrorKind[];
   /** When true, each items file but the last also holds the items of the first orders of the next orders file. */
   readonly lateItems: boolean;
+  /**
+   * When true, each orders file and each items file holds the orders (and their items) of one
+   * day, so `files` must equal `days`; when false, files split the orders into near-equal blocks.
+   */
+  readonly dailyFiles: boolean;
 }
 
 /** One file to generate, in the order they must be generated: products, orders, then order_items. */

@@ -84,6 +84,37 @@ describe('DataGenerator', () => {
     expect(texts.some(({ key }) => key.startsWith('orders/year=2026/month=01/'))).toBe(true);
   });
 
+  it('with dailyFiles, gives each orders file the orders of one day and each items file their items', () => {
+    // Act
+    const { texts } = generateAll({ ...small, errorRate: 0, files: 3, days: 3, dailyFiles: true });
+
+    // Assess: every order of orders file k was created on day k, and items file k holds exactly their items
+    const orderFiles = texts.filter(({ key }) => key.startsWith('orders/'));
+    const itemFiles = texts.filter(({ key }) => key.startsWith('order_items/'));
+    const rowsOf = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','));
+    orderFiles.forEach(({ key, text }, index) => {
+      const dates = new Set(
+        rowsOf(text).map((row) => new Date(parseTimestamp(row[4] ?? '') ?? 0).toISOString().slice(0, 10)),
+      );
+      expect([...dates]).toEqual([`2026-01-0${index + 1}`]);
+      expect(key).toContain(`/day=0${index + 1}/`);
+      const orderIds = new Set(rowsOf(text).map((row) => row[0]));
+      const itemOrders = new Set(rowsOf(itemFiles[index]?.text ?? '').map((row) => row[1]));
+      expect(itemOrders).toEqual(orderIds);
+    });
+  });
+
+  it('refuses dailyFiles unless there is one file per day', () => {
+    expect(() => new DataGenerator({ ...small, files: 2, days: 3, dailyFiles: true })).toThrow(
+      InvalidOptionError,
+    );
+  });
+
   it('writes each timestamp style SPEC §2 accepts, one per file in mixed mode', () => {
     // Act
     const { texts, generator } = generateAll({ ...small, files: 4, timestamps: 'mixed', errorRate: 0 });

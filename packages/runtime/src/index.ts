@@ -1,3 +1,8 @@
+export {
+  type AwsRequestMetrics,
+  type AwsRequestTotals,
+  registerAwsRequestMetrics,
+} from './awsRequestMetrics.js';
 export { ConfigInvalidError, type ConfigProblem } from './errors.js';
 export { type ConfigEnvNames, type ConfigLoader, type ConfigRule, createConfigLoader } from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
@@ -14,6 +19,7 @@ export {
 export {
   type QueuePollerOptions,
   type QueueServiceAdapters,
+  type QueueServiceClients,
   type QueueServiceContext,
   type QueueServiceOptions,
   runQueueService,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
+import { type AwsRequestTotals, registerAwsRequestMetrics } from './awsRequestMetrics.js';
 import type { ConfigEnvNames, ConfigLoader } from './loadConfig.js';
 import { createLogger, type Logger } from './logger.js';
 import { longPollWaitSeconds } from './longPollWaitSeconds.js';
@@ -9,6 +10,13 @@ import { type QueueWorker, serveQueueWorker } from './serveQueueWorker.js';
 import type { WorkerSettings } from './workerSettings.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The AWS clients a queue service runs on, as far as the runtime uses them. */
+export interface QueueServiceClients {
+  destroy(): void;
+  /** The clients' request counter, read at each scrape. */
+  requests: { tallies(): readonly AwsRequestTotals[] };
+}
 
 /** What a service's handler is built from. */
 export interface QueueServiceContext<Config, Clients, Metrics> {
@@ -41,7 +49,7 @@ export interface QueuePollerOptions<Clients, Handler> {
  * and prom-client), so only a service imports both; like {@link QueueWorker}, these are shapes the
  * aws classes fit, not imports.
  */
-export interface QueueServiceAdapters<Connection, Clients extends { destroy(): void }, Handler> {
+export interface QueueServiceAdapters<Connection, Clients extends QueueServiceClients, Handler> {
   resolveAwsConnection(env: Environment): Connection;
   createAwsClients(connection: Connection): Clients;
   SqsPoller: new (options: QueuePollerOptions<Clients, Handler>) => QueueWorker;
@@ -54,7 +62,7 @@ export interface QueueServiceAdapters<Connection, Clients extends { destroy(): v
 export interface QueueServiceOptions<
   Config extends WorkerSettings,
   Connection,
-  Clients extends { destroy(): void },
+  Clients extends QueueServiceClients,
   Metrics extends { messagesInFlight: { set(inFlight: number): void } },
   Handler,
 > {
@@ -94,7 +102,7 @@ export interface QueueServiceOptions<
 export async function runQueueService<
   Config extends WorkerSettings,
   Connection,
-  Clients extends { destroy(): void },
+  Clients extends QueueServiceClients,
   Metrics extends { messagesInFlight: { set(inFlight: number): void } },
   Handler,
 >(options: QueueServiceOptions<Config, Connection, Clients, Metrics, Handler>): Promise<void> {
@@ -117,6 +125,7 @@ export async function runQueueService<
   const clients = aws.createAwsClients(connection);
   const registry = createMetricsRegistry({ service, prefix: 'storeflow_' });
   const metrics = options.metrics.create(registry);
+  registerAwsRequestMetrics(registry, () => clients.requests.tallies());
   const queueDepths = new aws.QueueDepthReader({ clients, queueUrl: config.queueUrl });
   options.metrics.registerQueueDepth(registry, {
     read: () => queueDepths.read(),

@@ -198,6 +198,10 @@ describe('the validator process', () => {
       expect(total('storeflow_validator_file_duration_seconds_sum', { outcome: 'accepted' })).toBeGreaterThan(
         0,
       );
+      // Each file read from S3 at least once, by whichever process validated it
+      expect(
+        total('storeflow_aws_requests_total', { aws_service: 'S3', operation: 'GetObject' }),
+      ).toBeGreaterThanOrEqual(files.length);
       expect(total('storeflow_validator_chunk_duration_seconds_sum')).toBeGreaterThan(0);
     } finally {
       first.child.kill('SIGTERM');

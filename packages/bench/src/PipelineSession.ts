@@ -1,0 +1,203 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  type AwsClients,
+  type AwsRequestTally,
+  createAwsClients,
+  LineageRepository,
+  type ResourceNames,
+  resolveAwsConnection,
+  resourceNamesFor,
+} from '@storeflow/aws';
+import { type Dataset, FileStatus } from '@storeflow/core';
+import { parseAwsRequestTallies } from './awsCosts.js';
+import {
+  findDataFiles,
+  type PlannedUpload,
+  pipelineServiceEnv,
+  planUploads,
+  type RunningService,
+  startServiceProcess,
+  startStackDaemon,
+  stopServiceProcesses,
+  stopStackDaemon,
+  uploadFile,
+} from './demoModules.js';
+import { childPidsOf, commandLineOf, peakRssOf } from './processMemory.js';
+
+const PREFIX = 'storeflow-bench';
+const POLL_MS = 1000;
+
+/** A file the session uploaded: its lineage identity and when it was sent. */
+export interface UploadedFile {
+  readonly key: string;
+  readonly eTag: string;
+  readonly dataset: Dataset;
+  /** `performance.now()` once the upload finished. */
+  readonly uploadedAtMs: number;
+}
+
+/** When a file became SUCCESS or FAILED, `performance.now()`. */
+export interface FinalFile {
+  readonly atMs: number;
+  readonly failed: boolean;
+}
+
+/**
+ * The whole pipeline on the embedded stack, as the demo runs it: the stack (S3 and SQS emulator
+ * plus the DynamoDB Local JVM) and one validator and one transformer, each a process of its own.
+ * Every bench scenario on the pipeline starts one, uploads, waits, measures, and stops it.
+ */
+export class PipelineSession {
+  readonly names: ResourceNames = resourceNamesFor(PREFIX);
+  readonly #workDir: string;
+  readonly #services: RunningService[] = [];
+  readonly #serviceStopped = new AbortController();
+  #stackPid: number | undefined;
+  #clients: AwsClients | undefined;
+
+  private constructor(workDir: string) {
+    this.#workDir = workDir;
+  }
+
+  /** Starts the stack and both services; stops whatever started if a later step fails. */
+  static async start(): Promise<PipelineSession> {
+    const session = new PipelineSession(await mkdtemp(path.join(tmpdir(), 'storeflow-bench-pipeline-')));
+    try {
+      await session.#start();
+      return session;
+    } catch (error) {
+      await session.stop();
+      throw error;
+    }
+  }
+
+  get #stateDir(): string {
+    return path.join(this.#workDir, 'stack');
+  }
+
+  async #start(): Promise<void> {
+    const logDir = path.join(this.#workDir, 'logs');
+    await mkdir(logDir, { recursive: true });
+    const { state, env: stackEnv } = await startStackDaemon(this.#stateDir, {
+      s3Port: undefined,
+      dynamodbPort: undefined,
+      dataDir: undefined,
+      names: this.names,
+    });
+    this.#stackPid = state.pid;
+    // The demo's settings: items that arrive before their orders are retried soon.
+    const serviceEnv = pipelineServiceEnv(stackEnv, { prefix: PREFIX, referenceGraceSeconds: 3600 });
+    for (const service of ['validator', 'transformer'] as const) {
+      const { service: started, exited } = await startServiceProcess(service, 1, serviceEnv, logDir);
+      this.#services.push(started);
+      exited.then((exit) => {
+        this.#serviceStopped.abort(
+          new Error(`${started.name} exited (${exit.code ?? exit.signal}); log: ${started.logFile}`),
+        );
+      });
+    }
+    this.#clients = createAwsClients(resolveAwsConnection(stackEnv));
+  }
+
+  /** The bench's own clients on the stack (their requests are not the services'). */
+  get clients(): AwsClients {
+    if (this.#clients === undefined) throw new Error('the pipeline session is not started');
+    return this.#clients;
+  }
+
+  /** The files under `dir` in the order the demo uploads them: products, orders, then items. */
+  async plan(dir: string): Promise<PlannedUpload[]> {
+    return planUploads(await findDataFiles(dir));
+  }
+
+  /** Uploads `files` one after the other. */
+  async upload(files: readonly PlannedUpload[]): Promise<UploadedFile[]> {
+    const uploaded: UploadedFile[] = [];
+    for (const file of files) {
+      this.#serviceStopped.signal.throwIfAborted();
+      const eTag = await uploadFile(this.clients, this.names.bucket, file);
+      uploaded.push({ key: file.key, dataset: file.dataset, eTag, uploadedAtMs: performance.now() });
+    }
+    return uploaded;
+  }
+
+  /**
+   * Polls lineage until every file of `uploaded` is SUCCESS or FAILED.
+   *
+   * @throws Error when a service exits or `timeoutMs` passes first
+   */
+  async waitUntilFinal(
+    uploaded: readonly UploadedFile[],
+    timeoutMs: number,
+  ): Promise<Map<string, FinalFile>> {
+    const lineage = new LineageRepository({
+      clients: this.clients,
+      tableName: this.names.processedFilesTable,
+    });
+    const finalAt = new Map<string, FinalFile>();
+    const deadline = performance.now() + timeoutMs;
+    while (finalAt.size < uploaded.length) {
+      this.#serviceStopped.signal.throwIfAborted();
+      if (performance.now() > deadline) throw new Error(`files not final after ${timeoutMs / 1000} s`);
+      for (const file of uploaded.filter(({ key }) => !finalAt.has(key))) {
+        const record = await lineage.get({ sourceKey: file.key, objectVersion: file.eTag });
+        if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
+          finalAt.set(file.key, { atMs: performance.now(), failed: record.status === FileStatus.FAILED });
+        }
+      }
+      if (finalAt.size < uploaded.length) await this.pause(POLL_MS);
+    }
+    return finalAt;
+  }
+
+  /** Waits `ms`, or throws at once if a service has exited. */
+  async pause(ms: number): Promise<void> {
+    this.#serviceStopped.signal.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Each service's `/metrics` text, by service name. */
+  async scrapeMetrics(): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    for (const service of this.#services) {
+      const response = await fetch(service.metricsUrl);
+      if (!response.ok) throw new Error(`${service.metricsUrl} answered ${response.status}`);
+      texts.set(service.name, await response.text());
+    }
+    return texts;
+  }
+
+  /** The AWS requests each service has sent so far, read from its `/metrics`. */
+  async awsRequests(): Promise<Map<string, AwsRequestTally[]>> {
+    const texts = await this.scrapeMetrics();
+    return new Map([...texts].map(([name, text]) => [name, parseAwsRequestTallies(text)]));
+  }
+
+  /** Peak RSS per process (each service, the stack, the DynamoDB Local JVM), bytes. */
+  async peakRssBytes(): Promise<Record<string, number>> {
+    const peaks: Record<string, number> = {};
+    for (const service of this.#services) {
+      const bytes = await peakRssOf(service.pid);
+      if (bytes !== undefined) peaks[service.name] = bytes;
+    }
+    if (this.#stackPid === undefined) return peaks;
+    const stackBytes = await peakRssOf(this.#stackPid);
+    if (stackBytes !== undefined) peaks['stack (S3, SQS)'] = stackBytes;
+    for (const child of await childPidsOf(this.#stackPid)) {
+      if (!(await commandLineOf(child)).includes('java')) continue;
+      const bytes = await peakRssOf(child);
+      if (bytes !== undefined) peaks['DynamoDB Local JVM'] = bytes;
+    }
+    return peaks;
+  }
+
+  /** Stops the services and the stack and removes the session's files. */
+  async stop(): Promise<void> {
+    this.#clients?.destroy();
+    await stopServiceProcesses(this.#services);
+    if (this.#stackPid !== undefined) await stopStackDaemon(this.#stateDir);
+    await rm(this.#workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,78 @@
+import { Counter, type Registry } from 'prom-client';
+
+/**
+ * Running totals of one operation of one AWS service; the aws package's `AwsRequestCounter`
+ * returns this shape (the runtime does not import the aws package).
+ */
+export interface AwsRequestTotals {
+  readonly service: string;
+  readonly operation: string;
+  readonly requests: number;
+  /** DynamoDB: items read or written. */
+  readonly items: number;
+  /** DynamoDB: estimated on-demand read request units. */
+  readonly readUnits: number;
+  /** DynamoDB: estimated on-demand write request units. */
+  readonly writeUnits: number;
+}
+
+/** The series {@link registerAwsRequestMetrics} adds. */
+export interface AwsRequestMetrics {
+  /** `storeflow_aws_requests_total{aws_service,operation}` */
+  requests: Counter<'aws_service' | 'operation'>;
+  /** `storeflow_aws_dynamodb_items_total{operation}` */
+  dynamodbItems: Counter<'operation'>;
+  /** `storeflow_aws_dynamodb_request_units_total{operation,unit="read"|"write"}` */
+  dynamodbRequestUnits: Counter<'operation' | 'unit'>;
+}
+
+/**
+ * The process's AWS requests, read from the clients' counter at each scrape: by service and
+ * operation, and for DynamoDB the items and estimated on-demand request units, so a deployment's
+ * request bill can be read off `/metrics`. `aws_service` is `S3`, `SQS` or `DYNAMODB`.
+ */
+export function registerAwsRequestMetrics(
+  registry: Registry,
+  read: () => readonly AwsRequestTotals[],
+): AwsRequestMetrics {
+  const registers = [registry];
+  // Each collect replaces the samples with the counter's running totals, which only grow.
+  const requests = new Counter({
+    name: 'storeflow_aws_requests_total',
+    help: 'AWS requests sent by this process, by service and API operation (SDK retries not counted)',
+    labelNames: ['aws_service', 'operation'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const tally of read()) {
+        this.inc({ aws_service: tally.service, operation: tally.operation }, tally.requests);
+      }
+    },
+  });
+  const dynamodbItems = new Counter({
+    name: 'storeflow_aws_dynamodb_items_total',
+    help: 'DynamoDB items read or written by this process, by operation',
+    labelNames: ['operation'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const tally of read()) {
+        if (tally.items > 0) this.inc({ operation: tally.operation }, tally.items);
+      }
+    },
+  });
+  const dynamodbRequestUnits = new Counter({
+    name: 'storeflow_aws_dynamodb_request_units_total',
+    help: 'DynamoDB on-demand request units this process spent, estimated from item sizes, by operation and unit (read, write)',
+    labelNames: ['operation', 'unit'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const tally of read()) {
+        if (tally.readUnits > 0) this.inc({ operation: tally.operation, unit: 'read' }, tally.readUnits);
+        if (tally.writeUnits > 0) this.inc({ operation: tally.operation, unit: 'write' }, tally.writeUnits);
+      }
+    },
+  });
+  return { requests, dynamodbItems, dynamodbRequestUnits };
+}
