@@ -96,6 +96,7 @@ export {
   recordFailedAttempt,
 } from './failedAttempt.js';
 export { lineageErrorOf } from './lineageErrorOf.js';
+export { OUTAGE_BACKOFF, OutageRetry, type OutageRetryOptions } from './outageRetry.js';
 export {
   deadLetterQueueUrl,
   type QueueDepth,
