@@ -29,6 +29,8 @@ export interface QueuePollerOptions<Clients, Handler> {
   visibilityTimeoutSeconds: number;
   heartbeatIntervalSeconds: number;
   onInFlightChange: (inFlight: number) => void;
+  outageBudgetSeconds: number;
+  onOutageRetry: () => void;
 }
 
 /**
@@ -48,11 +50,18 @@ export interface QueueServiceAdapters<Connection, Clients extends { destroy(): v
   }) => { read(): Promise<QueueDepthSamples> };
 }
 
+/** The series every queue service has, which this function feeds from the poller. */
+export interface ServiceMetrics {
+  messagesInFlight: { set(inFlight: number): void };
+  /** Handler runs repeated in place through a dependency outage. */
+  outageRetries: { inc(): void };
+}
+
 export interface QueueServiceOptions<
   Config extends WorkerSettings,
   Connection,
   Clients extends { destroy(): void },
-  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Metrics extends ServiceMetrics,
   Handler,
 > {
   /** The service's name, in its logs and the `service` label of its metrics. */
@@ -92,7 +101,7 @@ export async function runQueueService<
   Config extends WorkerSettings,
   Connection,
   Clients extends { destroy(): void },
-  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Metrics extends ServiceMetrics,
   Handler,
 >(options: QueueServiceOptions<Config, Connection, Clients, Metrics, Handler>): Promise<void> {
   const { service, version, env, aws } = options;
@@ -129,6 +138,8 @@ export async function runQueueService<
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     heartbeatIntervalSeconds: config.heartbeatSeconds,
     onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
+    outageBudgetSeconds: config.outageBudgetSeconds,
+    onOutageRetry: () => metrics.outageRetries.inc(),
   });
   await serveQueueWorker({
     service,

@@ -79,7 +79,16 @@ function messageFor(log: PollerLogger, receiveCount = 1): QueueMessage {
       },
     ],
   });
-  return { messageId: 'm-1', body, receiveCount, sentAtMs: 0, attributes: {}, log };
+  return {
+    messageId: 'm-1',
+    body,
+    receiveCount,
+    sentAtMs: 0,
+    attributes: {},
+    log,
+    outageReruns: 0,
+    runsAgainAfter: () => false,
+  };
 }
 
 function throttled(): AwsCallError {
