@@ -114,10 +114,11 @@ const ABORT_SETTLE_MS = 1_000;
 /**
  * A long-polling SQS consumer with bounded concurrency, visibility heartbeats and a graceful stop.
  *
- * Errors thrown by the handler are classified: a retryable {@link WorkerError} makes the message
- * visible again after an exponential backoff; anything else after a short pause, so the queue's
- * redrive policy moves a message that keeps failing to its DLQ. Nothing is swallowed: every
- * failure is logged with its error.
+ * Errors thrown by the handler are classified: a dependency outage runs the handler again in
+ * place, the message kept, for up to `outageBudgetSeconds` (see {@link OutageRetry}); then a
+ * retryable {@link WorkerError} makes the message visible again after an exponential backoff;
+ * anything else after a short pause, so the queue's redrive policy moves a message that keeps
+ * failing to its DLQ. Nothing is swallowed: every failure is logged with its error.
  *
  * @example
  * const poller = new SqsPoller({ clients, queueUrl, handle, log, concurrency: 4,

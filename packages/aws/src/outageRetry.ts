@@ -59,11 +59,6 @@ export class OutageRetry {
     };
   }
 
-  /** Runs of the handler before the current one, each ended by a dependency outage. */
-  get reruns(): number {
-    return this.#reruns;
-  }
-
   /**
    * True when a run that fails with `error` will be run again: `error` is a dependency outage, the
    * attempt is not stopped, and the budget is not spent. Starts the budget at the first outage.
