@@ -9,6 +9,7 @@ import { WorkerError } from '@storeflow/core';
 import pLimit from 'p-limit';
 import { type AwsClients, callAws } from './createAwsClients.js';
 import { errorName, isConnectionError, PollerOptionsError } from './errors.js';
+import { OUTAGE_BACKOFF, OutageRetry } from './outageRetry.js';
 
 /** The part of a pino logger the poller uses; any pino `Logger` fits. */
 export interface PollerLogger {
@@ -30,6 +31,18 @@ export interface QueueMessage {
   attributes: Readonly<Record<string, string>>;
   /** A child logger bound to this message's id and receive count. */
   log: PollerLogger;
+  /**
+   * Runs of the handler for this receive before this one, each ended by a dependency outage: 0
+   * on the first run. A run again is this worker coming back to work it held, so its claims may
+   * take over its own lease (`reenter`).
+   */
+  outageReruns: number;
+  /**
+   * True when the poller will run the handler again for this receive if the run fails with
+   * `error` (a dependency outage within the outage budget): such a failure does not end the file,
+   * even on the last receive. Asked once the run has failed; the answer is kept and followed.
+   */
+  runsAgainAfter(error: unknown): boolean;
 }
 
 /** What the handler wants done with a message it finished. */
@@ -79,6 +92,14 @@ export interface SqsPollerOptions {
   onSettled?: (outcome: SettledOutcome, durationSeconds: number) => void;
   /** Called with the number of messages in progress whenever it changes. */
   onInFlightChange?: (inFlight: number) => void;
+  /**
+   * How long a message whose handler keeps failing with dependency outages is run again in place
+   * (see {@link OutageRetry}), from its first outage failure; 0 ends the attempt at the first
+   * failure, like any other. @defaultValue 0
+   */
+  outageBudgetSeconds?: number;
+  /** Called each time a handler is run again through a dependency outage. */
+  onOutageRetry?: () => void;
 }
 
 export interface StopReport {
@@ -118,10 +139,11 @@ const ABORT_SETTLE_MS = 1_000;
 /**
  * A long-polling SQS consumer with bounded concurrency, visibility heartbeats and a graceful stop.
  *
- * Errors thrown by the handler are classified: a retryable {@link WorkerError} makes the message
- * visible again after an exponential backoff; anything else after a short pause, so the queue's
- * redrive policy moves a message that keeps failing to its DLQ. Nothing is swallowed: every
- * failure is logged with its error.
+ * Errors thrown by the handler are classified: a dependency outage runs the handler again in
+ * place, the message kept, for up to `outageBudgetSeconds` (see {@link OutageRetry}); then a
+ * retryable {@link WorkerError} makes the message visible again after an exponential backoff;
+ * anything else after a short pause, so the queue's redrive policy moves a message that keeps
+ * failing to its DLQ. Nothing is swallowed: every failure is logged with its error.
  *
  * @example
  * const poller = new SqsPoller({ clients, queueUrl, handle, log, concurrency: 4,
@@ -154,6 +176,7 @@ export class SqsPoller {
       problems.push('heartbeatIntervalSeconds must be below visibilityTimeoutSeconds');
     }
     if ((options.waitTimeSeconds ?? 20) > 20) problems.push('waitTimeSeconds must be at most 20');
+    if (!((options.outageBudgetSeconds ?? 0) >= 0)) problems.push('outageBudgetSeconds must be >= 0');
     if (problems.length > 0)
       throw new PollerOptionsError(`invalid SqsPoller options: ${problems.join('; ')}`);
     this.#options = options;
@@ -338,23 +361,33 @@ export class SqsPoller {
       );
     }, this.#options.heartbeatIntervalSeconds * 1000);
     heartbeat.unref();
+    const outage = new OutageRetry({
+      budgetMs: (this.#options.outageBudgetSeconds ?? 0) * 1000,
+      backoff: OUTAGE_BACKOFF,
+      signal: controller.signal,
+      log,
+      ...(this.#options.onOutageRetry === undefined ? {} : { onRetry: this.#options.onOutageRetry }),
+    });
+    const attributes = Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
+    );
     let outcome: MessageOutcome;
     try {
-      outcome = await this.#options.handle(
-        {
-          messageId: message.MessageId ?? 'unknown',
-          body: message.Body ?? '',
-          receiveCount,
-          sentAtMs: Number(message.Attributes?.SentTimestamp ?? '0'),
-          attributes: Object.fromEntries(
-            Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-              name,
-              value.StringValue ?? '',
-            ]),
-          ),
-          log,
-        },
-        controller.signal,
+      // The heartbeat above keeps the message through every run: an outage spends no receive.
+      outcome = await outage.run((outageReruns) =>
+        this.#options.handle(
+          {
+            messageId: message.MessageId ?? 'unknown',
+            body: message.Body ?? '',
+            receiveCount,
+            sentAtMs: Number(message.Attributes?.SentTimestamp ?? '0'),
+            attributes,
+            log,
+            outageReruns,
+            runsAgainAfter: (error) => outage.willRunAgainAfter(error),
+          },
+          controller.signal,
+        ),
       );
     } catch (error) {
       if (controller.signal.aborted) return; // released by stop(); it makes the message visible

@@ -5,6 +5,50 @@ import type { AwsConnection, AwsService } from './awsEndpoints.js';
 import { toWorkerError } from './errors.js';
 import { AwsRequestCounter } from './requestCounter.js';
 
+/** How long each client waits for a connection, an answer and a silent socket, in ms. */
+export interface ClientTimeouts {
+  /** TCP connect: an endpoint that does not accept within this is unreachable. */
+  readonly connectionTimeoutMs: number;
+  /** From sending the request to the response's headers (the request body's upload included). */
+  readonly requestTimeoutMs: number;
+  /** A socket with no byte in either direction for this long is cut (an idle, not a total, limit). */
+  readonly socketIdleTimeoutMs: number;
+}
+
+/**
+ * Timeouts of every SDK client, so a hung connection fails its call (a `TimeoutError`, retried by
+ * the SDK and then treated as a dependency outage, see `isDependencyOutage`) instead of holding a
+ * file until its lease runs out. Without them the SDK waits for ever (S3, SQS) or 300 s (DynamoDB).
+ *
+ * - Connecting takes milliseconds on AWS and on the emulators; 5 s is a dead endpoint.
+ * - DynamoDB answers in milliseconds; 20 s leaves room for a 100-item transaction on a loaded
+ *   DynamoDB Local while still noticing a hung one within the SDK's three tries.
+ * - SQS holds a receive open for the long poll (20 s, `QUEUE_DEFAULTS.receiveWaitTimeSeconds`), so
+ *   its answer may take that long plus a normal round trip.
+ * - S3's request timeout covers uploading a part (a few MB) before the headers come back. A
+ *   GetObject body is streamed after the headers for as long as the object takes: only the idle
+ *   limit applies then, and it must outlast the longest time a reader leaves the stream unread
+ *   while it writes a chunk's outputs (back-pressure stops the socket), so it is minutes, not
+ *   seconds: a download is never cut for being large, only for stalling.
+ */
+export const CLIENT_TIMEOUTS: Readonly<Record<AwsService, ClientTimeouts>> = {
+  DYNAMODB: { connectionTimeoutMs: 5_000, requestTimeoutMs: 20_000, socketIdleTimeoutMs: 20_000 },
+  SQS: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, socketIdleTimeoutMs: 30_000 },
+  S3: { connectionTimeoutMs: 5_000, requestTimeoutMs: 60_000, socketIdleTimeoutMs: 180_000 },
+};
+
+/** The `requestHandler` options (smithy's NodeHttpHandler) for one service's timeouts. */
+function requestHandlerFor(service: AwsService) {
+  const timeouts = CLIENT_TIMEOUTS[service];
+  return {
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    // Without it a request past `requestTimeout` is only logged as a warning, and waits on.
+    throwOnRequestTimeout: true,
+    socketTimeout: timeouts.socketIdleTimeoutMs,
+  };
+}
+
 /** The SDK clients every component uses, built in one place so they agree on endpoints. */
 export interface AwsClients {
   /** Where the clients point, kept so errors can name the endpoint that failed. */
@@ -19,7 +63,8 @@ export interface AwsClients {
 }
 
 /**
- * Builds the S3, SQS and DynamoDB clients for one connection.
+ * Builds the S3, SQS and DynamoDB clients for one connection, each with its
+ * {@link CLIENT_TIMEOUTS}.
  *
  * Emulator endpoints need two things real AWS does not:
  * - S3 path-style addressing, because `<bucket>.127.0.0.1` does not resolve;
@@ -33,16 +78,19 @@ export function createAwsClients(connection: AwsConnection): AwsClients {
   const s3 = new S3Client({
     region,
     ...credentials,
+    requestHandler: requestHandlerFor('S3'),
     ...(endpoints.S3 === undefined ? {} : { endpoint: endpoints.S3, forcePathStyle: true }),
   });
   const sqs = new SQSClient({
     region,
     ...credentials,
+    requestHandler: requestHandlerFor('SQS'),
     ...(endpoints.SQS === undefined ? {} : { endpoint: endpoints.SQS, useQueueUrlAsEndpoint: false }),
   });
   const dynamodb = new DynamoDBClient({
     region,
     ...credentials,
+    requestHandler: requestHandlerFor('DYNAMODB'),
     ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
   });
   const requests = AwsRequestCounter.of({ S3: s3, SQS: sqs, DYNAMODB: dynamodb });

@@ -340,6 +340,64 @@ export function isRetryableAwsError(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
+/** Throttling answers: the service is overloaded and says so (HTTP 400, 429 or 503). */
+const OUTAGE_THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'TooManyRequests',
+  'TooManyRequestsException',
+]);
+
+/** A request that got no answer in time: the SDK's own timeouts, and S3's idle-connection one. */
+const OUTAGE_TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+/** Socket failures beyond the connection ones: a timed-out or aborted socket. */
+const OUTAGE_SOCKET_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** TransactWriteItems cancellation reasons that mean "not now" rather than "no". */
+const THROTTLING_CANCELLATION_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/**
+ * True when the error says a dependency (S3, SQS, DynamoDB) is out, not that something is wrong
+ * with the file: throttling, a 5xx answer, a timeout, a refused or reset connection, a failed DNS
+ * lookup, and this package's typed errors for those (`ENDPOINT_UNREACHABLE`, an `AWS_CALL_FAILED`
+ * caused by one, `DYNAMODB_UNPROCESSED_KEYS`, a `DYNAMODB_WRITE_CONTENTION` cancelled by
+ * throttling). Every other typed error is the file's own failure, whatever its cause: bad data, a
+ * lost lease, a conflict, a missing object, a refused access. Running the same work again once the
+ * dependency answers gives the result it would have given without the outage.
+ */
+export function isDependencyOutage(error: unknown): boolean {
+  if (error instanceof WorkerError) {
+    if (error instanceof EndpointUnreachableError || error instanceof UnprocessedKeysError) return true;
+    if (error instanceof WriteContentionError) {
+      return error.reasons.some((reason) => THROTTLING_CANCELLATION_REASONS.has(reason));
+    }
+    return error instanceof AwsCallError && isDependencyOutage(error.cause);
+  }
+  if (isConnectionError(error)) return true;
+  let current: unknown = error;
+  // The SDK and streams wrap what failed as `cause`; a few levels are enough.
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const candidate = current as { name?: unknown; code?: unknown; cause?: unknown; $retryable?: unknown };
+    if (typeof candidate.name === 'string') {
+      if (OUTAGE_THROTTLING_NAMES.has(candidate.name) || OUTAGE_TIMEOUT_NAMES.has(candidate.name))
+        return true;
+    }
+    if (typeof candidate.code === 'string' && OUTAGE_SOCKET_CODES.has(candidate.code)) return true;
+    if ((candidate.$retryable as { throttling?: unknown } | undefined)?.throttling === true) return true;
+    const status = httpStatusOf(current);
+    if (status !== undefined && (status >= 500 || status === 429)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
 /**
  * Wraps any failure of an AWS call into a typed {@link WorkerError} that says whether a retry can
  * help, so callers never have to inspect SDK internals.

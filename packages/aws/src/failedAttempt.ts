@@ -6,7 +6,10 @@ import { lineageErrorOf } from './lineageErrorOf.js';
 export type FailedAttemptOutcome =
   /** Stopped (shutdown, or the message is no longer ours): released with no error recorded. */
   | 'stopped'
-  /** Released with `lastError`: the next receive of the message claims the file at once. */
+  /**
+   * Released with `lastError`: the next receive of the message, or the poller's next run of it
+   * through a dependency outage, claims the file at once.
+   */
   | 'retry'
   /** Ended FAILED: a permanent error, or the receive the redrive policy makes the last. */
   | 'failed';
@@ -19,15 +22,23 @@ export interface FailedAttempt {
   readonly receiveCount: number;
   /** The queue's redrive `maxReceiveCount`: the receive with this count is the last. */
   readonly maxReceiveCount: number;
+  /**
+   * The poller runs the attempt again within this receive (a dependency outage within the outage
+   * budget: `QueueMessage.runsAgainAfter`), so this failure is not the last chance, whatever the
+   * receive count.
+   */
+  readonly runsAgain: boolean;
 }
 
 /**
  * The failure policy both services follow, as a pure decision: a stopped attempt is handed back
- * without an error; a failed one is retried while its error is retryable and the queue will
- * deliver the message again, and otherwise ends FAILED.
+ * without an error; a failed one is retried while the poller will run it again (a dependency
+ * outage), or while its error is retryable and the queue will deliver the message again, and
+ * otherwise ends FAILED.
  */
 export function failedAttemptOutcome(attempt: FailedAttempt): FailedAttemptOutcome {
   if (attempt.stopped) return 'stopped';
+  if (attempt.runsAgain) return 'retry';
   const retryable = lineageErrorOf(attempt.error).retryable;
   return retryable && attempt.receiveCount < attempt.maxReceiveCount ? 'retry' : 'failed';
 }

@@ -7,7 +7,13 @@ export {
   type QueueRef,
 } from './bootstrapResources.js';
 export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX } from './constants.js';
-export { type AwsClients, callAws, createAwsClients } from './createAwsClients.js';
+export {
+  type AwsClients,
+  CLIENT_TIMEOUTS,
+  type ClientTimeouts,
+  callAws,
+  createAwsClients,
+} from './createAwsClients.js';
 export {
   type AcquireResult,
   DateRecomputeCoordinator,
@@ -68,6 +74,7 @@ export {
   InvalidItemError,
   InvalidResourceNameError,
   isConnectionError,
+  isDependencyOutage,
   isRetryableAwsError,
   KpiDateContentionError,
   KpiDateLeaseLostError,
@@ -89,6 +96,7 @@ export {
   recordFailedAttempt,
 } from './failedAttempt.js';
 export { lineageErrorOf } from './lineageErrorOf.js';
+export { OUTAGE_BACKOFF, OutageRetry, type OutageRetryOptions } from './outageRetry.js';
 export {
   deadLetterQueueUrl,
   type QueueDepth,

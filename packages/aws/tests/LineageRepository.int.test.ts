@@ -159,6 +159,32 @@ describe('LineageRepository on DynamoDB Local', () => {
     });
   });
 
+  it('lets the worker holding a live lease re-enter only when it asks to, and nobody else', async () => {
+    // Prepare: worker-a holds the version (its release failed, say, during an outage).
+    const { repository, clock } = repositoryWithClock();
+    const input = claimInput();
+    await repository.claim(input);
+    clock.ms += 1_000;
+
+    // Act
+    const duplicate = await repository.claim(input);
+    const other = await repository.claim({ ...input, workerId: 'worker-b', reenter: true });
+    const reentry = await repository.claim({ ...input, reenter: true });
+
+    // Assess
+    expect(duplicate).toMatchObject({ outcome: 'busy', workerId: 'worker-a' });
+    expect(other).toMatchObject({ outcome: 'busy', workerId: 'worker-a' });
+    expect(reentry).toMatchObject({
+      outcome: 'claimed',
+      record: {
+        status: 'VALIDATING',
+        attempts: 2,
+        workerId: 'worker-a',
+        leaseExpiresAt: clock.ms + LEASE_MS,
+      },
+    });
+  });
+
   it('fences the previous owner out after a takeover: its update and renewal throw LeaseLostError', async () => {
     // Prepare
     const { repository, clock } = repositoryWithClock();
@@ -548,6 +574,31 @@ describe('LineageRepository.claimForTransform on DynamoDB Local', () => {
       record: { status: 'TRANSFORMING', workerId: 'transformer-2', leaseExpiresAt: clock.ms + LEASE_MS },
     });
     await expect(oldOwner).rejects.toMatchObject({ code: 'LEASE_LOST', currentWorkerId: 'transformer-2' });
+  });
+
+  it('lets the transformer holding a live lease re-enter only when it asks to', async () => {
+    // Prepare
+    const { repository } = repositoryWithClock();
+    const input = await validatedVersion(repository);
+    const transformer = { ...input, workerId: 'transformer-1', leaseMs: LEASE_MS };
+    await repository.claimForTransform(transformer);
+
+    // Act
+    const duplicate = await repository.claimForTransform(transformer);
+    const other = await repository.claimForTransform({
+      ...transformer,
+      workerId: 'transformer-2',
+      reenter: true,
+    });
+    const reentry = await repository.claimForTransform({ ...transformer, reenter: true });
+
+    // Assess
+    expect(duplicate).toMatchObject({ outcome: 'busy', workerId: 'transformer-1' });
+    expect(other).toMatchObject({ outcome: 'busy', workerId: 'transformer-1' });
+    expect(reentry).toMatchObject({
+      outcome: 'claimed',
+      record: { status: 'TRANSFORMING', workerId: 'transformer-1' },
+    });
   });
 
   it('lets exactly one of several racing transformers claim a version', async () => {

@@ -1,4 +1,25 @@
-import { createAwsClients } from '../src/createAwsClients.js';
+import { createServer } from 'node:net';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { QUEUE_DEFAULTS } from '../src/constants.js';
+import { CLIENT_TIMEOUTS, createAwsClients } from '../src/createAwsClients.js';
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The resolved options of a client's request handler (smithy resolves them on the first request). */
+function handlerOptions(client: { config: { requestHandler: unknown } }): Record<string, unknown> {
+  return (
+    client.config.requestHandler as { httpHandlerConfigs(): Record<string, unknown> }
+  ).httpHandlerConfigs();
+}
 
 describe('createAwsClients', () => {
   it('uses path-style S3 and the configured SQS endpoint for emulators', async () => {
@@ -32,5 +53,48 @@ describe('createAwsClients', () => {
 
     // Assess
     expect(forcePathStyle).toBeFalsy();
+  });
+
+  it('gives every client its connection, request and idle timeouts, as errors rather than warnings', async () => {
+    // Prepare: a request to a closed port fails at once, and resolves the handler's options.
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const clients = createAwsClients({
+      region: 'us-east-1',
+      endpoints: { S3: endpoint, SQS: endpoint, DYNAMODB: endpoint },
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+
+    // Act
+    await Promise.allSettled([
+      clients.s3.send(new ListBucketsCommand({})),
+      clients.sqs.send(new ListQueuesCommand({})),
+      clients.dynamodb.send(new ListTablesCommand({})),
+    ]);
+    const options = {
+      S3: handlerOptions(clients.s3),
+      SQS: handlerOptions(clients.sqs),
+      DYNAMODB: handlerOptions(clients.dynamodb),
+    };
+    clients.destroy();
+
+    // Assess
+    for (const service of ['S3', 'SQS', 'DYNAMODB'] as const) {
+      expect(options[service]).toMatchObject({
+        connectionTimeout: CLIENT_TIMEOUTS[service].connectionTimeoutMs,
+        requestTimeout: CLIENT_TIMEOUTS[service].requestTimeoutMs,
+        socketTimeout: CLIENT_TIMEOUTS[service].socketIdleTimeoutMs,
+        throwOnRequestTimeout: true,
+      });
+    }
+  });
+
+  it('lets a long poll finish before SQS times out, and a paused object stream idle longer than a request', () => {
+    expect(CLIENT_TIMEOUTS.SQS.requestTimeoutMs).toBeGreaterThan(
+      QUEUE_DEFAULTS.receiveWaitTimeSeconds * 1000,
+    );
+    expect(CLIENT_TIMEOUTS.SQS.socketIdleTimeoutMs).toBeGreaterThan(
+      QUEUE_DEFAULTS.receiveWaitTimeSeconds * 1000,
+    );
+    expect(CLIENT_TIMEOUTS.S3.socketIdleTimeoutMs).toBeGreaterThan(CLIENT_TIMEOUTS.S3.requestTimeoutMs);
   });
 });

@@ -28,15 +28,25 @@ function recordingLineage() {
 
 describe('failedAttemptOutcome', () => {
   it.each([
-    ['a retryable error before the last receive', awsFailure(true), false, 1, 'retry'],
-    ['a retryable error on the last receive', awsFailure(true), false, 5, 'failed'],
-    ['a retryable error past the last receive', awsFailure(true), false, 6, 'failed'],
-    ['a permanent error on the first receive', awsFailure(false), false, 1, 'failed'],
-    ['an error that is no WorkerError', new TypeError('bug'), false, 1, 'failed'],
-    ['a stop on the last receive', awsFailure(true), true, 5, 'stopped'],
-  ])('%s ends %s', (_case, error, stopped, receiveCount, expected) => {
+    ['a retryable error before the last receive', awsFailure(true), false, 1, false, 'retry'],
+    ['a retryable error on the last receive', awsFailure(true), false, 5, false, 'failed'],
+    ['a retryable error past the last receive', awsFailure(true), false, 6, false, 'failed'],
+    ['a permanent error on the first receive', awsFailure(false), false, 1, false, 'failed'],
+    ['an error that is no WorkerError', new TypeError('bug'), false, 1, false, 'failed'],
+    ['a stop on the last receive', awsFailure(true), true, 5, false, 'stopped'],
+    ['an outage the poller runs again, on the last receive', awsFailure(true), false, 5, true, 'retry'],
+    ['a stop during an outage the poller would run again', awsFailure(true), true, 5, true, 'stopped'],
+    [
+      'a socket reset while streaming, before the last receive',
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      false,
+      1,
+      false,
+      'retry',
+    ],
+  ])('%s ends %s', (_case, error, stopped, receiveCount, runsAgain, expected) => {
     // Act
-    const outcome = failedAttemptOutcome({ error, stopped, receiveCount, maxReceiveCount: 5 });
+    const outcome = failedAttemptOutcome({ error, stopped, receiveCount, maxReceiveCount: 5, runsAgain });
 
     // Assess
     expect(outcome).toBe(expected);
@@ -55,6 +65,7 @@ describe('recordFailedAttempt', () => {
       stopped: false,
       receiveCount: 1,
       maxReceiveCount: 5,
+      runsAgain: false,
     });
 
     // Assess
@@ -70,6 +81,25 @@ describe('recordFailedAttempt', () => {
     ]);
   });
 
+  it('releases a file on its last receive when the poller will run it again through an outage', async () => {
+    // Prepare
+    const { lineage, calls } = recordingLineage();
+    const error = awsFailure(true);
+
+    // Act
+    const outcome = await recordFailedAttempt(lineage, KEY, 'worker-a', {
+      error,
+      stopped: false,
+      receiveCount: 5,
+      maxReceiveCount: 5,
+      runsAgain: true,
+    });
+
+    // Assess: not FAILED, so the run again finds the file claimable.
+    expect(outcome).toBe('retry');
+    expect(calls.map(([method]) => method)).toEqual(['update']);
+  });
+
   it('ends a file FAILED with its last error and timings', async () => {
     // Prepare
     const { lineage, calls } = recordingLineage();
@@ -80,7 +110,7 @@ describe('recordFailedAttempt', () => {
       lineage,
       KEY,
       'worker-a',
-      { error, stopped: false, receiveCount: 1, maxReceiveCount: 5 },
+      { error, stopped: false, receiveCount: 1, maxReceiveCount: 5, runsAgain: false },
       { transformMs: 12 },
     );
 
@@ -110,6 +140,7 @@ describe('recordFailedAttempt', () => {
       stopped: true,
       receiveCount: 5,
       maxReceiveCount: 5,
+      runsAgain: false,
     });
 
     // Assess

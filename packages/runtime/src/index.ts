@@ -23,6 +23,7 @@ export {
   type QueueServiceContext,
   type QueueServiceOptions,
   runQueueService,
+  type ServiceMetrics,
 } from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
 export { runOnce } from './shutdown.js';

@@ -40,6 +40,8 @@ export interface QueuePollerOptions<Clients, Handler> {
   /** Long-poll wait, below the shutdown grace (see {@link longPollWaitSeconds}). */
   waitTimeSeconds: number;
   onInFlightChange: (inFlight: number) => void;
+  outageBudgetSeconds: number;
+  onOutageRetry: () => void;
 }
 
 /**
@@ -59,11 +61,18 @@ export interface QueueServiceAdapters<Connection, Clients extends QueueServiceCl
   }) => { read(): Promise<QueueDepthSamples> };
 }
 
+/** The series every queue service has, which this function feeds from the poller. */
+export interface ServiceMetrics {
+  messagesInFlight: { set(inFlight: number): void };
+  /** Handler runs repeated in place through a dependency outage. */
+  outageRetries: { inc(): void };
+}
+
 export interface QueueServiceOptions<
   Config extends WorkerSettings,
   Connection,
   Clients extends QueueServiceClients,
-  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Metrics extends ServiceMetrics,
   Handler,
 > {
   /** The service's name, in its logs and the `service` label of its metrics. */
@@ -103,7 +112,7 @@ export async function runQueueService<
   Config extends WorkerSettings,
   Connection,
   Clients extends QueueServiceClients,
-  Metrics extends { messagesInFlight: { set(inFlight: number): void } },
+  Metrics extends ServiceMetrics,
   Handler,
 >(options: QueueServiceOptions<Config, Connection, Clients, Metrics, Handler>): Promise<void> {
   const { service, version, env, aws } = options;
@@ -142,6 +151,8 @@ export async function runQueueService<
     heartbeatIntervalSeconds: config.heartbeatSeconds,
     waitTimeSeconds: longPollWaitSeconds(config.shutdownGraceSeconds),
     onInFlightChange: (inFlight) => metrics.messagesInFlight.set(inFlight),
+    outageBudgetSeconds: config.outageBudgetSeconds,
+    onOutageRetry: () => metrics.outageRetries.inc(),
   });
   await serveQueueWorker({
     service,

@@ -27,6 +27,12 @@ export interface WorkerSettings {
   logLevel: string;
   /** Identifies this task in lineage (claims and leases). */
   workerId: string;
+  /**
+   * How long a message whose handling keeps failing because a dependency is out (throttling,
+   * 5xx, timeouts, unreachable) is run again in place, from the first such failure, before the
+   * attempt fails; meanwhile the outage spends no receive. 0 turns this off.
+   */
+  outageBudgetSeconds: number;
 }
 
 /**
@@ -65,6 +71,7 @@ const VARIABLE_SUFFIXES: ConfigEnvNames<WorkerSettings> = {
   metricsHost: 'METRICS_HOST',
   logLevel: 'LOG_LEVEL',
   workerId: 'WORKER_ID',
+  outageBudgetSeconds: 'OUTAGE_BUDGET_SECONDS',
 };
 
 /**
@@ -104,6 +111,8 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
     metricsHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
     logLevel: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info' },
     workerId: { type: 'string', minLength: 1, default: defaults.workerId },
+    // Ten minutes rides out the outages seen in practice (a restarted table, a throttling burst).
+    outageBudgetSeconds: { type: 'integer', minimum: 0, maximum: 43_200, default: 600 },
   };
   const envNames = Object.fromEntries(
     Object.entries(VARIABLE_SUFFIXES).map(([setting, suffix]) => [setting, `${envPrefix}${suffix}`]),

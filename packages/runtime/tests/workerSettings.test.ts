@@ -47,6 +47,7 @@ describe('workerSettings', () => {
       metricsHost: 'TRANSFORMER_METRICS_HOST',
       logLevel: 'TRANSFORMER_LOG_LEVEL',
       workerId: 'TRANSFORMER_WORKER_ID',
+      outageBudgetSeconds: 'TRANSFORMER_OUTAGE_BUDGET_SECONDS',
     });
     expect([...required].sort()).toEqual(Object.keys(envNames).sort());
   });
@@ -71,6 +72,7 @@ describe('createWorkerConfig', () => {
       metricsHost: '0.0.0.0',
       logLevel: 'info',
       workerId: 'sample',
+      outageBudgetSeconds: 600,
       batchRows: 50,
     });
     expect(sample.envNames).toMatchObject({ queueUrl: 'SAMPLE_QUEUE_URL', batchRows: 'SAMPLE_BATCH_ROWS' });

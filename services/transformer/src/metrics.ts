@@ -57,6 +57,11 @@ export function createTransformerMetrics(registry: Registry) {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers,
     }),
+    outageRetries: new Counter({
+      name: 'storeflow_transformer_outage_retries_total',
+      help: 'Transform messages run again in place because S3, SQS or DynamoDB was out (throttling, 5xx, timeouts, unreachable)',
+      registers,
+    }),
     messagesInFlight: new Gauge({
       name: 'storeflow_transformer_messages_in_flight',
       help: 'Transform messages being handled now',

@@ -61,7 +61,13 @@ export function createTransformHandler(deps: TransformerDependencies) {
     const log = message.log.child({ key: file.key, objectVersion: file.objectVersion });
     const key: LineageKey = { sourceKey: file.key, objectVersion: file.objectVersion };
     const leaseMs = deps.config.visibilityTimeoutSeconds * 1000;
-    const claim = await deps.lineage.claimForTransform({ ...key, workerId: deps.config.workerId, leaseMs });
+    const claim = await deps.lineage.claimForTransform({
+      ...key,
+      workerId: deps.config.workerId,
+      leaseMs,
+      // A run again through an outage comes back to a file this worker may still hold.
+      reenter: message.outageReruns > 0,
+    });
     if (claim.outcome === 'done') {
       log.info({ status: claim.record.status }, 'duplicate transform message acknowledged');
       deps.metrics.filesProcessed.inc({ outcome: 'duplicate' });
@@ -87,7 +93,7 @@ export function createTransformHandler(deps: TransformerDependencies) {
       file,
       tickets: parsed.tickets,
       key,
-      receiveCount: message.receiveCount,
+      message,
       signal,
       log,
       stopTimer: deps.metrics.fileDuration.startTimer(),
@@ -112,7 +118,7 @@ interface ClaimedAttempt {
   readonly file: ValidatedFile;
   readonly tickets: Readonly<Record<string, number>>;
   readonly key: LineageKey;
-  readonly receiveCount: number;
+  readonly message: QueueMessage;
   readonly signal: AbortSignal;
   readonly log: PollerLogger;
   readonly stopTimer: (labels: { outcome: string }) => void;
@@ -163,23 +169,22 @@ async function releaseFailedFile(
   error: unknown,
 ): Promise<void> {
   const { config, lineage, metrics } = deps;
+  const { receiveCount } = attempt.message;
   const failed = {
     error,
     stopped: attempt.signal.aborted,
-    receiveCount: attempt.receiveCount,
+    receiveCount,
     maxReceiveCount: config.maxReceiveCount,
+    runsAgain: attempt.message.runsAgainAfter(error),
   };
   const outcome = failedAttemptOutcome(failed);
   if (outcome !== 'stopped') {
     // Counted before lineage is written, so a lineage outage does not hide the failure.
     metrics.filesProcessed.inc({ outcome });
     attempt.stopTimer({ outcome });
-    attempt.log.warn(
-      {
-        lastError: lineageErrorOf(error),
-        receiveCount: attempt.receiveCount,
-        maxReceiveCount: config.maxReceiveCount,
-      },
+    // A run the poller repeats through an outage is logged once by the poller, not at each try.
+    attempt.log[failed.runsAgain ? 'debug' : 'warn'](
+      { lastError: lineageErrorOf(error), receiveCount, maxReceiveCount: config.maxReceiveCount },
       outcome === 'failed'
         ? 'transform failed; lineage FAILED, raw object left under raw/'
         : 'transform attempt failed',

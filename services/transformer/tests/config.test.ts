@@ -20,6 +20,7 @@ describe('the transformer configuration', () => {
         'TRANSFORMER_METRICS_HOST',
         'TRANSFORMER_LOG_LEVEL',
         'TRANSFORMER_WORKER_ID',
+        'TRANSFORMER_OUTAGE_BUDGET_SECONDS',
       ].sort(),
     );
   });

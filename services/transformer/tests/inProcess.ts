@@ -42,6 +42,8 @@ export function inProcessHandler(
         sentAtMs: Date.now(),
         attributes: {},
         log: silentLog,
+        outageReruns: 0,
+        runsAgainAfter: () => false,
       },
       new AbortController().signal,
     );

@@ -55,7 +55,16 @@ function validatedMessage(log: ReturnType<typeof createRecordingLogger>): QueueM
     eventTime: '2026-01-01T00:00:00.000Z',
     touchedDates: ['2026-01-01'],
   });
-  return { messageId: 'm-1', body, receiveCount: 1, sentAtMs: 0, attributes: {}, log };
+  return {
+    messageId: 'm-1',
+    body,
+    receiveCount: 1,
+    sentAtMs: 0,
+    attributes: {},
+    log,
+    outageReruns: 0,
+    runsAgainAfter: () => false,
+  };
 }
 
 describe('a transform message for a file the validator is still recording', () => {

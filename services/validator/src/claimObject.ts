@@ -69,13 +69,15 @@ export type ClaimOutcome =
 /**
  * Claims the object version in lineage. A reprocess request reopens a finished version first, and
  * a version whose validation failed for good (FAILED without a verdict) is reopened by any new
- * delivery, a redriven message included, like the transformer retries a FAILED transform.
+ * delivery, a redriven message included, like the transformer retries a FAILED transform. With
+ * `reenter`, a version this worker still holds is claimed again (see `LineageRepository.claim`).
  */
 export async function claimObject(
   deps: ValidatorDependencies,
   object: ObjectRef,
   admitted: AdmittedObject,
   log: PollerLogger,
+  { reenter }: { reenter: boolean },
 ): Promise<ClaimOutcome> {
   const { key } = admitted;
   if (object.reprocessId !== undefined) {
@@ -93,6 +95,7 @@ export async function claimObject(
     eventTime: object.eventTime ?? admitted.head.lastModified,
     workerId: deps.config.workerId,
     leaseMs: deps.config.visibilityTimeoutSeconds * 1000,
+    reenter,
   };
   let claim = await deps.lineage.claim(input);
   if (claim.outcome === 'done' && validationFailed(claim.record)) {

@@ -56,6 +56,11 @@ export function createValidatorMetrics(registry: Registry) {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers,
     }),
+    outageRetries: new Counter({
+      name: 'storeflow_validator_outage_retries_total',
+      help: 'Ingest messages run again in place because S3, SQS or DynamoDB was out (throttling, 5xx, timeouts, unreachable)',
+      registers,
+    }),
     messagesInFlight: new Gauge({
       name: 'storeflow_validator_messages_in_flight',
       help: 'Ingest messages being handled now',

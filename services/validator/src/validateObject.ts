@@ -39,7 +39,7 @@ export function createIngestHandler(deps: ValidatorDependencies) {
     let retryAfterSeconds = 0;
     for (const object of parsed.objects) {
       const log = message.log.child({ bucket: object.bucket, key: object.key });
-      const outcome = await processObject(deps, object, message.receiveCount, log, signal);
+      const outcome = await processObject(deps, object, message, log, signal);
       if (outcome.kind === 'deferred') deferred.push(outcome.object);
       if (outcome.kind === 'busy') retryAfterSeconds = Math.max(retryAfterSeconds, outcome.retryAfterSeconds);
     }
@@ -64,13 +64,14 @@ export function deferralDelaySeconds(baseSeconds: number, attempt: number): numb
 async function processObject(
   deps: ValidatorDependencies,
   object: ObjectRef,
-  receiveCount: number,
+  message: QueueMessage,
   log: PollerLogger,
   signal: AbortSignal,
 ): Promise<ObjectOutcome> {
   const admitted = await admitObject(deps, object, log);
   if (admitted === undefined) return { kind: 'done' };
-  const claim = await claimObject(deps, object, admitted, log);
+  // A run again through an outage comes back to a file this worker may still hold.
+  const claim = await claimObject(deps, object, admitted, log, { reenter: message.outageReruns > 0 });
   if (claim.kind === 'done') return { kind: 'done' };
   if (claim.kind === 'busy') {
     const retryAfterSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - deps.now()) / 1000));
@@ -95,7 +96,7 @@ async function processObject(
       renew: () => lineage.renewLease(admitted.key, config.workerId, config.visibilityTimeoutSeconds * 1000),
       heartbeatMs: config.heartbeatSeconds * 1000,
       log,
-      release: (error) => releaseFailedFile(context, receiveCount, error),
+      release: (error) => releaseFailedFile(context, message, error),
     },
     async () => {
       if (admitted.plan.outcome === 'reject') {
@@ -117,17 +118,19 @@ async function processObject(
 
 /**
  * Hands a file whose attempt threw back at once, so the redelivery (after the poller's backoff,
- * or to the next worker at shutdown) claims it straight away instead of finding it busy until the
- * lease runs out; or ends it FAILED when no retry will come (the failure policy shared with the
- * transformer, docs/design.md).
+ * or to the next worker at shutdown), or the poller's run again through a dependency outage,
+ * claims it straight away instead of finding it busy until the lease runs out; or ends it FAILED
+ * when no retry will come (the failure policy shared with the transformer, docs/design.md).
  */
-async function releaseFailedFile(context: FileContext, receiveCount: number, error: unknown): Promise<void> {
+async function releaseFailedFile(context: FileContext, message: QueueMessage, error: unknown): Promise<void> {
   const { config, lineage } = context.deps;
+  const { receiveCount } = message;
   const attempt = {
     error,
     stopped: context.signal.aborted,
     receiveCount,
     maxReceiveCount: config.maxReceiveCount,
+    runsAgain: message.runsAgainAfter(error),
   };
   const timings = { validateMs: context.deps.now() - context.startedAtMs };
   const outcome = await recordFailedAttempt(lineage, context.key, config.workerId, attempt, timings);
@@ -137,6 +140,10 @@ async function releaseFailedFile(context: FileContext, receiveCount: number, err
       'validation failed; lineage FAILED, raw object left under raw/',
     );
   } else {
-    context.log.info({ stopped: outcome === 'stopped' }, 'file released for the next attempt');
+    // A run the poller repeats through an outage is logged once by the poller, not at each try.
+    context.log[attempt.runsAgain ? 'debug' : 'info'](
+      { stopped: outcome === 'stopped' },
+      'file released for the next attempt',
+    );
   }
 }

@@ -32,6 +32,7 @@ describe('the validator configuration', () => {
         'VALIDATOR_METRICS_HOST',
         'VALIDATOR_LOG_LEVEL',
         'VALIDATOR_WORKER_ID',
+        'VALIDATOR_OUTAGE_BUDGET_SECONDS',
       ].sort(),
     );
   });

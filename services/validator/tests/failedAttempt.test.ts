@@ -25,6 +25,7 @@ const KEY = { sourceKey: 'raw/products/p.csv', objectVersion: 'etag-1' };
 function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
   const updates: unknown[][] = [];
   const completions: unknown[][] = [];
+  const claims: unknown[] = [];
   const s3 = {
     send: async (command: unknown) => {
       if (command instanceof HeadObjectCommand) {
@@ -35,10 +36,13 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
     },
   };
   const lineage = {
-    claim: async () => ({
-      outcome: 'claimed',
-      record: { ...KEY, eventTime: '2026-01-01T00:00:00.000Z', attempts: 1 },
-    }),
+    claim: async (input: unknown) => {
+      claims.push(input);
+      return {
+        outcome: 'claimed',
+        record: { ...KEY, eventTime: '2026-01-01T00:00:00.000Z', attempts: 1 },
+      };
+    },
     update: async (...args: unknown[]) => {
       updates.push(args);
       return release();
@@ -66,10 +70,17 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
     metrics: createValidatorMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
   });
-  return { handle, updates, completions };
+  return { handle, updates, completions, claims };
 }
 
-function messageFor(log: PollerLogger, receiveCount = 1): QueueMessage {
+function messageFor(
+  log: PollerLogger,
+  receiveCount = 1,
+  outage: Pick<QueueMessage, 'outageReruns' | 'runsAgainAfter'> = {
+    outageReruns: 0,
+    runsAgainAfter: () => false,
+  },
+): QueueMessage {
   const body = JSON.stringify({
     Records: [
       {
@@ -79,7 +90,15 @@ function messageFor(log: PollerLogger, receiveCount = 1): QueueMessage {
       },
     ],
   });
-  return { messageId: 'm-1', body, receiveCount, sentAtMs: 0, attributes: {}, log };
+  return {
+    messageId: 'm-1',
+    body,
+    receiveCount,
+    sentAtMs: 0,
+    attributes: {},
+    log,
+    ...outage,
+  };
 }
 
 function throttled(): AwsCallError {
@@ -220,5 +239,53 @@ describe('the failure policy', () => {
     await expect(outcome).rejects.toBe(failure);
     expect(completions).toEqual([]);
     expect(updates).toEqual([[KEY, 'worker-a', {}, { releaseLease: true }]]);
+  });
+
+  it('releases the file on the last receive when the poller will run it again through an outage', async () => {
+    // Prepare: the third of three receives, but the message says this failure runs again
+    const failure = throttled();
+    const asked: unknown[] = [];
+    const { handle, updates, completions } = handlerWith(failure, async () => ({}));
+    const message = messageFor(createRecordingLogger(), 3, {
+      outageReruns: 0,
+      runsAgainAfter: (error) => {
+        asked.push(error);
+        return true;
+      },
+    });
+
+    // Act
+    const outcome = handle(message, new AbortController().signal);
+
+    // Assess
+    await expect(outcome).rejects.toBe(failure);
+    expect(asked).toEqual([failure]);
+    expect(completions).toEqual([]);
+    expect(updates).toEqual([
+      [
+        KEY,
+        'worker-a',
+        { lastError: { code: 'AWS_CALL_FAILED', message: failure.message, retryable: true } },
+        { releaseLease: true },
+      ],
+    ]);
+  });
+
+  it('claims with re-entry only on a run again through an outage', async () => {
+    // Prepare
+    const { handle, claims } = handlerWith(throttled(), async () => ({}));
+    const again = { outageReruns: 2, runsAgainAfter: () => true };
+
+    // Act
+    await handle(messageFor(createRecordingLogger()), new AbortController().signal).catch(() => undefined);
+    await handle(messageFor(createRecordingLogger(), 1, again), new AbortController().signal).catch(
+      () => undefined,
+    );
+
+    // Assess
+    expect(claims).toEqual([
+      expect.objectContaining({ workerId: 'worker-a', reenter: false }),
+      expect.objectContaining({ workerId: 'worker-a', reenter: true }),
+    ]);
   });
 });

@@ -40,6 +40,8 @@ export interface ClaimInput extends LineageKey {
   readonly workerId: string;
   /** Lease length in ms; renew it with {@link LineageRepository.renewLease} before it ends. */
   readonly leaseMs: number;
+  /** See {@link TransformClaimInput.reenter}. @defaultValue false */
+  readonly reenter?: boolean;
 }
 
 /** Input of {@link LineageRepository.claimForTransform}. */
@@ -48,6 +50,14 @@ export interface TransformClaimInput extends LineageKey {
   readonly workerId: string;
   /** Lease length in ms; renew it with {@link LineageRepository.renewLease} before it ends. */
   readonly leaseMs: number;
+  /**
+   * Also claim a file this worker id still holds under a live lease: the caller runs again an
+   * attempt of its own that a dependency outage ended (`QueueMessage.outageReruns > 0`), whose
+   * release may not have landed. Only then: two handlers of one task share its worker id, and
+   * without it a duplicate message finds the file busy instead of working on it beside the first.
+   * @defaultValue false
+   */
+  readonly reenter?: boolean;
 }
 
 /** Outcome of {@link LineageRepository.claim} and {@link LineageRepository.claimForTransform}. */
@@ -107,6 +117,11 @@ interface ClaimRule {
 /** No live lease holds the item at `:now_ms`. */
 const LEASE_FREE = '(attribute_not_exists(#lease_expires_at) OR #lease_expires_at <= :now_ms)';
 
+/** No live lease holds the item, or (re-entering) this worker's own does. */
+function leaseFreeFor(reenter: boolean | undefined): string {
+  return reenter === true ? `(${LEASE_FREE} OR #worker_id = :me)` : LEASE_FREE;
+}
+
 /** Rounds of one claim before {@link ClaimConflictError}. */
 const CLAIM_ROUNDS = 3;
 
@@ -155,7 +170,7 @@ export class LineageRepository {
         '#created_at = if_not_exists(#created_at, :now_iso), ' +
         '#attempts = if_not_exists(#attempts, :zero) + :one',
       remove: [LINEAGE_ATTRIBUTE.deferredUntil],
-      condition: `attribute_not_exists(#file_key) OR (${claimable.expression} AND ${LEASE_FREE})`,
+      condition: `attribute_not_exists(#file_key) OR (${claimable.expression} AND ${leaseFreeFor(input.reenter)})`,
       values: {
         ...claimable.values,
         ':dataset': stringValue(input.dataset),
@@ -177,8 +192,8 @@ export class LineageRepository {
    * status is VALIDATED (the validator released its lease when it set it), TRANSFORMING with an
    * expired or absent lease (a transformer died, or released the file after a failed attempt:
    * taken over), or FAILED with verdict ACCEPTED (a transform that failed for good, retried by a
-   * DLQ redrive or a reprocess: transforming is idempotent); the item becomes TRANSFORMING under
-   * this worker's lease. `attempts` keeps counting validation claims only.
+   * DLQ redrive or a reprocess: transforming is idempotent), or, with `reenter`, TRANSFORMING under
+   * this worker's own live lease; the item becomes TRANSFORMING under this worker's lease. `attempts` keeps counting validation claims only.
    *
    * Afterwards `renewLease`, `update` and `complete(…, { status: SUCCESS | FAILED, … })` work
    * with this worker id exactly as they do for the validator.
@@ -198,7 +213,7 @@ export class LineageRepository {
       remove: [],
       condition:
         'attribute_exists(#file_key) AND (#status = :validated OR ' +
-        `((#status = :transforming OR (#status = :failed AND #verdict = :accepted)) AND ${LEASE_FREE}))`,
+        `((#status = :transforming OR (#status = :failed AND #verdict = :accepted)) AND ${leaseFreeFor(input.reenter)}))`,
       values: {
         ':transforming': stringValue(FileStatus.TRANSFORMING),
         ':validated': stringValue(FileStatus.VALIDATED),
