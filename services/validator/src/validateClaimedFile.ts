@@ -37,6 +37,7 @@ export async function validateClaimedFile(
     version,
     rejectedRowsKey: keys.rejectedRows,
     references,
+    replacesEarlierAttempt: context.attempt > 1,
   });
   try {
     return await validateIntoSink(context, plan, {
