@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { type LineageKey, type LineageRecord, reprocessRequestCodec } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   createPipeline,
@@ -37,14 +40,29 @@ function ordersFile(count: number, bad: readonly number[] = []): { text: string;
   };
 }
 
-async function withPipeline(run: (pipeline: Pipeline) => Promise<void>): Promise<void> {
+async function withPipeline(
+  run: (pipeline: Pipeline) => Promise<void>,
+  overrides: Record<string, string> = {},
+): Promise<void> {
   const pipeline = await createPipeline(stack);
-  const validator = startValidator(pipeline);
+  const validator = startValidator(pipeline, overrides);
   try {
     await run(pipeline);
   } finally {
     await validator.stop();
     pipeline.clients.destroy();
+  }
+}
+
+/** The version's lineage once a second claim of it has ended VALIDATED. */
+async function waitForSecondRun(pipeline: Pipeline, key: LineageKey): Promise<LineageRecord> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const record = await pipeline.lineage.get(key);
+    if (record?.status === 'VALIDATED' && record.attempts >= 2) return record;
+    if (Date.now() > deadline)
+      throw new Error(`no second validation of ${key.sourceKey}; last: ${record?.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -143,4 +161,77 @@ describe('reports and rejected rows per object version', () => {
       });
     });
   }, 60_000);
+
+  it('empties the rejected rows of a version validated again that rejects none, so its earlier run is not read as its latest', async () => {
+    // With no grace window, an item whose order is unknown is rejected at once (UNKNOWN_ORDER).
+    await withPipeline(
+      async (pipeline) => {
+        // Prepare: 20 items of order 1, one of order 2, which is not known yet: 1/21 within 5 %.
+        const productsKey = 'raw/products/p.csv';
+        const productsVersion = await upload(
+          pipeline,
+          productsKey,
+          [
+            'id,sku,cost,category,name,brand,retail_price,department',
+            '5,ABC-00000005,10.00,Jeans,N,Acme,50.00,Men',
+          ].join('\n'),
+        );
+        await waitForStatus(pipeline, productsKey, productsVersion);
+        const ordersKey = 'raw/orders/first.csv';
+        const firstOrders = await upload(pipeline, ordersKey, [ORDERS_HEADER, order(1)].join('\n'));
+        await waitForStatus(pipeline, ordersKey, firstOrders);
+        const itemsKey = 'raw/order_items/items.csv';
+        const items = [
+          'id,order_id,user_id,product_id,status,created_at,sale_price',
+          ...Array.from(
+            { length: 21 },
+            (_, index) => `${index + 1},${index === 20 ? 2 : 1},7,5,complete,2025-03-01T10:30:00Z,19.99`,
+          ),
+        ].join('\n');
+        const itemsVersion = await upload(pipeline, itemsKey, items);
+        const firstRun = await waitForStatus(pipeline, itemsKey, itemsVersion);
+        const firstRows = await readJsonLines(pipeline, firstRun.rejectedRowsKey ?? '');
+        const laterOrders = await upload(
+          pipeline,
+          'raw/orders/later.csv',
+          [ORDERS_HEADER, order(2)].join('\n'),
+        );
+        await waitForStatus(pipeline, 'raw/orders/later.csv', laterOrders);
+
+        // Act: the same version validated again, now that order 2 is known
+        await pipeline.clients.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: pipeline.resources.ingestQueue.url,
+            MessageBody: reprocessRequestCodec.encode({
+              bucket: pipeline.names.bucket,
+              key: itemsKey,
+              requestId: randomUUID(),
+            }),
+          }),
+        );
+        const secondRun = await waitForSecondRun(pipeline, {
+          sourceKey: itemsKey,
+          objectVersion: itemsVersion,
+        });
+
+        // Assess
+        expect(firstRun).toMatchObject({
+          status: 'VALIDATED',
+          rowsRejected: 1,
+          ruleCounts: { UNKNOWN_ORDER: 1 },
+        });
+        expect(firstRows.map((row) => row.line)).toEqual([22]);
+        expect(secondRun).toMatchObject({
+          rowsRejected: 0,
+          rowsAccepted: 21,
+          rejectedRowsKey: firstRun.rejectedRowsKey,
+        });
+        expect(await readText(pipeline, firstRun.rejectedRowsKey ?? '')).toBe('');
+        expect(await readReport(pipeline, secondRun.reportKey)).toMatchObject({
+          rows: { total: 21, rejected: 0 },
+        });
+      },
+      { VALIDATOR_REFERENCE_GRACE_SECONDS: '0' },
+    );
+  }, 90_000);
 });
