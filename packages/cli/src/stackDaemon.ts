@@ -37,7 +37,8 @@ function reportDynamodbChange(stack: EmbeddedStack, change: DynamoDbChange): voi
   const line = `${new Date().toISOString()} DynamoDB Local ${event}: ${status.reason ?? `running, pid ${status.pid}`}`;
   if (event === 'restarted') console.log(line);
   // Loud: an in-memory DynamoDB Local that died took its tables with it.
-  else console.error(status.persisted ? line : `${line} (DATA LOST)`, error === undefined ? '' : error);
+  else if (error === undefined) console.error(status.persisted ? line : `${line} (DATA LOST)`);
+  else console.error(line, error);
   if (stateDir !== undefined) {
     writeStackComponents(stateDir, stack.components()).catch((writeError: unknown) =>
       console.error(`${new Date().toISOString()} could not record the stack's components`, writeError),
