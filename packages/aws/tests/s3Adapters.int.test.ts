@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SilverOrder } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   type AwsClients,
   bootstrapResources,
   createAwsClients,
+  JsonLinesUpload,
   MalformedSilverPartError,
   ObjectUnreadableError,
   RawObjectSource,
@@ -174,5 +175,50 @@ describe('RawObjectSource on the embedded stack', () => {
 
     // Assess
     await expect(opening).rejects.toMatchObject({ code: 'AWS_CALL_FAILED' });
+  });
+});
+
+describe('JsonLinesUpload on the embedded stack', () => {
+  async function read(key: string): Promise<string | undefined> {
+    try {
+      const response = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await response.Body?.transformToString('utf-8')) ?? '';
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  it('writes one JSON line per value, and no object at all when no value was written', async () => {
+    // Prepare
+    const written = `rejected/${randomUUID()}.jsonl`;
+    const untouched = `rejected/${randomUUID()}.jsonl`;
+    const upload = new JsonLinesUpload(clients, { bucket, key: written });
+    const empty = new JsonLinesUpload(clients, { bucket, key: untouched });
+
+    // Act
+    await upload.write({ line: 2 });
+    await upload.write({ line: 5 });
+    await upload.finish();
+    await empty.finish();
+
+    // Assess
+    expect(await read(written)).toBe('{"line":2}\n{"line":5}\n');
+    await expect(
+      clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: untouched })),
+    ).rejects.toThrow();
+  });
+
+  it('with writeEmpty, replaces what an earlier writer left by an empty object when no value was written', async () => {
+    // Prepare: an earlier attempt's lines
+    const key = `rejected/${randomUUID()}.jsonl`;
+    await put(key, '{"line":9}\n');
+    const rerun = new JsonLinesUpload(clients, { bucket, key });
+
+    // Act
+    await rerun.finish({ writeEmpty: true });
+
+    // Assess
+    expect(await read(key)).toBe('');
   });
 });

@@ -22,6 +22,8 @@ export function renderReport(report: ValidationReport, reportKey: string, record
   lines.push(`dataset   ${String(source.dataset ?? record.dataset)}`);
   lines.push(`status    ${record.status}`);
   lines.push(`report    ${reportKey} (generated ${report.generatedAt})`);
+  if (record.rejectedRowsKey !== undefined && report.rows.rejected > 0)
+    lines.push(`rejected  ${record.rejectedRowsKey}`);
   lines.push(`verdict   ${verdictText(report)}`);
   lines.push(
     `rows      ${report.rows.total} read, ${report.rows.accepted} accepted, ${report.rows.rejected} rejected`,

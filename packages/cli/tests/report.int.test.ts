@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { FileStatus } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
@@ -88,28 +88,66 @@ describe('storeflow report', () => {
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse((await stored.Body?.transformToString()) ?? ''));
   });
 
-  it('prints a rejected file with its file-level problem, and refuses a version whose report was replaced', async () => {
-    // Prepare: two versions of one key on one day share a report key.
+  it('keeps a report per version: the newest by default, an earlier one on request, each with its own verdict', async () => {
+    // Prepare: two versions of one key on one day, the first rejected, the second accepted.
     const first = await uploadAndWait('orders/no-count.csv', NO_ITEM_COUNT);
-    const second = await uploadAndWait(
-      'orders/no-count.csv',
-      `${NO_ITEM_COUNT}\n2,8,complete,2025-03-01T11:00:00Z`,
-    );
+    const second = await uploadAndWait('orders/no-count.csv', MOSTLY_GOOD);
 
     // Act
     const latest = await cli('report', 'raw/orders/no-count.csv');
-    const replaced = await cli('report', 'raw/orders/no-count.csv', '--version', first.objectVersion);
+    const earlier = await cli('report', 'raw/orders/no-count.csv', '--version', first.objectVersion);
+    const earlierJson = await cli(
+      'report',
+      'raw/orders/no-count.csv',
+      '--version',
+      first.objectVersion,
+      '--json',
+    );
 
     // Assess
+    expect(first.reportKey).not.toBe(second.reportKey);
     expect(latest.code).toBe(0);
     expect(latest.stdout).toContain(`version   ${second.objectVersion} `);
-    expect(latest.stdout).toContain('verdict   REJECTED: a file-level problem');
-    expect(latest.stdout).toMatch(
+    expect(latest.stdout).toContain('verdict   ACCEPTED: 4.76% of rows rejected, within the limit of 5%');
+    expect(latest.stdout).toContain(`rejected  ${second.rejectedRowsKey}\n`);
+    expect(earlier.code).toBe(0);
+    expect(earlier.stdout).toContain(`version   ${first.objectVersion} `);
+    expect(earlier.stdout).toContain('verdict   REJECTED: a file-level problem');
+    expect(earlier.stdout).toMatch(
       /\nFile problems \(the whole file is rejected\):\n {2}MISSING_REQUIRED_COLUMN: .*\(num_of_item\)\n/,
     );
+    expect(earlier.stdout).not.toMatch(/^rejected /m);
+    expect(JSON.parse(earlierJson.stdout)).toMatchObject({
+      source: { objectVersion: first.objectVersion },
+      verdict: 'REJECTED',
+    });
+  });
+
+  it('refuses a report object that describes another version than the one lineage names it for', async () => {
+    // Prepare: a version whose report object was overwritten with another version's document.
+    const first = await uploadAndWait('orders/overwritten.csv', NO_ITEM_COUNT);
+    const second = await uploadAndWait(
+      'orders/overwritten.csv',
+      `${NO_ITEM_COUNT}\n2,8,complete,2025-03-01T11:00:00Z`,
+    );
+    const secondReport = await pipeline.clients.s3.send(
+      new GetObjectCommand({ Bucket: pipeline.names.bucket, Key: second.reportKey }),
+    );
+    await pipeline.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: pipeline.names.bucket,
+        Key: first.reportKey,
+        Body: await secondReport.Body?.transformToString(),
+      }),
+    );
+
+    // Act
+    const replaced = await cli('report', 'raw/orders/overwritten.csv', '--version', first.objectVersion);
+
+    // Assess
     expect(replaced.code).toBe(1);
     expect(replaced.stderr).toBe(
-      `storeflow: ${second.reportKey} now holds the report of version ${second.objectVersion}; that of ${first.objectVersion} was replaced (its counts remain in 'storeflow status --json')\n`,
+      `storeflow: ${first.reportKey} holds the report of version ${second.objectVersion}, not of ${first.objectVersion}, whose report was replaced (its counts remain in 'storeflow status --json')\n`,
     );
   });
 

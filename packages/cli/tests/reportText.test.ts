@@ -56,15 +56,19 @@ describe('renderReport', () => {
     });
 
     // Act
-    const lines = renderReport(report, 'validation-reports/orders/2025-04-01/a.csv.json', record).split('\n');
+    const lines = renderReport(report, 'validation-reports/orders/2025-04-01/a.csv/abc123.json', {
+      ...record,
+      rejectedRowsKey: 'rejected/orders/2025-04-01/a.csv/abc123.rejected.jsonl',
+    }).split('\n');
 
     // Assess: 16 of 30 rows is 53.33 %.
-    expect(lines.slice(0, 7)).toEqual([
+    expect(lines.slice(0, 8)).toEqual([
       'file      raw/orders/a.csv',
       'version   abc123 (event 2025-04-01T10:00:00.000Z)',
       'dataset   orders',
       'status    FAILED',
-      'report    validation-reports/orders/2025-04-01/a.csv.json (generated 2025-04-01T10:00:02.000Z)',
+      'report    validation-reports/orders/2025-04-01/a.csv/abc123.json (generated 2025-04-01T10:00:02.000Z)',
+      'rejected  rejected/orders/2025-04-01/a.csv/abc123.rejected.jsonl',
       'verdict   REJECTED: 53.33% of rows rejected, above the limit of 5%',
       'rows      30 read, 14 accepted, 16 rejected',
     ]);
@@ -122,6 +126,7 @@ describe('renderReport', () => {
 
     // Assess
     expect(fileProblem).toContain('verdict   REJECTED: a file-level problem\n');
+    expect(fileProblem).not.toMatch(/^rejected /m);
     expect(fileProblem).toContain(
       '\nFile problems (the whole file is rejected):\n  MISSING_REQUIRED_COLUMN: header lacks num_of_item (num_of_item)\n',
     );

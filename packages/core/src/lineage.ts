@@ -121,7 +121,13 @@ export interface LineageRecord extends LineageKey {
   readonly rowsRejected?: number;
   /** Problem code → rows or files affected. */
   readonly ruleCounts?: Readonly<Record<string, number>>;
+  /** The S3 key of this version's validation report. */
   readonly reportKey?: string;
+  /**
+   * The S3 key of this version's rejected rows (JSON Lines), set once a validation of it rejected
+   * a row; the object holds the rows of its latest validation (none when `rowsRejected` is 0).
+   */
+  readonly rejectedRowsKey?: string;
   /** Order dates (`YYYY-MM-DD`) whose KPIs this file changes. */
   readonly touchedDates?: readonly string[];
   readonly verdict?: Verdict;
@@ -142,6 +148,7 @@ export const LINEAGE_CHANGE_FIELDS = [
   'rowsRejected',
   'ruleCounts',
   'reportKey',
+  'rejectedRowsKey',
   'touchedDates',
   'verdict',
   'lastError',

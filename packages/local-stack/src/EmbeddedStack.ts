@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { checkJava } from './checkJava.js';
-import { DynamoDbLocal } from './DynamoDbLocal.js';
+import { type DynamoDbChange, type DynamoDbStatus, DynamoDbSupervisor } from './DynamoDbSupervisor.js';
 import { NotificationStore } from './NotificationStore.js';
 import { assertPortFree, findFreePort, LOOPBACK } from './ports.js';
 import { S3NotificationProxy } from './S3NotificationProxy.js';
@@ -29,6 +29,21 @@ export interface EmbeddedStackOptions {
    * events silently, this hook makes them visible. @defaultValue emits a process warning
    */
   onDeliveryError?: (error: Error) => void;
+  /**
+   * Called when DynamoDB Local exits unexpectedly, is restarted, or cannot be. @defaultValue emits
+   * a process warning
+   */
+  onDynamodbChange?: (change: DynamoDbChange) => void;
+}
+
+/**
+ * The processes behind a running stack, for operators and fault injection (SIGSTOP, SIGCONT,
+ * SIGKILL): S3 and SQS (fauxqs and the notification proxy) run inside the process that started
+ * the stack, DynamoDB Local in a JVM of its own, whose pid changes when it is restarted.
+ */
+export interface StackComponents {
+  readonly s3Sqs: { readonly state: 'running'; readonly pid: number };
+  readonly dynamodb: DynamoDbStatus;
 }
 
 /** Endpoint URLs of a running stack, all on 127.0.0.1. */
@@ -42,8 +57,10 @@ export interface StackEndpoints {
 export interface EmbeddedStack {
   readonly endpoints: StackEndpoints;
   readonly region: string;
-  /** Process id of the DynamoDB Local JVM. */
+  /** Process id of the DynamoDB Local JVM now running; undefined while it is restarting or down. */
   readonly dynamodbPid: number | undefined;
+  /** Each component's state and process id, read when called. */
+  components(): StackComponents;
   /**
    * The variables that point the AWS SDKs and CLI at this stack; feed them to
    * `resolveAwsConnection` from `@storeflow/aws` or to a child process.
@@ -67,7 +84,9 @@ export interface StackEnv {
 /**
  * Starts S3 and SQS (fauxqs behind a proxy that adds S3 event notifications) and DynamoDB
  * (DynamoDB Local), all bound to 127.0.0.1 and needing no Docker. If any part fails to start,
- * the parts already started are stopped before the error is thrown.
+ * the parts already started are stopped before the error is thrown. A DynamoDB Local that dies
+ * is restarted on its port and data when the stack has a `dataDir`, and reported down otherwise
+ * (see {@link DynamoDbSupervisor} and {@link EmbeddedStack.components}).
  *
  * @throws {JavaUnavailableError} when no JDK 17+ is available for DynamoDB Local
  * @throws {PortInUseError} when a fixed port is taken
@@ -113,12 +132,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
         options.onDeliveryError ?? ((error) => process.emitWarning(error, 'S3NotificationWarning')),
     });
     stops.push(() => proxy.stop());
-    const dynamodb = await DynamoDbLocal.start({
-      port: options.dynamodbPort || (await findFreePort()),
-      javaCommand,
-      ...(options.dataDir === undefined ? {} : { dbPath: path.join(options.dataDir, 'dynamodb') }),
-      ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
-    });
+    const dynamodb = await DynamoDbSupervisor.start(
+      {
+        port: options.dynamodbPort || (await findFreePort()),
+        javaCommand,
+        ...(options.dataDir === undefined ? {} : { dbPath: path.join(options.dataDir, 'dynamodb') }),
+        ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+      },
+      options.onDynamodbChange ?? warnOfDynamodbChange,
+    );
     stops.push(() => dynamodb.stop());
 
     const endpoints: StackEndpoints = {
@@ -126,10 +148,17 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       sqs: `http://${LOOPBACK}:${proxy.port}`,
       dynamodb: dynamodb.endpoint,
     };
+    const components = (): StackComponents => ({
+      s3Sqs: { state: 'running', pid: process.pid },
+      dynamodb: dynamodb.status,
+    });
     return {
       endpoints,
       region,
-      dynamodbPid: dynamodb.pid,
+      get dynamodbPid() {
+        return dynamodb.status.pid;
+      },
+      components,
       env: () => ({
         AWS_ENDPOINT_URL_S3: endpoints.s3,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
@@ -145,4 +174,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
     await stopAll();
     throw error;
   }
+}
+
+function warnOfDynamodbChange(change: DynamoDbChange): void {
+  if (change.event === 'restarted') return;
+  process.emitWarning(change.status.reason ?? change.event, 'DynamoDbLocalWarning');
 }

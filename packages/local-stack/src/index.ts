@@ -1,6 +1,9 @@
+export type { DynamoDbLocalExit } from './DynamoDbLocal.js';
+export { ComponentState, type DynamoDbChange, type DynamoDbStatus } from './DynamoDbSupervisor.js';
 export {
   type EmbeddedStack,
   type EmbeddedStackOptions,
+  type StackComponents,
   type StackEndpoints,
   type StackEnv,
   startEmbeddedStack,

@@ -14,6 +14,7 @@ export class ValidationOutputSink implements FileValidationSink {
   readonly #references: AcceptedReferences;
   readonly #limit = pLimit(8);
   readonly #partitions = new Set<string>();
+  readonly #replacesEarlierAttempt: boolean;
 
   constructor(options: {
     clients: AwsClients;
@@ -22,6 +23,12 @@ export class ValidationOutputSink implements FileValidationSink {
     version: SilverVersion;
     rejectedRowsKey: string;
     references: AcceptedReferences;
+    /**
+     * True when an earlier attempt at this object version may have written its rejected rows:
+     * then `finish` empties the object even when this attempt rejects no row, so none of that
+     * attempt's rows are read as this one's.
+     */
+    replacesEarlierAttempt: boolean;
   }) {
     this.#silver = options.silver;
     this.#version = options.version;
@@ -30,6 +37,7 @@ export class ValidationOutputSink implements FileValidationSink {
       key: options.rejectedRowsKey,
     });
     this.#references = options.references;
+    this.#replacesEarlierAttempt = options.replacesEarlierAttempt;
   }
 
   /** Partitions (order dates, or `''` for products) this sink wrote parts to. */
@@ -59,9 +67,12 @@ export class ValidationOutputSink implements FileValidationSink {
     }
   }
 
-  /** Completes the rejected-rows object, if any row was rejected. */
+  /**
+   * Completes the rejected-rows object, if any row was rejected, or if an earlier attempt's rows
+   * must be replaced by none.
+   */
   async finish(): Promise<void> {
-    await this.#rejected.finish();
+    await this.#rejected.finish({ writeEmpty: this.#replacesEarlierAttempt });
   }
 
   /**

@@ -20,6 +20,7 @@ export interface AcceptedFile {
   readonly partitions: readonly string[];
   readonly references: AcceptedReferences;
   readonly reportKey: string;
+  readonly rejectedRowsKey: string;
 }
 
 /**
@@ -54,6 +55,7 @@ export async function publishFile(context: FileContext, file: AcceptedFile): Pro
     rowsRejected: counts.rejected,
     ruleCounts: report.ruleCounts as Record<string, number>,
     reportKey: file.reportKey,
+    rejectedRowsKey: counts.rejected > 0 ? file.rejectedRowsKey : undefined,
     touchedDates: datesToRecompute,
     timings: { validateMs: deps.now() - context.startedAtMs },
   });

@@ -1,6 +1,6 @@
 import { archiveObject, putJsonObject } from '@storeflow/aws';
 import { archiveKey, type Dataset, FileStatus, type IssueCode, type ValidationReport } from '@storeflow/core';
-import { reportKey } from './outputKeys.js';
+import { outputKeys } from './outputKeys.js';
 import type { FileContext } from './validatorContext.js';
 
 /** Archives a rejected file to failed/ with its error document, then removes it from raw/. */
@@ -11,8 +11,10 @@ export async function rejectFile(
 ): Promise<void> {
   const { deps, key, bucket, eventTime } = context;
   const failedKey = archiveKey('failed', dataset, key.sourceKey, eventTime);
-  const reportObjectKey = reportKey(dataset, key.sourceKey, eventTime);
-  await putJsonObject(deps.clients, { bucket, key: reportObjectKey }, report);
+  const keys = outputKeys(dataset, key, eventTime);
+  // Rows were streamed to the rejected-rows object only when the file was read to its verdict.
+  const rejectedRowsKey = report.rows.rejected > 0 ? keys.rejectedRows : undefined;
+  await putJsonObject(deps.clients, { bucket, key: keys.report }, report);
   // The error document first: once the raw object is gone, failed/ must already explain it.
   await putJsonObject(
     deps.clients,
@@ -24,7 +26,8 @@ export async function rejectFile(
       fileIssues: report.fileIssues,
       rows: report.rows,
       ruleCounts: report.ruleCounts,
-      reportKey: reportObjectKey,
+      reportKey: keys.report,
+      rejectedRowsKey,
     },
   );
   await archiveObject(deps.clients, {
@@ -44,7 +47,8 @@ export async function rejectFile(
       ...(report.ruleCounts as Record<string, number>),
       ...Object.fromEntries(codes.map((code) => [code, 1])),
     },
-    reportKey: reportObjectKey,
+    reportKey: keys.report,
+    rejectedRowsKey,
     touchedDates: [],
     lastError: {
       // A file-level problem, else the verdict itself: too many rows were rejected.

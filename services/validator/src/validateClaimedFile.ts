@@ -25,7 +25,7 @@ export async function validateClaimedFile(
   plan: ObjectPlan,
 ): Promise<ValidationOutcome> {
   const { deps, key, eventTime } = context;
-  const keys = outputKeys(plan.dataset, key.sourceKey, eventTime);
+  const keys = outputKeys(plan.dataset, key, eventTime);
   const silver = new SilverStore({ clients: deps.clients, bucket: context.bucket });
   const version = { dataset: plan.dataset, sourceId: keys.sourceId, objectVersion: key.objectVersion };
   const references = new AcceptedReferences(plan.dataset);
@@ -37,6 +37,7 @@ export async function validateClaimedFile(
     version,
     rejectedRowsKey: keys.rejectedRows,
     references,
+    replacesEarlierAttempt: context.attempt > 1,
   });
   try {
     return await validateIntoSink(context, plan, {
@@ -45,6 +46,7 @@ export async function validateClaimedFile(
       sink,
       references,
       reportKey: keys.report,
+      rejectedRowsKey: keys.rejectedRows,
     });
   } finally {
     await references
@@ -60,6 +62,7 @@ interface FileOutput {
   readonly sink: ValidationOutputSink;
   readonly references: AcceptedReferences;
   readonly reportKey: string;
+  readonly rejectedRowsKey: string;
 }
 
 /** Validates the file into its output, then defers, rejects or publishes it by the result. */
@@ -100,6 +103,7 @@ async function validateIntoSink(
     partitions,
     references,
     reportKey: output.reportKey,
+    rejectedRowsKey: output.rejectedRowsKey,
   });
   return 'accepted';
 }

@@ -85,6 +85,7 @@ async function processObject(
     bucket: object.bucket,
     key: admitted.key,
     eventTime: claim.record.eventTime,
+    attempt: claim.record.attempts,
     startedAtMs: deps.now(),
   };
   const { config, lineage, metrics } = deps;

@@ -31,5 +31,7 @@ export interface FileContext {
   readonly key: LineageKey;
   /** The first event time recorded for this version: its identity, also for reprocessing. */
   readonly eventTime: string;
+  /** This claim's number for the version, 1 for the first: a later one may find an earlier one's outputs. */
+  readonly attempt: number;
   readonly startedAtMs: number;
 }

@@ -87,7 +87,10 @@ describe('validator on the embedded stack', () => {
       expect(report.ruleCounts).toEqual(record.ruleCounts);
       expect(report.rows).toEqual({ total: 50, accepted: 50 - rejectedRows, rejected: rejectedRows });
       const [rejectedKey] = await listKeys(pipeline, 'rejected/products/');
-      expect(rejectedKey).toMatch(/^rejected\/products\/\d{4}-\d{2}-\d{2}\/batch 1\.csv\.rejected\.jsonl$/);
+      expect(rejectedKey).toBe(
+        `rejected/products/${record.eventTime.slice(0, 10)}/batch 1.csv/${eTag}.rejected.jsonl`,
+      );
+      expect(record.rejectedRowsKey).toBe(rejectedKey);
       const rejected = await readJsonLines(pipeline, rejectedKey ?? '');
       // Each raw line exactly as uploaded, the quoted one with its quotes and its line break
       expect(rejected.map((row) => [row.line, row.raw])).toEqual([
@@ -484,7 +487,7 @@ describe('validator on the embedded stack', () => {
         const rejectedKeys = await listKeys(pipeline, 'rejected/order_items/');
         for (const file of files) {
           const name = file.key.split('/').pop() ?? '';
-          const rejectedKey = rejectedKeys.find((candidate) => candidate.includes(`/${name}.`)) ?? '';
+          const rejectedKey = rejectedKeys.find((candidate) => candidate.includes(`/${name}/`)) ?? '';
           const rows = await readJsonLines(pipeline, rejectedKey);
           expect(rows.map((row) => [row.line, row.raw])).toEqual(file.rejected);
           expect(

@@ -130,6 +130,7 @@ const FIELDS = {
   rowsRejected: field('rows_rejected', NUMBER),
   ruleCounts: field('rule_counts', NUMBER_MAP),
   reportKey: field('report_key', STRING),
+  rejectedRowsKey: field('rejected_rows_key', STRING),
   touchedDates: field('touched_dates', STRING_LIST),
   verdict: field('verdict', VERDICT),
   lastError: field('last_error', LAST_ERROR),

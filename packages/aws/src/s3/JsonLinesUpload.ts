@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type AwsClients, callAws } from '../createAwsClients.js';
 
@@ -27,9 +28,15 @@ export class JsonLinesUpload {
     if (!stream.write(`${JSON.stringify(value)}\n`)) await once(stream, 'drain');
   }
 
-  /** Completes the object, if any line was written. */
-  async finish(): Promise<void> {
-    if (this.#upload === undefined) return;
+  /**
+   * Completes the object, if any line was written. With `writeEmpty`, a target no line was
+   * written to becomes an empty object, replacing whatever an earlier writer of the key left.
+   */
+  async finish(options: { writeEmpty?: boolean } = {}): Promise<void> {
+    if (this.#upload === undefined) {
+      if (options.writeEmpty === true) await this.#putEmpty();
+      return;
+    }
     this.#upload.stream.end();
     await this.#upload.done;
   }
@@ -48,6 +55,21 @@ export class JsonLinesUpload {
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
+  }
+
+  async #putEmpty(): Promise<void> {
+    await callAws(this.#clients, 'S3', 'PutObject', () =>
+      this.#clients.s3.send(
+        new PutObjectCommand({
+          Bucket: this.#target.bucket,
+          Key: this.#target.key,
+          Body: '',
+          // Stated, else the SDK takes the empty body for a stream of unknown length and warns.
+          ContentLength: 0,
+          ContentType: 'application/x-ndjson',
+        }),
+      ),
+    );
   }
 
   #started() {

@@ -11,7 +11,7 @@ export const REPORT_USAGE = `Usage: storeflow report <file-key> [options]
 Prints the validation report of a file (validation-reports/ in the bucket): verdict, row counts,
 file-level problems and the most frequent row problems with examples. <file-key> is the key the
 file was uploaded as (raw/…, as 'storeflow status' lists it); the newest version is shown unless
---version names another.
+--version names another. Each version keeps its own report and rejected rows.
 
 Options:
   --version <version>  the object version (ETag) to show, as 'storeflow status' prints it
@@ -61,9 +61,10 @@ export async function reportCommand(
     }
     const stored = await readReport(clients, names.bucket, found.reportKey);
     if (String(stored.source.objectVersion) !== found.objectVersion) {
-      // Report keys are per key and event date, so a later version uploaded the same day replaces it.
+      // Reports are named per version; a record written while they were named per key and event
+      // date can still point at a key a later version of that day took over.
       throw new Error(
-        `${found.reportKey} now holds the report of version ${String(stored.source.objectVersion)}; that of ${found.objectVersion} was replaced (its counts remain in 'storeflow status --json')`,
+        `${found.reportKey} holds the report of version ${String(stored.source.objectVersion)}, not of ${found.objectVersion}, whose report was replaced (its counts remain in 'storeflow status --json')`,
       );
     }
     return { report: stored, reportKey: found.reportKey, record: found };

@@ -31,6 +31,7 @@ import {
   toDotenv,
   writeStackState,
 } from '../stackState.js';
+import { componentLines } from '../stackStatusText.js';
 
 export const STACK_USAGE = `Usage: storeflow stack <up|down|status> [options]
 
@@ -114,8 +115,11 @@ export interface UpOptions {
 async function up(stateDir: string, options: UpOptions): Promise<number> {
   const running = await liveState(stateDir);
   if (running !== undefined) {
-    console.log(`stack already running (pid ${running.pid}); variables in ${stateFiles(stateDir).env}`);
-    return ExitCode.OK;
+    if (await allHealthy(running.endpoints)) {
+      console.log(`stack already running (pid ${running.pid}); variables in ${stateFiles(stateDir).env}`);
+      return ExitCode.OK;
+    }
+    return recover(stateDir, running, options);
   }
   // Checked here so the message names the command-line option, not the API option.
   if (options.s3Port !== undefined) await assertPortFree(options.s3Port, '--s3-port');
@@ -123,6 +127,31 @@ async function up(stateDir: string, options: UpOptions): Promise<number> {
   const { state, env } = await startStackDaemon(stateDir, options);
   process.stdout.write(toDotenv(env));
   console.log(`stack running (pid ${state.pid}); variables written to ${stateFiles(stateDir).env}`);
+  return ExitCode.OK;
+}
+
+/**
+ * Brings back a stack whose daemon runs but a component does not answer (its DynamoDB Local died
+ * and could not be restarted, or was stopped): a persisted stack is stopped and started again on
+ * the same ports and data directory, so nothing is lost; an in-memory one is left for the user to
+ * replace, since starting it again cannot bring its data back.
+ */
+async function recover(stateDir: string, running: StackState, options: UpOptions): Promise<number> {
+  if (running.dataDir === undefined) {
+    throw new Error(
+      `the running stack (pid ${running.pid}) is unhealthy and keeps its data in memory, so a restart cannot recover it: see 'storeflow stack status', then run 'storeflow stack down' and 'storeflow stack up' (its data is lost)`,
+    );
+  }
+  console.log(`stack (pid ${running.pid}) is unhealthy; restarting it on its data in ${running.dataDir}`);
+  await stopStackDaemon(stateDir);
+  const { state, env } = await startStackDaemon(stateDir, {
+    s3Port: portOf(running.endpoints.s3),
+    dynamodbPort: portOf(running.endpoints.dynamodb),
+    dataDir: running.dataDir,
+    names: options.names,
+  });
+  process.stdout.write(toDotenv(env));
+  console.log(`stack running again (pid ${state.pid}); variables written to ${stateFiles(stateDir).env}`);
   return ExitCode.OK;
 }
 
@@ -136,7 +165,7 @@ async function up(stateDir: string, options: UpOptions): Promise<number> {
 export async function startStackDaemon(
   stateDir: string,
   options: UpOptions,
-): Promise<{ state: StackState; env: Record<string, string> }> {
+): Promise<{ state: Omit<StackState, 'components'>; env: Record<string, string> }> {
   await mkdir(stateDir, { recursive: true });
   const files = stateFiles(stateDir);
   const log = await open(files.log, 'a');
@@ -144,6 +173,8 @@ export async function startStackDaemon(
     ...(options.s3Port === undefined ? [] : ['--s3-port', String(options.s3Port)]),
     ...(options.dynamodbPort === undefined ? [] : ['--dynamodb-port', String(options.dynamodbPort)]),
     ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
+    '--state-dir',
+    stateDir,
   ];
   // Detached: the daemon leads its own process group (the JVM included) and outlives this command.
   const daemon = spawn(process.execPath, [DAEMON, ...args], {
@@ -183,6 +214,7 @@ export async function startStackDaemon(
     endpoints: message.endpoints,
     region: message.region,
     startedAt: new Date().toISOString(),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   };
   if (!(await allHealthy(state.endpoints))) {
     await stopProcessGroup(message.pid);
@@ -237,9 +269,7 @@ export async function stopStackDaemon(stateDir: string): Promise<boolean> {
   if (state === undefined) return false;
   if (isProcessAlive(state.pid)) await stopProcessGroup(state.pid);
   await removeStackState(stateDir);
-  const ports = [
-    ...new Set(Object.values(state.endpoints).map((endpoint) => Number(new URL(endpoint).port))),
-  ];
+  const ports = [...new Set(Object.values(state.endpoints).map(portOf))];
   for (const port of ports) {
     const closed = await waitFor(async () => !(await isPortOpen(port)), PORTS_CLOSE_TIMEOUT_MS);
     if (!closed)
@@ -266,6 +296,9 @@ async function status(stateDir: string): Promise<number> {
   for (const check of checks) {
     console.log(`  ${check.service.padEnd(8)} ${check.endpoint} ${check.healthy ? 'ok' : 'not answering'}`);
   }
+  const dynamodbAnswers = checks.find((check) => check.service === 'dynamodb')?.healthy ?? false;
+  const stateDirOption = stateDir === path.resolve('.local-stack') ? '' : ` --state-dir ${stateDir}`;
+  for (const line of componentLines(state, dynamodbAnswers, stateDirOption)) console.log(line);
   return healthy ? ExitCode.OK : ExitCode.ERROR;
 }
 
@@ -293,6 +326,10 @@ async function stopProcessGroup(pid: number): Promise<void> {
     process.kill(pid, 'SIGKILL');
   }
   await waitFor(async () => !isProcessAlive(pid), STOP_GRACE_MS);
+}
+
+function portOf(endpoint: string): number {
+  return Number(new URL(endpoint).port);
 }
 
 function parsePort(value: string | undefined, option: string): number | undefined {

@@ -10,7 +10,7 @@ export interface ColumnCompleteness {
   readonly ratio: number;
 }
 
-/** The JSON document written to `validation-reports/<dataset>/<date>/<name>.json`. */
+/** The JSON document written to `validation-reports/<dataset>/<date>/<path>/<version>.json`. */
 export interface ValidationReport {
   readonly reportVersion: 1;
   readonly source: Readonly<Record<string, string | number | boolean>>;
