@@ -40,6 +40,10 @@ describe('the validator configuration', () => {
     expect(loadValidatorConfig({ ...QUEUES, VALIDATOR_MAX_RECEIVE_COUNT: '12' }).maxReceiveCount).toBe(12);
   });
 
+  it('holds a file for 30 s past its last heartbeat, renewed every 10 s, unless set otherwise', () => {
+    expect(loadValidatorConfig(QUEUES)).toMatchObject({ visibilityTimeoutSeconds: 30, heartbeatSeconds: 10 });
+  });
+
   it('refuses a receive count SQS would not accept and a heartbeat past the visibility timeout, together', () => {
     // Act
     let thrown: unknown;
