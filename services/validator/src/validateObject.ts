@@ -44,6 +44,12 @@ export function createIngestHandler(deps: ValidatorDependencies) {
       if (outcome.kind === 'busy') retryAfterSeconds = Math.max(retryAfterSeconds, outcome.retryAfterSeconds);
     }
     if (retryAfterSeconds > 0) return { kind: 'retryLater', delaySeconds: retryAfterSeconds };
+    if (deferred.length > 0 && parsed.wokenBy !== undefined) {
+      // A wake-up came too early (the file still misses references): the file's own delayed
+      // message is still on its way and retries it, so a second chain of retries is not started.
+      message.log.info({ wokenBy: parsed.wokenBy }, 'woken file deferred again; its delayed retry stands');
+      return { kind: 'done' };
+    }
     if (deferred.length > 0) {
       return {
         kind: 'requeue',
