@@ -45,14 +45,14 @@ describe('the validator configuration', () => {
     expect(loadValidatorConfig(QUEUES)).toMatchObject({ visibilityTimeoutSeconds: 30, heartbeatSeconds: 10 });
   });
 
-  it('refuses a receive count SQS would not accept and a heartbeat past the visibility timeout, together', () => {
+  it('refuses a receive count SQS would not accept and a heartbeat over a third of the visibility timeout, together', () => {
     // Act
     let thrown: unknown;
     try {
       loadValidatorConfig({
         ...QUEUES,
         VALIDATOR_MAX_RECEIVE_COUNT: '1001',
-        VALIDATOR_HEARTBEAT_SECONDS: '600',
+        VALIDATOR_HEARTBEAT_SECONDS: '11',
       });
     } catch (error) {
       thrown = error;
