@@ -5,6 +5,14 @@ import type { FileContext } from './validatorContext.js';
 /** Deferred files read from lineage per query, at most. */
 const WAKE_PAGE_SIZE = 100;
 
+/**
+ * How far back a deferral may be and still be waiting: a deferred file's delayed message comes
+ * within the longest delay SQS allows (900 s) and claims it again, so one parked longer than that
+ * plus a margin for a slow receive has no message left (its version was superseded by a newer
+ * upload, or deleted) and stays DEFERRED for good. Those are not woken, and not even read.
+ */
+const LIVE_DEFERRAL_WINDOW_MS = (900 + 300) * 1000;
+
 /** Missing orders, and missing products, looked up again after a deferral: one batch read each. */
 const RECHECK_SAMPLE_SIZE = 100;
 
@@ -22,8 +30,8 @@ export function wakeUpMessage(record: LineageRecord, bucket: string, wokenBy: st
 }
 
 /**
- * Re-queues at once, without delay, the files DEFERRED in lineage (oldest first, at most
- * `deferredWakeLimit`), now that this products or orders file's references are recorded: the
+ * Re-queues at once, without delay, the files DEFERRED in lineage within the last 20 minutes
+ * (oldest first, at most `deferredWakeLimit`), now that this products or orders file's references are recorded: the
  * references a deferred file waits for may be among them. A deferred file lives in the bucket
  * the pipeline reads, this file's.
  *
@@ -38,6 +46,7 @@ export async function wakeDeferredFiles(context: FileContext): Promise<void> {
     let cursor: string | undefined;
     while (woken < limit) {
       const page = await deps.lineage.listByStatus(FileStatus.DEFERRED, {
+        updatedSince: deps.now() - LIVE_DEFERRAL_WINDOW_MS,
         limit: Math.min(WAKE_PAGE_SIZE, limit - woken),
         ...(cursor === undefined ? {} : { cursor }),
       });

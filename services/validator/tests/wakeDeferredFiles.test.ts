@@ -16,6 +16,9 @@ import { wakeDeferredFiles, wakeIfReferencesArrived, wakeUpMessage } from '../sr
 
 const INGEST_QUEUE = 'http://localhost/ingest';
 const ORDERS_KEY = 'raw/orders/o.csv';
+const NOW_MS = Date.UTC(2026, 0, 1, 12);
+/** The longest deferral delay SQS allows (15 min), and 5 min for the retry to be received. */
+const TWENTY_MINUTES_AGO = NOW_MS - 20 * 60_000;
 
 function deferredRecord(index: number): LineageRecord {
   return {
@@ -35,7 +38,7 @@ interface Fakes {
   log: RecordingLogger;
   metrics: ValidatorMetrics;
   sent: SendMessageCommandInput[];
-  queries: { limit?: number; cursor?: string }[];
+  queries: { limit?: number; cursor?: string; updatedSince?: number }[];
 }
 
 /**
@@ -52,7 +55,7 @@ function contextWith(
   } = {},
 ): Fakes {
   const sent: SendMessageCommandInput[] = [];
-  const queries: { limit?: number; cursor?: string }[] = [];
+  const queries: { limit?: number; cursor?: string; updatedSince?: number }[] = [];
   const sqs = {
     send: async (command: unknown) => {
       if (!(command instanceof SendMessageCommand)) throw new Error('unexpected command');
@@ -64,7 +67,10 @@ function contextWith(
     },
   };
   const lineage = {
-    listByStatus: async (status: FileStatus, query: { limit?: number; cursor?: string }) => {
+    listByStatus: async (
+      status: FileStatus,
+      query: { limit?: number; cursor?: string; updatedSince?: number },
+    ) => {
       if (status !== FileStatus.DEFERRED) throw new Error(`unexpected status ${status}`);
       queries.push(query);
       const index = query.cursor === undefined ? 0 : Number(query.cursor);
@@ -88,7 +94,7 @@ function contextWith(
       sourceVersions: {} as SourceVersionStore,
       rawObjects: {} as RawObjectSource,
       metrics,
-      now: () => 0,
+      now: () => NOW_MS,
     },
     log,
     signal: new AbortController().signal,
@@ -155,7 +161,7 @@ describe('wakeDeferredFiles', () => {
     expect(log.lines.find((line) => line.level === 'info')?.fields).toMatchObject({ woken: 3 });
   });
 
-  it('wakes no more than the limit, asking lineage for no more than it still may wake', async () => {
+  it('wakes no more than the limit, asking lineage for no more than it still may wake, deferred in the last 20 minutes', async () => {
     // Prepare
     const { context, sent, queries } = contextWith(
       [[deferredRecord(1), deferredRecord(2)], [deferredRecord(3), deferredRecord(4)], [deferredRecord(5)]],
@@ -167,7 +173,10 @@ describe('wakeDeferredFiles', () => {
 
     // Assess
     expect(sent).toHaveLength(3);
-    expect(queries).toEqual([{ limit: 3 }, { limit: 1, cursor: '1' }]);
+    expect(queries).toEqual([
+      { limit: 3, updatedSince: TWENTY_MINUTES_AGO },
+      { limit: 1, cursor: '1', updatedSince: TWENTY_MINUTES_AGO },
+    ]);
   });
 
   it('reads nothing with a limit of 0', async () => {
