@@ -176,12 +176,12 @@ describe('StoreFlowStack storage', () => {
     });
   });
 
-  it('gives both work queues the bootstrap attributes: 300 s visibility, 20 s polls, 4 days, 5 receives', () => {
+  it('gives both work queues the bootstrap attributes: 30 s visibility, 20 s polls, 4 days, 5 receives', () => {
     // Assess
     for (const name of ['storeflow-ingest', 'storeflow-transform']) {
       template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: name,
-        VisibilityTimeout: 300,
+        VisibilityTimeout: 30,
         ReceiveMessageWaitTimeSeconds: 20,
         MessageRetentionPeriod: 4 * 24 * 3600,
         SqsManagedSseEnabled: true,
@@ -268,14 +268,17 @@ describe('StoreFlowStack services', () => {
     expect(validator).toMatchObject({
       resourcePrefix: 'storeflow',
       concurrency: 2,
-      visibilityTimeoutSeconds: 300,
+      visibilityTimeoutSeconds: 30,
+      heartbeatSeconds: 10,
       shutdownGraceSeconds: 25,
       metricsPort: 9464,
     });
     expect(transformer).toMatchObject({
       resourcePrefix: 'storeflow',
       concurrency: 4,
-      visibilityTimeoutSeconds: 300,
+      visibilityTimeoutSeconds: 30,
+      heartbeatSeconds: 10,
+      dateLeaseSeconds: 30,
       shutdownGraceSeconds: 25,
       metricsPort: 9465,
     });

@@ -147,7 +147,7 @@ const ABORT_SETTLE_MS = 1_000;
  *
  * @example
  * const poller = new SqsPoller({ clients, queueUrl, handle, log, concurrency: 4,
- *   visibilityTimeoutSeconds: 300, heartbeatIntervalSeconds: 60 });
+ *   visibilityTimeoutSeconds: 30, heartbeatIntervalSeconds: 10 });
  * poller.start();
  * // on SIGTERM:
  * const report = await poller.stop({ graceMs: 25_000 });

@@ -6,8 +6,12 @@ export const RAW_NOTIFICATION_ID = 'storeflow-raw-objects-to-ingest';
 
 /** Queue settings sized for the work; the services' heartbeats extend visibility for long files. */
 export const QUEUE_DEFAULTS = {
-  /** A file or a date recompute is claimed for this long before another task may take it. */
-  visibilityTimeoutSeconds: 300,
+  /**
+   * A message, and the lineage lease of its file, is held this long past the last heartbeat. Short,
+   * because it is how long a task that dies (SIGKILL, lost host) keeps its file from everyone
+   * else; work of any length stays held by the heartbeats (docs/design.md, "Leases").
+   */
+  visibilityTimeoutSeconds: 30,
   /** Deliveries before a message moves to its DLQ; deferrals re-send instead, so they never count. */
   maxReceiveCount: 5,
   /** Long polling at the SQS maximum: fewer empty receives, lower cost. */

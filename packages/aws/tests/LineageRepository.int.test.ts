@@ -372,6 +372,37 @@ describe('LineageRepository on DynamoDB Local', () => {
     expect(none.records).toEqual([]);
   });
 
+  it('lists only the versions of a status written since a moment, when asked', async () => {
+    // Prepare: a table of its own; files deferred at START, START + 10 s and START + 20 s
+    const ownNames = resourceNamesFor(uniquePrefix('since'));
+    await bootstrapResources(clients, { names: ownNames });
+    const { repository, clock } = repositoryWithClock(ownNames.processedFilesTable);
+    const deferredKeys: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const input = claimInput();
+      await repository.claim(input);
+      await repository.defer(input, input.workerId, { deferredUntil: clock.ms + 60_000 });
+      deferredKeys.push(input.sourceKey);
+      clock.ms += 10_000;
+    }
+
+    // Act
+    const recent = await repository.listByStatus(FileStatus.DEFERRED, { updatedSince: START_MS + 10_000 });
+    const paged = await repository.listByStatus(FileStatus.DEFERRED, {
+      updatedSince: START_MS + 1,
+      limit: 1,
+    });
+    const rest = await repository.listByStatus(FileStatus.DEFERRED, {
+      updatedSince: START_MS + 1,
+      cursor: paged.cursor,
+    });
+
+    // Assess
+    expect(recent.records.map((record) => record.sourceKey)).toEqual(deferredKeys.slice(1));
+    expect(paged.records.map((record) => record.sourceKey)).toEqual([deferredKeys[1]]);
+    expect(rest.records.map((record) => record.sourceKey)).toEqual([deferredKeys[2]]);
+  });
+
   it('picks the version with the newest event time as the latest of a key', async () => {
     // Prepare: versions recorded out of order; the newest event has the smallest ETag.
     const { repository } = repositoryWithClock();

@@ -73,7 +73,7 @@ describe('bootstrapResources on the embedded stack', () => {
         new GetQueueAttributesCommand({ QueueUrl: first.ingestQueue.url, AttributeNames: ['All'] }),
       )
     ).Attributes;
-    expect(attributes?.VisibilityTimeout).toBe('300');
+    expect(attributes?.VisibilityTimeout).toBe('30');
     expect(JSON.parse(attributes?.RedrivePolicy ?? '{}')).toMatchObject({
       deadLetterTargetArn: first.ingestDeadLetterQueue.arn,
       maxReceiveCount: 5,
@@ -143,7 +143,7 @@ describe('bootstrapResources on the embedded stack', () => {
         }),
       )
     ).Attributes;
-    expect(attributes?.VisibilityTimeout).toBe('300');
+    expect(attributes?.VisibilityTimeout).toBe('30');
   });
 
   it('stops with RESOURCE_CONFLICT instead of replacing a table whose key differs', async () => {

@@ -11,7 +11,10 @@ export interface WorkerSettings {
   concurrency: number;
   /** Visibility given at receive, renewed by each heartbeat; also the lineage lease. */
   visibilityTimeoutSeconds: number;
-  /** How often a message in progress has its visibility renewed; below the visibility timeout. */
+  /**
+   * How often a message in progress has its visibility and lease renewed; at most a third of the
+   * visibility timeout, so a renewal that fails is retried before the lease runs out.
+   */
   heartbeatSeconds: number;
   /**
    * The consumed queue's redrive `maxReceiveCount`: the attempt with this receive count is the
@@ -53,9 +56,15 @@ export interface WorkerSettingsSchema {
   properties: JSONSchemaType<WorkerSettings>['properties'];
   required: (keyof WorkerSettings)[];
   envNames: ConfigEnvNames<WorkerSettings>;
-  /** What `SqsPoller`'s constructor would refuse, checked before anything starts. */
+  /**
+   * Settings that disagree, checked before anything starts: what `SqsPoller`'s constructor would
+   * refuse, and a heartbeat that leaves a failed renewal no time to be retried.
+   */
   rules: ConfigRule<WorkerSettings>[];
 }
+
+/** Beats per visibility timeout at least: the heartbeat is at most a third of the lease. */
+const HEARTBEATS_PER_LEASE = 3;
 
 /** Each setting's variable after the service prefix, e.g. `VALIDATOR_` + `QUEUE_URL`. */
 const VARIABLE_SUFFIXES: ConfigEnvNames<WorkerSettings> = {
@@ -99,7 +108,13 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
       maximum: 43_200,
       default: defaults.queue.visibilityTimeoutSeconds,
     },
-    heartbeatSeconds: { type: 'integer', minimum: 1, maximum: 43_199, default: 60 },
+    // A third of SQS's longest visibility timeout.
+    heartbeatSeconds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 14_400,
+      default: Math.max(1, Math.floor(defaults.queue.visibilityTimeoutSeconds / HEARTBEATS_PER_LEASE)),
+    },
     // SQS allows a redrive maxReceiveCount of 1 to 1000.
     maxReceiveCount: { type: 'integer', minimum: 1, maximum: 1000, default: defaults.queue.maxReceiveCount },
     // Fargate's stopTimeout is at most 120 s; the grace leaves a margin before its SIGKILL.
@@ -123,12 +138,14 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
     envNames,
     rules: [
       {
-        // A heartbeat at or past the visibility timeout comes after the message is visible again.
+        // A renewal that fails (a throttled or slow call) is retried on the next beat; with at
+        // least three beats per lease, that retry still comes a whole beat before the lease ends.
         settings: ['heartbeatSeconds', 'visibilityTimeoutSeconds'],
         check: (config, variableOf) =>
-          config.heartbeatSeconds < config.visibilityTimeoutSeconds
+          config.heartbeatSeconds * HEARTBEATS_PER_LEASE <= config.visibilityTimeoutSeconds
             ? undefined
-            : `must be below ${variableOf('visibilityTimeoutSeconds')} (${config.visibilityTimeoutSeconds})`,
+            : `must be at most a third of ${variableOf('visibilityTimeoutSeconds')} ` +
+              `(${config.visibilityTimeoutSeconds}), so a failed renewal is retried before the lease ends`,
       },
     ],
   };

@@ -64,7 +64,8 @@ describe('createWorkerConfig', () => {
       resourcePrefix: 'shop',
       concurrency: 3,
       visibilityTimeoutSeconds: 120,
-      heartbeatSeconds: 60,
+      // A third of the queue's 120 s visibility.
+      heartbeatSeconds: 40,
       maxReceiveCount: 7,
       shutdownGraceSeconds: 25,
       healthStallSeconds: 60,
@@ -78,13 +79,13 @@ describe('createWorkerConfig', () => {
     expect(sample.envNames).toMatchObject({ queueUrl: 'SAMPLE_QUEUE_URL', batchRows: 'SAMPLE_BATCH_ROWS' });
   });
 
-  it('refuses a heartbeat that is not below the visibility timeout, naming both variables', () => {
+  it('refuses a heartbeat over a third of the visibility timeout, naming both variables', () => {
     // Act
     const problems = problemsOf(() =>
       sample.load({
         SAMPLE_QUEUE_URL: QUEUE,
         SAMPLE_VISIBILITY_TIMEOUT_SECONDS: '30',
-        SAMPLE_HEARTBEAT_SECONDS: '30',
+        SAMPLE_HEARTBEAT_SECONDS: '11',
       }),
     );
 
@@ -95,6 +96,18 @@ describe('createWorkerConfig', () => {
         problem: expect.stringContaining('SAMPLE_VISIBILITY_TIMEOUT_SECONDS'),
       },
     ]);
+  });
+
+  it('accepts a heartbeat of exactly a third of the visibility timeout', () => {
+    // Act
+    const config = sample.load({
+      SAMPLE_QUEUE_URL: QUEUE,
+      SAMPLE_VISIBILITY_TIMEOUT_SECONDS: '30',
+      SAMPLE_HEARTBEAT_SECONDS: '10',
+    });
+
+    // Assess
+    expect(config).toMatchObject({ visibilityTimeoutSeconds: 30, heartbeatSeconds: 10 });
   });
 
   it('reports the heartbeat, worker and service problems at once', () => {

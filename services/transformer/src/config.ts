@@ -31,13 +31,16 @@ const TRANSFORMER_SETTINGS = {
     maximum: 64,
     default: 8,
   },
-  /** How long one task may hold a date's recompute before another may take over. */
+  /**
+   * How long a date's recompute stays held past its last renewal (renewed every third of it while
+   * the recompute runs): how long a task that died keeps the date from everyone else.
+   */
   dateLeaseSeconds: {
     variable: 'TRANSFORMER_DATE_LEASE_SECONDS',
     type: 'integer',
     minimum: 2,
     maximum: 3600,
-    default: 120,
+    default: 30,
   },
   /** Wait before looking again at a date another task is recomputing. */
   heldDateRetrySeconds: {

@@ -85,8 +85,10 @@ export function createTransformHandler(deps: TransformerDependencies) {
       };
     }
     if (claim.outcome === 'busy') {
+      // Re-sent like the wait above: a takeover of a dead transformer's file usually starts with
+      // one busy answer, which must not spend a receive.
       const delaySeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - deps.now()) / 1000));
-      return { kind: 'retryLater', delaySeconds };
+      return { kind: 'requeue', delaySeconds, body: message.body };
     }
     const startedAtMs = deps.now();
     const attempt: ClaimedAttempt = {

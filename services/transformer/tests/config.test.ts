@@ -1,4 +1,4 @@
-import { TRANSFORMER_ENV } from '../src/config.js';
+import { loadTransformerConfig, TRANSFORMER_ENV } from '../src/config.js';
 
 describe('the transformer configuration', () => {
   it('reads the variables documented in the README, no more', () => {
@@ -23,5 +23,19 @@ describe('the transformer configuration', () => {
         'TRANSFORMER_OUTAGE_BUDGET_SECONDS',
       ].sort(),
     );
+  });
+
+  it('lets a dead task hold a file or a date for 30 s at most unless set otherwise', () => {
+    // Act
+    const config = loadTransformerConfig({
+      TRANSFORMER_QUEUE_URL: 'http://127.0.0.1:1/000000000000/transform',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      visibilityTimeoutSeconds: 30,
+      heartbeatSeconds: 10,
+      dateLeaseSeconds: 30,
+    });
   });
 });

@@ -81,7 +81,7 @@ describe('a transform message for a file the validator is still recording', () =
     expect(log.messages('warn')).toEqual([]);
   });
 
-  it('still waits out another transformer holding the file, until its lease ends', async () => {
+  it('still waits out another transformer holding the file, until its lease ends, spending no receive', async () => {
     // Prepare
     const message = validatedMessage(createRecordingLogger());
 
@@ -89,6 +89,6 @@ describe('a transform message for a file the validator is still recording', () =
     const outcome = await handlerWhoseClaimFinds('TRANSFORMING')(message, new AbortController().signal);
 
     // Assess: 30 s of lease left
-    expect(outcome).toEqual<MessageOutcome>({ kind: 'retryLater', delaySeconds: 30 });
+    expect(outcome).toEqual<MessageOutcome>({ kind: 'requeue', delaySeconds: 30, body: message.body });
   });
 });

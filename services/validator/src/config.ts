@@ -58,6 +58,17 @@ const VALIDATOR_SETTINGS = {
     maximum: 900,
     default: 30,
   },
+  /**
+   * Deferred files re-queued at most when a products or orders file commits; those past it wait
+   * out their deferral delay. 0 turns the wake-up off.
+   */
+  deferredWakeLimit: {
+    variable: 'VALIDATOR_DEFERRED_WAKE_LIMIT',
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    default: 100,
+  },
   skuPattern: {
     variable: 'VALIDATOR_SKU_PATTERN',
     type: 'string',

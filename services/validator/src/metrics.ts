@@ -38,6 +38,16 @@ export function createValidatorMetrics(registry: Registry) {
       help: 'order_items files deferred because products or orders they reference are not known yet',
       registers,
     }),
+    deferralWakeUps: new Counter({
+      name: 'storeflow_validator_deferral_wakeups_total',
+      help: 'Deferred files re-queued at once because a products or orders file was committed',
+      registers,
+    }),
+    deferralWakeUpFailures: new Counter({
+      name: 'storeflow_validator_deferral_wakeup_failures_total',
+      help: 'Commits whose wake-up of deferred files failed; those files retry after their deferral delay',
+      registers,
+    }),
     bytesRead: new Counter({
       name: 'storeflow_validator_bytes_read_total',
       help: 'Bytes read from source objects, after decompression',

@@ -9,6 +9,7 @@ import {
 import type { AcceptedReferences } from './acceptedReferences.js';
 import { buildReport } from './reports.js';
 import type { FileContext } from './validatorContext.js';
+import { wakeDeferredFiles } from './wakeDeferredFiles.js';
 
 /** An accepted file's output, written and not yet visible. */
 export interface AcceptedFile {
@@ -25,8 +26,8 @@ export interface AcceptedFile {
 
 /**
  * The commit path of an accepted file (docs/design.md): make its version current, record its
- * references, drop the replaced version's parts, then write the report, announce the file to the
- * transformer and end its validation in lineage.
+ * references, wake the files deferred on references, drop the replaced version's parts, then
+ * write the report, announce the file to the transformer and end its validation in lineage.
  */
 export async function publishFile(context: FileContext, file: AcceptedFile): Promise<void> {
   const { deps, key } = context;
@@ -74,9 +75,10 @@ export async function publishFile(context: FileContext, file: AcceptedFile): Pro
 }
 
 /**
- * Commits the file's version; once committed, records its references and deletes the parts of
- * the version it replaced. Returns the dates the transformer must recompute: none when a newer
- * version is already committed.
+ * Commits the file's version; once committed, records its references, wakes the files deferred
+ * on references (docs/design.md, "References") and deletes the parts of the version it replaced.
+ * Returns the dates the transformer must recompute: none when a newer version is already
+ * committed.
  */
 async function commitVersion(context: FileContext, file: AcceptedFile): Promise<string[]> {
   const { deps, key } = context;
@@ -103,6 +105,8 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
     key.sourceKey,
     context.signal,
   );
+  // Items are referenced by nothing: only products and orders can complete a deferred file.
+  if (file.dataset !== 'order_items') await wakeDeferredFiles(context);
   const previous = commit.previous;
   if (previous !== undefined && previous.objectVersion !== key.objectVersion) {
     await file.silver.deleteVersion(

@@ -13,6 +13,7 @@ import { rejectFile } from './rejectFile.js';
 import { buildReport, maxRejectedRowRatio, rejectionReport } from './reports.js';
 import { ValidationOutputSink } from './ValidationOutputSink.js';
 import type { FileContext } from './validatorContext.js';
+import { wakeIfReferencesArrived } from './wakeDeferredFiles.js';
 
 export type ValidationOutcome = 'accepted' | 'rejected' | 'deferred';
 
@@ -161,7 +162,7 @@ async function deferFile(
 ): Promise<void> {
   const { deps } = context;
   const deferredUntil = deps.now() + 1000 * Math.min(900, deps.config.referenceGraceSeconds);
-  await deps.lineage.defer(context.key, deps.config.workerId, { deferredUntil });
+  const parked = await deps.lineage.defer(context.key, deps.config.workerId, { deferredUntil });
   deps.metrics.deferrals.inc();
   deps.metrics.filesProcessed.inc({ outcome: 'deferred', dataset: plan.dataset });
   context.log.info(
@@ -172,6 +173,10 @@ async function deferFile(
     },
     'file deferred until its products and orders arrive',
   );
+  await wakeIfReferencesArrived(context, parked, {
+    orderIds: result.missingOrderIds,
+    productIds: result.missingProductIds,
+  });
 }
 
 /** Passes the object's bytes through, counting them (decompressed, as parsed). */

@@ -19,7 +19,8 @@ type ObjectOutcome =
 
 /**
  * Handles one ingest-queue message: every object it names is validated (or recognised as a
- * duplicate), deferred objects are re-sent with a delay, and the message is then acknowledged.
+ * duplicate), deferred objects are re-sent with a delay, and the message is then acknowledged;
+ * one naming a file another worker holds is re-sent whole to come back when that lease ends.
  * Malformed messages and the S3 test event are acknowledged and counted, never retried.
  */
 export function createIngestHandler(deps: ValidatorDependencies) {
@@ -43,7 +44,18 @@ export function createIngestHandler(deps: ValidatorDependencies) {
       if (outcome.kind === 'deferred') deferred.push(outcome.object);
       if (outcome.kind === 'busy') retryAfterSeconds = Math.max(retryAfterSeconds, outcome.retryAfterSeconds);
     }
-    if (retryAfterSeconds > 0) return { kind: 'retryLater', delaySeconds: retryAfterSeconds };
+    if (retryAfterSeconds > 0) {
+      // Re-sent rather than left to reappear: with leases of seconds a held file answers busy
+      // often (each takeover of a dead worker's file starts with one), and waiting for a live
+      // holder must not spend the receives that bound the file's failed attempts.
+      return { kind: 'requeue', delaySeconds: retryAfterSeconds, body: message.body };
+    }
+    if (deferred.length > 0 && parsed.wokenBy !== undefined) {
+      // A wake-up came too early (the file still misses references): the file's own delayed
+      // message is still on its way and retries it, so a second chain of retries is not started.
+      message.log.info({ wokenBy: parsed.wokenBy }, 'woken file deferred again; its delayed retry stands');
+      return { kind: 'done' };
+    }
     if (deferred.length > 0) {
       return {
         kind: 'requeue',

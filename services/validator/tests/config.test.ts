@@ -22,6 +22,7 @@ describe('the validator configuration', () => {
         'VALIDATOR_MAX_REJECTED_ROW_RATIO_ORDER_ITEMS',
         'VALIDATOR_REFERENCE_GRACE_SECONDS',
         'VALIDATOR_DEFERRAL_BASE_SECONDS',
+        'VALIDATOR_DEFERRED_WAKE_LIMIT',
         'VALIDATOR_SKU_PATTERN',
         'VALIDATOR_VISIBILITY_TIMEOUT_SECONDS',
         'VALIDATOR_HEARTBEAT_SECONDS',
@@ -42,14 +43,18 @@ describe('the validator configuration', () => {
     expect(loadValidatorConfig({ ...QUEUES, VALIDATOR_MAX_RECEIVE_COUNT: '12' }).maxReceiveCount).toBe(12);
   });
 
-  it('refuses a receive count SQS would not accept and a heartbeat past the visibility timeout, together', () => {
+  it('holds a file for 30 s past its last heartbeat, renewed every 10 s, unless set otherwise', () => {
+    expect(loadValidatorConfig(QUEUES)).toMatchObject({ visibilityTimeoutSeconds: 30, heartbeatSeconds: 10 });
+  });
+
+  it('refuses a receive count SQS would not accept and a heartbeat over a third of the visibility timeout, together', () => {
     // Act
     let thrown: unknown;
     try {
       loadValidatorConfig({
         ...QUEUES,
         VALIDATOR_MAX_RECEIVE_COUNT: '1001',
-        VALIDATOR_HEARTBEAT_SECONDS: '600',
+        VALIDATOR_HEARTBEAT_SECONDS: '11',
       });
     } catch (error) {
       thrown = error;

@@ -86,13 +86,13 @@ describe('the validator process', () => {
     }
   });
 
-  it('refuses a heartbeat not below the visibility timeout with one fatal log line and exit 1', async () => {
+  it('refuses a heartbeat over a third of the visibility timeout with one fatal log line and exit 1', async () => {
     // Act
     const validator = spawnValidator({
       VALIDATOR_QUEUE_URL: 'http://127.0.0.1:1/000000000000/ingest',
       VALIDATOR_TRANSFORM_QUEUE_URL: 'http://127.0.0.1:1/000000000000/transform',
       VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '30',
-      VALIDATOR_HEARTBEAT_SECONDS: '45',
+      VALIDATOR_HEARTBEAT_SECONDS: '11',
     });
     const code = await exitOf(validator.child);
 

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '@storeflow/aws';
-import { ISSUE_CODES } from '@storeflow/core';
+import { deferredObjectsCodec, ISSUE_CODES, type LineageRecord } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   createPipeline,
@@ -34,6 +34,27 @@ const ITEMS_HEADER = 'id,order_id,user_id,product_id,status,created_at,sale_pric
 
 function product(id: number, overrides: { sku?: string; cost?: string } = {}): string {
   return `${id},${overrides.sku ?? `ABC-${String(id).padStart(8, '0')}`},${overrides.cost ?? '10.00'},Jeans,Name ${id},Acme,50.00,Men`;
+}
+
+/** Files the validator acknowledged as already processed, of one dataset. */
+async function duplicates(
+  metrics: ReturnType<typeof startValidator>['metrics'],
+  dataset: string,
+): Promise<number> {
+  const { values } = await metrics.filesProcessed.get();
+  return (
+    values.find((value) => value.labels.outcome === 'duplicate' && value.labels.dataset === dataset)?.value ??
+    0
+  );
+}
+
+/** Polls `condition` until it holds, failing after `timeoutMs`. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function withPipeline(
@@ -203,6 +224,38 @@ describe('validator on the embedded stack', () => {
     });
   });
 
+  it('takes over a file whose worker died holding it once the lease has run out', async () => {
+    const pipeline = await createPipeline(stack);
+    try {
+      // Prepare: a worker claimed the file with a 3 s lease, then died without renewing it
+      const key = 'raw/products/orphaned.csv';
+      const eTag = await upload(pipeline, key, [PRODUCTS_HEADER, product(1)].join('\n'));
+      const dead = await pipeline.lineage.claim({
+        sourceKey: key,
+        objectVersion: eTag,
+        dataset: 'products',
+        eventTime: new Date().toISOString(),
+        workerId: 'worker-that-died',
+        leaseMs: 3_000,
+      });
+
+      // Act
+      const validator = startValidator(pipeline);
+      let accepted: LineageRecord;
+      try {
+        accepted = await waitForStatus(pipeline, key, eTag, { timeoutMs: 30_000 });
+      } finally {
+        await validator.stop();
+      }
+
+      // Assess: claimed a second time, by the live validator, once the dead worker's lease ended
+      expect(dead.outcome).toBe('claimed');
+      expect(accepted).toMatchObject({ status: 'VALIDATED', verdict: 'ACCEPTED', attempts: 2 });
+    } finally {
+      pipeline.clients.destroy();
+    }
+  }, 60_000);
+
   it('processes a duplicated S3 event once', async () => {
     await withPipeline({}, async (pipeline) => {
       // Prepare
@@ -370,8 +423,11 @@ describe('validator on the embedded stack', () => {
   describe('late references', () => {
     const item = (id: number, orderId: number) => `${id},${orderId},10,1,complete,2025-03-08T10:30:00,19.99`;
 
-    it('defers items whose order is not known yet, then accepts them once the order file arrives, without the DLQ', async () => {
-      await withPipeline({}, async (pipeline) => {
+    it('defers items whose order is not known yet, and accepts them as soon as the order file commits, long before their delay', async () => {
+      // A deferral delay of 10 minutes: only the wake-up by the orders' commit can be in time.
+      const pipeline = await createPipeline(stack);
+      const validator = startValidator(pipeline, { VALIDATOR_DEFERRAL_BASE_SECONDS: '600' });
+      try {
         // Prepare
         const productTag = await upload(
           pipeline,
@@ -379,26 +435,20 @@ describe('validator on the embedded stack', () => {
           [PRODUCTS_HEADER, product(1)].join('\n'),
         );
         await waitForStatus(pipeline, 'raw/products/p.csv', productTag);
-
-        // Act: items first
-        const itemsTag = await upload(
-          pipeline,
-          'raw/order_items/i.csv',
-          [ITEMS_HEADER, item(1, 7), item(2, 7)].join('\n'),
-        );
-        const deferred = await waitForStatus(pipeline, 'raw/order_items/i.csv', itemsTag, {
+        const itemsKey = 'raw/order_items/i.csv';
+        const itemsTag = await upload(pipeline, itemsKey, [ITEMS_HEADER, item(1, 7), item(2, 7)].join('\n'));
+        const deferred = await waitForStatus(pipeline, itemsKey, itemsTag, {
           statuses: new Set(['DEFERRED']),
         });
+
+        // Act
         const ordersTag = await upload(
           pipeline,
           'raw/orders/o.csv',
           [ORDERS_HEADER, '7,10,complete,2025-03-08T10:00:00,2'].join('\n'),
         );
         await waitForStatus(pipeline, 'raw/orders/o.csv', ordersTag);
-        // The first retry comes 30 s after the deferral.
-        const accepted = await waitForStatus(pipeline, 'raw/order_items/i.csv', itemsTag, {
-          timeoutMs: 90_000,
-        });
+        const accepted = await waitForStatus(pipeline, itemsKey, itemsTag, { timeoutMs: 30_000 });
 
         // Assess
         expect(deferred.status).toBe('DEFERRED');
@@ -410,7 +460,37 @@ describe('validator on the embedded stack', () => {
         });
         expect(await listKeys(pipeline, 'silver/order_items/order_date=2025-03-08/')).toHaveLength(1);
         expect(await ingestDeadLetters(pipeline)).toEqual([]);
-      });
+
+        // Act: the deferral's own delayed message arrives after all
+        const announced = (await drainTransformQueue(pipeline)).filter((body) => body.key === itemsKey);
+        await pipeline.clients.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: pipeline.resources.ingestQueue.url,
+            MessageBody: deferredObjectsCodec.encode({
+              objects: [
+                {
+                  bucket: pipeline.names.bucket,
+                  key: itemsKey,
+                  eTag: itemsTag,
+                  eventTime: deferred.eventTime,
+                },
+              ],
+              attempt: 2,
+            }),
+          }),
+        );
+        await waitFor(async () => (await duplicates(validator.metrics, 'order_items')) === 1);
+
+        // Assess: a duplicate, acknowledged without work
+        expect(announced).toHaveLength(1);
+        expect(await drainTransformQueue(pipeline)).toEqual([]);
+        expect(await pipeline.lineage.get({ sourceKey: itemsKey, objectVersion: itemsTag })).toEqual(
+          accepted,
+        );
+      } finally {
+        await validator.stop();
+        pipeline.clients.destroy();
+      }
     }, 120_000);
 
     it('defers items, then once the grace window has passed rejects the unresolved ones with the referential code, the verdict by the ratio', async () => {

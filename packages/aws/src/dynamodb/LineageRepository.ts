@@ -347,22 +347,29 @@ export class LineageRepository {
 
   /**
    * One page of the versions in `status`, through the `status-index` GSI ordered by `updated_at`
-   * (oldest first unless `newestFirst`). The index is eventually consistent: a write a moment ago
-   * may not be listed yet.
+   * (oldest first unless `newestFirst`); with `updatedSince` (epoch ms), only those written at
+   * or after it, a range of the index's sort key, so older items are not read at all. The index
+   * is eventually consistent: a write a moment ago may not be listed yet.
    */
   async listByStatus(
     status: FileStatus,
-    options: { limit?: number; cursor?: string; newestFirst?: boolean } = {},
+    options: { limit?: number; cursor?: string; newestFirst?: boolean; updatedSince?: number } = {},
   ): Promise<LineagePage> {
     if (options.limit !== undefined) positive('limit', options.limit);
+    const since = options.updatedSince;
+    const keyCondition = `#status = :status${since === undefined ? '' : ' AND #updated_at >= :since'}`;
     const response: QueryCommandOutput = await callAws(this.#clients, 'DYNAMODB', 'Query', () =>
       this.#clients.dynamodb.send(
         new QueryCommand({
           TableName: this.#table,
           IndexName: this.#statusIndex,
-          KeyConditionExpression: '#status = :status',
-          ExpressionAttributeNames: attributeNamesIn('#status'),
-          ExpressionAttributeValues: { ':status': stringValue(status) },
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: attributeNamesIn(keyCondition),
+          ExpressionAttributeValues: {
+            ':status': stringValue(status),
+            // `updated_at` is an ISO string in UTC, whose order is the order of time.
+            ...(since === undefined ? {} : { ':since': stringValue(new Date(since).toISOString()) }),
+          },
           ScanIndexForward: options.newestFirst !== true,
           ...(options.limit === undefined ? {} : { Limit: options.limit }),
           ...(options.cursor === undefined ? {} : { ExclusiveStartKey: decodeCursor(options.cursor) }),

@@ -134,28 +134,54 @@ export const reprocessRequestCodec: MessageCodec<ReprocessRequest> = defineCodec
   },
 );
 
-/** Objects the validator re-sends to itself with a delay, waiting for late references. */
+/**
+ * Objects the validator re-sends to itself with a delay, waiting for late references; or, with
+ * `wokenBy`, a deferred object sent again at once because references it may be waiting for were
+ * committed (the object's own delayed message is still on its way).
+ */
 export interface DeferredObjects {
   readonly objects: readonly ObjectRef[];
   /** The delivery this is: 2 for the first deferral. */
   readonly attempt: number;
+  /**
+   * What sent this wake-up: the source key of the products or orders file whose commit did, or
+   * the deferred file's own when references arrived while it was being validated.
+   */
+  readonly wokenBy?: string;
 }
 
 export const deferredObjectsCodec: MessageCodec<DeferredObjects> = defineCodec(
-  ({ objects, attempt }) => JSON.stringify({ type: MessageType.DEFERRED, objects, attempt }),
+  ({ objects, attempt, wokenBy }) =>
+    JSON.stringify({
+      type: MessageType.DEFERRED,
+      objects,
+      attempt,
+      ...(wokenBy === undefined ? {} : { wokenBy }),
+    }),
   (json) => {
     if (!isObject(json) || json.type !== MessageType.DEFERRED) return unrecognised('not a deferred message');
-    const { objects, attempt } = json;
-    if (!Array.isArray(objects) || !objects.every(isObjectRef) || typeof attempt !== 'number') {
+    const { objects, attempt, wokenBy } = json;
+    if (
+      !Array.isArray(objects) ||
+      !objects.every(isObjectRef) ||
+      typeof attempt !== 'number' ||
+      (wokenBy !== undefined && typeof wokenBy !== 'string')
+    ) {
       return unrecognised('deferred message is malformed');
     }
-    return ok({ objects, attempt });
+    return ok({ objects, attempt, ...(wokenBy === undefined ? {} : { wokenBy }) });
   },
 );
 
 /** What an ingest-queue message asks for. */
 export type IngestMessage =
-  | { readonly kind: 'objects'; readonly objects: readonly ObjectRef[]; readonly attempt: number }
+  | {
+      readonly kind: 'objects';
+      readonly objects: readonly ObjectRef[];
+      readonly attempt: number;
+      /** Set on a deferral wake-up (see {@link DeferredObjects}). */
+      readonly wokenBy?: string;
+    }
   | { readonly kind: 'test-event' }
   | { readonly kind: 'unrecognised'; readonly reason: string };
 

@@ -87,8 +87,27 @@ describe('parseIngestMessage', () => {
     expect(message).toEqual({ kind: 'objects', objects, attempt: 3 });
   });
 
+  it('round-trips a wake-up with the key of the file that sent it', () => {
+    // Prepare
+    const objects = [
+      { bucket: 'data', key: 'raw/order_items/a.csv', eTag: 'e', eventTime: '2025-04-01T10:00:00.000Z' },
+    ];
+
+    // Act
+    const message = parseIngestMessage(
+      deferredObjectsCodec.encode({ objects, attempt: 2, wokenBy: 'raw/orders/o.csv' }),
+    );
+
+    // Assess
+    expect(message).toEqual({ kind: 'objects', objects, attempt: 2, wokenBy: 'raw/orders/o.csv' });
+  });
+
   it.each([
     ['not JSON', '{oops'],
+    [
+      'a deferral woken by a non-string',
+      '{"type":"storeflow.deferred","objects":[{"bucket":"b","key":"k"}],"attempt":2,"wokenBy":7}',
+    ],
     ['a JSON array', '[]'],
     ['an unknown object', '{"hello":"world"}'],
     ['a reprocess request without a key', '{"type":"storeflow.reprocess","bucket":"data","requestId":"r"}'],
