@@ -7,6 +7,7 @@ import {
   computeDateKpis,
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
+  encodeSilverPart,
   type FileValidationSink,
   type OrderReference,
   type ProductReference,
@@ -73,7 +74,7 @@ class LocalSilverSink implements FileValidationSink {
       await mkdir(dir, { recursive: true });
       const part = path.join(dir, `${this.fileNumber}.jsonl`);
       this.partFiles.add(part);
-      await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+      await appendFile(part, encodeSilverPart(this.dataset, records));
     }
   }
 
