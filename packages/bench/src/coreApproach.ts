@@ -17,6 +17,7 @@ import {
   type SilverOrder,
   type SilverOrderItem,
   type SilverProduct,
+  type SilverRecord,
   validateFile,
 } from '@storeflow/core';
 import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
@@ -45,6 +46,9 @@ function pick<V>(from: ReadonlyMap<number, V>, ids: readonly number[]): Map<numb
   return found;
 }
 
+/** Parts written concurrently per batch, as the validator's sink does on S3. */
+const PART_WRITES_AT_ONCE = 8;
+
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
  * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and accepted
@@ -63,19 +67,32 @@ class LocalSilverSink implements FileValidationSink {
   ) {}
 
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    for (const [partition, records] of batch.partitions) {
-      if (this.dataset === 'products') {
-        // Products feed only the references; the KPIs never read their silver.
-        this.products.push(...(records as SilverProduct[]));
-        continue;
-      }
-      if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
-      const dir = path.join(this.silverDir, this.dataset, partition);
-      await mkdir(dir, { recursive: true });
-      const part = path.join(dir, `${this.fileNumber}.jsonl`);
-      this.partFiles.add(part);
-      await appendFile(part, encodeSilverPart(this.dataset, records));
+    const parts = [...batch.partitions];
+    // A few parts at a time, as the validator's sink writes its parts to S3 (8 at once).
+    for (let start = 0; start < parts.length; start += PART_WRITES_AT_ONCE) {
+      await Promise.all(
+        parts
+          .slice(start, start + PART_WRITES_AT_ONCE)
+          .map(([partition, records]) => this.#writePart(partition, records)),
+      );
     }
+  }
+
+  async #writePart(partition: string, records: readonly SilverRecord[]): Promise<void> {
+    if (this.dataset === 'products') {
+      // Products feed only the references; the KPIs never read their silver.
+      this.products.push(...(records as SilverProduct[]));
+      return;
+    }
+    if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
+    const dir = path.join(this.silverDir, this.dataset, partition);
+    const part = path.join(dir, `${this.fileNumber}.jsonl`);
+    // Once per part file, not once per batch: S3, which this stands for, has no directories to make.
+    if (!this.partFiles.has(part)) {
+      await mkdir(dir, { recursive: true });
+      this.partFiles.add(part);
+    }
+    await appendFile(part, encodeSilverPart(this.dataset, records));
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
