@@ -7,7 +7,6 @@ import {
   computeDateKpis,
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
-  encodeSilverPart,
   type FileValidationSink,
   type OrderReference,
   type ProductReference,
@@ -92,7 +91,7 @@ class LocalSilverSink implements FileValidationSink {
       await mkdir(dir, { recursive: true });
       this.partFiles.add(part);
     }
-    await appendFile(part, encodeSilverPart(this.dataset, records));
+    await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {

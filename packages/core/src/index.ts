@@ -104,7 +104,6 @@ export { returnedAtMatchesStatus } from './rules/returnedAtMatchesStatus.js';
 export { shippedAfterCreated } from './rules/shippedAfterCreated.js';
 export { DEFAULT_SKU_PATTERN, skuMatchesPattern } from './rules/skuMatchesPattern.js';
 export {
-  encodeSilverPart,
   type SilverOrder,
   type SilverOrderItem,
   type SilverProduct,

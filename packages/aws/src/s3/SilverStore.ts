@@ -6,7 +6,6 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   type Dataset,
-  encodeSilverPart,
   parseSilverPartKey,
   type SilverRecord,
   silverPartitionPrefix,
@@ -58,7 +57,7 @@ export class SilverStore {
     records: readonly SilverRecord[],
   ): Promise<void> {
     const key = silverPartKey(version.dataset, partition, version.sourceId, version.objectVersion, chunk);
-    const body = encodeSilverPart(version.dataset, records);
+    const body = `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
     await callAws(this.#clients, 'S3', 'PutObject', () =>
       this.#clients.s3.send(
         new PutObjectCommand({
