@@ -45,8 +45,8 @@ function pick<V>(from: ReadonlyMap<number, V>, ids: readonly number[]): Map<numb
   return found;
 }
 
-/** Parts written concurrently per batch, as the validator's sink does on S3. */
-const PART_WRITES_AT_ONCE = 8;
+/** Silver parts written or read at once, as the services' S3 adapters do. */
+const PARTS_AT_ONCE = 8;
 
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
@@ -68,10 +68,10 @@ class LocalSilverSink implements FileValidationSink {
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
     const parts = [...batch.partitions];
     // A few parts at a time, as the validator's sink writes its parts to S3 (8 at once).
-    for (let start = 0; start < parts.length; start += PART_WRITES_AT_ONCE) {
+    for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
       await Promise.all(
         parts
-          .slice(start, start + PART_WRITES_AT_ONCE)
+          .slice(start, start + PARTS_AT_ONCE)
           .map(([partition, records]) => this.#writePart(partition, records)),
       );
     }
@@ -194,9 +194,16 @@ async function listDir(dir: string): Promise<string[]> {
 
 async function readSilver<R>(dir: string): Promise<R[]> {
   const records: R[] = [];
-  for (const part of await listDir(dir)) {
-    for (const line of (await readFile(path.join(dir, part), 'utf8')).split('\n')) {
-      if (line !== '') records.push(JSON.parse(line) as R);
+  const parts = await listDir(dir);
+  // A few parts at a time, as the transformer reads a date's parts from S3.
+  for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
+    const texts = await Promise.all(
+      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part), 'utf8')),
+    );
+    for (const text of texts) {
+      for (const line of text.split('\n')) {
+        if (line !== '') records.push(JSON.parse(line) as R);
+      }
     }
   }
   return records;
