@@ -16,6 +16,7 @@ import {
   type SilverOrder,
   type SilverOrderItem,
   type SilverProduct,
+  type SilverRecord,
   validateFile,
 } from '@storeflow/core';
 import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
@@ -44,6 +45,9 @@ function pick<V>(from: ReadonlyMap<number, V>, ids: readonly number[]): Map<numb
   return found;
 }
 
+/** Silver parts written or read at once, as the services' S3 adapters do. */
+const PARTS_AT_ONCE = 8;
+
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
  * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and accepted
@@ -62,19 +66,32 @@ class LocalSilverSink implements FileValidationSink {
   ) {}
 
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    for (const [partition, records] of batch.partitions) {
-      if (this.dataset === 'products') {
-        // Products feed only the references; the KPIs never read their silver.
-        this.products.push(...(records as SilverProduct[]));
-        continue;
-      }
-      if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
-      const dir = path.join(this.silverDir, this.dataset, partition);
-      await mkdir(dir, { recursive: true });
-      const part = path.join(dir, `${this.fileNumber}.jsonl`);
-      this.partFiles.add(part);
-      await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    const parts = [...batch.partitions];
+    // A few parts at a time, as the validator's sink writes its parts to S3 (8 at once).
+    for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
+      await Promise.all(
+        parts
+          .slice(start, start + PARTS_AT_ONCE)
+          .map(([partition, records]) => this.#writePart(partition, records)),
+      );
     }
+  }
+
+  async #writePart(partition: string, records: readonly SilverRecord[]): Promise<void> {
+    if (this.dataset === 'products') {
+      // Products feed only the references; the KPIs never read their silver.
+      this.products.push(...(records as SilverProduct[]));
+      return;
+    }
+    if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
+    const dir = path.join(this.silverDir, this.dataset, partition);
+    const part = path.join(dir, `${this.fileNumber}.jsonl`);
+    // Once per part file, not once per batch: S3, which this stands for, has no directories to make.
+    if (!this.partFiles.has(part)) {
+      await mkdir(dir, { recursive: true });
+      this.partFiles.add(part);
+    }
+    await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
@@ -177,9 +194,16 @@ async function listDir(dir: string): Promise<string[]> {
 
 async function readSilver<R>(dir: string): Promise<R[]> {
   const records: R[] = [];
-  for (const part of await listDir(dir)) {
-    for (const line of (await readFile(path.join(dir, part), 'utf8')).split('\n')) {
-      if (line !== '') records.push(JSON.parse(line) as R);
+  const parts = await listDir(dir);
+  // A few parts at a time, as the transformer reads a date's parts from S3.
+  for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
+    const texts = await Promise.all(
+      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part), 'utf8')),
+    );
+    for (const text of texts) {
+      for (const line of text.split('\n')) {
+        if (line !== '') records.push(JSON.parse(line) as R);
+      }
     }
   }
   return records;

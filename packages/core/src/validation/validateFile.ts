@@ -2,7 +2,12 @@ import type { Dataset } from '../datasets.js';
 import { recordText } from '../parsing/recordText.js';
 import type { ParsedRow, ParseEvent, ParseSummary } from '../parsing/types.js';
 import type { ReferenceLookup } from '../ports.js';
-import { type LocatedRow, referencedIds, resolveItemReferences } from '../references.js';
+import {
+  type LocatedRow,
+  type ReferenceResolution,
+  referencedIds,
+  resolveItemReferences,
+} from '../references.js';
 import { ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
 import { type SilverRecord, toSilverOrder, toSilverOrderItem, toSilverProduct } from '../silver.js';
 import type { FileIssue, OrderItemRow, OrderRow, ProductRow, RowIssue } from '../types.js';
@@ -140,71 +145,85 @@ function batchProcessor(
   options: ValidateFileOptions,
   validator: RowValidator<ProductRow | OrderRow | OrderItemRow>,
 ): (rows: readonly ParsedRow[]) => Promise<BatchOutcome> {
+  const { dataset, rowVersion } = options;
   return async (rows) => {
     const rejected: RejectedRow[] = [];
-    const valid: LocatedRow<ProductRow | OrderRow | OrderItemRow>[] = [];
-    // The parsed records of the valid rows, index for index, for items rejected on their references.
-    const validRecords: ParsedRow[] = [];
-    for (const record of rows) {
-      const result = validator.validate(record.fields, record.line);
-      if (result.ok) {
-        valid.push({ line: record.line, row: result.row });
-        validRecords.push(record);
-      } else {
-        // The text is rebuilt only here, for the few rows that are rejected.
-        rejected.push({ line: record.line, raw: recordText(record), issues: result.issues });
-      }
-    }
     const partitions = new Map<string, SilverRecord[]>();
-    const add = (partition: string, record: SilverRecord) => {
-      let records = partitions.get(partition);
-      if (records === undefined) {
-        records = [];
-        partitions.set(partition, records);
+    let partition = '';
+    let partitionRecords: SilverRecord[] | undefined;
+    const add = (recordPartition: string, record: SilverRecord) => {
+      // Rows of one date tend to come together, so most rows skip the map.
+      if (recordPartition !== partition || partitionRecords === undefined) {
+        let records = partitions.get(recordPartition);
+        if (records === undefined) {
+          records = [];
+          partitions.set(recordPartition, records);
+        }
+        partition = recordPartition;
+        partitionRecords = records;
       }
-      records.push(record);
+      partitionRecords.push(record);
     };
     let accepted = 0;
-    if (options.dataset === 'products') {
-      for (const { row } of valid) add('', toSilverProduct(row as ProductRow, options.rowVersion));
-      accepted = valid.length;
-    } else if (options.dataset === 'orders') {
-      for (const { row } of valid) {
-        const record = toSilverOrder(row as OrderRow, options.rowVersion);
-        add(record.order_date, record);
-      }
-      accepted = valid.length;
-    } else {
-      const items = valid as LocatedRow<OrderItemRow>[];
-      const { productIds, orderIds } = referencedIds(items);
-      const [products, orders] = await Promise.all([
-        options.references.findProducts(productIds),
-        options.references.findOrders(orderIds),
-      ]);
-      const resolutions = resolveItemReferences(items, products, orders);
-      const unresolved = resolutions.filter((resolution) => resolution.outcome === 'unresolved').length;
-      if (unresolved > 0 && !options.referenceGraceExpired) {
-        return {
-          kind: 'deferred',
-          result: {
-            outcome: 'deferred',
-            unresolvedRows: unresolved,
-            missingProductIds: productIds.filter((id) => !products.has(id)),
-            missingOrderIds: orderIds.filter((id) => !orders.has(id)),
-          },
-        };
-      }
-      resolutions.forEach((resolution, index) => {
-        const item = items[index] as LocatedRow<OrderItemRow>;
-        if (resolution.outcome === 'resolved') {
-          const record = toSilverOrderItem(item.row, resolution.references, options.rowVersion);
-          add(record.order_date, record);
-          accepted += 1;
+    if (dataset !== 'order_items') {
+      // Products and orders need nothing else: each valid row becomes its silver record at once.
+      for (const parsed of rows) {
+        const result = validator.validate(parsed.fields, parsed.line);
+        if (!result.ok) {
+          // The text is rebuilt only here, for the few rows that are rejected.
+          rejected.push({ line: parsed.line, raw: recordText(parsed), issues: result.issues });
+        } else if (dataset === 'products') {
+          add('', toSilverProduct(result.row as ProductRow, rowVersion));
         } else {
-          const record = validRecords[index] as ParsedRow;
-          rejected.push({ line: item.line, raw: recordText(record), issues: resolution.issues });
+          const record = toSilverOrder(result.row as OrderRow, rowVersion);
+          add(record.order_date, record);
         }
-      });
+      }
+      accepted = rows.length - rejected.length;
+      return { kind: 'done', accepted, partitions, rejected };
+    }
+
+    const items: LocatedRow<OrderItemRow>[] = [];
+    // The parsed records of the valid items, index for index, for items rejected on their references.
+    const validRecords: ParsedRow[] = [];
+    for (const parsed of rows) {
+      const result = validator.validate(parsed.fields, parsed.line);
+      if (result.ok) {
+        items.push({ line: parsed.line, row: result.row as OrderItemRow });
+        validRecords.push(parsed);
+      } else {
+        rejected.push({ line: parsed.line, raw: recordText(parsed), issues: result.issues });
+      }
+    }
+    const { productIds, orderIds } = referencedIds(items);
+    const [products, orders] = await Promise.all([
+      options.references.findProducts(productIds),
+      options.references.findOrders(orderIds),
+    ]);
+    const resolutions = resolveItemReferences(items, products, orders);
+    const unresolved = resolutions.filter((resolution) => resolution.outcome === 'unresolved').length;
+    if (unresolved > 0 && !options.referenceGraceExpired) {
+      return {
+        kind: 'deferred',
+        result: {
+          outcome: 'deferred',
+          unresolvedRows: unresolved,
+          missingProductIds: productIds.filter((id) => !products.has(id)),
+          missingOrderIds: orderIds.filter((id) => !orders.has(id)),
+        },
+      };
+    }
+    for (let index = 0; index < resolutions.length; index++) {
+      const resolution = resolutions[index] as ReferenceResolution;
+      const item = items[index] as LocatedRow<OrderItemRow>;
+      if (resolution.outcome === 'resolved') {
+        const record = toSilverOrderItem(item.row, resolution.references, rowVersion);
+        add(record.order_date, record);
+        accepted += 1;
+      } else {
+        const parsed = validRecords[index] as ParsedRow;
+        rejected.push({ line: item.line, raw: recordText(parsed), issues: resolution.issues });
+      }
     }
     return { kind: 'done', accepted, partitions, rejected };
   };

@@ -393,6 +393,35 @@ describe('RowValidator: conversion', () => {
     });
   });
 
+  it('reads the longest ids and counts exactly, and rejects one digit more', () => {
+    // Prepare: 15-digit ids and a 9-digit count, the longest the schema admits
+    const validator = validatorFor('orders');
+    const longest = toFields(
+      HEADERS.orders,
+      validRecord('orders', {
+        order_id: '999999999999999',
+        user_id: '100000000000007',
+        num_of_item: '999999999',
+      }),
+    );
+    const tooLong = toFields(HEADERS.orders, validRecord('orders', { order_id: '1000000000000000' }));
+    // Act
+    const accepted = validator.validate(longest, 2);
+    const rejected = validator.validate(tooLong, 3);
+    // Assess
+    expect(accepted).toEqual({
+      ok: true,
+      row: expect.objectContaining({
+        orderId: 999_999_999_999_999,
+        userId: 100_000_000_000_007,
+        numOfItem: 999_999_999,
+      }),
+    });
+    expect(rejected.ok ? [] : rejected.issues).toEqual([
+      expect.objectContaining({ code: 'ID_NOT_POSITIVE_INTEGER', column: 'order_id' }),
+    ]);
+  });
+
   it('validates an optional column when present', () => {
     // Prepare
     const header = [...HEADERS.products, 'distribution_center_id'];

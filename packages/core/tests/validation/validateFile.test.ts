@@ -166,6 +166,27 @@ describe('validateFile', () => {
     expect(batch?.partitions.get('2025-03-09')).toEqual([expect.objectContaining({ order_id: 2 })]);
   });
 
+  it('files orders whose dates alternate under their own date, in file order', async () => {
+    // Prepare: dates 8, 9, 8, 8, 9, so consecutive rows change partition and come back to one
+    const dates = ['2025-03-08', '2025-03-09', '2025-03-08', '2025-03-08', '2025-03-09'];
+    const csv = [
+      'order_id,user_id,status,created_at,num_of_item',
+      ...dates.map((date, index) => `${index + 1},10,complete,${date}T10:00:00,1`),
+    ].join('\n');
+    const sink = new MemorySink();
+
+    // Act
+    await validateFile(events(csv), options({ dataset: 'orders' }), sink);
+
+    // Assess
+    const [batch] = sink.accepted;
+    const idsOf = (date: string) =>
+      (batch?.partitions.get(date) ?? []).map((record) => (record as { order_id: number }).order_id);
+    expect([...(batch?.partitions.keys() ?? [])]).toEqual(['2025-03-08', '2025-03-09']);
+    expect(idsOf('2025-03-08')).toEqual([1, 3, 4]);
+    expect(idsOf('2025-03-09')).toEqual([2, 5]);
+  });
+
   describe('order_items', () => {
     const header = 'id,order_id,user_id,product_id,status,created_at,sale_price';
     const references = new MemoryReferences(
