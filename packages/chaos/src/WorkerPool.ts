@@ -140,7 +140,11 @@ export class WorkerPool {
     }
   }
 
-  #onExit(service: Service, worker: RunningService, exit: { code: number | null; signal: string | null }): void {
+  #onExit(
+    service: Service,
+    worker: RunningService,
+    exit: { code: number | null; signal: string | null },
+  ): void {
     if (this.#killedPids.has(worker.pid) || this.#stopping) return;
     const at = this.#live.findIndex((live) => live.process.pid === worker.pid);
     if (at !== -1) this.#live.splice(at, 1);

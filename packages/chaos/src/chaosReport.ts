@@ -21,7 +21,11 @@ export interface ChaosReport {
     readonly kills: Readonly<Record<string, number>>;
     /** Kills skipped because no worker was up at that moment (all starting). */
     readonly skippedKills: number;
-    readonly pauses: readonly { readonly emulator: Emulator; readonly atMs: number; readonly forMs: number }[];
+    readonly pauses: readonly {
+      readonly emulator: Emulator;
+      readonly atMs: number;
+      readonly forMs: number;
+    }[];
     /** Workers that ended without being killed, with how. */
     readonly unexpectedExits: readonly string[];
   };
@@ -31,7 +35,11 @@ export interface ChaosReport {
   readonly files: number;
   /** From the end of the last fault (a kill or a pause) to the last file becoming final, ms; 0 when none was left. */
   readonly drainMs: number | undefined;
-  readonly kpis: { readonly equalRows: number; readonly totalRows: number; readonly differences: readonly string[] };
+  readonly kpis: {
+    readonly equalRows: number;
+    readonly totalRows: number;
+    readonly differences: readonly string[];
+  };
   /** Messages left in each dead-letter queue (visible, in flight and delayed together). */
   readonly deadLetterDepths: Readonly<Record<string, number>>;
   readonly logs: Readonly<Record<string, ServiceLogSummary>>;

@@ -21,12 +21,7 @@ export interface KpiComparison {
  * and the category for category rows), so one wrong row is reported as one row, not as a shift.
  */
 export function compareKpis(expected: KpiRows, stored: KpiRows): KpiComparison {
-  const daily = compareRows(
-    'daily',
-    expected.daily,
-    stored.daily,
-    (row) => row.order_date,
-  );
+  const daily = compareRows('daily', expected.daily, stored.daily, (row) => row.order_date);
   const categories = compareRows(
     'category',
     expected.categories,
@@ -54,8 +49,10 @@ function compareRows<Row>(
   for (const key of keys) {
     const want = expectedByKey.get(key);
     const got = storedByKey.get(key);
-    if (want === undefined) differences.push(`${table} ${key}: stored but not expected ${JSON.stringify(got)}`);
-    else if (got === undefined) differences.push(`${table} ${key}: missing, expected ${JSON.stringify(want)}`);
+    if (want === undefined)
+      differences.push(`${table} ${key}: stored but not expected ${JSON.stringify(got)}`);
+    else if (got === undefined)
+      differences.push(`${table} ${key}: missing, expected ${JSON.stringify(want)}`);
     else if (isDeepStrictEqual({ ...want }, { ...got })) equal += 1;
     else differences.push(`${table} ${key}: stored ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
   }

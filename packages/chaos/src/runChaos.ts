@@ -270,8 +270,12 @@ async function runStorm(
     pool.assertHealthy();
     if (fault.kind === 'kill') {
       const killed = pool.kill(fault.pick);
-      if (killed === undefined) skippedKills += 1;
-      else lastFaultEndMs = Math.max(lastFaultEndMs, Date.now());
+      if (killed === undefined) {
+        skippedKills += 1;
+        continue;
+      }
+      lastFaultEndMs = Math.max(lastFaultEndMs, Date.now());
+      log(`${killed} killed`);
       continue;
     }
     runningPauses.push(
@@ -342,7 +346,11 @@ async function waitUntilFinal(
 }
 
 /** From the last fault to the last file becoming final (its record's last update), never below 0. */
-function drainMs(records: readonly LineageRecord[], files: number, lastFaultEndMs: number): number | undefined {
+function drainMs(
+  records: readonly LineageRecord[],
+  files: number,
+  lastFaultEndMs: number,
+): number | undefined {
   const final = records.filter(
     (record) => record.status === FileStatus.SUCCESS || record.status === FileStatus.FAILED,
   );

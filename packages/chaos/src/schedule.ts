@@ -43,11 +43,7 @@ const REUPLOAD_WINDOW = 0.8;
  * @example
  * planArrivals(['a', 'b', 'c', 'd'], 's', 60_000).initial.map((arrival) => arrival.file); // e.g. ['c', 'a', 'd', 'c', 'b']
  */
-export function planArrivals<File>(
-  files: readonly File[],
-  seed: string,
-  stormMs: number,
-): ArrivalPlan<File> {
+export function planArrivals<File>(files: readonly File[], seed: string, stormMs: number): ArrivalPlan<File> {
   const order = new SeededRandom(seed, 'arrival-order').shuffle(files);
   const duplicates = new SeededRandom(seed, 'duplicates');
   const initial: Arrival<File>[] = order.map((file) => ({ file, kind: ArrivalKind.FIRST }));
