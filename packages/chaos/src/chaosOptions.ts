@@ -146,7 +146,7 @@ function interval(value: string): { min: number; max: number } {
 
 function pauses(value: string | undefined, durationSeconds: number): PauseSpec[] {
   if (value === undefined) return [];
-  return value.split(',').map((entry) => {
+  const parsed = value.split(',').map((entry) => {
     const [emulator = '', atText = '', forText] = entry.trim().split(':');
     if (!(EMULATORS as readonly string[]).includes(emulator) || atText === '') {
       throw new ChaosUsageError(
@@ -162,4 +162,20 @@ function pauses(value: string | undefined, durationSeconds: number): PauseSpec[]
     const forSeconds = positiveInteger(forText, '--pause seconds') ?? DEFAULT_PAUSE_SECONDS;
     return { emulator: emulator as Emulator, atSeconds, forSeconds };
   });
+  // One SIGCONT would end both pauses of an emulator that overlap.
+  for (const pause of parsed) {
+    const overlapping = parsed.find(
+      (other) =>
+        other !== pause &&
+        other.emulator === pause.emulator &&
+        other.atSeconds >= pause.atSeconds &&
+        other.atSeconds < pause.atSeconds + pause.forSeconds,
+    );
+    if (overlapping !== undefined) {
+      throw new ChaosUsageError(
+        `--pause: the ${pause.emulator} pauses at ${pause.atSeconds} s and ${overlapping.atSeconds} s overlap`,
+      );
+    }
+  }
+  return parsed;
 }

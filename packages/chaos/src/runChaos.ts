@@ -88,8 +88,12 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     paused.clear();
     clients?.destroy();
     await pool?.stop();
-    if (stackStarted) {
+    if (!stackStarted) return;
+    stackStarted = false;
+    // Stopping the stack removes its state directory, log included; the run keeps a copy.
+    try {
       await copyFile(stateFiles(stateDir).log, path.join(logDir, 'stack.log'));
+    } finally {
       await stopStackDaemon(stateDir);
     }
   };

@@ -80,6 +80,7 @@ describe('parseChaosOptions', () => {
     [['--pause', 'dynamodb'], '--pause takes'],
     [['--duration', '60', '--pause', 'dynamodb:60'], 'the offset must fall inside the storm'],
     [['--pause', 'dynamodb:10:0'], '--pause seconds must be a positive integer'],
+    [['--pause', 'dynamodb:10:30,s3sqs:20,dynamodb:39'], 'the dynamodb pauses at 10 s and 39 s overlap'],
     [['--unknown'], 'see --help'],
   ])('rejects %j', (argv, message) => {
     // Act
