@@ -288,7 +288,6 @@ async function runStorm(
       }),
     );
     pauses.push({ emulator: fault.emulator, atMs: fault.atMs, forMs: fault.forMs });
-    log(`${fault.emulator} paused for ${fault.forMs / 1000} s`);
   }
   await Promise.all(runningPauses);
   return { skippedKills, pauses, lastFaultEndMs };
@@ -303,6 +302,7 @@ async function pauseEmulator(
   const pid = await emulatorPid(context.stack, emulator);
   process.kill(pid, 'SIGSTOP');
   context.paused.set(emulator, pid);
+  context.log(`${emulator} (pid ${pid}) paused for ${forMs / 1000} s`);
   try {
     await sleep(forMs);
   } finally {
