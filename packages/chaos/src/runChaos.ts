@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import {
   type AwsClients,
   createAwsClients,
@@ -20,7 +21,7 @@ import {
   uploadFile,
 } from '@storeflow/cli/pipeline';
 import { FileStatus, type LineageRecord } from '@storeflow/core';
-import { expectedKpis, SAMPLE_DATA_DIR, sampleFiles } from '@storeflow/testing';
+import { expectedKpis, SAMPLE_DATA_DIR, type SampleFile, sampleFiles } from '@storeflow/testing';
 import type { ChaosOptions, Emulator } from './chaosOptions.js';
 import { type ChaosReport, chaosFailures, type ServiceLogSummary } from './chaosReport.js';
 import { emulatorPid, type StackProcess } from './emulatorProcesses.js';
@@ -56,8 +57,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   log(`run directory ${runDir}`);
 
   const uploads = planUploads(await findDataFiles(SAMPLE_DATA_DIR));
-  const oracle = expectedKpis(await sampleFiles());
-  await assertSameFiles(uploads);
+  const sample = await sampleFiles();
+  assertSameFiles(uploads, sample);
+  const oracle = expectedKpis(sample);
   const stormMs = options.durationSeconds * 1000;
   const arrivals = planArrivals(uploads, options.seed, stormMs);
   const faults = planFaults({
@@ -121,16 +123,25 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
 
     log(`storm of ${options.durationSeconds} s begins with the upload of ${arrivals.initial.length} files`);
     const stormStart = Date.now();
+    // Aborted when the storm cannot go on, so no upload outlives the run.
+    const stormFailed = new AbortController();
     const initialBurst = (async () => {
-      for (const arrival of arrivals.initial) await upload(arrival);
+      for (const arrival of arrivals.initial) await upload(arrival, stormFailed.signal);
     })();
     const lateUploads = (async () => {
       for (const arrival of arrivals.late) {
-        await sleepUntil(stormStart + arrival.atMs);
-        await upload(arrival);
+        await sleepUntil(stormStart + arrival.atMs, stormFailed.signal);
+        await upload(arrival, stormFailed.signal);
       }
     })();
-    const storm = await runStorm(faults, { stormStart, pool, stack: state, paused, log });
+    let storm: StormResult;
+    try {
+      storm = await runStorm(faults, { stormStart, pool, stack: state, paused, log });
+    } catch (error) {
+      stormFailed.abort(error);
+      await Promise.allSettled([initialBurst, lateUploads]);
+      throw error;
+    }
     await Promise.all([initialBurst, lateUploads]);
     await pool.settled();
     log(`storm over: ${storm.pauses.length} pauses; waiting until every file is final`);
@@ -209,8 +220,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
 }
 
 /** The sample files the oracle reads must be exactly the ones uploaded, or its KPIs prove nothing. */
-async function assertSameFiles(uploads: readonly PlannedUpload[]): Promise<void> {
-  const oracleKeys = (await sampleFiles()).map((file) => file.key).sort();
+function assertSameFiles(uploads: readonly PlannedUpload[], sample: readonly SampleFile[]): void {
+  const oracleKeys = sample.map((file) => file.key).sort();
   const uploadKeys = uploads.map((upload) => upload.key).sort();
   if (oracleKeys.join('\n') !== uploadKeys.join('\n')) {
     throw new ChaosHarnessError(
@@ -225,9 +236,10 @@ function uploader(
   bucket: string,
   versions: UploadedVersions,
   log: (line: string) => void,
-): (arrival: Arrival<PlannedUpload>) => Promise<void> {
-  return async ({ file }) => {
+): (arrival: Arrival<PlannedUpload>, signal: AbortSignal) => Promise<void> {
+  return async ({ file }, signal) => {
     for (let attempt = 1; ; attempt++) {
+      signal.throwIfAborted();
       try {
         const objectVersion = await uploadFile(clients, bucket, file);
         const version = { sourceKey: file.key, objectVersion };
@@ -240,7 +252,7 @@ function uploader(
           });
         }
         log(`upload of ${file.key} failed (${(error as Error).message}); retrying`);
-        await sleep(UPLOAD_RETRY_MS);
+        await sleep(UPLOAD_RETRY_MS, signal);
       }
     }
   };
@@ -394,10 +406,10 @@ function countKind(arrivals: readonly Arrival<unknown>[], kind: ArrivalKind): nu
   return arrivals.filter((arrival) => arrival.kind === kind).length;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return setTimeout(ms, undefined, { signal });
 }
 
-function sleepUntil(epochMs: number): Promise<void> {
-  return sleep(Math.max(0, epochMs - Date.now()));
+function sleepUntil(epochMs: number, signal?: AbortSignal): Promise<void> {
+  return sleep(Math.max(0, epochMs - Date.now()), signal);
 }
