@@ -1,6 +1,7 @@
 // The CLI's building blocks for driving a whole pipeline on this machine, published for the
-// benchmark: how the embedded stack is started and bootstrapped, how a service runs as a process
-// of its own, and how files are planned and uploaded. The demo uses the same modules.
+// benchmark and the chaos suite: how the embedded stack is started and bootstrapped (and where it
+// logs), how a service runs as a process of its own, and how files are planned and uploaded. The
+// demo uses the same modules.
 export { startStackDaemon, stopStackDaemon } from './commands/stack.js';
 export { findDataFiles, uploadFile } from './commands/upload.js';
 export {
@@ -9,4 +10,5 @@ export {
   startServiceProcess,
   stopServiceProcesses,
 } from './demo/serviceProcesses.js';
-export { planUploads } from './uploadPlan.js';
+export { stateFiles } from './stackState.js';
+export { type PlannedUpload, planUploads } from './uploadPlan.js';

@@ -14,7 +14,8 @@ export type ThrowingPackage =
   | '@storeflow/datagen'
   | '@storeflow/validator'
   | '@storeflow/transformer'
-  | '@storeflow/bench';
+  | '@storeflow/bench'
+  | '@storeflow/chaos';
 
 /** One catalogue entry. */
 export interface OperationalErrorInfo {
@@ -216,6 +217,20 @@ export const OPERATIONAL_ERRORS = {
       "One of the bench's measured processes (core, DuckDB or pipeline) failed, or the core and DuckDB disagreed.",
     action:
       "Read the child's stderr printed above the error; a mismatch means one side computes a rule or KPI differently.",
+  },
+  CHAOS_USAGE: {
+    retryable: false,
+    thrownBy: ['@storeflow/chaos'],
+    description: '`pnpm chaos` was given an unknown option or a value out of range.',
+    action: 'Run `pnpm chaos --help` and correct the command line.',
+  },
+  CHAOS_HARNESS: {
+    retryable: true,
+    thrownBy: ['@storeflow/chaos'],
+    description:
+      'The chaos suite could not carry out its run (no replacement worker would start, an upload kept failing, an emulator process was not found); it says nothing of the pipeline.',
+    action:
+      'Read the message and the logs in the run directory it printed, then run it again, on a less loaded machine if workers were starved.',
   },
 } as const satisfies Record<string, OperationalErrorInfo>;
 

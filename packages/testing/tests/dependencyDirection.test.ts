@@ -137,6 +137,19 @@ describe('the dependency rules', () => {
     expect(violations[0]).toContain(rule);
   });
 
+  it('lets the chaos suite, a test run itself, ship the harness as a dependency', () => {
+    const chaos: WorkspacePackage = {
+      name: '@storeflow/chaos',
+      dir: 'packages/chaos',
+      dependencies: ['@storeflow/aws', '@storeflow/testing'],
+      devDependencies: [],
+    };
+
+    expect(dependencyViolations([chaos], [file('packages/chaos/src/a.ts', '@storeflow/testing')])).toEqual(
+      [],
+    );
+  });
+
   it('rejects a package.json whose dependencies point the wrong way', () => {
     const runtime: WorkspacePackage = {
       name: '@storeflow/runtime',

@@ -36,6 +36,12 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES: Readonly<Record<string, readonly st
   '@storeflow/testing': [],
 };
 
+/**
+ * Packages that are themselves a test run outside jest, so the harness is what they ship: the chaos
+ * suite checks the pipeline's KPIs against the independent computation and uploads the sample.
+ */
+export const VERIFICATION_TOOLS: ReadonlySet<string> = new Set(['@storeflow/chaos']);
+
 /** Every module specifier of a TypeScript or JavaScript text: static, re-exported, side-effect and dynamic imports. */
 export function importSpecifiers(text: string): string[] {
   const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
@@ -62,7 +68,7 @@ function manifestViolations(pkg: WorkspacePackage): string[] {
   const violations = declared
     .filter((name) => name.startsWith(WORKSPACE_SCOPE) && allowed !== undefined && !allowed.includes(name))
     .map((name) => `${pkg.dir}/package.json: ${pkg.name} may not depend on ${name}`);
-  if (pkg.dependencies.includes('@storeflow/testing')) {
+  if (pkg.dependencies.includes('@storeflow/testing') && !VERIFICATION_TOOLS.has(pkg.name)) {
     violations.push(`${pkg.dir}/package.json: @storeflow/testing is a devDependency only`);
   }
   return violations;
