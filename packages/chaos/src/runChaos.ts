@@ -24,7 +24,7 @@ import { FileStatus, type LineageRecord } from '@storeflow/core';
 import { expectedKpis, SAMPLE_DATA_DIR, type SampleFile, sampleFiles } from '@storeflow/testing';
 import type { ChaosOptions, Emulator } from './chaosOptions.js';
 import { type ChaosReport, chaosFailures, type ServiceLogSummary } from './chaosReport.js';
-import { emulatorPid, type StackProcess } from './emulatorProcesses.js';
+import { emulatorPid } from './emulatorProcesses.js';
 import { ChaosHarnessError } from './errors.js';
 import { compareKpis } from './kpiOracle.js';
 import { type LogStats, mergeLogStats, redeliveryCounts, scanServiceLog } from './logStats.js';
@@ -102,7 +102,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   process.once('SIGINT', interrupt);
   try {
     log('starting the embedded stack and creating the resources');
-    const { state, env: stackEnv } = await startStackDaemon(stateDir, {
+    const { env: stackEnv } = await startStackDaemon(stateDir, {
       s3Port: undefined,
       dynamodbPort: undefined,
       dataDir: undefined,
@@ -136,7 +136,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     })();
     let storm: StormResult;
     try {
-      storm = await runStorm(faults, { stormStart, pool, stack: state, paused, log });
+      storm = await runStorm(faults, { stormStart, pool, stateDir, paused, log });
     } catch (error) {
       stormFailed.abort(error);
       await Promise.allSettled([initialBurst, lateUploads]);
@@ -271,7 +271,7 @@ async function runStorm(
   context: {
     stormStart: number;
     pool: WorkerPool;
-    stack: StackProcess;
+    stateDir: string;
     paused: Map<Emulator, number>;
     log: (line: string) => void;
   },
@@ -309,9 +309,9 @@ async function runStorm(
 async function pauseEmulator(
   emulator: Emulator,
   forMs: number,
-  context: { stack: StackProcess; paused: Map<Emulator, number>; log: (line: string) => void },
+  context: { stateDir: string; paused: Map<Emulator, number>; log: (line: string) => void },
 ): Promise<void> {
-  const pid = await emulatorPid(context.stack, emulator);
+  const pid = await emulatorPid(context.stateDir, emulator);
   process.kill(pid, 'SIGSTOP');
   context.paused.set(emulator, pid);
   context.log(`${emulator} (pid ${pid}) paused for ${forMs / 1000} s`);

@@ -1,50 +1,55 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stateFiles } from '@storeflow/cli/pipeline';
 import { emulatorPid } from '../src/emulatorProcesses.js';
 import { ChaosHarnessError } from '../src/errors.js';
 
-// A child of this test process stands in for the stack daemon's DynamoDB Local JVM: a process
-// below the "daemon" (here, the test process) listening on the DynamoDB endpoint's port.
-const LISTENER = `require('node:net').createServer().listen(0, '127.0.0.1', function () {
-  console.log(this.address().port);
-});`;
-
 describe('emulatorPid', () => {
-  let listener: ChildProcess;
-  let port: number;
+  let stateDir: string;
 
-  beforeAll(async () => {
-    listener = spawn(process.execPath, ['-e', LISTENER], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [output] = (await once(listener.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-    port = Number(output.toString().trim());
+  beforeEach(async () => {
+    stateDir = await mkdtemp(path.join(tmpdir(), 'chaos-stack-'));
+    // The stack's own state file, whose contents this lookup does not read.
+    await writeFile(stateFiles(stateDir).json, '{}');
   });
 
-  afterAll(() => {
-    listener.kill('SIGKILL');
+  afterEach(async () => {
+    await rm(stateDir, { recursive: true, force: true });
   });
 
-  it('finds the descendant of the stack that listens on the DynamoDB port', async () => {
-    // Act
-    const pid = await emulatorPid(
-      { pid: process.pid, endpoints: { dynamodb: `http://127.0.0.1:${port}` } },
-      'dynamodb',
+  async function recordComponents(dynamodb: object): Promise<void> {
+    await writeFile(
+      stateFiles(stateDir).components,
+      JSON.stringify({ s3Sqs: { state: 'running', pid: 4242 }, dynamodb }),
     );
+  }
+
+  it('names the DynamoDB Local JVM the stack records as running now', async () => {
+    // Arrange
+    await recordComponents({ state: 'running', pid: 5151, restarts: 1, persisted: false });
+    // Act
+    const pid = await emulatorPid(stateDir, 'dynamodb');
     // Assess
-    expect(pid).toBe(listener.pid);
+    expect(pid).toBe(5151);
   });
 
   it('names the stack daemon itself for S3 and SQS', async () => {
-    const pid = await emulatorPid({ pid: 4242, endpoints: { dynamodb: 'http://127.0.0.1:1' } }, 's3sqs');
-    expect(pid).toBe(4242);
+    await recordComponents({ state: 'running', pid: 5151, restarts: 0, persisted: false });
+    expect(await emulatorPid(stateDir, 's3sqs')).toBe(4242);
   });
 
-  it('says so when no descendant listens on the port', async () => {
+  it('says so when DynamoDB Local is down', async () => {
+    // Arrange
+    await recordComponents({ state: 'down', restarts: 0, persisted: false, reason: 'tables are lost' });
     // Act
-    const lookup = emulatorPid(
-      { pid: listener.pid as number, endpoints: { dynamodb: `http://127.0.0.1:${port}` } },
-      'dynamodb',
-    );
-    // Assess: the listener is not its own descendant
+    const lookup = emulatorPid(stateDir, 'dynamodb');
+    // Assess
     await expect(lookup).rejects.toThrow(ChaosHarnessError);
+    await expect(lookup).rejects.toThrow(/dynamodb down/);
+  });
+
+  it('says so when the stack records no components', async () => {
+    await expect(emulatorPid(stateDir, 's3sqs')).rejects.toThrow(/no stack.components.json/);
   });
 });

@@ -10,5 +10,5 @@ export {
   startServiceProcess,
   stopServiceProcesses,
 } from './demo/serviceProcesses.js';
-export { stateFiles } from './stackState.js';
+export { readStackState, stateFiles } from './stackState.js';
 export { type PlannedUpload, planUploads } from './uploadPlan.js';
