@@ -32,7 +32,8 @@ export async function admitObject(
   const { metrics } = deps;
   const head = await deps.rawObjects.head(object);
   if (head === undefined) {
-    log.warn({}, 'object no longer exists; message acknowledged');
+    // Usually a repeated event of a version an earlier delivery archived: counted, not a warning.
+    log.info({}, 'object no longer exists; message acknowledged');
     metrics.messagesIgnored.inc({ reason: 'object_missing' });
     return undefined;
   }
