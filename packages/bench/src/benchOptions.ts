@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchUsageError } from './errors.js';
-import { APPROACHES, type Approach } from './types.js';
+import { APPROACHES, type Approach, DEFAULT_APPROACHES } from './types.js';
 
 /** What one `pnpm bench` invocation does. */
 export interface BenchOptions {
@@ -31,7 +31,7 @@ approaches alternating, the in-process core, DuckDB and the whole pipeline on th
 Options:
   --items <n>        order_items to generate; orders are 0.4 × n, products 30,000 (default ${DEFAULT_ITEMS})
   --runs <n>         runs of each approach; the table shows medians (default ${DEFAULT_RUNS})
-  --only <list>      comma-separated subset of ${APPROACHES.join(',')} (default all)
+  --only <list>      comma-separated subset of ${APPROACHES.join(',')} (default ${DEFAULT_APPROACHES.join(',')})
   --json [file]      write one JSON document (machine, parameters, every run) to file, or stdout
   --seed <text>      seed of the data set (default ${DEFAULT_SEED})
   --work-dir <dir>   cache of generated data sets (default <os temp dir>/storeflow-bench)
@@ -93,7 +93,7 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
 }
 
 function approaches(value: string | undefined): readonly Approach[] {
-  if (value === undefined) return APPROACHES;
+  if (value === undefined) return DEFAULT_APPROACHES;
   const asked = value.split(',').map((name) => name.trim());
   const unknown = asked.filter((name) => !(APPROACHES as readonly string[]).includes(name));
   if (unknown.length > 0 || asked.length === 0) {

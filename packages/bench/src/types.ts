@@ -1,8 +1,10 @@
 import type { Dataset } from '@storeflow/core';
 
 /** The approaches the bench compares, in the order one sitting runs them. */
-export const APPROACHES = ['core', 'duckdb', 'pipeline'] as const;
+export const APPROACHES = ['core', 'duckdb', 'pipeline', 'recompute'] as const;
 export type Approach = (typeof APPROACHES)[number];
+/** What runs without `--only`: the three ways of doing the whole work (`recompute` measures one step). */
+export const DEFAULT_APPROACHES: readonly Approach[] = ['core', 'duckdb', 'pipeline'];
 
 /** One generated file the bench reads, in the order it must be processed. */
 export interface DataFile {
