@@ -81,35 +81,52 @@ describe('LatestCopies', () => {
     expect(dropped).toBe(1);
   });
 
-  it('lists the kept slots in the order each key was first offered', () => {
+  it('numbers the slots in the order each key was first offered', () => {
     // Prepare
     const latest = new LatestCopies(new StringTable(), 1);
-    for (const [key, version] of [
-      [30, 'a'],
-      [10, 'a'],
-      [30, 'b'],
-      [20, 'a'],
-    ] as const) {
-      const slot = latest.offer(key, version);
-      if (slot !== undefined) latest.set(slot, FIELD, key);
-    }
     // Act
-    const keys = [...latest.slots()].map((slot) => latest.get(slot, FIELD));
+    const slots = [
+      latest.offer(30, 'a'),
+      latest.offer(10, 'a'),
+      latest.offer(30, 'b'),
+      latest.offer(20, 'a'),
+    ];
     // Assess
-    expect(keys).toEqual([30, 10, 20]);
+    expect(slots).toEqual([0, 1, 0, 2]);
+    expect([latest.slotOf(30), latest.slotOf(10), latest.slotOf(20), latest.slotOf(40)]).toEqual([
+      0,
+      1,
+      2,
+      undefined,
+    ]);
     expect(latest.size).toBe(3);
+  });
+
+  it('tells 0 from -0 no more than a Map does, and keeps keys that are not integers', () => {
+    // Prepare
+    const latest = new LatestCopies(new StringTable(), 1);
+    // Act
+    const slots = [
+      latest.offer(0, 'a'),
+      latest.offer(-0, 'b'),
+      latest.offer(2.5, 'a'),
+      latest.offer(2.5, 'b'),
+    ];
+    // Assess
+    expect(slots).toEqual([0, 0, 1, 1]);
+    expect(latest.size).toBe(2);
   });
 
   it('returns nothing for nothing', () => {
     // Prepare
     const latest = new LatestCopies(new StringTable(), 1);
     // Act
-    const slots = [...latest.slots()];
+    const found = latest.slotOf(1);
     // Assess
-    expect([slots.length, latest.size, latest.dropped]).toEqual([0, 0, 0]);
+    expect([found, latest.size, latest.dropped]).toEqual([undefined, 0, 0]);
   });
 
-  it('keeps the newest of 200,000 copies of 100,000 keys, growing its columns as needed', () => {
+  it('keeps the newest of 200,000 copies of 100,000 keys, over several pages and index growths', () => {
     // Prepare: the second half repeats every key with a newer version and a new value
     const copies = Array.from(
       { length: 200_000 },
