@@ -39,51 +39,50 @@ export class StringTable {
 }
 
 /**
- * Numeric keys to slots, by open addressing with linear probing over two typed arrays: 12 bytes
- * an entry and no object per key, where a `Map` takes about 30 and rehashes through a copy of
- * itself.
+ * Numeric keys to slots, by open addressing with linear probing over one `Int32Array` of slots:
+ * 4 bytes an entry (6 to 12 a key at the load it keeps) and no object per key, where a `Map`
+ * takes about 30 and rehashes through a copy of itself. The keys themselves live with their
+ * slots' fields, read back through `keyAt` when probing.
  */
 class KeyIndex {
-  #keys = new Float64Array(INITIAL_INDEX_ENTRIES);
+  readonly #keyAt: (slot: number) => number;
   #slots = new Int32Array(INITIAL_INDEX_ENTRIES).fill(EMPTY);
   #size = 0;
   // The key's bits, read as two 32-bit words to hash any number, integer or not.
   readonly #scratch = new Float64Array(1);
   readonly #words = new Uint32Array(this.#scratch.buffer);
 
+  constructor(keyAt: (slot: number) => number) {
+    this.#keyAt = keyAt;
+  }
+
   /** The slot of `key`, or {@link EMPTY}. */
   get(key: number): number {
     const mask = this.#slots.length - 1;
     for (let at = this.#hash(key) & mask; ; at = (at + 1) & mask) {
       const slot = this.#slots[at] as number;
-      if (slot === EMPTY || this.#keys[at] === key) return slot;
+      if (slot === EMPTY || this.#keyAt(slot) === key) return slot;
     }
   }
 
-  /** Records `slot` for `key`, which must not be present yet. */
-  add(key: number, slot: number): void {
+  /** Records `slot`, whose key must already be readable through `keyAt` and not be present yet. */
+  add(slot: number): void {
     if (this.#size + 1 > this.#slots.length * MAX_LOAD) this.#grow();
-    this.#place(key, slot);
+    this.#place(slot);
     this.#size += 1;
   }
 
-  #place(key: number, slot: number): void {
+  #place(slot: number): void {
     const mask = this.#slots.length - 1;
-    let at = this.#hash(key) & mask;
+    let at = this.#hash(this.#keyAt(slot)) & mask;
     while (this.#slots[at] !== EMPTY) at = (at + 1) & mask;
-    this.#keys[at] = key;
     this.#slots[at] = slot;
   }
 
   #grow(): void {
-    const keys = this.#keys;
     const slots = this.#slots;
-    this.#keys = new Float64Array(keys.length * 2);
     this.#slots = new Int32Array(slots.length * 2).fill(EMPTY);
-    for (let at = 0; at < slots.length; at++) {
-      const slot = slots[at] as number;
-      if (slot !== EMPTY) this.#place(keys[at] as number, slot);
-    }
+    for (const slot of slots) if (slot !== EMPTY) this.#place(slot);
   }
 
   #hash(key: number): number {
@@ -107,15 +106,16 @@ class KeyIndex {
  * Versions compare as plain strings (UTF-16 code units), which is how they are designed to sort.
  * Two copies with equal versions are the same row; the first one offered is kept. A key's slot is
  * assigned when the key is first offered (0, 1, …), so slots `0` to `size - 1` list the keys in
- * that order. Memory: 12 to 24 bytes a key in the index, 4 for the version id and 8 a field (exact
- * for every safe integer), in pages that are added as needed and never copied.
+ * that order. Memory: 6 to 12 bytes a key in the index, then 8 for the key, 4 for the version id
+ * and 8 a field (exact for every safe integer), in pages that are added as needed, never copied.
  */
 export class LatestCopies {
   readonly #versions: StringTable;
-  readonly #fields: number;
-  readonly #index = new KeyIndex();
+  /** The key, then the fields, of each slot. */
+  readonly #stride: number;
+  readonly #index = new KeyIndex((slot) => this.#cellPage(slot)[(slot & PAGE_MASK) * this.#stride] as number);
   readonly #versionPages: Int32Array[] = [];
-  readonly #fieldPages: Float64Array[] = [];
+  readonly #cellPages: Float64Array[] = [];
   #size = 0;
   #offered = 0;
 
@@ -125,7 +125,7 @@ export class LatestCopies {
    */
   constructor(versions: StringTable, fields: number) {
     this.#versions = versions;
-    this.#fields = fields;
+    this.#stride = fields + 1;
   }
 
   /**
@@ -140,9 +140,10 @@ export class LatestCopies {
       slot = this.#size;
       if ((slot & PAGE_MASK) === 0) {
         this.#versionPages.push(new Int32Array(PAGE_SLOTS));
-        this.#fieldPages.push(new Float64Array(PAGE_SLOTS * this.#fields));
+        this.#cellPages.push(new Float64Array(PAGE_SLOTS * this.#stride));
       }
-      this.#index.add(key, slot);
+      this.#cellPage(slot)[(slot & PAGE_MASK) * this.#stride] = key;
+      this.#index.add(slot);
       this.#size += 1;
     } else {
       const keptId = this.#versionPage(slot)[slot & PAGE_MASK] as number;
@@ -154,12 +155,12 @@ export class LatestCopies {
 
   /** Sets field `field` (0-based) of the copy kept in `slot`. */
   set(slot: number, field: number, value: number): void {
-    this.#fieldPage(slot)[(slot & PAGE_MASK) * this.#fields + field] = value;
+    this.#cellPage(slot)[(slot & PAGE_MASK) * this.#stride + 1 + field] = value;
   }
 
   /** Field `field` of the copy kept in `slot`. */
   get(slot: number, field: number): number {
-    return this.#fieldPage(slot)[(slot & PAGE_MASK) * this.#fields + field] as number;
+    return this.#cellPage(slot)[(slot & PAGE_MASK) * this.#stride + 1 + field] as number;
   }
 
   /** The slot of `key`'s kept copy, or `undefined` when no copy of it was offered. */
@@ -182,7 +183,7 @@ export class LatestCopies {
     return this.#versionPages[slot >>> PAGE_BITS] as Int32Array;
   }
 
-  #fieldPage(slot: number): Float64Array {
-    return this.#fieldPages[slot >>> PAGE_BITS] as Float64Array;
+  #cellPage(slot: number): Float64Array {
+    return this.#cellPages[slot >>> PAGE_BITS] as Float64Array;
   }
 }
