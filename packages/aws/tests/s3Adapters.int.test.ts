@@ -45,6 +45,12 @@ async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(parts).toString('utf-8');
 }
 
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
+
 /** One fresh source's versions of orders, by object version. */
 function ordersVersion(
   objectVersion: string,
@@ -80,7 +86,7 @@ describe('SilverStore on the embedded stack', () => {
     const before = (await store.dateParts('orders', '2025-04-01')).filter(
       (part) => part.sourceId === v1.sourceId,
     );
-    const v1Rows = await store.readParts<SilverOrder>(await store.versionParts(v1, '2025-04-01'), 2);
+    const v1Rows = await collect(store.readRows<SilverOrder>(await store.versionParts(v1, '2025-04-01'), 2));
     await store.deleteVersion(v1, ['2025-04-01', '2025-04-02']);
     const after = (await store.dateParts('orders', '2025-04-01')).filter(
       (part) => part.sourceId === v1.sourceId,
@@ -102,11 +108,60 @@ describe('SilverStore on the embedded stack', () => {
     await put(key as string, `${JSON.stringify(order(1))}\n[1,2]\n`);
 
     // Act
-    const reading = store.readParts([key as string], 1);
+    const reading = collect(store.readRows([key as string], 1));
 
     // Assess
     await expect(reading).rejects.toBeInstanceOf(MalformedSilverPartError);
     await expect(reading).rejects.toMatchObject({ code: 'SILVER_PART_MALFORMED', partKey: key, line: 2 });
+  });
+
+  it('streams rows whose UTF-8 characters and lines straddle the chunks of a large part', async () => {
+    // Prepare: a part of about 4 MB, many chunks, whose every row carries a two-byte character, and no final newline
+    const store = new SilverStore({ clients, bucket });
+    const version = ordersVersion('etag-1');
+    const rows = Array.from({ length: 10_000 }, (_, i) => ({ ...order(i), gender: 'é'.repeat(90) }));
+    await store.writePart(version, '2025-04-04', 0, []);
+    const [key] = await store.versionParts(version, '2025-04-04');
+    await put(key as string, rows.map((row) => JSON.stringify(row)).join('\n'));
+
+    // Act
+    const read = await collect(store.readRows<SilverOrder>([key as string], 1));
+
+    // Assess
+    expect(read).toEqual(rows);
+  });
+
+  it('requests no more parts ahead than its concurrency, and none once the reader stops', async () => {
+    // Prepare: five parts of one row each, and a count of the GetObject requests sent
+    const store = new SilverStore({ clients, bucket });
+    const version = ordersVersion('etag-1');
+    for (let chunk = 0; chunk < 5; chunk++)
+      await store.writePart(version, '2025-04-05', chunk, [order(chunk)]);
+    const keys = await store.versionParts(version, '2025-04-05');
+    let gets = 0;
+    const counter = 'count-silver-gets';
+    clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') gets += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: counter },
+    );
+
+    try {
+      // Act: read the first row only
+      const rows = store.readRows<SilverOrder>(keys, 2);
+      const first = await rows.next();
+      const requestedWhileReading = gets;
+      await rows.return(undefined);
+
+      // Assess
+      expect(first.value?.order_id).toBe(0);
+      expect(requestedWhileReading).toBe(2);
+      expect(gets).toBe(2);
+    } finally {
+      clients.s3.middlewareStack.remove(counter);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ async function measure(name: Approach, data: DataSet): Promise<ChildReport> {
   // native library and the pipeline's AWS SDK had added about 44 MiB to the core's).
   const log = (line: string) => console.error(line);
   if (name === 'pipeline') return (await import('./pipelineApproach.js')).runPipeline(data, log);
+  if (name === 'recompute') return (await import('./recomputeApproach.js')).runRecompute(data, log);
   if (name === 'backfill') return (await import('./scenarios.js')).runBackfill(data, log);
   if (name === 'latency') return (await import('./scenarios.js')).runLatency(data, log);
   const run =

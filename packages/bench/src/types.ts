@@ -4,11 +4,12 @@ import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
 
 /**
  * What the bench can run, in the order one sitting runs them: the three approaches over the
- * `--items` data set, then the pipeline's two scenarios over data sets of their own.
+ * `--items` data set, the recompute of one date (one step of the pipeline), then the pipeline's
+ * two scenarios over data sets of their own.
  */
-export const APPROACHES = ['core', 'duckdb', 'pipeline', 'backfill', 'latency'] as const;
+export const APPROACHES = ['core', 'duckdb', 'pipeline', 'recompute', 'backfill', 'latency'] as const;
 export type Approach = (typeof APPROACHES)[number];
-/** What runs without `--only`: the comparison; the scenarios are asked for by name. */
+/** What runs without `--only`: the three ways of doing the whole work; the rest are asked for by name. */
 export const DEFAULT_APPROACHES: readonly Approach[] = ['core', 'duckdb', 'pipeline'];
 
 /** One generated file the bench reads, in the order it must be processed. */

@@ -40,6 +40,13 @@ describe('parseBenchOptions', () => {
     });
   });
 
+  it('runs the recompute only when asked for by name', () => {
+    // Act
+    const options = parseBenchOptions(['--only', 'recompute,core'], '/tmp');
+    // Assess
+    expect(options.only).toEqual(['core', 'recompute']);
+  });
+
   it.each([
     [['--json'], '-'],
     [['--json', '--runs', '1'], '-'],

@@ -22,7 +22,7 @@ export {
 } from './issueCodes.js';
 export { KeyTracker } from './KeyTracker.js';
 export { computeDateKpis } from './kpi/computeDateKpis.js';
-export { type DeduplicationResult, deduplicateByVersion } from './kpi/deduplicateByVersion.js';
+export { DateKpiAggregator } from './kpi/DateKpiAggregator.js';
 export { roundHalfEven } from './kpi/roundHalfEven.js';
 export type { CategoryKpiRow, DateKpis, KpiDiagnostics, OrderKpiRow } from './kpi/types.js';
 export {

@@ -6,7 +6,7 @@ import type {
   SourceVersionStore,
   WriteFence,
 } from '@storeflow/aws';
-import { computeDateKpis, type SilverOrder, type SilverOrderItem, versionSegment } from '@storeflow/core';
+import { DateKpiAggregator, type SilverOrder, type SilverOrderItem, versionSegment } from '@storeflow/core';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface RecomputeDependencies {
@@ -40,10 +40,12 @@ export interface RecomputeSummary {
 
 /**
  * Recomputes one order date from scratch: every silver part of the date whose source's current
- * version it belongs to (docs/design.md), newest row version per key, the KPI math of core, and
- * an overwrite of the date's stored KPIs (rows whose data disappeared are deleted), every write
- * made under `fence` (the caller's date lease). A pure function of silver, so running it again,
- * or twice at once, gives the same rows.
+ * version it belongs to (docs/design.md), streamed through core's DateKpiAggregator (newest row
+ * version per key, the KPI math), and an overwrite of the date's stored KPIs (rows whose data
+ * disappeared are deleted), every write made under `fence` (the caller's date lease). The rows
+ * themselves are not kept, so memory grows with the date's distinct keys (about 60 bytes an item),
+ * not with its copies or its bytes. A pure function of silver, so running it again, or twice at
+ * once, gives the same rows.
  */
 export async function recomputeDate(
   deps: RecomputeDependencies,
@@ -51,12 +53,21 @@ export async function recomputeDate(
   fence: WriteFence,
 ): Promise<RecomputeSummary> {
   const live = await liveParts(deps, orderDate);
-  // One after the other, so no more than readConcurrency parts are read at once.
-  const orders = await deps.silver.readParts<SilverOrder>(live.orderKeys, deps.readConcurrency);
-  const items = await deps.silver.readParts<SilverOrderItem>(live.itemKeys, deps.readConcurrency);
-  deps.metrics.rowsAggregated.inc({ dataset: 'orders' }, orders.length);
-  deps.metrics.rowsAggregated.inc({ dataset: 'order_items' }, items.length);
-  const computed = computeDateKpis(orderDate, orders, items);
+  // The rows stream through the aggregator, which keeps a few numbers per key, never the rows.
+  const aggregator = new DateKpiAggregator(orderDate);
+  let ordersRead = 0;
+  for await (const order of deps.silver.readRows<SilverOrder>(live.orderKeys, deps.readConcurrency)) {
+    aggregator.addOrder(order);
+    ordersRead += 1;
+  }
+  let itemsRead = 0;
+  for await (const item of deps.silver.readRows<SilverOrderItem>(live.itemKeys, deps.readConcurrency)) {
+    aggregator.addItem(item);
+    itemsRead += 1;
+  }
+  deps.metrics.rowsAggregated.inc({ dataset: 'orders' }, ordersRead);
+  deps.metrics.rowsAggregated.inc({ dataset: 'order_items' }, itemsRead);
+  const computed = aggregator.result();
   const { written, deleted } = await deps.kpis.replaceDate(
     orderDate,
     { orderKpis: computed.orderKpis, categoryKpis: computed.categoryKpis },
@@ -74,8 +85,8 @@ export async function recomputeDate(
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
   return {
-    ordersRead: orders.length,
-    itemsRead: items.length,
+    ordersRead,
+    itemsRead,
     ordersCounted: computed.diagnostics.ordersConsidered,
     itemsCounted: computed.diagnostics.itemsConsidered,
     sources: live.contributing.length,

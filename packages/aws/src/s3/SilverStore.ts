@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -12,9 +13,8 @@ import {
   silverPartKey,
   silverVersionPrefix,
 } from '@storeflow/core';
-import pLimit from 'p-limit';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import { MalformedSilverPartError } from '../errors.js';
+import { MalformedSilverPartError, toWorkerError } from '../errors.js';
 
 /** The silver of one object version of one source file. */
 export interface SilverVersion {
@@ -107,27 +107,72 @@ export class SilverStore {
   }
 
   /**
-   * The rows of `keys`, in key order then line order, read `concurrency` parts at a time.
-   * A line that is not a JSON object fails with {@link MalformedSilverPartError}.
+   * The rows of `keys`, in key order then line order, as they stream in: no part is ever held
+   * whole, and no more than `concurrency` parts are open at once, the one being read and the next
+   * ones requested ahead (each such response waits, unread, in its socket's buffers). Leaving
+   * the iteration early closes them. A line that is not a JSON object fails with {@link MalformedSilverPartError}, a failed
+   * download with the typed error of any S3 call.
    */
-  async readParts<R extends SilverRecord>(keys: readonly string[], concurrency: number): Promise<R[]> {
-    const limit = pLimit(concurrency);
-    const bodies = await Promise.all(keys.map((key) => limit(() => this.#getText(key))));
-    const rows: R[] = [];
-    bodies.forEach((body, index) => {
-      const key = keys[index] as string;
-      body.split('\n').forEach((line, lineIndex) => {
-        if (line !== '') rows.push(parseSilverLine<R>(key, lineIndex + 1, line));
-      });
-    });
-    return rows;
+  async *readRows<R extends SilverRecord>(keys: readonly string[], concurrency: number): AsyncGenerator<R> {
+    const ahead: Promise<Readable>[] = [];
+    let requested = 0;
+    const requestNext = () => {
+      const key = keys[requested];
+      if (key === undefined) return;
+      requested += 1;
+      const body = this.#open(key);
+      // Awaited in turn below; until then a failure must not count as an unhandled rejection.
+      body.catch(() => undefined);
+      ahead.push(body);
+    };
+    try {
+      while (requested < Math.min(concurrency, keys.length)) requestNext();
+      for (const key of keys) {
+        const body = await (ahead.shift() as Promise<Readable>);
+        yield* this.#rowsOf<R>(key, body);
+        requestNext();
+      }
+    } finally {
+      // Parts requested ahead and never read (the reader stopped, or a part failed): close them.
+      for (const body of ahead)
+        body.then(
+          (unread) => unread.destroy(),
+          () => undefined,
+        );
+    }
   }
 
-  async #getText(key: string): Promise<string> {
+  async #open(key: string): Promise<Readable> {
     const response = await callAws(this.#clients, 'S3', 'GetObject', () =>
       this.#clients.s3.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key })),
     );
-    return (await response.Body?.transformToString('utf-8')) ?? '';
+    return response.Body as Readable;
+  }
+
+  async *#rowsOf<R>(key: string, body: Readable): AsyncGenerator<R> {
+    const decoder = new TextDecoder('utf-8');
+    let partial = '';
+    let line = 0;
+    try {
+      for await (const chunk of body) {
+        const lines = (partial + decoder.decode(chunk as Uint8Array, { stream: true })).split('\n');
+        partial = lines.pop() as string;
+        for (const text of lines) {
+          line += 1;
+          if (text !== '') yield parseSilverLine<R>(key, line, text);
+        }
+      }
+    } catch (error) {
+      throw toWorkerError(error, {
+        operation: 'GetObject',
+        service: 'S3',
+        endpoint: this.#clients.connection.endpoints.S3,
+      });
+    } finally {
+      body.destroy();
+    }
+    const last = partial + decoder.decode();
+    if (last !== '') yield parseSilverLine<R>(key, line + 1, last);
   }
 
   async #list(prefix: string): Promise<string[]> {
