@@ -23,6 +23,9 @@ RUN bash docker/deploy-service.sh validator /out
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Both services stream rows through short-lived objects; V8 otherwise grows its young generation
+# with the host's memory, past the 256 MB a worker is given (docs/design.md, "KPIs: recompute").
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules
