@@ -1,5 +1,5 @@
 import type { AwsRequestTally } from '@storeflow/aws';
-import { parseMetricSamples } from './scrapedMetrics.js';
+import { parseSamples } from '@storeflow/testing';
 
 /**
  * AWS list prices, us-east-1, on-demand, in US dollars, from the public pricing pages
@@ -241,7 +241,7 @@ export function parseAwsRequestTallies(metricsText: string): AwsRequestTally[] {
       writeUnits: before.writeUnits + (added.writeUnits ?? 0),
     });
   };
-  for (const { name, labels, value } of parseMetricSamples(metricsText)) {
+  for (const { name, labels, value } of parseSamples(metricsText)) {
     const operation = labels.operation ?? '';
     if (name === 'storeflow_aws_requests_total')
       add(labels.aws_service ?? '', operation, { requests: value });

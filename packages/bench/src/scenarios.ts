@@ -1,9 +1,9 @@
 import { type AwsRequestTally, KpiRepository } from '@storeflow/aws';
+import { sumOf } from '@storeflow/testing';
 import { mergeTallies } from './awsCosts.js';
 import { runCore } from './coreApproach.js';
 import { kpiDifferences, storedKpiTotals } from './kpiTotals.js';
 import { PipelineSession } from './PipelineSession.js';
-import { sumOfSamples } from './scrapedMetrics.js';
 import { median } from './stats.js';
 import type { DataSet, KpiTotals } from './types.js';
 
@@ -56,11 +56,11 @@ export async function runBackfill(dataSet: DataSet, log: (line: string) => void)
     const wallMs = performance.now() - startedMs;
     const texts = await session.scrapeMetrics();
     const transformer = [...texts].find(([name]) => name.startsWith('transformer'))?.[1] ?? '';
-    const kpiRowsWritten = sumOfSamples(transformer, 'storeflow_transformer_dynamodb_writes_total');
-    const datesRecomputed = sumOfSamples(transformer, 'storeflow_transformer_kpi_recomputations_total', {
+    const kpiRowsWritten = sumOf(transformer, 'storeflow_transformer_dynamodb_writes_total');
+    const datesRecomputed = sumOf(transformer, 'storeflow_transformer_kpi_recomputations_total', {
       outcome: 'computed',
     });
-    const transformerDynamodbRequests = sumOfSamples(transformer, 'storeflow_aws_requests_total', {
+    const transformerDynamodbRequests = sumOf(transformer, 'storeflow_aws_requests_total', {
       aws_service: 'DYNAMODB',
     });
     const awsRequests = mergeTallies([...(await session.awsRequests()).values()]);

@@ -38,9 +38,10 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES: Readonly<Record<string, readonly st
 
 /**
  * Packages that are themselves a test run outside jest, so the harness is what they ship: the chaos
- * suite checks the pipeline's KPIs against the independent computation and uploads the sample.
+ * suite checks the pipeline's KPIs against the independent computation and uploads the sample; the
+ * bench reads the services' /metrics with the harness's parser.
  */
-export const VERIFICATION_TOOLS: ReadonlySet<string> = new Set(['@storeflow/chaos']);
+export const VERIFICATION_TOOLS: ReadonlySet<string> = new Set(['@storeflow/bench', '@storeflow/chaos']);
 
 /** Every module specifier of a TypeScript or JavaScript text: static, re-exported, side-effect and dynamic imports. */
 export function importSpecifiers(text: string): string[] {
