@@ -289,6 +289,7 @@ const CONNECTION_MESSAGE = new RegExp(
   `^AWS SDK error wrapper for .*\\b(${[...CONNECTION_ERROR_CODES].join('|')})\\b`,
 );
 
+/** Throttling answers: the service is overloaded and says so (HTTP 400, 429 or 503). */
 const THROTTLING_NAMES = new Set([
   'ThrottlingException',
   'Throttling',
@@ -298,10 +299,18 @@ const THROTTLING_NAMES = new Set([
   'RequestThrottled',
   'RequestThrottledException',
   'SlowDown',
+  'TooManyRequests',
   'TooManyRequestsException',
-  'TransactionInProgressException',
-  'LimitExceededException',
 ]);
+
+/**
+ * Answers a later call may get past that are no outage: a transaction on the same items in
+ * progress, a control-plane limit on concurrent operations.
+ */
+const BUSY_NAMES = new Set(['TransactionInProgressException', 'LimitExceededException']);
+
+/** A request that got no answer in time: the SDK's own timeouts, and S3's idle-connection one. */
+const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** True when the error is a socket-level failure: nothing answered at the endpoint. */
 export function isConnectionError(error: unknown): boolean {
@@ -334,28 +343,13 @@ export function isRetryableAwsError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const candidate = error as { $retryable?: unknown; name?: unknown };
   if (candidate.$retryable !== undefined) return true;
-  if (typeof candidate.name === 'string' && THROTTLING_NAMES.has(candidate.name)) return true;
-  if (candidate.name === 'TimeoutError' || candidate.name === 'RequestTimeout') return true;
+  if (typeof candidate.name === 'string') {
+    if (THROTTLING_NAMES.has(candidate.name) || BUSY_NAMES.has(candidate.name)) return true;
+    if (TIMEOUT_NAMES.has(candidate.name)) return true;
+  }
   const status = httpStatusOf(error);
   return status !== undefined && status >= 500;
 }
-
-/** Throttling answers: the service is overloaded and says so (HTTP 400, 429 or 503). */
-const OUTAGE_THROTTLING_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'TooManyRequests',
-  'TooManyRequestsException',
-]);
-
-/** A request that got no answer in time: the SDK's own timeouts, and S3's idle-connection one. */
-const OUTAGE_TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** Socket failures beyond the connection ones: a timed-out or aborted socket. */
 const OUTAGE_SOCKET_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
@@ -386,8 +380,7 @@ export function isDependencyOutage(error: unknown): boolean {
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const candidate = current as { name?: unknown; code?: unknown; cause?: unknown; $retryable?: unknown };
     if (typeof candidate.name === 'string') {
-      if (OUTAGE_THROTTLING_NAMES.has(candidate.name) || OUTAGE_TIMEOUT_NAMES.has(candidate.name))
-        return true;
+      if (THROTTLING_NAMES.has(candidate.name) || TIMEOUT_NAMES.has(candidate.name)) return true;
     }
     if (typeof candidate.code === 'string' && OUTAGE_SOCKET_CODES.has(candidate.code)) return true;
     if ((candidate.$retryable as { throttling?: unknown } | undefined)?.throttling === true) return true;
