@@ -10,8 +10,6 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { type Dataset, FileStatus } from '@storeflow/core';
-import { parseAwsRequestTallies } from './awsCosts.js';
 import {
   findDataFiles,
   type PlannedUpload,
@@ -23,7 +21,9 @@ import {
   stopServiceProcesses,
   stopStackDaemon,
   uploadFile,
-} from './demoModules.js';
+} from '@storeflow/cli/pipeline';
+import { type Dataset, FileStatus } from '@storeflow/core';
+import { parseAwsRequestTallies } from './awsCosts.js';
 import { childPidsOf, commandLineOf, peakRssOf } from './processMemory.js';
 
 const PREFIX = 'storeflow-bench';

@@ -11,8 +11,8 @@ import {
   SilverStore,
   SourceVersionStore,
 } from '@storeflow/aws';
+import { startStackDaemon, stopStackDaemon } from '@storeflow/cli/pipeline';
 import { type SilverOrder, type SilverOrderItem, type SilverRecord, sourceIdOf } from '@storeflow/core';
-import { startStackDaemon, stopStackDaemon } from './demoModules.js';
 import { BenchChildFailedError } from './errors.js';
 import type { RecomputeChildReport } from './recomputeChild.js';
 import type { DataSet } from './types.js';
