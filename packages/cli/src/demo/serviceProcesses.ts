@@ -28,9 +28,11 @@ export interface StartedService {
 }
 
 /**
- * The environment of the services of a pipeline on the embedded stack (demo, bench): the stack's
- * endpoints and queues, the resource prefix, and short retry delays, so items that arrive before
- * their orders are retried within seconds.
+ * The environment of the services of a pipeline on the embedded stack (demo, bench, chaos): the
+ * stack's endpoints and queues, the resource prefix, short retry delays, so items that arrive
+ * before their orders are retried within seconds, and a short shutdown grace, so a stopping
+ * service exits within seconds: its long-poll wait stays below the grace (3 s waits, whose
+ * empty receives cost nothing on the emulator).
  */
 export function pipelineServiceEnv(
   stackEnv: Readonly<Record<string, string>>,
@@ -44,9 +46,11 @@ export function pipelineServiceEnv(
     VALIDATOR_RESOURCE_PREFIX: options.prefix,
     VALIDATOR_REFERENCE_GRACE_SECONDS: String(options.referenceGraceSeconds),
     VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
+    VALIDATOR_SHUTDOWN_GRACE_SECONDS: '5',
     TRANSFORMER_QUEUE_URL: stackEnv.STOREFLOW_TRANSFORM_QUEUE_URL ?? '',
     TRANSFORMER_RESOURCE_PREFIX: options.prefix,
     TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
+    TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '5',
   };
 }
 
