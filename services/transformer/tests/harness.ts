@@ -104,6 +104,7 @@ export async function createPipeline(
       VALIDATOR_HEARTBEAT_SECONDS: '5',
       VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
       VALIDATOR_CONCURRENCY: '4',
+      VALIDATOR_SHUTDOWN_GRACE_SECONDS: '2',
       TRANSFORMER_QUEUE_URL: resources.transformQueue.url,
       TRANSFORMER_RESOURCE_PREFIX: prefix,
       TRANSFORMER_METRICS_PORT: '0',
