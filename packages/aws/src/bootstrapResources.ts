@@ -374,6 +374,13 @@ function tableDefinitions(names: ResourceNames): TableDefinition[] {
       attributes: [string('order_date')],
       indexes: [],
     },
+    // One partition per kind of history (`pk`), ordered inside it (`sk`: a date, or an event time).
+    {
+      name: names.qualityTable,
+      keySchema: key('pk', 'sk'),
+      attributes: [string('pk'), string('sk')],
+      indexes: [],
+    },
   ];
 }
 

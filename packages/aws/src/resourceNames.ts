@@ -17,6 +17,10 @@ export interface ResourceNames {
   referenceTable: string;
   /** Per-order-date coordination of KPI recomputation across transformer tasks. */
   kpiDatesTable: string;
+  /** Data-quality history: file profiles and anomaly verdicts (`pk`, `sk`). */
+  qualityTable: string;
+  /** SNS topic that receives alerts: rejected and failed files, dead letters, anomalies. */
+  alertsTopic: string;
 }
 
 export const DEFAULT_RESOURCE_PREFIX = 'storeflow';
@@ -54,5 +58,7 @@ export function resourceNamesFor(
     orderKpisTable: `${prefix}-OrderKPIs`,
     referenceTable: `${prefix}-References`,
     kpiDatesTable: `${prefix}-KpiDates`,
+    qualityTable: `${prefix}-Quality`,
+    alertsTopic: `${prefix}-alerts`,
   };
 }

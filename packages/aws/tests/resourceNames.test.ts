@@ -18,6 +18,8 @@ describe('resourceNamesFor', () => {
       orderKpisTable: 'shop-test-1-OrderKPIs',
       referenceTable: 'shop-test-1-References',
       kpiDatesTable: 'shop-test-1-KpiDates',
+      qualityTable: 'shop-test-1-Quality',
+      alertsTopic: 'shop-test-1-alerts',
     });
   });
 

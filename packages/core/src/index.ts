@@ -85,6 +85,23 @@ export type {
 } from './parsing/types.js';
 export type { OrderReference, ProductReference, ReferenceLookup } from './ports.js';
 export {
+  addDays,
+  DATE_JUDGEMENT_DEFAULTS,
+  type DateJudgementOptions,
+  judgeDate,
+} from './quality/judgeDate.js';
+export { FILE_JUDGEMENT_DEFAULTS, type FileJudgementOptions, judgeFile } from './quality/judgeFile.js';
+export { median, robustCentreAndSpread } from './quality/robustStatistics.js';
+export {
+  type Anomaly,
+  type AnomalyBaseline,
+  type AnomalyScope,
+  DAILY_METRICS,
+  type DailyMetric,
+  type DailyQualityMetrics,
+  type FileQualitySummary,
+} from './quality/types.js';
+export {
   type ItemReferences,
   type LocatedRow,
   type ReferenceResolution,
