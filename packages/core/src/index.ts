@@ -40,6 +40,13 @@ export {
   type LineageRecord,
   type TransformCounts,
 } from './lineage.js';
+export {
+  ALERT_TYPE,
+  type Alert,
+  type AlertedFile,
+  type AlertKind,
+  alertCodec,
+} from './messages/alertMessages.js';
 export type { MessageCodec, ParseResult } from './messages/codec.js';
 export {
   type DeferredObjects,
@@ -83,7 +90,13 @@ export type {
   RecordParser,
   UnparsedRecord,
 } from './parsing/types.js';
-export type { OrderReference, ProductReference, ReferenceLookup } from './ports.js';
+export {
+  ALERTS_OFF,
+  type AlertSink,
+  type OrderReference,
+  type ProductReference,
+  type ReferenceLookup,
+} from './ports.js';
 export {
   addDays,
   DATE_JUDGEMENT_DEFAULTS,

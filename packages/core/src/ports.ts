@@ -1,3 +1,4 @@
+import type { Alert } from './messages/alertMessages.js';
 import type { OrderStatus } from './types.js';
 
 /** What an order item needs from its product: the KPI category. */
@@ -25,3 +26,15 @@ export interface ReferenceLookup {
   /** The known orders among `ids`; an id absent from the map is not known (yet). */
   findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>>;
 }
+
+/** Port to the alerts topic: where the services announce what a person should look at. */
+export interface AlertSink {
+  /** Publishes one alert; a failure is thrown (typed), never dropped. */
+  publish(alert: Alert): Promise<void>;
+}
+
+/**
+ * The sink when no alerts topic is configured: alerting is off by the operator's choice, so
+ * nothing is published (the verdicts and anomalies are still stored and reported).
+ */
+export const ALERTS_OFF: AlertSink = { publish: async () => undefined };

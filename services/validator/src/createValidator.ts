@@ -7,6 +7,7 @@ import {
   resourceNamesFor,
   SourceVersionStore,
 } from '@storeflow/aws';
+import { ALERTS_OFF } from '@storeflow/core';
 import type { ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
@@ -32,6 +33,7 @@ export function createValidator({ clients, config, metrics, now }: ValidatorWiri
     references: new ReferenceStore({ clients, tableName: names.referenceTable }),
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
     rawObjects: new RawObjectSource({ clients }),
+    alerts: ALERTS_OFF,
     metrics,
     now,
   });

@@ -6,7 +6,7 @@ import type {
   ReferenceStore,
   SourceVersionStore,
 } from '@storeflow/aws';
-import type { LineageKey } from '@storeflow/core';
+import type { AlertSink, LineageKey } from '@storeflow/core';
 import type { ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 
@@ -18,6 +18,8 @@ export interface ValidatorDependencies {
   references: ReferenceStore;
   sourceVersions: SourceVersionStore;
   rawObjects: RawObjectSource;
+  /** Where rejected and failed files and anomalies are announced. */
+  alerts: AlertSink;
   metrics: ValidatorMetrics;
   now: () => number;
 }

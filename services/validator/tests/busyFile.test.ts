@@ -7,6 +7,7 @@ import {
   type ReferenceStore,
   type SourceVersionStore,
 } from '@storeflow/aws';
+import { ALERTS_OFF } from '@storeflow/core';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -46,6 +47,7 @@ describe('a message naming a file another worker holds', () => {
       references: {} as ReferenceStore,
       sourceVersions: {} as SourceVersionStore,
       rawObjects: new RawObjectSource({ clients }),
+      alerts: ALERTS_OFF,
       metrics: createValidatorMetrics(new Registry()),
       now: () => NOW_MS,
     });

@@ -9,6 +9,7 @@ import {
   type ReferenceStore,
   type SourceVersionStore,
 } from '@storeflow/aws';
+import { ALERTS_OFF } from '@storeflow/core';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -67,6 +68,7 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
     references: {} as ReferenceStore,
     sourceVersions: {} as SourceVersionStore,
     rawObjects: new RawObjectSource({ clients }),
+    alerts: ALERTS_OFF,
     metrics: createValidatorMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
   });

@@ -6,7 +6,7 @@ import type {
   ReferenceStore,
   SourceVersionStore,
 } from '@storeflow/aws';
-import { FileStatus, type LineageRecord, parseIngestMessage } from '@storeflow/core';
+import { ALERTS_OFF, FileStatus, type LineageRecord, parseIngestMessage } from '@storeflow/core';
 import { createRecordingLogger, type RecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -93,6 +93,7 @@ function contextWith(
       references: (options.references ?? {}) as ReferenceStore,
       sourceVersions: {} as SourceVersionStore,
       rawObjects: {} as RawObjectSource,
+      alerts: ALERTS_OFF,
       metrics,
       now: () => NOW_MS,
     },
