@@ -1,22 +1,14 @@
-import {
-  type AwsClients,
-  type DateRecomputeCoordinator,
-  EndpointUnreachableError,
-  type LineageRepository,
-  type PollerLogger,
-  type QueueMessage,
-} from '@storeflow/aws';
+import { EndpointUnreachableError, type PollerLogger, type QueueMessage } from '@storeflow/aws';
 import { createRecordingLogger } from '@storeflow/testing';
-import { Registry } from 'prom-client';
-import { loadTransformerConfig } from '../src/config.js';
-import type { DateRecomputes } from '../src/dateRecomputes.js';
-import { createTransformerMetrics } from '../src/metrics.js';
-import { createTransformHandler } from '../src/transformFile.js';
+import {
+  VALIDATED_FILE_KEY as KEY,
+  stubbedTransformHandler,
+  validatedMessage,
+  WORKER_ID,
+} from './stubbedAttempt.js';
 
 // The poller's side of an outage (running the message again) is OutageRetry's; here, what the
 // handler does with the message's answer: lineage is a stub that records what it was asked.
-
-const KEY = { sourceKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
 
 /** The handler with a lineage that grants every claim, and a recompute that fails with `failure`. */
 function handlerFailingWith(failure: Error) {
@@ -41,44 +33,17 @@ function handlerFailingWith(failure: Error) {
       throw failure;
     },
   };
-  const config = loadTransformerConfig({
-    TRANSFORMER_QUEUE_URL: 'http://localhost/transform',
-    TRANSFORMER_WORKER_ID: 'worker-a',
-    TRANSFORMER_MAX_RECEIVE_COUNT: '5',
-  });
-  const handle = createTransformHandler({
-    clients: {} as AwsClients,
-    config,
-    lineage: lineage as unknown as LineageRepository,
-    coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
-    dates: dates as unknown as DateRecomputes,
-    metrics: createTransformerMetrics(new Registry()),
-    now: () => Date.UTC(2026, 0, 1),
+  const handle = stubbedTransformHandler({
+    lineage,
+    dates,
+    environment: { TRANSFORMER_MAX_RECEIVE_COUNT: '5' },
   });
   return { handle, claims, updates, completions };
 }
 
 /** The message on its last receive (5 of 5), whose outage answer is `runsAgain`. */
 function lastReceive(log: PollerLogger, outageReruns: number, runsAgain: boolean): QueueMessage {
-  const body = JSON.stringify({
-    type: 'storeflow.validated',
-    bucket: 'data',
-    key: KEY.sourceKey,
-    objectVersion: KEY.objectVersion,
-    dataset: 'orders',
-    eventTime: '2026-01-01T00:00:00.000Z',
-    touchedDates: ['2026-01-01'],
-  });
-  return {
-    messageId: 'm-1',
-    body,
-    receiveCount: 5,
-    sentAtMs: 0,
-    attributes: {},
-    log,
-    outageReruns,
-    runsAgainAfter: () => runsAgain,
-  };
+  return validatedMessage(log, { receiveCount: 5, outageReruns, runsAgainAfter: () => runsAgain });
 }
 
 describe('a transform attempt failed by a dependency outage', () => {
@@ -97,7 +62,7 @@ describe('a transform attempt failed by a dependency outage', () => {
     expect(updates).toEqual([
       [
         KEY,
-        'worker-a',
+        WORKER_ID,
         { lastError: { code: 'ENDPOINT_UNREACHABLE', message: outage.message, retryable: true } },
         { releaseLease: true },
       ],
@@ -117,7 +82,7 @@ describe('a transform attempt failed by a dependency outage', () => {
     // Assess
     await expect(attempt).rejects.toBe(outage);
     expect(updates).toEqual([]);
-    expect(completions).toEqual([[KEY, 'worker-a', expect.objectContaining({ status: 'FAILED' })]]);
+    expect(completions).toEqual([[KEY, WORKER_ID, expect.objectContaining({ status: 'FAILED' })]]);
   });
 
   it('claims with re-entry only on a run again', async () => {
@@ -134,8 +99,8 @@ describe('a transform attempt failed by a dependency outage', () => {
 
     // Assess
     expect(claims).toEqual([
-      expect.objectContaining({ workerId: 'worker-a', reenter: false }),
-      expect.objectContaining({ workerId: 'worker-a', reenter: true }),
+      expect.objectContaining({ workerId: WORKER_ID, reenter: false }),
+      expect.objectContaining({ workerId: WORKER_ID, reenter: true }),
     ]);
   });
 });

@@ -1,22 +1,14 @@
-import type {
-  AwsClients,
-  DateRecomputeCoordinator,
-  LineageRepository,
-  PollerLogger,
-  QueueMessage,
-} from '@storeflow/aws';
 import { createRecordingLogger } from '@storeflow/testing';
-import { Registry } from 'prom-client';
-import { loadTransformerConfig } from '../src/config.js';
-import type { DateRecomputes } from '../src/dateRecomputes.js';
-import { createTransformerMetrics } from '../src/metrics.js';
-import { createTransformHandler } from '../src/transformFile.js';
+import {
+  VALIDATED_FILE_KEY as KEY,
+  stubbedTransformHandler,
+  validatedMessage,
+  WORKER_ID,
+} from './stubbedAttempt.js';
 
 // The stop path cannot be timed against a real stack: the abort has to land while a date is being
 // recomputed. Here the recompute itself aborts the attempt, and lineage is a stub that records
 // what it was asked to do.
-
-const KEY = { sourceKey: 'raw/orders/o.csv', objectVersion: 'etag-1' };
 
 /**
  * The handler with a lineage that grants the claim and answers `update` with `release`, and a
@@ -44,42 +36,8 @@ function stoppedHandlerWith(stopError: Error, release: () => Promise<unknown>) {
       throw stopError;
     },
   };
-  const config = loadTransformerConfig({
-    TRANSFORMER_QUEUE_URL: 'http://localhost/transform',
-    TRANSFORMER_WORKER_ID: 'worker-a',
-  });
-  const handle = createTransformHandler({
-    clients: {} as AwsClients,
-    config,
-    lineage: lineage as unknown as LineageRepository,
-    coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
-    dates: dates as unknown as DateRecomputes,
-    metrics: createTransformerMetrics(new Registry()),
-    now: () => Date.UTC(2026, 0, 1),
-  });
+  const handle = stubbedTransformHandler({ lineage, dates });
   return { handle, signal: controller.signal, updates, completions };
-}
-
-function messageFor(log: PollerLogger): QueueMessage {
-  const body = JSON.stringify({
-    type: 'storeflow.validated',
-    bucket: 'data',
-    key: KEY.sourceKey,
-    objectVersion: KEY.objectVersion,
-    dataset: 'orders',
-    eventTime: '2026-01-01T00:00:00.000Z',
-    touchedDates: ['2026-01-01'],
-  });
-  return {
-    messageId: 'm-1',
-    body,
-    receiveCount: 1,
-    sentAtMs: 0,
-    attributes: {},
-    log,
-    outageReruns: 0,
-    runsAgainAfter: () => false,
-  };
 }
 
 describe('a transform attempt stopped mid-recompute', () => {
@@ -89,11 +47,11 @@ describe('a transform attempt stopped mid-recompute', () => {
     const { handle, signal, updates, completions } = stoppedHandlerWith(stopError, async () => undefined);
 
     // Act
-    const attempt = handle(messageFor(createRecordingLogger()), signal);
+    const attempt = handle(validatedMessage(createRecordingLogger()), signal);
 
     // Assess
     await expect(attempt).rejects.toBe(stopError);
-    expect(updates).toEqual([[KEY, 'worker-a', {}, { releaseLease: true }]]);
+    expect(updates).toEqual([[KEY, WORKER_ID, {}, { releaseLease: true }]]);
     expect(completions).toEqual([]);
   });
 
@@ -106,7 +64,7 @@ describe('a transform attempt stopped mid-recompute', () => {
     });
 
     // Act
-    const attempt = handle(messageFor(log), signal);
+    const attempt = handle(validatedMessage(log), signal);
 
     // Assess
     await expect(attempt).rejects.toBe(stopError);
