@@ -1,6 +1,11 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import {
+  parseCommandLine,
+  positiveIntegerOption,
+  rejectPositionals,
+  withStdoutForBareJson,
+} from '@storeflow/cli/commandLine';
 import { BenchUsageError } from './errors.js';
 import { APPROACHES, type Approach, DEFAULT_APPROACHES } from './types.js';
 
@@ -25,6 +30,17 @@ export const DEFAULT_ITEMS = 1_000_000;
 export const DEFAULT_RUNS = 3;
 export const DEFAULT_DAILY_ITEMS = 1_000_000;
 export const DEFAULT_SEED = 'storeflow-bench';
+
+const OPTIONS = {
+  items: { type: 'string' },
+  runs: { type: 'string' },
+  only: { type: 'string' },
+  'daily-items': { type: 'string' },
+  json: { type: 'string' },
+  seed: { type: 'string' },
+  'work-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export const BENCH_USAGE = `Usage: pnpm bench [options]
 
@@ -53,16 +69,8 @@ Exit codes: 0 measured, 1 failure or the core and DuckDB disagree, 2 bad option.
  * @throws BenchUsageError naming the option to fix
  */
 export function parseBenchOptions(argv: readonly string[], tempDir: string = tmpdir()): BenchOptions {
-  const args = [...argv];
-  const jsonAt = args.indexOf('--json');
-  const next = jsonAt === -1 ? undefined : args[jsonAt + 1];
-  if (jsonAt !== -1 && (next === undefined || next.startsWith('--'))) args.splice(jsonAt + 1, 0, '-');
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(args).values;
-  } catch (error) {
-    throw new BenchUsageError(`${(error as Error).message}; see --help`, { cause: error });
-  }
+  const { values, positionals } = parseCommandLine(withStdoutForBareJson(argv), OPTIONS, BenchUsageError);
+  rejectPositionals(positionals, BenchUsageError);
   return {
     items: positiveInteger(values.items, '--items') ?? DEFAULT_ITEMS,
     runs: positiveInteger(values.runs, '--runs') ?? DEFAULT_RUNS,
@@ -75,30 +83,8 @@ export function parseBenchOptions(argv: readonly string[], tempDir: string = tmp
   };
 }
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      items: { type: 'string' },
-      runs: { type: 'string' },
-      only: { type: 'string' },
-      'daily-items': { type: 'string' },
-      json: { type: 'string' },
-      seed: { type: 'string' },
-      'work-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-function positiveInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new BenchUsageError(`${flag} must be a positive integer, got '${value}'`);
-  }
-  return Number(value);
+function positiveInteger(value: string | undefined, option: string): number | undefined {
+  return positiveIntegerOption(value, option, BenchUsageError);
 }
 
 function approaches(value: string | undefined): readonly Approach[] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: see BENCH_USAGE and packages/bench/README.md.
 import { writeFile } from 'node:fs/promises';
+import { JSON_TO_STDOUT } from '@storeflow/cli/commandLine';
 import { BENCH_USAGE, parseBenchOptions } from './benchOptions.js';
 import { BenchUsageError } from './errors.js';
 import { formatTable } from './report.js';
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const document = await runBench(options, (line) => console.error(line));
   const table = formatTable(document.summaries, document.coreToDuckdbRatio, document.awsCosts);
-  if (options.json === '-') {
+  if (options.json === JSON_TO_STDOUT) {
     console.error(table);
     console.log(JSON.stringify(document, null, 2));
   } else {

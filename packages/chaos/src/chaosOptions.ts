@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import {
+  parseCommandLine,
+  positiveIntegerOption,
+  rejectPositionals,
+  withStdoutForBareJson,
+} from '@storeflow/cli/commandLine';
 import { ChaosUsageError } from './errors.js';
 
 /** The emulators a run can pause: DynamoDB Local (a JVM) and the S3 and SQS emulator (one process). */
@@ -47,6 +52,19 @@ export const DEFAULT_SEED = 'storeflow-chaos';
 export const DEFAULT_GRACE_SECONDS = 3600;
 export const DEFAULT_TIMEOUT_SECONDS = 900;
 
+const OPTIONS = {
+  duration: { type: 'string' },
+  workers: { type: 'string' },
+  'kill-every': { type: 'string' },
+  pause: { type: 'string' },
+  seed: { type: 'string' },
+  'grace-seconds': { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'string' },
+  dir: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export const CHAOS_USAGE = `Usage: pnpm chaos [options]
 
 Runs the thelook sample through the whole pipeline on the embedded stack while worker processes
@@ -79,16 +97,8 @@ or the run could not be carried out; 2 bad option.`;
  * @throws ChaosUsageError naming the option to fix
  */
 export function parseChaosOptions(argv: readonly string[]): ChaosOptions {
-  const args = [...argv];
-  const jsonAt = args.indexOf('--json');
-  const next = jsonAt === -1 ? undefined : args[jsonAt + 1];
-  if (jsonAt !== -1 && (next === undefined || next.startsWith('--'))) args.splice(jsonAt + 1, 0, '-');
-  let values: ReturnType<typeof parse>['values'];
-  try {
-    values = parse(args).values;
-  } catch (error) {
-    throw new ChaosUsageError(`${(error as Error).message}; see --help`, { cause: error });
-  }
+  const { values, positionals } = parseCommandLine(withStdoutForBareJson(argv), OPTIONS, ChaosUsageError);
+  rejectPositionals(positionals, ChaosUsageError);
   const durationSeconds = positiveInteger(values.duration, '--duration') ?? DEFAULT_DURATION_SECONDS;
   return {
     durationSeconds,
@@ -104,32 +114,8 @@ export function parseChaosOptions(argv: readonly string[]): ChaosOptions {
   };
 }
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      duration: { type: 'string' },
-      workers: { type: 'string' },
-      'kill-every': { type: 'string' },
-      pause: { type: 'string' },
-      seed: { type: 'string' },
-      'grace-seconds': { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'string' },
-      dir: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-function positiveInteger(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw new ChaosUsageError(`${flag} must be a positive integer, got '${value}'`);
-  }
-  return Number(value);
+function positiveInteger(value: string | undefined, option: string): number | undefined {
+  return positiveIntegerOption(value, option, ChaosUsageError);
 }
 
 function interval(value: string): { min: number; max: number } {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm chaos`: see CHAOS_USAGE and the README's Chaos section.
 import { writeFile } from 'node:fs/promises';
+import { JSON_TO_STDOUT } from '@storeflow/cli/commandLine';
 import { CHAOS_USAGE, parseChaosOptions } from './chaosOptions.js';
 import { formatChaosSummary } from './chaosReport.js';
 import { ChaosUsageError } from './errors.js';
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const report = await runChaos(options, (line) => console.error(`${new Date().toISOString()} ${line}`));
   const summary = formatChaosSummary(report);
-  if (options.json === '-') {
+  if (options.json === JSON_TO_STDOUT) {
     console.error(summary);
     console.log(JSON.stringify(report, null, 2));
   } else {

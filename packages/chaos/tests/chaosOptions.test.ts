@@ -73,13 +73,13 @@ describe('parseChaosOptions', () => {
   });
 
   it.each([
-    [['--workers', '0'], '--workers must be a positive integer'],
+    [['--workers', '0'], "--workers must be a whole number of at least 1, got '0'"],
     [['--kill-every', '4-1'], '--kill-every takes'],
     [['--kill-every', '0'], '--kill-every takes'],
     [['--pause', 'redis:10'], '--pause takes'],
     [['--pause', 'dynamodb'], '--pause takes'],
     [['--duration', '60', '--pause', 'dynamodb:60'], 'the offset must fall inside the storm'],
-    [['--pause', 'dynamodb:10:0'], '--pause seconds must be a positive integer'],
+    [['--pause', 'dynamodb:10:0'], "--pause seconds must be a whole number of at least 1, got '0'"],
     [['--pause', 'dynamodb:10:30,s3sqs:20,dynamodb:39'], 'the dynamodb pauses at 10 s and 39 s overlap'],
     [['--unknown'], 'see --help'],
   ])('rejects %j', (argv, message) => {

@@ -4,31 +4,65 @@ import { UsageError } from './cliErrors.js';
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /**
- * `parseArgs` with positionals allowed, turning its errors into a one-line {@link UsageError}
- * that points at `--help`.
+ * The error a program reports a wrong command line with. The CLI's is {@link UsageError}; the
+ * bench and the chaos suite, which parse their command lines here too, pass their own, so each
+ * keeps its exit code.
  */
-export function parseCommandLine<const T extends OptionsConfig>(argv: string[], options: T) {
+export type UsageErrorClass = new (message: string, options?: ErrorOptions) => Error;
+
+/**
+ * `parseArgs` with positionals allowed, turning its errors into a one-line usage error that
+ * points at `--help`.
+ */
+export function parseCommandLine<const T extends OptionsConfig>(
+  argv: readonly string[],
+  options: T,
+  usageError: UsageErrorClass = UsageError,
+) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
     // parseArgs explains itself in a sentence or two; the first is the useful one.
-    throw new UsageError(`${(error as Error).message.split('. ')[0]}; see --help`);
+    throw new usageError(`${(error as Error).message.split('. ')[0]}; see --help`, { cause: error });
   }
 }
 
 /** Refuses positionals a command does not take. */
-export function rejectPositionals(positionals: readonly string[]): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see --help`);
+export function rejectPositionals(
+  positionals: readonly string[],
+  usageError: UsageErrorClass = UsageError,
+): void {
+  if (positionals.length > 0) throw new usageError(`unexpected argument '${positionals[0]}'; see --help`);
 }
 
 /** The value of an option that must be an integer >= 1, or undefined when it was not given. */
-export function positiveIntegerOption(value: string | undefined, option: string): number | undefined {
+export function positiveIntegerOption(
+  value: string | undefined,
+  option: string,
+  usageError: UsageErrorClass = UsageError,
+): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new UsageError(`${option} must be a whole number of at least 1, got '${value}'`);
+    throw new usageError(`${option} must be a whole number of at least 1, got '${value}'`);
   }
   return number;
+}
+
+/** What `--json [file]` holds when given without a file: the document goes to stdout. */
+export const JSON_TO_STDOUT = '-';
+
+/**
+ * `argv` with {@link JSON_TO_STDOUT} after a `--json` given without a file (last, or followed by
+ * another option), so that `parseArgs` can read `--json [file]` as a string option.
+ */
+export function withStdoutForBareJson(argv: readonly string[]): string[] {
+  const args = [...argv];
+  const jsonAt = args.indexOf('--json');
+  const next = jsonAt === -1 ? undefined : args[jsonAt + 1];
+  if (jsonAt !== -1 && (next === undefined || next.startsWith('--')))
+    args.splice(jsonAt + 1, 0, JSON_TO_STDOUT);
+  return args;
 }
 
 /** The value of a `YYYY-MM-DD` option (a real calendar date), or undefined when it was not given. */
