@@ -20,7 +20,7 @@ import {
   SqsPoller,
 } from '@storeflow/aws';
 import { FileStatus, type LineageRecord } from '@storeflow/core';
-import type { EmbeddedStack } from '@storeflow/local-stack';
+import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { createLogger, createMetricsRegistry } from '@storeflow/runtime';
 import { loadValidatorConfig, type ValidatorConfig } from '../src/config.js';
 import { createValidator } from '../src/createValidator.js';
@@ -127,6 +127,54 @@ export function startValidator(
       ownClients?.destroy();
     },
   };
+}
+
+/** One embedded stack for a test file, and pipelines with a validator on it. */
+export interface ValidatorSuite {
+  /** The file's stack, there from its `beforeAll` to its `afterAll`. */
+  readonly stack: EmbeddedStack;
+  /**
+   * Runs `run` against a fresh pipeline on the stack with a validator started in this process
+   * (see {@link startValidator}), and stops both afterwards, whether `run` passed or failed. A
+   * function of its own, so a test file can take it out of the suite.
+   */
+  readonly withPipeline: (
+    overrides: Record<string, string>,
+    run: (pipeline: Pipeline) => Promise<void>,
+    options?: { maxReceiveCount?: number; configureClients?: (clients: AwsClients) => void },
+  ) => Promise<void>;
+}
+
+/**
+ * For the test file that calls it: one embedded stack, started before the first test and stopped
+ * after the last, and {@link ValidatorSuite.withPipeline} on it.
+ */
+export function validatorOnEmbeddedStack(): ValidatorSuite {
+  let started: EmbeddedStack | undefined;
+  beforeAll(async () => {
+    started = await startEmbeddedStack();
+  }, 60_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const suite: ValidatorSuite = {
+    get stack() {
+      if (started === undefined)
+        throw new Error('the embedded stack starts in beforeAll: use it inside a test');
+      return started;
+    },
+    withPipeline: async (overrides, run, options = {}) => {
+      const pipeline = await createPipeline(suite.stack, options);
+      const validator = startValidator(pipeline, overrides, options);
+      try {
+        await run(pipeline);
+      } finally {
+        await validator.stop();
+        pipeline.clients.destroy();
+      }
+    },
+  };
+  return suite;
 }
 
 /** Counts of an injected fault; `failed` is how many calls it has failed so far. */

@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type LineageKey, type LineageRecord, reprocessRequestCodec } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
-  createPipeline,
   listKeys,
   type Pipeline,
   readJsonLines,
   readText,
-  startValidator,
   upload,
+  validatorOnEmbeddedStack,
   waitForStatus,
 } from './harness.js';
 
-let stack: EmbeddedStack;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const { withPipeline } = validatorOnEmbeddedStack();
 
 const ORDERS_HEADER = 'order_id,user_id,status,created_at,num_of_item';
 
@@ -38,20 +28,6 @@ function ordersFile(count: number, bad: readonly number[] = []): { text: string;
     text: [ORDERS_HEADER, ...rows].join('\n'),
     badLines: bad.map((row) => rows[row - 1] ?? ''),
   };
-}
-
-async function withPipeline(
-  run: (pipeline: Pipeline) => Promise<void>,
-  overrides: Record<string, string> = {},
-): Promise<void> {
-  const pipeline = await createPipeline(stack);
-  const validator = startValidator(pipeline, overrides);
-  try {
-    await run(pipeline);
-  } finally {
-    await validator.stop();
-    pipeline.clients.destroy();
-  }
 }
 
 /** The version's lineage once a second claim of it has ended VALIDATED. */
@@ -76,7 +52,7 @@ async function readReport(pipeline: Pipeline, key: string | undefined) {
 
 describe('reports and rejected rows per object version', () => {
   it('keeps both versions of a file uploaded twice in a day intact, rejected rows only with the version that had them', async () => {
-    await withPipeline(async (pipeline) => {
+    await withPipeline({}, async (pipeline) => {
       // Prepare: 21 orders with one unknown status (1/21 is within 5 %), then 20 clean ones.
       const key = 'raw/orders/daily.csv';
       const withBadRow = ordersFile(21, [4]);
@@ -120,7 +96,7 @@ describe('reports and rejected rows per object version', () => {
   }, 60_000);
 
   it('keeps the report and rejected rows of a version rejected by its ratio when a corrected version follows', async () => {
-    await withPipeline(async (pipeline) => {
+    await withPipeline({}, async (pipeline) => {
       // Prepare: 2 bad rows of 10 is 20 %, over the 5 % limit; the corrected version has none.
       const key = 'raw/orders/fixed-later.csv';
       const tooManyBad = ordersFile(10, [2, 7]);
@@ -164,74 +140,71 @@ describe('reports and rejected rows per object version', () => {
 
   it('empties the rejected rows of a version validated again that rejects none, so its earlier run is not read as its latest', async () => {
     // With no grace window, an item whose order is unknown is rejected at once (UNKNOWN_ORDER).
-    await withPipeline(
-      async (pipeline) => {
-        // Prepare: 20 items of order 1, one of order 2, which is not known yet: 1/21 within 5 %.
-        const productsKey = 'raw/products/p.csv';
-        const productsVersion = await upload(
-          pipeline,
-          productsKey,
-          [
-            'id,sku,cost,category,name,brand,retail_price,department',
-            '5,ABC-00000005,10.00,Jeans,N,Acme,50.00,Men',
-          ].join('\n'),
-        );
-        await waitForStatus(pipeline, productsKey, productsVersion);
-        const ordersKey = 'raw/orders/first.csv';
-        const firstOrders = await upload(pipeline, ordersKey, [ORDERS_HEADER, order(1)].join('\n'));
-        await waitForStatus(pipeline, ordersKey, firstOrders);
-        const itemsKey = 'raw/order_items/items.csv';
-        const items = [
-          'id,order_id,user_id,product_id,status,created_at,sale_price',
-          ...Array.from(
-            { length: 21 },
-            (_, index) => `${index + 1},${index === 20 ? 2 : 1},7,5,complete,2025-03-01T10:30:00Z,19.99`,
-          ),
-        ].join('\n');
-        const itemsVersion = await upload(pipeline, itemsKey, items);
-        const firstRun = await waitForStatus(pipeline, itemsKey, itemsVersion);
-        const firstRows = await readJsonLines(pipeline, firstRun.rejectedRowsKey ?? '');
-        const laterOrders = await upload(
-          pipeline,
-          'raw/orders/later.csv',
-          [ORDERS_HEADER, order(2)].join('\n'),
-        );
-        await waitForStatus(pipeline, 'raw/orders/later.csv', laterOrders);
+    await withPipeline({ VALIDATOR_REFERENCE_GRACE_SECONDS: '0' }, async (pipeline) => {
+      // Prepare: 20 items of order 1, one of order 2, which is not known yet: 1/21 within 5 %.
+      const productsKey = 'raw/products/p.csv';
+      const productsVersion = await upload(
+        pipeline,
+        productsKey,
+        [
+          'id,sku,cost,category,name,brand,retail_price,department',
+          '5,ABC-00000005,10.00,Jeans,N,Acme,50.00,Men',
+        ].join('\n'),
+      );
+      await waitForStatus(pipeline, productsKey, productsVersion);
+      const ordersKey = 'raw/orders/first.csv';
+      const firstOrders = await upload(pipeline, ordersKey, [ORDERS_HEADER, order(1)].join('\n'));
+      await waitForStatus(pipeline, ordersKey, firstOrders);
+      const itemsKey = 'raw/order_items/items.csv';
+      const items = [
+        'id,order_id,user_id,product_id,status,created_at,sale_price',
+        ...Array.from(
+          { length: 21 },
+          (_, index) => `${index + 1},${index === 20 ? 2 : 1},7,5,complete,2025-03-01T10:30:00Z,19.99`,
+        ),
+      ].join('\n');
+      const itemsVersion = await upload(pipeline, itemsKey, items);
+      const firstRun = await waitForStatus(pipeline, itemsKey, itemsVersion);
+      const firstRows = await readJsonLines(pipeline, firstRun.rejectedRowsKey ?? '');
+      const laterOrders = await upload(
+        pipeline,
+        'raw/orders/later.csv',
+        [ORDERS_HEADER, order(2)].join('\n'),
+      );
+      await waitForStatus(pipeline, 'raw/orders/later.csv', laterOrders);
 
-        // Act: the same version validated again, now that order 2 is known
-        await pipeline.clients.sqs.send(
-          new SendMessageCommand({
-            QueueUrl: pipeline.resources.ingestQueue.url,
-            MessageBody: reprocessRequestCodec.encode({
-              bucket: pipeline.names.bucket,
-              key: itemsKey,
-              requestId: randomUUID(),
-            }),
+      // Act: the same version validated again, now that order 2 is known
+      await pipeline.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: pipeline.resources.ingestQueue.url,
+          MessageBody: reprocessRequestCodec.encode({
+            bucket: pipeline.names.bucket,
+            key: itemsKey,
+            requestId: randomUUID(),
           }),
-        );
-        const secondRun = await waitForSecondRun(pipeline, {
-          sourceKey: itemsKey,
-          objectVersion: itemsVersion,
-        });
+        }),
+      );
+      const secondRun = await waitForSecondRun(pipeline, {
+        sourceKey: itemsKey,
+        objectVersion: itemsVersion,
+      });
 
-        // Assess
-        expect(firstRun).toMatchObject({
-          status: 'VALIDATED',
-          rowsRejected: 1,
-          ruleCounts: { UNKNOWN_ORDER: 1 },
-        });
-        expect(firstRows.map((row) => row.line)).toEqual([22]);
-        expect(secondRun).toMatchObject({
-          rowsRejected: 0,
-          rowsAccepted: 21,
-          rejectedRowsKey: firstRun.rejectedRowsKey,
-        });
-        expect(await readText(pipeline, firstRun.rejectedRowsKey ?? '')).toBe('');
-        expect(await readReport(pipeline, secondRun.reportKey)).toMatchObject({
-          rows: { total: 21, rejected: 0 },
-        });
-      },
-      { VALIDATOR_REFERENCE_GRACE_SECONDS: '0' },
-    );
+      // Assess
+      expect(firstRun).toMatchObject({
+        status: 'VALIDATED',
+        rowsRejected: 1,
+        ruleCounts: { UNKNOWN_ORDER: 1 },
+      });
+      expect(firstRows.map((row) => row.line)).toEqual([22]);
+      expect(secondRun).toMatchObject({
+        rowsRejected: 0,
+        rowsAccepted: 21,
+        rejectedRowsKey: firstRun.rejectedRowsKey,
+      });
+      expect(await readText(pipeline, firstRun.rejectedRowsKey ?? '')).toBe('');
+      expect(await readReport(pipeline, secondRun.reportKey)).toMatchObject({
+        rows: { total: 21, rejected: 0 },
+      });
+    });
   }, 90_000);
 });
