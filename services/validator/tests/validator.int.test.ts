@@ -1,8 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '@storeflow/aws';
 import { deferredObjectsCodec, ISSUE_CODES, type LineageRecord } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
   createPipeline,
   drainTransformQueue,
@@ -10,23 +8,16 @@ import {
   ingestDeadLetters,
   injectS3Faults,
   listKeys,
-  type Pipeline,
   readJsonLines,
   readText,
   startValidator,
   upload,
+  validatorOnEmbeddedStack,
   waitForStatus,
 } from './harness.js';
 
-let stack: EmbeddedStack;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const suite = validatorOnEmbeddedStack();
+const { withPipeline } = suite;
 
 const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
 const ORDERS_HEADER = 'order_id,user_id,status,created_at,num_of_item';
@@ -54,21 +45,6 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): P
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function withPipeline(
-  overrides: Record<string, string>,
-  run: (pipeline: Pipeline) => Promise<void>,
-  options: { maxReceiveCount?: number; configureClients?: (clients: AwsClients) => void } = {},
-): Promise<void> {
-  const pipeline = await createPipeline(stack, options);
-  const validator = startValidator(pipeline, overrides, options);
-  try {
-    await run(pipeline);
-  } finally {
-    await validator.stop();
-    pipeline.clients.destroy();
   }
 }
 
@@ -225,7 +201,7 @@ describe('validator on the embedded stack', () => {
   });
 
   it('takes over a file whose worker died holding it once the lease has run out', async () => {
-    const pipeline = await createPipeline(stack);
+    const pipeline = await createPipeline(suite.stack);
     try {
       // Prepare: a worker claimed the file with a 3 s lease, then died without renewing it
       const key = 'raw/products/orphaned.csv';
@@ -425,7 +401,7 @@ describe('validator on the embedded stack', () => {
 
     it('defers items whose order is not known yet, and accepts them as soon as the order file commits, long before their delay', async () => {
       // A deferral delay of 10 minutes: only the wake-up by the orders' commit can be in time.
-      const pipeline = await createPipeline(stack);
+      const pipeline = await createPipeline(suite.stack);
       const validator = startValidator(pipeline, { VALIDATOR_DEFERRAL_BASE_SECONDS: '600' });
       try {
         // Prepare
