@@ -22,47 +22,60 @@ export const ZERO_KPI_TOTALS: KpiTotals = {
 
 /** The KPI fields the totals add up: what computeDateKpis returns, or stored rows with their cents restored. */
 interface TotalledKpis {
-  readonly orderKpis:
-    | Omit<OrderKpiRow, 'order_date' | 'total_revenue' | 'avg_order_value' | 'computed_at'>
-    | undefined;
-  readonly categoryKpis: readonly Omit<
-    CategoryKpiRow,
-    'category' | 'order_date' | 'daily_revenue' | 'avg_order_value' | 'computed_at'
-  >[];
+  readonly orderKpis: OrderFigures | undefined;
+  readonly categoryKpis: readonly CategoryFigures[];
 }
+
+type OrderFigures = Omit<OrderKpiRow, 'order_date' | 'total_revenue' | 'avg_order_value' | 'computed_at'>;
+type CategoryFigures = Omit<
+  CategoryKpiRow,
+  'category' | 'order_date' | 'daily_revenue' | 'avg_order_value' | 'computed_at'
+>;
+
+/** What one row adds to each total it counts in. */
+type Contributions<Row> = Partial<Record<keyof KpiTotals, (row: Row) => number>>;
+
+const ORDER_ROW: Contributions<OrderFigures> = {
+  orderDates: () => 1,
+  totalOrders: (order) => order.total_orders,
+  totalRevenueCents: (order) => order.total_revenue_cents,
+  totalItemsSold: (order) => order.total_items_sold,
+  returnedOrders: (order) => order.returned_orders,
+  uniqueCustomers: (order) => order.unique_customers,
+  avgOrderValueCents: (order) => order.avg_order_value_cents,
+  returnRateTenThousandths: (order) => tenThousandths(order.return_rate),
+};
+
+const CATEGORY_ROW: Contributions<CategoryFigures> = {
+  categoryRows: () => 1,
+  categoryRevenueCents: (row) => row.daily_revenue_cents,
+  categoryItemsSold: (row) => row.items_sold,
+  categoryOrderCount: (row) => row.order_count,
+  categoryReturnedItems: (row) => row.returned_items,
+  categoryAvgOrderValueCents: (row) => row.avg_order_value_cents,
+  categoryReturnRateTenThousandths: (row) => tenThousandths(row.avg_return_rate),
+};
 
 /** `totals` plus the rows of one date (a `DateKpis`, as computeDateKpis returns it). */
 export function addDateKpis(totals: KpiTotals, date: TotalledKpis): KpiTotals {
-  const order = date.orderKpis;
-  let next: KpiTotals = totals;
-  if (order !== undefined) {
-    next = {
-      ...next,
-      orderDates: next.orderDates + 1,
-      totalOrders: next.totalOrders + order.total_orders,
-      totalRevenueCents: next.totalRevenueCents + order.total_revenue_cents,
-      totalItemsSold: next.totalItemsSold + order.total_items_sold,
-      returnedOrders: next.returnedOrders + order.returned_orders,
-      uniqueCustomers: next.uniqueCustomers + order.unique_customers,
-      avgOrderValueCents: next.avgOrderValueCents + order.avg_order_value_cents,
-      // Already rounded to 4 places; scaling back to an integer only undoes the binary fraction.
-      returnRateTenThousandths: next.returnRateTenThousandths + Math.round(order.return_rate * 10_000),
-    };
-  }
-  for (const row of date.categoryKpis) {
-    next = {
-      ...next,
-      categoryRows: next.categoryRows + 1,
-      categoryRevenueCents: next.categoryRevenueCents + row.daily_revenue_cents,
-      categoryItemsSold: next.categoryItemsSold + row.items_sold,
-      categoryOrderCount: next.categoryOrderCount + row.order_count,
-      categoryReturnedItems: next.categoryReturnedItems + row.returned_items,
-      categoryAvgOrderValueCents: next.categoryAvgOrderValueCents + row.avg_order_value_cents,
-      categoryReturnRateTenThousandths:
-        next.categoryReturnRateTenThousandths + Math.round(row.avg_return_rate * 10_000),
-    };
+  const withOrders = date.orderKpis === undefined ? totals : addRow(totals, date.orderKpis, ORDER_ROW);
+  return date.categoryKpis.reduce((next, row) => addRow(next, row, CATEGORY_ROW), withOrders);
+}
+
+function addRow<Row>(totals: KpiTotals, row: Row, contributions: Contributions<Row>): KpiTotals {
+  const next: Record<keyof KpiTotals, number> = { ...totals };
+  for (const [total, contribution] of Object.entries(contributions) as [
+    keyof KpiTotals,
+    (row: Row) => number,
+  ][]) {
+    next[total] += contribution(row);
   }
   return next;
+}
+
+/** A rate as stored, already rounded to 4 places, in whole 1/10,000: scaling only undoes the binary fraction. */
+function tenThousandths(rate: number): number {
+  return Math.round(rate * 10_000);
 }
 
 /** Dollars as stored (at most two decimals) back to whole cents. */
