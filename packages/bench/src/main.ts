@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `pnpm bench`: see BENCH_USAGE and packages/bench/README.md.
-import { writeFile } from 'node:fs/promises';
-import { JSON_TO_STDOUT } from '@storeflow/cli/commandLine';
+import { writeSummaryAndDocument } from '@storeflow/cli/commandLine';
 import { BENCH_USAGE, parseBenchOptions } from './benchOptions.js';
 import { BenchUsageError } from './errors.js';
 import { formatTable } from './report.js';
@@ -15,13 +14,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const document = await runBench(options, (line) => console.error(line));
   const table = formatTable(document.summaries, document.coreToDuckdbRatio, document.awsCosts);
-  if (options.json === JSON_TO_STDOUT) {
-    console.error(table);
-    console.log(JSON.stringify(document, null, 2));
-  } else {
-    console.log(table);
-    if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(document, null, 2)}\n`);
-  }
+  await writeSummaryAndDocument(table, document, options.json);
   if (document.mismatches.length > 0) {
     console.error(
       `\n!!! MISMATCH: the core and DuckDB disagree; the comparison is void !!!\n  ${document.mismatches.join('\n  ')}`,

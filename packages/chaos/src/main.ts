@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `pnpm chaos`: see CHAOS_USAGE and the README's Chaos section.
-import { writeFile } from 'node:fs/promises';
-import { JSON_TO_STDOUT } from '@storeflow/cli/commandLine';
+import { writeSummaryAndDocument } from '@storeflow/cli/commandLine';
 import { CHAOS_USAGE, parseChaosOptions } from './chaosOptions.js';
 import { formatChaosSummary } from './chaosReport.js';
 import { ChaosUsageError } from './errors.js';
@@ -15,13 +14,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const report = await runChaos(options, (line) => console.error(`${new Date().toISOString()} ${line}`));
   const summary = formatChaosSummary(report);
-  if (options.json === JSON_TO_STDOUT) {
-    console.error(summary);
-    console.log(JSON.stringify(report, null, 2));
-  } else {
-    console.log(summary);
-    if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
-  }
+  await writeSummaryAndDocument(summary, report, options.json);
   return report.failures.length === 0 ? 0 : 1;
 }
 

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './cliErrors.js';
 
@@ -50,7 +51,7 @@ export function positiveIntegerOption(
 }
 
 /** What `--json [file]` holds when given without a file: the document goes to stdout. */
-export const JSON_TO_STDOUT = '-';
+const JSON_TO_STDOUT = '-';
 
 /**
  * `argv` with {@link JSON_TO_STDOUT} after a `--json` given without a file (last, or followed by
@@ -78,4 +79,23 @@ export function dateOption(value: string | undefined, option: string): string | 
 /** Pretty JSON on stdout, for `--json`: the same document scripts and people read. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * A run's text summary, and its JSON document where `--json [file]` sends it: with
+ * {@link JSON_TO_STDOUT} the document alone goes to stdout, for a script to read, and the summary
+ * to stderr; with a file, or without `--json`, the summary stays on stdout.
+ */
+export async function writeSummaryAndDocument(
+  summary: string,
+  document: unknown,
+  json: string | undefined,
+): Promise<void> {
+  if (json === JSON_TO_STDOUT) {
+    process.stderr.write(`${summary}\n`);
+    printJson(document);
+    return;
+  }
+  process.stdout.write(`${summary}\n`);
+  if (json !== undefined) await writeFile(json, `${JSON.stringify(document, null, 2)}\n`);
 }
