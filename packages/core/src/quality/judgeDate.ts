@@ -120,9 +120,9 @@ export function judgeDate(
 /**
  * Weekday factors from the ordinary values only: a first pass deseasonalises with factors from
  * every value, and the values then beyond `threshold` robust spreads are left out of the second
- * pass's factors. A weekday has only about 4 values in a 4-week window, so one abnormal day (a
- * Monday outage) would otherwise drag its weekday's median, and the next Mondays would look
- * abnormal for a month.
+ * pass's factors. A weekday has only 2 to 8 values in the factor window, so one or two abnormal
+ * days (a Monday outage, recurring) would otherwise drag its weekday's median, and the ordinary
+ * Mondays after them would look abnormal for weeks.
  */
 function ordinaryWeekdayFactors(
   points: readonly WeekdayValue[],
