@@ -182,6 +182,64 @@ describe('storeflow generate', () => {
     expect(first).toMatchObject({ order_id: 1, num_of_item: expect.any(Number) });
   });
 
+  it('writes a history with --anomaly: the products once, one orders and one items file a day', async () => {
+    // Prepare
+    const out = path.join(workDir, 'history');
+    const history = ['--orders', '300', '--products', '60', '--days', '10', '--start-date', '2025-01-01'];
+
+    // Act
+    const result = await runCli(
+      ['generate', '--out', out, ...history, '--anomaly', '2025-01-06:null-burst'],
+      workDir,
+    );
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const manifest = await readManifest(out);
+    const countOf = (dataset: Dataset) => manifest.files.filter((file) => file.dataset === dataset).length;
+    expect([countOf('products'), countOf('orders'), countOf('order_items')]).toEqual([1, 10, 10]);
+    expect(manifest.options.anomalies).toEqual([{ date: '2025-01-06', kind: 'null-burst' }]);
+    const burstOrders = await readFile(
+      path.join(out, 'orders/year=2025/month=01/day=06/orders_0006.csv'),
+      'utf8',
+    );
+    // gender is the 4th column; most of the day's rows leave it empty
+    const genders = burstOrders
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[3]);
+    expect(genders.filter((gender) => gender === '').length).toBeGreaterThan(genders.length / 2);
+  });
+
+  it.each([
+    [
+      ['--anomaly', '2025-02-01:volume-drop'],
+      '--anomaly date 2025-02-01 (volume-drop) must be a day of the data set, 2025-01-01 to 2025-01-10',
+    ],
+    [
+      ['--anomaly', '2025-01-05:meteor'],
+      "--anomaly must be DATE:KIND with KIND one of volume-drop, price-spike, null-burst, reject-burst, got '2025-01-05:meteor'",
+    ],
+    [
+      ['--daily', '--files', '2'],
+      '--files does not go with --daily or --anomaly, which write one file a day',
+    ],
+  ])('exits 1 with one line for the history options %j', async (options, message) => {
+    // Prepare
+    const out = path.join(workDir, 'never-history');
+    const history = ['--orders', '300', '--products', '60', '--days', '10', '--start-date', '2025-01-01'];
+
+    // Act
+    const result = await runCli(['generate', '--out', out, ...history, ...options], workDir);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^storeflow: [^\n]*\n$/);
+    expect(result.stderr).toContain(message);
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('refuses a directory that is not empty unless --force is given', async () => {
     // Prepare
     const out = path.join(workDir, 'busy');

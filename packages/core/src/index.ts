@@ -101,6 +101,7 @@ export {
   addDays,
   DATE_JUDGEMENT_DEFAULTS,
   type DateJudgementOptions,
+  dateSpreadFloor,
   judgeDate,
 } from './quality/judgeDate.js';
 export { FILE_JUDGEMENT_DEFAULTS, type FileJudgementOptions, judgeFile } from './quality/judgeFile.js';

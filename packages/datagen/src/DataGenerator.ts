@@ -9,6 +9,16 @@ import {
   type Verdict,
 } from '@storeflow/core';
 import {
+  ANOMALY_KINDS,
+  type AnomalyKind,
+  isAnomalyKind,
+  NULL_BURST_SHARE,
+  PRICE_SPIKE_FACTOR,
+  REJECT_BURST_ERROR_KINDS,
+  REJECT_BURST_EVERY,
+  VOLUME_DROP_SHARE,
+} from './anomalyKinds.js';
+import {
   ADJECTIVES,
   BRANDS,
   CATEGORIES,
@@ -63,6 +73,7 @@ export const DEFAULT_GENERATE_OPTIONS: GenerateOptions = {
   errorKinds: DEFAULT_ERROR_KINDS,
   lateItems: false,
   dailyFiles: false,
+  anomalies: [],
 };
 
 /** thelook's status mix: most orders are on their way or done, one in seven is cancelled. */
@@ -186,6 +197,9 @@ export class DataGenerator {
   readonly #usable: Uint8Array;
   readonly #usableByDepartment: Readonly<Record<Department, Int32Array>>;
   readonly #kindsFor: Readonly<Record<Dataset, readonly ErrorKind[]>>;
+  readonly #burstKindsFor: Readonly<Record<Dataset, readonly ErrorKind[]>>;
+  /** Day index → the anomaly kinds injected on it. */
+  readonly #anomaliesOfDay: ReadonlyMap<number, ReadonlySet<AnomalyKind>>;
   readonly #expectations: FileExpectation[] = [];
   readonly #verdicts: Record<Dataset, Verdict[]> = { products: [], orders: [], order_items: [] };
   #next = 0;
@@ -198,11 +212,24 @@ export class DataGenerator {
     this.#startMs = Date.parse(`${this.options.startDate}T00:00:00Z`);
     this.#users = Math.max(1, Math.round(orders / ORDERS_PER_USER));
     this.#seedHash = hashString(seed);
+    const kindsOf = (kinds: readonly ErrorKind[], dataset: Dataset) =>
+      kinds.filter((kind) => errorKindDatasets(kind).includes(dataset));
     this.#kindsFor = {
-      products: this.options.errorKinds.filter((kind) => errorKindDatasets(kind).includes('products')),
-      orders: this.options.errorKinds.filter((kind) => errorKindDatasets(kind).includes('orders')),
-      order_items: this.options.errorKinds.filter((kind) => errorKindDatasets(kind).includes('order_items')),
+      products: kindsOf(this.options.errorKinds, 'products'),
+      orders: kindsOf(this.options.errorKinds, 'orders'),
+      order_items: kindsOf(this.options.errorKinds, 'order_items'),
     };
+    this.#burstKindsFor = {
+      products: [],
+      orders: kindsOf(REJECT_BURST_ERROR_KINDS, 'orders'),
+      order_items: kindsOf(REJECT_BURST_ERROR_KINDS, 'order_items'),
+    };
+    const anomaliesOfDay = new Map<number, Set<AnomalyKind>>();
+    for (const { date, kind } of this.options.anomalies) {
+      const day = Math.round((Date.parse(`${date}T00:00:00Z`) - this.#startMs) / DAY_MS);
+      anomaliesOfDay.set(day, (anomaliesOfDay.get(day) ?? new Set()).add(kind));
+    }
+    this.#anomaliesOfDay = anomaliesOfDay;
 
     this.#firstOrderOfDay = prefixStarts(this.#ordersPerDay());
     this.#firstItemOfDay = new Float64Array(days + 1);
@@ -215,7 +242,9 @@ export class DataGenerator {
       this.#firstItemOfDay[day + 1] = (this.#firstItemOfDay[day] as number) + items;
     }
 
-    this.#productStarts = evenStarts(products, files);
+    // Daily files are a history: the catalogue once, then each day's orders and items.
+    const productFiles = this.options.dailyFiles ? 1 : files;
+    this.#productStarts = evenStarts(products, productFiles);
     this.#orderStarts = this.options.dailyFiles
       ? Array.from(this.#firstOrderOfDay)
       : evenStarts(orders, files);
@@ -228,7 +257,7 @@ export class DataGenerator {
     this.#retailPriceCents = new Int32Array(products + 1);
     this.#usable = new Uint8Array(products + 1);
     const departments = new Uint8Array(products + 1);
-    for (let k = 0; k < files; k++) {
+    for (let k = 0; k < productFiles; k++) {
       for (const product of this.#productsOf(k)) {
         this.#retailPriceCents[product.id] = product.retailPriceCents;
         departments[product.id] = product.department === 'Men' ? 0 : 1;
@@ -246,22 +275,27 @@ export class DataGenerator {
     };
     this.#usableByDepartment = { Men: usableOf(0), Women: usableOf(1) };
 
-    this.files = [
-      ...this.#productStarts.slice(0, files).map(() => this.options.startDate),
-      ...this.#orderStarts.slice(0, files).map((id) => this.#dateOfOrder(id)),
-      ...this.#itemOrderStarts.slice(0, files).map((id) => this.#dateOfOrder(id)),
-    ].map((date, position) => {
-      const dataset = (['products', 'orders', 'order_items'] as const)[
-        Math.floor(position / files)
-      ] as Dataset;
-      const index = position % files;
-      return {
+    const filesOf = (dataset: Dataset, dates: readonly string[]): GeneratedFile[] =>
+      dates.map((date, index) => ({
         dataset,
         number: index + 1,
         key: sourceKey(dataset, date, index + 1, this.options),
         timestampStyle: fileTimestampStyle(this.options.timestamps, index),
-      };
-    });
+      }));
+    this.files = [
+      ...filesOf(
+        'products',
+        this.#productStarts.slice(0, productFiles).map(() => this.options.startDate),
+      ),
+      ...filesOf(
+        'orders',
+        this.#orderStarts.slice(0, files).map((id) => this.#dateOfOrder(id)),
+      ),
+      ...filesOf(
+        'order_items',
+        this.#itemOrderStarts.slice(0, files).map((id) => this.#dateOfOrder(id)),
+      ),
+    ];
   }
 
   /**
@@ -426,7 +460,10 @@ export class DataGenerator {
 
   // ---- orders and items --------------------------------------------------------------------
 
-  /** Orders per day: weekday rhythm, a slow upward trend and noise, summing exactly to `orders`. */
+  /**
+   * Orders per day: weekday rhythm, a slow upward trend and noise (a volume-drop day a share of
+   * that), summing exactly to `orders`.
+   */
   #ordersPerDay(): number[] {
     const { seed, orders, days } = this.options;
     const random = new SeededRandom(seed, 'calendar');
@@ -436,7 +473,8 @@ export class DataGenerator {
       (_, day) =>
         (WEEKDAY_FACTORS[(firstWeekday + day) % 7] as number) *
         (1 + (0.25 * day) / days) *
-        (0.85 + 0.3 * random.next()),
+        (0.85 + 0.3 * random.next()) *
+        (this.#hasAnomaly(day, 'volume-drop') ? VOLUME_DROP_SHARE : 1),
     );
     return apportion(orders, weights);
   }
@@ -449,7 +487,11 @@ export class DataGenerator {
     const firstOrder = this.#firstOrderOfDay[day] as number;
     const count = (this.#firstOrderOfDay[day + 1] as number) - firstOrder;
     const dayStartMs = this.#startMs + day * DAY_MS;
-    let itemId = this.#firstItemOfDay[day] as number;
+    const priceFactor = this.#hasAnomaly(day, 'price-spike') ? PRICE_SPIKE_FACTOR : 1;
+    const rejectBurst = this.#hasAnomaly(day, 'reject-burst');
+    const burstHit = (position: number) => rejectBurst && position % REJECT_BURST_EVERY === 0;
+    const firstItemOfDay = this.#firstItemOfDay[day] as number;
+    let itemId = firstItemOfDay;
     for (let i = 0; i < count; i++) {
       const numOfItem = 1 + basket.weighted(BASKET_WEIGHTS);
       const createdMs = dayStartMs + timeOfDayMs(i, count, random);
@@ -476,7 +518,7 @@ export class DataGenerator {
         deliveredMs,
         returnedMs,
         numOfItem,
-        injection: this.#drawInjection(errors, 'orders'),
+        injection: this.#drawInjection(errors, 'orders', burstHit(i)),
       };
       // Nine in ten baskets come from the customer's own department.
       const ownDepartment: Department = gender === 'F' ? 'Women' : 'Men';
@@ -490,11 +532,12 @@ export class DataGenerator {
         const price = random.next();
         // Mostly at list price, a third on sale, a few marked up.
         const salePriceCents =
-          price < 0.62
+          priceFactor *
+          (price < 0.62
             ? retail
             : price < 0.95
               ? Math.max(1, Math.round(retail * (0.6 + random.next() * 0.35)))
-              : Math.round(retail * (1 + random.next() * 0.1));
+              : Math.round(retail * (1 + random.next() * 0.1)));
         let itemStatus = status;
         if (status === 'returned') {
           // At least one item of a returned order comes back.
@@ -514,7 +557,7 @@ export class DataGenerator {
           deliveredMs,
           returnedMs: itemStatus === 'returned' ? returnedMs : undefined,
           salePriceCents,
-          injection: this.#drawInjection(errors, 'order_items'),
+          injection: this.#drawInjection(errors, 'order_items', burstHit(itemId - firstItemOfDay + j)),
         });
       }
       itemId += numOfItem;
@@ -551,6 +594,7 @@ export class DataGenerator {
     for (const { order } of orders) {
       const time = (ms: number | undefined) =>
         ms === undefined ? '' : formatTimestamp(ms, file.timestampStyle, order.userId);
+      const nullBurst = this.#inNullBurst(order.createdMs, order.orderId);
       const draft = new RowDraft('orders', [
         String(order.orderId),
         String(order.userId),
@@ -562,6 +606,7 @@ export class DataGenerator {
         time(order.deliveredMs),
         String(order.numOfItem),
       ]);
+      if (nullBurst) draft.set('gender', '');
       yield* this.#emit(draft, order.injection, order, time, tally, () => tally.accept());
     }
   }
@@ -591,6 +636,7 @@ export class DataGenerator {
           time(item.returnedMs),
           formatCents(item.salePriceCents),
         ]);
+        if (this.#inNullBurst(order.createdMs, item.id)) draft.set('inventory_item_id', '');
         yield* this.#emit(draft, item.injection, item, time, tally, () =>
           this.#resolveItem(draft, order.userId, index, tally),
         );
@@ -656,13 +702,28 @@ export class DataGenerator {
     }
   }
 
-  #drawInjection(errors: SeededRandom, dataset: Dataset): Injection | undefined {
+  /** The row's error, if any; `burst` forces one of the reject-burst kinds. */
+  #drawInjection(errors: SeededRandom, dataset: Dataset, burst = false): Injection | undefined {
     // Two draws per row whatever happens, so the errors of one row never move those of the next.
     const hit = errors.next();
     const pick = errors.uint32();
-    const kinds = this.#kindsFor[dataset];
-    if (kinds.length === 0 || hit >= this.options.errorRate) return undefined;
+    const kinds = burst ? this.#burstKindsFor[dataset] : this.#kindsFor[dataset];
+    if (kinds.length === 0 || !(burst || hit < this.options.errorRate)) return undefined;
     return { kind: kinds[pick % kinds.length] as ErrorKind, variant: mix32(pick, 0x5eed) };
+  }
+
+  #hasAnomaly(day: number, kind: AnomalyKind): boolean {
+    return this.#anomaliesOfDay.get(day)?.has(kind) === true;
+  }
+
+  /**
+   * Whether a row of the order created at `createdMs` loses its burst column: on a null-burst
+   * day, a share of the rows chosen by a hash of the row's id, so no random stream moves.
+   */
+  #inNullBurst(createdMs: number, rowId: number): boolean {
+    const day = Math.floor((createdMs - this.#startMs) / DAY_MS);
+    if (!this.#hasAnomaly(day, 'null-burst')) return false;
+    return mix32(this.#seedHash ^ 0x6e756c6c, rowId) / 2 ** 32 < NULL_BURST_SHARE;
   }
 
   #dayOfOrder(orderId: number): number {
@@ -800,5 +861,33 @@ function checkOptions(options: GenerateOptions): GenerateOptions {
       `unknown kinds ${unknown.join(', ')}; known: ${Object.keys(ERROR_KINDS).join(', ')}`,
     );
   }
+  checkAnomalies(options, startMs);
   return { ...options, errorKinds: [...new Set(options.errorKinds)] };
+}
+
+function isRealDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+}
+
+function checkAnomalies(options: GenerateOptions, startMs: number): void {
+  if (options.anomalies.length > 0 && !options.dailyFiles) {
+    throw new InvalidOptionError(
+      'anomalies',
+      'need dailyFiles: an anomaly changes one day, which the file scope sees only in a file of its own',
+    );
+  }
+  const lastDate = new Date(startMs + (options.days - 1) * DAY_MS).toISOString().slice(0, 10);
+  for (const { date, kind } of options.anomalies) {
+    if (!isAnomalyKind(kind)) {
+      throw new InvalidOptionError('anomalies', `unknown kind ${kind}; known: ${ANOMALY_KINDS.join(', ')}`);
+    }
+    const real = /^\d{4}-\d{2}-\d{2}$/.test(date) && isRealDate(date);
+    if (!(real && date >= options.startDate && date <= lastDate)) {
+      throw new InvalidOptionError(
+        'anomalies',
+        `date ${date} (${kind}) must be a day of the data set, ${options.startDate} to ${lastDate}`,
+      );
+    }
+  }
 }

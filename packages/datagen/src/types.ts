@@ -1,4 +1,5 @@
 import type { Dataset, FileFormat, IssueCode, Verdict } from '@storeflow/core';
+import type { InjectedAnomaly } from './anomalyKinds.js';
 import type { ErrorKind } from './errorKinds.js';
 import type { FileTimestampStyle, TimestampStyle } from './timestampStyles.js';
 
@@ -27,10 +28,13 @@ export interface GenerateOptions {
   /** When true, each items file but the last also holds the items of the first orders of the next orders file. */
   readonly lateItems: boolean;
   /**
-   * When true, each orders file and each items file holds the orders (and their items) of one
-   * day, so `files` must equal `days`; when false, files split the orders into near-equal blocks.
+   * When true, the data set is a history: the catalogue in one products file, then each orders
+   * file and each items file holds the orders (and their items) of one day, so `files` must
+   * equal `days`; when false, every dataset is split into `files` near-equal blocks.
    */
   readonly dailyFiles: boolean;
+  /** Days made abnormal on purpose (needs `dailyFiles`); see {@link ANOMALY_KINDS}. */
+  readonly anomalies: readonly InjectedAnomaly[];
 }
 
 /** One file to generate, in the order they must be generated: products, orders, then order_items. */

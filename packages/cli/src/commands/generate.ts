@@ -8,6 +8,7 @@ import { createGzip } from 'node:zlib';
 import { InvalidOptionError } from '@storeflow/core';
 import {
   ALL_ERROR_KINDS,
+  ANOMALY_KINDS,
   DataGenerator,
   DEFAULT_GENERATE_OPTIONS,
   ERROR_KINDS,
@@ -18,6 +19,8 @@ import {
   type GeneratedFile,
   type GenerateOptions,
   type GenerationManifest,
+  type InjectedAnomaly,
+  isAnomalyKind,
   TIMESTAMP_STYLES,
   type TimestampStyle,
 } from '@storeflow/datagen';
@@ -60,6 +63,12 @@ Options:
   --error-kinds <list>   comma-separated kinds, or 'all' (default: every kind that does not defer)
   --late-items           each items file but the last also holds the items of the first orders
                          of the next orders file, which the validator defers until they arrive
+  --daily                a history: the products in one file, then one orders file and one
+                         order_items file per day (instead of --files)
+  --anomaly <date:kind>  makes one day abnormal (implies --daily; repeatable); kinds:
+                         volume-drop (40% of the orders), price-spike (prices x3),
+                         null-burst (orders' gender and items' inventory_item_id mostly empty),
+                         reject-burst (3% of the rows broken, the files still accepted)
   --force                write into a directory that is not empty
   -h, --help             show this help
 
@@ -104,6 +113,8 @@ export async function generateCommand(argv: string[]): Promise<number> {
     'error-rate': { type: 'string' },
     'error-kinds': { type: 'string' },
     'late-items': { type: 'boolean', default: false },
+    daily: { type: 'boolean', default: false },
+    anomaly: { type: 'string', multiple: true },
     force: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -111,6 +122,12 @@ export async function generateCommand(argv: string[]): Promise<number> {
     return ExitCode.OK;
   }
   rejectPositionals(positionals);
+  const anomalies = (values.anomaly ?? []).map(anomalyOption);
+  const daily = values.daily || anomalies.length > 0;
+  if (daily && values.files !== undefined) {
+    throw new UsageError('--files does not go with --daily or --anomaly, which write one file a day');
+  }
+  const days = positiveIntegerOption(values.days, '--days') ?? DEFAULT_GENERATE_OPTIONS.days;
   const request: GenerateRequest = {
     out: values.out,
     force: values.force,
@@ -120,6 +137,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
     ...defined('days', positiveIntegerOption(values.days, '--days')),
     ...defined('products', positiveIntegerOption(values.products, '--products')),
     ...defined('files', positiveIntegerOption(values.files, '--files')),
+    ...(daily ? { files: days, dailyFiles: true, anomalies } : {}),
     ...defined('startDate', dateOption(values['start-date'], '--start-date')),
     ...defined('seed', values.seed),
     ...defined('format', formatOption(values.format)),
@@ -208,6 +226,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   timestamps: '--timestamps',
   errorRate: '--error-rate',
   errorKinds: '--error-kinds',
+  anomalies: '--anomaly',
 };
 
 function createGenerator(options: Partial<GenerateOptions>): DataGenerator {
@@ -268,6 +287,16 @@ function errorRateOption(value: string | undefined): number | undefined {
     throw new UsageError(`--error-rate must be a number from 0 to 1, got '${value}'`);
   }
   return rate;
+}
+
+function anomalyOption(value: string): InjectedAnomaly {
+  const [date = '', kind = ''] = value.split(':');
+  if (!isAnomalyKind(kind) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    throw new UsageError(
+      `--anomaly must be DATE:KIND with KIND one of ${ANOMALY_KINDS.join(', ')}, got '${value}'`,
+    );
+  }
+  return { date, kind };
 }
 
 function errorKindsOption(value: string | undefined): ErrorKind[] | undefined {

@@ -9,9 +9,26 @@ export interface DateJudgementOptions {
   readonly minHistory?: number;
   /** Robust z beyond which a value is abnormal (default 4). */
   readonly threshold?: number;
+  /**
+   * The least spread of a volume or money metric, as a share of its centre (default 0.125): with
+   * `threshold` 4, such a metric is never abnormal within ±50 % of its expected value.
+   */
+  readonly relativeSpreadFloor?: number;
 }
 
-export const DATE_JUDGEMENT_DEFAULTS = { windowDays: 28, minHistory: 14, threshold: 4 } as const;
+export const DATE_JUDGEMENT_DEFAULTS = {
+  windowDays: 28,
+  minHistory: 14,
+  threshold: 4,
+  relativeSpreadFloor: 0.125,
+} as const;
+
+/**
+ * Weeks of history the weekday factors are estimated from (when there are that many): twice the
+ * default window, so each weekday has about 8 values and two abnormal ones (a fault that recurs a
+ * week later) cannot move its median.
+ */
+const FACTOR_WINDOW_WEEKS = 8;
 
 /**
  * Volume metrics follow the week (shops sell more on some weekdays), so their history is
@@ -26,52 +43,63 @@ const SEASONAL_METRICS: ReadonlySet<DailyMetric> = new Set([
 
 /**
  * The least spread a metric is judged with, so a perfectly steady history does not turn every
- * small wobble into an anomaly: a share of the centre for volumes and money, an absolute amount
- * for rates.
+ * small wobble into an anomaly: a share of the centre for volumes and money (at least 1), an
+ * absolute amount for rates.
  */
-function spreadFloor(metric: DailyMetric, centre: number): number {
+export function dateSpreadFloor(metric: DailyMetric, centre: number, relativeSpreadFloor: number): number {
   switch (metric) {
     case 'return_rate':
       return 0.02;
     case 'rejected_row_rate':
       return 0.005;
     default:
-      return Math.max(Math.abs(centre) * 0.05, 1);
+      return Math.max(Math.abs(centre) * relativeSpreadFloor, 1);
   }
 }
 
 /**
  * Judges one date's metrics against the `windowDays` days before it (only dates present in
- * `history` count; the judged date itself never does): per metric, the history is deseasonalised
- * by weekday factors (volume metrics), its median and scaled MAD form the baseline, and a value
- * whose robust z exceeds `threshold` is an anomaly. A pure function of the values, so the same data
- * gives the same verdict whatever order it arrived in.
+ * `history` count; the judged date itself and later ones never do): per metric, the history is
+ * deseasonalised by weekday factors (volume metrics, estimated from the 8 weeks before the date
+ * when `history` holds them), its median and scaled MAD, raised to a floor, form the baseline,
+ * and a value whose robust z exceeds `threshold` is an anomaly. A pure function of the values, so
+ * the same data gives the same verdict whatever order it arrived in.
  *
  * @example
- * judgeDate(today, lastFourWeeks); // [] on an ordinary day
+ * judgeDate(today, lastEightWeeks); // [] on an ordinary day
  */
 export function judgeDate(
   day: DailyQualityMetrics,
   history: readonly DailyQualityMetrics[],
   options: DateJudgementOptions = {},
 ): Anomaly[] {
-  const { windowDays, minHistory, threshold } = { ...DATE_JUDGEMENT_DEFAULTS, ...options };
+  const { windowDays, minHistory, threshold, relativeSpreadFloor } = {
+    ...DATE_JUDGEMENT_DEFAULTS,
+    ...options,
+  };
   const windowStart = addDays(day.date, -windowDays);
-  const window = history.filter((entry) => entry.date >= windowStart && entry.date < day.date);
+  const factorWindowStart = addDays(day.date, -Math.max(windowDays, FACTOR_WINDOW_WEEKS * 7));
+  const before = history.filter((entry) => entry.date >= factorWindowStart && entry.date < day.date);
   const anomalies: Anomaly[] = [];
   for (const metric of DAILY_METRICS) {
     const value = day[metric];
     if (value === undefined) continue;
-    const points = window.flatMap((entry) => {
-      const past = entry[metric];
-      return past === undefined ? [] : [{ weekday: weekdayOf(entry.date), value: past }];
-    });
+    const pointsSince = (start: string) =>
+      before.flatMap((entry) => {
+        const past = entry[metric];
+        return past === undefined || entry.date < start
+          ? []
+          : [{ weekday: weekdayOf(entry.date), value: past }];
+      });
+    const points = pointsSince(windowStart);
     if (points.length < minHistory) continue;
-    const factors = SEASONAL_METRICS.has(metric) ? weekdayFactors(points) : undefined;
+    const floorOf = (centre: number) => dateSpreadFloor(metric, centre, relativeSpreadFloor);
+    const factors = SEASONAL_METRICS.has(metric)
+      ? ordinaryWeekdayFactors(pointsSince(factorWindowStart), threshold, floorOf)
+      : undefined;
     const factorOf = (weekday: number) => factors?.get(weekday) ?? 1;
-    const deseasonalised = points.map((point) => point.value / factorOf(point.weekday));
-    const robust = robustCentreAndSpread(deseasonalised);
-    const spread = Math.max(robust.spread, spreadFloor(metric, robust.centre));
+    const robust = robustCentreAndSpread(points.map((point) => point.value / factorOf(point.weekday)));
+    const spread = Math.max(robust.spread, floorOf(robust.centre));
     const factor = factorOf(weekdayOf(day.date));
     const low = (robust.centre - threshold * spread) * factor;
     const high = (robust.centre + threshold * spread) * factor;
@@ -90,10 +118,35 @@ export function judgeDate(
 }
 
 /**
+ * Weekday factors from the ordinary values only: a first pass deseasonalises with factors from
+ * every value, and the values then beyond `threshold` robust spreads are left out of the second
+ * pass's factors. A weekday has only 2 to 8 values in the factor window, so one or two abnormal
+ * days (a Monday outage, recurring) would otherwise drag its weekday's median, and the ordinary
+ * Mondays after them would look abnormal for weeks.
+ */
+function ordinaryWeekdayFactors(
+  points: readonly WeekdayValue[],
+  threshold: number,
+  floorOf: (centre: number) => number,
+): Map<number, number> {
+  const first = weekdayFactors(points);
+  const deseasonalised = points.map((point) => point.value / (first.get(point.weekday) ?? 1));
+  const { centre, spread } = robustCentreAndSpread(deseasonalised);
+  const limit = threshold * Math.max(spread, floorOf(centre));
+  return weekdayFactors(points.filter((_, at) => Math.abs((deseasonalised[at] as number) - centre) <= limit));
+}
+
+interface WeekdayValue {
+  /** 0 (Sunday) to 6, UTC. */
+  readonly weekday: number;
+  readonly value: number;
+}
+
+/**
  * Per weekday, the median of that weekday's values over the median of all values; a weekday with
  * fewer than 2 values, or a history whose median is 0, gets no factor (1).
  */
-function weekdayFactors(points: readonly { weekday: number; value: number }[]): Map<number, number> {
+function weekdayFactors(points: readonly WeekdayValue[]): Map<number, number> {
   const overall = median(points.map((point) => point.value));
   const factors = new Map<number, number>();
   if (!(overall > 0)) return factors;

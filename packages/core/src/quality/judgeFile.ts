@@ -12,6 +12,15 @@ export interface FileJudgementOptions {
 export const FILE_JUDGEMENT_DEFAULTS = { minHistory: 5, threshold: 4 } as const;
 
 /**
+ * The least spread of a column's null rate: with threshold 4, a null rate is never abnormal
+ * within 20 points of its usual level. A status-dependent column (`shipped_at`, `delivered_at`)
+ * varies by a few points from file to file, more in small files, and the items of one order share
+ * it, so its scaled MAD over a few weeks of files is often below its true spread; a burst of
+ * empty values (a column lost upstream) moves it by far more.
+ */
+const NULL_RATE_SPREAD_FLOOR = 0.05;
+
+/**
  * Judges a file's row count, rejected-row ratio and per-column null rates against `history` (the
  * same dataset's recent files, the file itself excluded) by median and scaled MAD, each with a
  * floor so a steady history does not make every small difference abnormal.
@@ -44,7 +53,7 @@ export function judgeFile(
         const rate = entry.nullRates[column];
         return rate === undefined ? [] : [rate];
       }),
-      floor: () => 0.02,
+      floor: () => NULL_RATE_SPREAD_FLOOR,
     })),
   ];
   const anomalies: Anomaly[] = [];
