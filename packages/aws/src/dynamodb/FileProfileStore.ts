@@ -112,7 +112,11 @@ export class FileProfileStore {
     return { created: false, profile: this.#read(stored) };
   }
 
-  /** Records that every alert of the profile's anomalies was published. */
+  /**
+   * Records that every alert of the profile's anomalies was published.
+   *
+   * @throws AwsCallError (permanent) when no profile of the file version is stored
+   */
   async alertsPublished(summary: FileQualitySummary): Promise<void> {
     await callAws(this.#clients, 'DYNAMODB', 'UpdateItem', () =>
       this.#clients.dynamodb.send(
@@ -120,6 +124,8 @@ export class FileProfileStore {
           TableName: this.#table,
           Key: keyOf(summary),
           UpdateExpression: 'REMOVE alerts_pending',
+          // Never creates a bare item: the profile is written first, by put.
+          ConditionExpression: 'attribute_exists(pk)',
         }),
       ),
     );
