@@ -10,12 +10,12 @@ export const TableIndex = {
 } as const;
 
 /**
- * The five tables, with exactly the keys and indexes bootstrapResources creates
+ * The six tables, with exactly the keys and indexes bootstrapResources creates
  * (packages/aws/src/bootstrapResources.ts): every attribute is a string, billing is on demand.
  * On AWS they also get point-in-time recovery and deletion protection, and outlive the stack.
  *
- * None has a TTL: lineage, references and KPIs are the pipeline's record and never expire, and the
- * lease timestamps in them are fencing values in milliseconds, not expiry times.
+ * None has a TTL: lineage, references, KPIs and the quality history are the pipeline's record and
+ * never expire, and the lease timestamps in them are fencing values in milliseconds, not expiry times.
  */
 export class PipelineTables extends Construct {
   readonly processedFiles: Table;
@@ -23,6 +23,7 @@ export class PipelineTables extends Construct {
   readonly orderKpis: Table;
   readonly references: Table;
   readonly kpiDates: Table;
+  readonly quality: Table;
 
   constructor(scope: Construct, id: string, names: ResourceNames) {
     super(scope, id);
@@ -50,10 +51,19 @@ export class PipelineTables extends Construct {
     this.orderKpis = this.#table('OrderKpis', names.orderKpisTable, 'order_date');
     this.references = this.#table('References', names.referenceTable, 'ref_key');
     this.kpiDates = this.#table('KpiDates', names.kpiDatesTable, 'order_date');
+    // One partition per kind of quality history (`pk`), ordered inside it by a date or event time.
+    this.quality = this.#table('Quality', names.qualityTable, 'pk', 'sk');
   }
 
   get all(): Table[] {
-    return [this.processedFiles, this.categoryKpis, this.orderKpis, this.references, this.kpiDates];
+    return [
+      this.processedFiles,
+      this.categoryKpis,
+      this.orderKpis,
+      this.references,
+      this.kpiDates,
+      this.quality,
+    ];
   }
 
   #table(id: string, tableName: string, partitionKey: string, sortKey?: string): Table {

@@ -176,6 +176,7 @@ export class StoreFlowStack extends Stack {
       categoryKpisTable: this.tables.categoryKpis.tableArn,
       orderKpisTable: this.tables.orderKpis.tableArn,
       kpiDatesTable: this.tables.kpiDates.tableArn,
+      qualityTable: this.tables.quality.tableArn,
       categoryKpisByDateIndex: `${this.tables.categoryKpis.tableArn}/index/${TableIndex.CATEGORY_KPIS_BY_DATE}`,
     };
     const shared = {

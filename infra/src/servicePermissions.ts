@@ -32,6 +32,8 @@ export interface PipelineArns {
   categoryKpisTable: string;
   orderKpisTable: string;
   kpiDatesTable: string;
+  /** File profiles, daily row counts and anomalies (`pk`, `sk`). */
+  qualityTable: string;
   /** The CategoryKPIs index a date's recompute queries for the rows to replace. */
   categoryKpisByDateIndex: string;
 }
@@ -55,7 +57,8 @@ const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 /**
  * The validator's grants, read off the aws package adapters it uses (services/validator/src
  * imports no AWS SDK client itself: RawObjectSource, SilverStore, JsonLinesUpload, putJsonObject,
- * archiveObject, sendQueueMessage, LineageRepository, ReferenceStore, SourceVersionStore).
+ * archiveObject, sendQueueMessage, LineageRepository, ReferenceStore, SourceVersionStore,
+ * FileProfileStore).
  *
  * It has nothing on the KPI tables or KpiDates: it never computes KPIs.
  */
@@ -117,6 +120,13 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
         actions: ['dynamodb:PutItem', 'dynamodb:BatchGetItem'],
         resources: [arns.referenceTable],
       },
+      {
+        // FileProfileStore: the dataset's recent profiles (Query), a conditional put of the file's
+        // own (with a consistent read when the condition fails), and clearing its pending alerts.
+        sid: 'RecordFileProfiles',
+        actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [arns.qualityTable],
+      },
     ],
   };
 }
@@ -124,7 +134,7 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
 /**
  * The transformer's grants, read off the aws package adapters services/transformer/src uses
  * (SilverStore, archiveObject, LineageRepository, SourceVersionStore, KpiRepository,
- * DateRecomputeCoordinator). It reads the References table (each source's current version) but
+ * DateRecomputeCoordinator, and the quality stores of the date judge). It reads the References table (each source's current version) but
  * never writes it.
  */
 export function transformerPermissions(arns: PipelineArns): ServicePermissions {
@@ -184,6 +194,13 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         sid: 'ReadSourceVersions',
         actions: ['dynamodb:BatchGetItem'],
         resources: [arns.referenceTable],
+      },
+      {
+        // The date judge after a recompute: a date's row counts and current anomalies written
+        // (put, or deleted when none are left), the days before it read by Query.
+        sid: 'JudgeDates',
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [arns.qualityTable],
       },
     ],
   };

@@ -94,6 +94,7 @@ describe('StoreFlowStack storage', () => {
       'storeflow-KpiDates',
       'storeflow-OrderKPIs',
       'storeflow-ProcessedFiles',
+      'storeflow-Quality',
       'storeflow-References',
     ]);
   });
@@ -221,6 +222,7 @@ describe('StoreFlowStack storage', () => {
       ['storeflow-OrderKPIs', [hash('order_date')], []],
       ['storeflow-References', [hash('ref_key')], []],
       ['storeflow-KpiDates', [hash('order_date')], []],
+      ['storeflow-Quality', [hash('pk'), range('sk')], []],
     ];
     for (const [name, keySchema, indexes] of expected) {
       const [, table] = resourceOf(template, 'AWS::DynamoDB::Table', `"TableName":"${name}"`);
@@ -467,6 +469,12 @@ describe('StoreFlowStack task roles', () => {
       'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
     ]);
+    expect(grantedOn(statements, tableArn('storeflow-Quality'))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(grantedOn(statements, queueArn('storeflow-ingest'))).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
@@ -502,6 +510,12 @@ describe('StoreFlowStack task roles', () => {
       'dynamodb:ConditionCheckItem',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+    ]);
+    expect(grantedOn(statements, tableArn('storeflow-Quality'))).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
     ]);
     expect(grantedOn(statements, queueArn('storeflow-ingest'))).toEqual([]);
   });

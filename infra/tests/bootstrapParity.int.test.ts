@@ -89,6 +89,7 @@ describe('the CDK stack and bootstrapResources', () => {
     ['OrderKPIs', names.orderKpisTable],
     ['References', names.referenceTable],
     ['KpiDates', names.kpiDatesTable],
+    ['Quality', names.qualityTable],
   ])('declare %s with the same keys, attributes and indexes', async (_table, tableName) => {
     // Act
     const live = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));

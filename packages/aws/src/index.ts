@@ -21,6 +21,12 @@ export {
   type DateRecomputeState,
 } from './dynamodb/DateRecomputeCoordinator.js';
 export {
+  type EventTimeRange,
+  FileProfileStore,
+  type PutProfileResult,
+  type StoredFileProfile,
+} from './dynamodb/FileProfileStore.js';
+export {
   FENCED_WRITE_LIMIT,
   type FencedWrite,
   fencedWriteAll,

@@ -58,6 +58,34 @@ describe('SourceVersionStore on DynamoDB Local', () => {
     expect(current.get(v2.sourceId)).toEqual(v2);
   });
 
+  it('keeps the row counts by date of the current version only, 3,000 dates of them in one item', async () => {
+    // Prepare: a backfill touching 3,000 dates, each with large counts
+    const version = versionsOfOneSource();
+    const dates = Array.from({ length: 3000 }, (_, index) =>
+      new Date(Date.UTC(2015, 0, 1) + index * 86_400_000).toISOString().slice(0, 10),
+    );
+    const rowCountsByDate = Object.fromEntries(
+      dates.map((date, index) => [date, { accepted: 1_000_000 + index, rejected: index % 7 }]),
+    );
+    const v1 = { ...version('etag-1', 1, dates), rowCountsByDate };
+    const v2 = {
+      ...version('etag-2', 2, ['2025-03-01']),
+      rowCountsByDate: { '2025-03-01': { accepted: 3, rejected: 1 } },
+    };
+
+    // Act
+    await store.commit(v1);
+    const afterFirst = (await store.current([v1.sourceId])).get(v1.sourceId);
+    const replacing = await store.commit(v2);
+    const afterSecond = (await store.current([v2.sourceId])).get(v2.sourceId);
+
+    // Assess
+    expect(afterFirst?.rowCountsByDate?.['2017-03-15']).toEqual(rowCountsByDate['2017-03-15']);
+    expect(afterFirst).toEqual(v1);
+    expect(replacing).toEqual({ outcome: 'committed', previous: version('etag-1', 1, dates) });
+    expect(afterSecond).toEqual(v2);
+  });
+
   it('refuses an older version, and hands a newer one the dates the replaced version still owed', async () => {
     // Prepare: v2 replaced v1, and its commit's message may never have gone out
     const version = versionsOfOneSource();

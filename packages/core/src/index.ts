@@ -122,8 +122,13 @@ export {
   referencedIds,
   resolveItemReferences,
 } from './references.js';
+export { fileQualityKey, fileQualitySummary, type ProfiledFile } from './report/fileQualitySummary.js';
 export {
   type ColumnCompleteness,
+  type ColumnProfile,
+  type DateRowCounts,
+  type FileProfile,
+  type NumericColumnProfile,
   type ReportBuilderOptions,
   type ValidationReport,
   ValidationReportBuilder,

@@ -71,4 +71,79 @@ describe('ValidationReportBuilder', () => {
     expect(report.rejectedRowRatio).toBe(0);
     expect(report.columnCompleteness.id).toEqual({ present: 0, ratio: 1 });
   });
+
+  it('profiles null rates and the minimum, maximum and mean of money (in cents) and id columns', () => {
+    // Prepare
+    const builder = new ValidationReportBuilder(['id', 'sku', 'cost', 'brand', 'retail_price'], {
+      dataset: 'products',
+    });
+    const rows = [
+      ['7', 'A-1', '10.05', 'acme', '20'],
+      ['9', 'A-2', '0.5', '', '19.99'],
+      ['x', 'A-3', 'cheap', '', '1000000.01'],
+      ['12', '', '', '', '30.00'],
+    ];
+
+    // Act
+    for (const fields of rows) builder.observeRow(fields);
+    builder.observeRow(['too', 'few']);
+    const { profile } = builder.build(buildInput);
+
+    // Assess
+    expect(profile.columns.id).toEqual({
+      nullRate: 0,
+      numeric: { unit: 'integer', values: 3, min: 7, max: 12, mean: 9.33 },
+    });
+    expect(profile.columns.cost).toEqual({
+      nullRate: 0.4,
+      numeric: { unit: 'cents', values: 2, min: 50, max: 1005, mean: 527.5 },
+    });
+    expect(profile.columns.retail_price?.numeric).toEqual({
+      unit: 'cents',
+      values: 4,
+      min: 1999,
+      max: 100000001,
+      mean: 25001750,
+    });
+    expect(profile.columns.sku).toEqual({ nullRate: 0.2 });
+    expect(profile.columns.brand).toEqual({ nullRate: 0.8 });
+  });
+
+  it('profiles no numbers without a dataset, and a file without rows has null rates of 0', () => {
+    // Prepare
+    const builder = new ValidationReportBuilder(['id', 'cost']);
+
+    // Act
+    const { profile } = builder.build(buildInput);
+
+    // Assess
+    expect(profile.columns).toEqual({ id: { nullRate: 0 }, cost: { nullRate: 0 } });
+    expect(profile.distinctKeys).toBeUndefined();
+    expect(profile.rowsByDate).toEqual({});
+    expect(profile.undated).toEqual({ accepted: 0, rejected: 0 });
+  });
+
+  it('counts rows by order date, sorted, and those without a date as undated', () => {
+    // Prepare
+    const builder = new ValidationReportBuilder(['order_id', 'created_at'], { dataset: 'orders' });
+
+    // Act
+    builder.accept(3, '2025-03-09');
+    builder.accept(2, '2025-03-08');
+    builder.reject([issue('STATUS_INVALID', 7, 'status')], '2025-03-09');
+    builder.reject([issue('TIMESTAMP_INVALID', 8, 'created_at')]);
+    builder.accept(1, '2025-03-09');
+    builder.recordDistinctKeys('order_id', 6);
+    const { profile, rows } = builder.build(buildInput);
+
+    // Assess
+    expect(Object.keys(profile.rowsByDate)).toEqual(['2025-03-08', '2025-03-09']);
+    expect(profile.rowsByDate).toEqual({
+      '2025-03-08': { accepted: 2, rejected: 0 },
+      '2025-03-09': { accepted: 4, rejected: 1 },
+    });
+    expect(profile.undated).toEqual({ accepted: 0, rejected: 1 });
+    expect(rows).toMatchObject({ accepted: 6, rejected: 2 });
+    expect(profile.distinctKeys).toEqual({ column: 'order_id', count: 6 });
+  });
 });

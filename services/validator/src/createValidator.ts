@@ -1,5 +1,6 @@
 import {
   type AwsClients,
+  FileProfileStore,
   LineageRepository,
   type MessageHandler,
   RawObjectSource,
@@ -33,6 +34,7 @@ export function createValidator({ clients, config, metrics, now }: ValidatorWiri
     references: new ReferenceStore({ clients, tableName: names.referenceTable }),
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
     rawObjects: new RawObjectSource({ clients }),
+    profiles: new FileProfileStore({ clients, tableName: names.qualityTable }),
     alerts: ALERTS_OFF,
     metrics,
     now,

@@ -5,7 +5,7 @@ import {
 } from '@storeflow/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The validator's own series, all under `storeflow_validator_`, base units, bounded labels. */
+/** The validator's own series, under `storeflow_validator_` but for those shared with the transformer; base units, bounded labels. */
 export function createValidatorMetrics(registry: Registry) {
   const registers = [registry];
   return {
@@ -69,6 +69,13 @@ export function createValidatorMetrics(registry: Registry) {
     outageRetries: new Counter({
       name: 'storeflow_validator_outage_retries_total',
       help: 'Ingest messages run again in place because S3, SQS or DynamoDB was out (throttling, 5xx, timeouts, unreachable)',
+      registers,
+    }),
+    // Named without the service prefix: the transformer counts the date scope in the same series.
+    anomalies: new Counter({
+      name: 'storeflow_anomalies_total',
+      help: "New anomalies found, by scope (file: a file profile judged against its dataset's recent files)",
+      labelNames: ['scope'] as const,
       registers,
     }),
     messagesInFlight: new Gauge({

@@ -1,6 +1,8 @@
 import { putJsonObject, type SilverStore, type SilverVersion, sendQueueMessage } from '@storeflow/aws';
 import {
+  type Anomaly,
   type Dataset,
+  type DateRowCounts,
   FileStatus,
   type FileValidationResult,
   type ValidatedFile,
@@ -15,6 +17,10 @@ import { wakeDeferredFiles } from './wakeDeferredFiles.js';
 export interface AcceptedFile {
   readonly dataset: Dataset;
   readonly result: Extract<FileValidationResult, { outcome: 'completed' }>;
+  /** Its rows by order date, from its profile: committed with the version for the date judge. */
+  readonly rowCountsByDate: Readonly<Record<string, DateRowCounts>>;
+  /** Its file-scope anomalies, for the report. */
+  readonly anomalies: readonly Anomaly[];
   readonly silver: SilverStore;
   readonly version: SilverVersion;
   /** Partitions its parts were written to. */
@@ -33,7 +39,10 @@ export async function publishFile(context: FileContext, file: AcceptedFile): Pro
   const { deps, key } = context;
   const datesToRecompute = await commitVersion(context, file);
   const touchedDates = file.result.touchedDates;
-  const report = buildReport(context, file.result.report, file.dataset, 'ACCEPTED', touchedDates);
+  const report = {
+    ...buildReport(context, file.result.report, file.dataset, 'ACCEPTED', touchedDates),
+    anomalies: file.anomalies,
+  };
   await putJsonObject(deps.clients, { bucket: context.bucket, key: file.reportKey }, report);
   const message: ValidatedFile = {
     bucket: context.bucket,
@@ -91,6 +100,7 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
     dataset: file.dataset,
     // The partitions this version has parts under: what a newer version must recompute without it.
     touchedDates: file.dataset === 'products' ? [] : file.partitions,
+    rowCountsByDate: file.rowCountsByDate,
   });
   if (commit.outcome === 'superseded') {
     context.log.info(

@@ -9,6 +9,7 @@ import {
 import { AcceptedReferences } from './acceptedReferences.js';
 import { outputKeys } from './outputKeys.js';
 import { publishFile } from './publishFile.js';
+import { hasRowProfile, recordFileProfile } from './recordFileProfile.js';
 import { rejectFile } from './rejectFile.js';
 import { buildReport, maxRejectedRowRatio, rejectionReport } from './reports.js';
 import { ValidationOutputSink } from './ValidationOutputSink.js';
@@ -86,19 +87,23 @@ async function validateIntoSink(
   deps.metrics.rowsProcessed.inc({ outcome: 'accepted', dataset: plan.dataset }, counts.accepted);
   deps.metrics.rowsProcessed.inc({ outcome: 'rejected', dataset: plan.dataset }, counts.rejected);
   const partitions = [...sink.partitions];
+  // Judged before anything is made visible, so a rerun after a crash finds the same verdict
+  // stored (docs/design.md, "Data quality").
+  const report = buildReport(context, result.report, plan.dataset, result.verdict, result.touchedDates);
+  const anomalies = hasRowProfile(report)
+    ? await recordFileProfile(context, { dataset: plan.dataset, report, reportKey: output.reportKey })
+    : [];
   if (result.verdict === 'REJECTED') {
     // This version's parts were never committed; remove them so nothing stale lingers.
     await silver.deleteVersion(version, partitions);
-    await rejectFile(
-      context,
-      plan.dataset,
-      buildReport(context, result.report, plan.dataset, 'REJECTED', []),
-    );
+    await rejectFile(context, plan.dataset, { ...report, anomalies });
     return 'rejected';
   }
   await publishFile(context, {
     dataset: plan.dataset,
     result,
+    rowCountsByDate: report.profile.rowsByDate,
+    anomalies,
     silver,
     version,
     partitions,

@@ -1,5 +1,6 @@
 import type {
   AwsClients,
+  FileProfileStore,
   LineageRepository,
   PollerLogger,
   RawObjectSource,
@@ -18,6 +19,8 @@ export interface ValidatorDependencies {
   references: ReferenceStore;
   sourceVersions: SourceVersionStore;
   rawObjects: RawObjectSource;
+  /** The quality history: each validated file's profile and file-scope anomalies. */
+  profiles: FileProfileStore;
   /** Where rejected and failed files and anomalies are announced. */
   alerts: AlertSink;
   metrics: ValidatorMetrics;

@@ -1,6 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   type AwsClients,
+  type FileProfileStore,
   type LineageRepository,
   type MessageOutcome,
   RawObjectSource,
@@ -46,6 +47,7 @@ describe('a message naming a file another worker holds', () => {
       lineage: lineage as unknown as LineageRepository,
       references: {} as ReferenceStore,
       sourceVersions: {} as SourceVersionStore,
+      profiles: {} as FileProfileStore,
       rawObjects: new RawObjectSource({ clients }),
       alerts: ALERTS_OFF,
       metrics: createValidatorMetrics(new Registry()),

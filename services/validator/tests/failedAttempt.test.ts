@@ -2,6 +2,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   AwsCallError,
   type AwsClients,
+  type FileProfileStore,
   type LineageRepository,
   type PollerLogger,
   type QueueMessage,
@@ -67,6 +68,7 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
     lineage: lineage as unknown as LineageRepository,
     references: {} as ReferenceStore,
     sourceVersions: {} as SourceVersionStore,
+    profiles: {} as FileProfileStore,
     rawObjects: new RawObjectSource({ clients }),
     alerts: ALERTS_OFF,
     metrics: createValidatorMetrics(new Registry()),

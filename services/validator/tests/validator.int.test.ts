@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { FileProfileStore } from '@storeflow/aws';
 import { deferredObjectsCodec, ISSUE_CODES, type LineageRecord } from '@storeflow/core';
 import {
   createPipeline,
@@ -197,6 +198,21 @@ describe('validator on the embedded stack', () => {
       expect(gz).toMatchObject({ verdict: 'REJECTED', ruleCounts: { RETURN_WITHOUT_RETURNED_AT: 1 } });
       expect(json).toMatchObject({ verdict: 'ACCEPTED', rowsAccepted: 1, touchedDates: ['2025-03-10'] });
       expect(await listKeys(pipeline, 'silver/orders/order_date=2025-03-10/')).toHaveLength(1);
+      // The rejected order counts under its own day, and both files join the quality history
+      const gzReport = JSON.parse(await readText(pipeline, gz.reportKey ?? ''));
+      expect(gzReport.profile.rowsByDate).toEqual({
+        '2025-03-08': { accepted: 1, rejected: 0 },
+        '2025-03-09': { accepted: 0, rejected: 1 },
+      });
+      expect(gzReport.anomalies).toEqual([]);
+      const profiles = new FileProfileStore({
+        clients: pipeline.clients,
+        tableName: pipeline.names.qualityTable,
+      });
+      expect((await profiles.list({ dataset: 'orders' })).map((profile) => profile.verdict).sort()).toEqual([
+        'ACCEPTED',
+        'REJECTED',
+      ]);
     });
   });
 

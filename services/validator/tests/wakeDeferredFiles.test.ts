@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type {
   AwsClients,
+  FileProfileStore,
   LineageRepository,
   RawObjectSource,
   ReferenceStore,
@@ -92,6 +93,7 @@ function contextWith(
       lineage: lineage as unknown as LineageRepository,
       references: (options.references ?? {}) as ReferenceStore,
       sourceVersions: {} as SourceVersionStore,
+      profiles: {} as FileProfileStore,
       rawObjects: {} as RawObjectSource,
       alerts: ALERTS_OFF,
       metrics,

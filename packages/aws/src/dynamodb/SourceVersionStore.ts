@@ -1,6 +1,7 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DateRowCounts } from '@storeflow/core';
 import type { AwsClients } from '../createAwsClients.js';
-import { SourceVersionConflictError } from '../errors.js';
+import { InvalidItemError, SourceVersionConflictError } from '../errors.js';
 import {
   type Item,
   readString,
@@ -22,6 +23,11 @@ export interface SourceVersion {
   readonly dataset: string;
   /** Silver partitions (order dates) the version wrote; empty for products. */
   readonly touchedDates: readonly string[];
+  /**
+   * The version's rows by order date (its report's `profile.rowsByDate`): what a date's
+   * rejected-row rate is computed from. Kept for the current version only.
+   */
+  readonly rowCountsByDate?: Readonly<Record<string, DateRowCounts>>;
 }
 
 export type CommitResult =
@@ -137,6 +143,7 @@ export class SourceVersionStore {
       eventTime: requireString(item, 'event_time', table),
       dataset: requireString(item, 'dataset', table),
       touchedDates: readStringList(item, 'touched_dates', table) ?? [],
+      ...readRowCounts(item, table),
     };
     const previousVersion = readString(item, 'previous_object_version', table);
     return {
@@ -145,7 +152,7 @@ export class SourceVersionStore {
         previousVersion === undefined
           ? undefined
           : {
-              ...current,
+              ...withoutRowCounts(current),
               objectVersion: previousVersion,
               eventTime: requireString(item, 'previous_event_time', table),
               touchedDates: readStringList(item, 'previous_touched_dates', table) ?? [],
@@ -157,7 +164,50 @@ export class SourceVersionStore {
 /** The stored current version as the one a new commit replaces, with the dates it still owed. */
 function owedBy(stored: StoredRecord): SourceVersion {
   const dates = new Set([...stored.current.touchedDates, ...(stored.previous?.touchedDates ?? [])]);
-  return { ...stored.current, touchedDates: [...dates].sort() };
+  return { ...withoutRowCounts(stored.current), touchedDates: [...dates].sort() };
+}
+
+/** A version as a replaced one: its row counts are not kept once it is no longer current. */
+function withoutRowCounts(version: SourceVersion): SourceVersion {
+  const { rowCountsByDate: _dropped, ...rest } = version;
+  return rest;
+}
+
+const ROW_COUNTS = 'row_counts_by_date';
+
+/**
+ * Row counts as one compact JSON string, `{"<date>":[accepted,rejected],...}`: about 26 bytes a
+ * date, so a version touching 3,000 dates adds under 80 KB to its item (a map attribute would
+ * spend several times that on its names and type tags), well under DynamoDB's 400 KB.
+ */
+function rowCountsValue(counts: Readonly<Record<string, DateRowCounts>>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(counts).map(([date, { accepted, rejected }]) => [date, [accepted, rejected]]),
+    ),
+  );
+}
+
+function readRowCounts(item: Item, table: string): Pick<SourceVersion, 'rowCountsByDate'> {
+  const text = readString(item, ROW_COUNTS, table);
+  if (text === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidItemError(table, ROW_COUNTS, 'is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new InvalidItemError(table, ROW_COUNTS, 'is not an object of dates');
+  }
+  const counts: Record<string, DateRowCounts> = {};
+  for (const [date, pair] of Object.entries(parsed)) {
+    if (!Array.isArray(pair) || typeof pair[0] !== 'number' || typeof pair[1] !== 'number') {
+      throw new InvalidItemError(table, ROW_COUNTS, `row counts of ${date} are not [accepted, rejected]`);
+    }
+    counts[date] = { accepted: pair[0], rejected: pair[1] };
+  }
+  return { rowCountsByDate: counts };
 }
 
 /** The References table key of a source's current-version record. */
@@ -173,6 +223,9 @@ function itemOf(version: SourceVersion, previous: SourceVersion | undefined): It
     event_time: stringValue(version.eventTime),
     dataset: stringValue(version.dataset),
     touched_dates: stringListValue(version.touchedDates),
+    ...(version.rowCountsByDate === undefined
+      ? {}
+      : { [ROW_COUNTS]: stringValue(rowCountsValue(version.rowCountsByDate)) }),
     ...(previous === undefined
       ? {}
       : {

@@ -1,4 +1,4 @@
-import type { Dataset } from '../datasets.js';
+import { DATASET_COLUMNS, type Dataset } from '../datasets.js';
 import { recordText } from '../parsing/recordText.js';
 import type { ParsedRow, ParseEvent, ParseSummary } from '../parsing/types.js';
 import type { ReferenceLookup } from '../ports.js';
@@ -8,8 +8,9 @@ import {
   referencedIds,
   resolveItemReferences,
 } from '../references.js';
-import { ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
+import { type ReportBuilderOptions, ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
 import { type SilverRecord, toSilverOrder, toSilverOrderItem, toSilverProduct } from '../silver.js';
+import { parseTimestamp, utcDate } from '../timestamps.js';
 import type { FileIssue, OrderItemRow, OrderRow, ProductRow, RowIssue } from '../types.js';
 import { decideVerdict, type Verdict } from '../verdict.js';
 import { createRowValidator, type RowValidatorOptions } from './createRowValidator.js';
@@ -90,27 +91,31 @@ export async function validateFile(
   options: ValidateFileOptions,
   sink: FileValidationSink,
 ): Promise<FileValidationResult> {
-  let report = new ValidationReportBuilder([], maxExamples(options));
+  let report = new ValidationReportBuilder([], builderOptions(options));
   let header: readonly string[] = [];
+  let validator: RowValidator<ProductRow | OrderRow | OrderItemRow> | undefined;
   let process: ((rows: readonly ParsedRow[]) => Promise<BatchOutcome>) | undefined;
   const touchedDates = new Set<string>();
   let chunk = 0;
   for await (const event of events) {
     if (event.type === 'header') {
       header = event.header;
-      report = new ValidationReportBuilder(header, maxExamples(options));
+      report = new ValidationReportBuilder(header, builderOptions(options));
       const built = createRowValidator(options.dataset, header, options);
       if (!built.ok) {
         for (const issue of built.fileIssues) report.addFileIssue(issue, 'problem');
-        return completed(report, options, touchedDates, header, undefined);
+        return completed(report, options, touchedDates, header, undefined, undefined);
       }
       for (const notice of built.notices) report.addFileIssue(notice, 'notice');
-      process = batchProcessor(options, built.validator);
+      validator = built.validator;
+      process = batchProcessor(options, built.validator, header.indexOf('created_at'));
     } else if (event.type === 'batch') {
-      const rejected: RejectedRow[] = event.batch.issues.map(({ issue, raw }) => ({
+      // Records the parser could not read have no fields, so no created_at: they count undated.
+      const rejected: DatedRejectedRow[] = event.batch.issues.map(({ issue, raw }) => ({
         line: issue.line,
         raw,
         issues: [issue],
+        orderDate: undefined,
       }));
       for (const row of event.batch.rows) report.observeRow(row.fields);
       for (let index = 0; index < event.batch.issues.length; index++) report.observeRow([]);
@@ -121,33 +126,57 @@ export async function validateFile(
         if (outcome.accepted > 0) {
           for (const date of outcome.partitions.keys()) if (date !== '') touchedDates.add(date);
           await sink.writeAccepted({ chunk, partitions: outcome.partitions });
-          report.accept(outcome.accepted);
+          for (const [date, records] of outcome.partitions)
+            report.accept(records.length, date === '' ? undefined : date);
         }
       }
       rejected.sort((a, b) => a.line - b.line);
-      for (const row of rejected) report.reject(row.issues);
+      for (const row of rejected) report.reject(row.issues, row.orderDate);
       if (rejected.length > 0) await sink.writeRejected(rejected);
       chunk += 1;
     } else {
       if (event.summary.fileIssue !== undefined) report.addFileIssue(event.summary.fileIssue, 'problem');
       for (const notice of event.summary.notices) report.addFileIssue(notice, 'notice');
-      return completed(report, options, touchedDates, header, event.summary);
+      return completed(report, options, touchedDates, header, event.summary, validator?.acceptedKeys);
     }
   }
-  return completed(report, options, touchedDates, header, undefined);
+  return completed(report, options, touchedDates, header, undefined, validator?.acceptedKeys);
+}
+
+/** A rejected row with the order date its profile counts it under. */
+interface DatedRejectedRow extends RejectedRow {
+  /** The UTC date of the row's own `created_at`, when it has a readable one. */
+  readonly orderDate: string | undefined;
 }
 
 type BatchOutcome =
   | { kind: 'deferred'; result: Extract<FileValidationResult, { outcome: 'deferred' }> }
-  | { kind: 'done'; accepted: number; partitions: Map<string, SilverRecord[]>; rejected: RejectedRow[] };
+  | {
+      kind: 'done';
+      accepted: number;
+      partitions: Map<string, SilverRecord[]>;
+      rejected: DatedRejectedRow[];
+    };
 
+/** @param createdAtField header position of `created_at`, -1 when the dataset has none */
 function batchProcessor(
   options: ValidateFileOptions,
   validator: RowValidator<ProductRow | OrderRow | OrderItemRow>,
+  createdAtField: number,
 ): (rows: readonly ParsedRow[]) => Promise<BatchOutcome> {
   const { dataset, rowVersion } = options;
+  // Only rejected rows pay for this: accepted ones are counted under their silver partition.
+  const rejectedRow = (parsed: ParsedRow, issues: readonly RowIssue[]): DatedRejectedRow => {
+    const createdAt = createdAtField < 0 ? undefined : parseTimestamp(parsed.fields[createdAtField] ?? '');
+    return {
+      line: parsed.line,
+      raw: recordText(parsed),
+      issues,
+      orderDate: createdAt === undefined ? undefined : utcDate(createdAt),
+    };
+  };
   return async (rows) => {
-    const rejected: RejectedRow[] = [];
+    const rejected: DatedRejectedRow[] = [];
     const partitions = new Map<string, SilverRecord[]>();
     let partition = '';
     let partitionRecords: SilverRecord[] | undefined;
@@ -171,7 +200,7 @@ function batchProcessor(
         const result = validator.validate(parsed.fields, parsed.line);
         if (!result.ok) {
           // The text is rebuilt only here, for the few rows that are rejected.
-          rejected.push({ line: parsed.line, raw: recordText(parsed), issues: result.issues });
+          rejected.push(rejectedRow(parsed, result.issues));
         } else if (dataset === 'products') {
           add('', toSilverProduct(result.row as ProductRow, rowVersion));
         } else {
@@ -192,7 +221,7 @@ function batchProcessor(
         items.push({ line: parsed.line, row: result.row as OrderItemRow });
         validRecords.push(parsed);
       } else {
-        rejected.push({ line: parsed.line, raw: recordText(parsed), issues: result.issues });
+        rejected.push(rejectedRow(parsed, result.issues));
       }
     }
     const { productIds, orderIds } = referencedIds(items);
@@ -221,8 +250,7 @@ function batchProcessor(
         add(record.order_date, record);
         accepted += 1;
       } else {
-        const parsed = validRecords[index] as ParsedRow;
-        rejected.push({ line: item.line, raw: recordText(parsed), issues: resolution.issues });
+        rejected.push(rejectedRow(validRecords[index] as ParsedRow, resolution.issues));
       }
     }
     return { kind: 'done', accepted, partitions, rejected };
@@ -235,7 +263,11 @@ function completed(
   touchedDates: ReadonlySet<string>,
   header: readonly string[],
   summary: ParseSummary | undefined,
+  /** Distinct keys the uniqueness rule saw; undefined when no row was checked (a header problem). */
+  distinctKeys: number | undefined,
 ): FileValidationResult {
+  if (distinctKeys !== undefined)
+    report.recordDistinctKeys(DATASET_COLUMNS[options.dataset].key, distinctKeys);
   const counts = report.counts;
   const fileIssues: readonly FileIssue[] = report.fileIssues;
   const verdict = decideVerdict({
@@ -254,6 +286,8 @@ function completed(
   };
 }
 
-function maxExamples(options: ValidateFileOptions): { maxExamplesPerCode?: number } {
-  return options.maxExamplesPerCode === undefined ? {} : { maxExamplesPerCode: options.maxExamplesPerCode };
+function builderOptions(options: ValidateFileOptions): ReportBuilderOptions {
+  return options.maxExamplesPerCode === undefined
+    ? { dataset: options.dataset }
+    : { dataset: options.dataset, maxExamplesPerCode: options.maxExamplesPerCode };
 }

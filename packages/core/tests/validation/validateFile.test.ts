@@ -229,6 +229,42 @@ describe('validateFile', () => {
       ]);
     });
 
+    it('profiles rows by date: accepted under their order date, rejected under their own created_at', async () => {
+      // Prepare: item 1 counts under its order's day (the 8th); item 2 is rejected (another user)
+      // and counts under its own created_at (the 9th); item 3's created_at is unreadable
+      const csv = [
+        header,
+        '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
+        '2,1,99,100,complete,2025-03-09T00:10:00,5.00',
+        '3,1,10,100,complete,yesterday,5.00',
+      ].join('\n');
+
+      // Act
+      const result = await validateFile(
+        events(csv),
+        options({ dataset: 'order_items', references, maxRejectedRowRatio: 0.7 }),
+        new MemorySink(),
+      );
+
+      // Assess
+      if (result.outcome !== 'completed') throw new Error(`unexpected outcome ${result.outcome}`);
+      const { profile } = result.report.build({
+        source: {},
+        verdict: result.verdict,
+        maxRejectedRowRatio: 0.7,
+        touchedDates: result.touchedDates,
+        timingsMs: {},
+        generatedAt: '2025-04-01T00:00:00.000Z',
+      });
+      expect(profile.rowsByDate).toEqual({
+        '2025-03-08': { accepted: 1, rejected: 0 },
+        '2025-03-09': { accepted: 0, rejected: 1 },
+      });
+      expect(profile.undated).toEqual({ accepted: 0, rejected: 1 });
+      expect(profile.distinctKeys).toEqual({ column: 'id', count: 2 });
+      expect(profile.columns.sale_price?.numeric).toMatchObject({ unit: 'cents', min: 500, max: 1999 });
+    });
+
     it('defers the file while the grace window is open and an order is not known yet', async () => {
       // Prepare
       const csv = [
