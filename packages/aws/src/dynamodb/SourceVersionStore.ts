@@ -1,8 +1,10 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../createAwsClients.js';
-import { SourceVersionConflictError } from '../errors.js';
+import { InvalidItemError, SourceVersionConflictError } from '../errors.js';
 import {
   type Item,
+  readMap,
+  readNumberMap,
   readString,
   readStringList,
   requireString,
@@ -22,6 +24,12 @@ export interface SourceVersion {
   readonly dataset: string;
   /** Silver partitions (order dates) the version wrote; empty for products. */
   readonly touchedDates: readonly string[];
+  /**
+   * Rows of the version per order date (a rejected row under the date of its `created_at` when
+   * that parses): `row_counts_by_date`, a map of date to `{accepted, rejected}` numbers. Absent on
+   * versions committed before it was recorded, and for products.
+   */
+  readonly rowCountsByDate?: Readonly<Record<string, { accepted: number; rejected: number }>>;
 }
 
 export type CommitResult =
@@ -130,13 +138,18 @@ export class SourceVersionStore {
 
   #read(item: Item): StoredRecord {
     const table = this.#table;
-    const current: SourceVersion = {
+    const identity = {
       sourceId: requireString(item, 'ref_key', table).slice(KEY_PREFIX.length),
       sourceKey: requireString(item, 'source_key', table),
+      dataset: requireString(item, 'dataset', table),
+    };
+    const current: SourceVersion = {
+      ...identity,
       objectVersion: requireString(item, 'object_version', table),
       eventTime: requireString(item, 'event_time', table),
-      dataset: requireString(item, 'dataset', table),
       touchedDates: readStringList(item, 'touched_dates', table) ?? [],
+      // The counts are the current version's only: the previous one's are not kept.
+      ...rowCountsOf(item, table),
     };
     const previousVersion = readString(item, 'previous_object_version', table);
     return {
@@ -145,13 +158,28 @@ export class SourceVersionStore {
         previousVersion === undefined
           ? undefined
           : {
-              ...current,
+              ...identity,
               objectVersion: previousVersion,
               eventTime: requireString(item, 'previous_event_time', table),
               touchedDates: readStringList(item, 'previous_touched_dates', table) ?? [],
             },
     };
   }
+}
+
+function rowCountsOf(item: Item, table: string): Pick<SourceVersion, 'rowCountsByDate'> {
+  const byDate = readMap(item, 'row_counts_by_date', table);
+  if (byDate === undefined) return {};
+  const counts: Record<string, { accepted: number; rejected: number }> = {};
+  for (const date of Object.keys(byDate)) {
+    const name = `row_counts_by_date.${date}`;
+    const { accepted, rejected } = readNumberMap(byDate, date, table) ?? {};
+    if (accepted === undefined || rejected === undefined) {
+      throw new InvalidItemError(table, name, 'lacks accepted or rejected');
+    }
+    counts[date] = { accepted, rejected };
+  }
+  return { rowCountsByDate: counts };
 }
 
 /** The stored current version as the one a new commit replaces, with the dates it still owed. */
