@@ -38,6 +38,19 @@ export function createTransformerMetrics(registry: Registry) {
       help: 'Times a date was being recomputed by another task and the message was requeued',
       registers,
     }),
+    judgements: new Counter({
+      name: 'storeflow_transformer_anomaly_judgements_total',
+      help: 'Runs of the date anomaly judge, by outcome (judged, held, lease_lost, failed)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    // Shared with the validator's file scope (one name, told apart by scope), for one alert rule.
+    anomaliesFound: new Counter({
+      name: 'storeflow_anomalies_total',
+      help: 'Anomalies found that the stored verdicts did not have yet, by scope (date here)',
+      labelNames: ['scope'] as const,
+      registers,
+    }),
     messagesIgnored: new Counter({
       name: 'storeflow_transformer_messages_ignored_total',
       help: 'Messages acknowledged without work, by reason',

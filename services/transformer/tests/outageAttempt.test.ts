@@ -8,6 +8,7 @@ import {
 } from '@storeflow/aws';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
+import type { AnomalyJudge } from '../src/anomalyJudge.js';
 import { loadTransformerConfig } from '../src/config.js';
 import type { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
@@ -52,6 +53,7 @@ function handlerFailingWith(failure: Error) {
     lineage: lineage as unknown as LineageRepository,
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
     dates: dates as unknown as DateRecomputes,
+    judge: {} as AnomalyJudge,
     metrics: createTransformerMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
   });

@@ -7,6 +7,7 @@ import type {
 } from '@storeflow/aws';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
+import type { AnomalyJudge } from '../src/anomalyJudge.js';
 import { loadTransformerConfig } from '../src/config.js';
 import type { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
@@ -54,6 +55,7 @@ function stoppedHandlerWith(stopError: Error, release: () => Promise<unknown>) {
     lineage: lineage as unknown as LineageRepository,
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
     dates: dates as unknown as DateRecomputes,
+    judge: {} as AnomalyJudge,
     metrics: createTransformerMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
   });

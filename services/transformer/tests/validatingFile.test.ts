@@ -7,6 +7,7 @@ import type {
 } from '@storeflow/aws';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
+import type { AnomalyJudge } from '../src/anomalyJudge.js';
 import { loadTransformerConfig } from '../src/config.js';
 import type { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
@@ -40,6 +41,7 @@ function handlerWhoseClaimFinds(status: 'VALIDATING' | 'TRANSFORMING') {
     lineage: lineage as unknown as LineageRepository,
     coordinator: {} as DateRecomputeCoordinator,
     dates: {} as DateRecomputes,
+    judge: {} as AnomalyJudge,
     metrics: createTransformerMetrics(new Registry()),
     now: () => NOW_MS,
   });
