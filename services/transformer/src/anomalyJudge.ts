@@ -9,7 +9,7 @@ import {
   type WriteFence,
   withLease,
 } from '@storeflow/aws';
-import type { AlertSink, Anomaly } from '@storeflow/core';
+import type { AlertSink } from '@storeflow/core';
 import {
   affectedDates,
   affectedSpan,
@@ -48,8 +48,9 @@ interface Batch {
 /**
  * The task-wide judge of date anomalies (docs/design.md, "Anomaly verdicts"). After a message's
  * dates are recomputed, its handler calls {@link judge} with them; the judge re-reads the stored
- * KPIs and row counts around them, judges every date whose verdict they may change, publishes the
- * anomalies new to a date's verdict and stores the verdicts that changed.
+ * KPIs and row counts around them, judges every date whose verdict they may change, stores the
+ * verdicts that changed and publishes each anomaly new to its date's verdict once (through the
+ * outbox described by `verdictChanges`).
  *
  * Judging is serialised across tasks by one lease (`ANOMALY_JUDGE_LEASE` in `KpiDates`, through
  * the DateRecomputeCoordinator's lease methods) and every verdict write is fenced on it, so the
@@ -140,18 +141,20 @@ export class AnomalyJudge {
       ]),
     );
     const judged = judgeDates(affectedDates(recomputed, new Set(kpisByDate.keys())), metricsByDate);
-    const { changed, found } = verdictChanges(
-      judged,
-      new Map(stored.map((verdict): [string, readonly Anomaly[]] => [verdict.date, verdict.anomalies])),
-    );
-    // Published before the verdict is stored: a failure in between repeats an alert on the
-    // retry rather than losing it.
-    for (const anomaly of found) await alerts.publish({ kind: 'anomaly', anomaly });
-    await verdicts.replace(changed, fence);
-    metrics.anomaliesFound.inc({ scope: 'date' }, found.length);
-    if (changed.length > 0) {
+    const changes = verdictChanges(judged, new Map(stored.map((verdict) => [verdict.date, verdict])));
+    // Stored before the alerts, marked unalerted: a judge whose lease was taken over stops at this
+    // write, and one that stops after it leaves the marks for the next judge to publish.
+    await verdicts.replace(changes.toStore, fence);
+    metrics.anomaliesFound.inc({ scope: 'date' }, changes.found.length);
+    for (const anomaly of changes.toAlert) await alerts.publish({ kind: 'anomaly', anomaly });
+    await verdicts.replace(changes.afterAlerts, fence);
+    if (changes.toStore.length > 0) {
       log.info(
-        { judged: judged.length, changed: changed.map((verdict) => verdict.date), found: found.length },
+        {
+          judged: judged.length,
+          changed: changes.toStore.map((verdict) => verdict.date),
+          found: changes.found.length,
+        },
         'date anomaly verdicts stored',
       );
     }

@@ -107,26 +107,56 @@ export function judgeDates(
   });
 }
 
-/** What storing `judged` over the `stored` verdicts means. */
+/**
+ * What storing `judged` over the `stored` verdicts means. The alerts go out through an outbox on
+ * the verdicts, so that only a judge still holding the lease alerts, and none is lost: the
+ * verdicts are stored first with the metrics still to alert (`unalerted`), then the alerts are
+ * published, then the verdicts are stored again without them. A judge that stops in between
+ * leaves the marks, and the next judge of the date publishes those alerts.
+ */
 export interface VerdictChanges {
-  /** The judged verdicts that differ from the stored ones: only these are written. */
-  readonly changed: readonly DateVerdict[];
-  /** Anomalies whose date and metric the stored verdict of their date did not have: alerted once. */
+  /** The verdicts that differ from the stored ones, with their metrics to alert: stored first. */
+  readonly toStore: readonly DateVerdict[];
+  /** Anomalies new to their date's verdict (date and metric): the anomalies found. */
   readonly found: readonly Anomaly[];
+  /** The found anomalies, and those a stored verdict still marks unalerted: published second. */
+  readonly toAlert: readonly Anomaly[];
+  /** The verdicts of `toStore` that mark metrics to alert, without the marks: stored last. */
+  readonly afterAlerts: readonly DateVerdict[];
 }
 
 /** Compares fresh verdicts with the stored ones (a date absent from `stored` has none). */
 export function verdictChanges(
   judged: readonly DateVerdict[],
-  stored: ReadonlyMap<string, readonly Anomaly[]>,
+  stored: ReadonlyMap<string, DateVerdict>,
 ): VerdictChanges {
-  const changed: DateVerdict[] = [];
+  const toStore: DateVerdict[] = [];
   const found: Anomaly[] = [];
+  const toAlert: Anomaly[] = [];
+  const afterAlerts: DateVerdict[] = [];
   for (const verdict of judged) {
-    const before = stored.get(verdict.date) ?? [];
-    if (JSON.stringify(before) !== JSON.stringify(verdict.anomalies)) changed.push(verdict);
-    const known = new Set(before.map((anomaly) => anomaly.metric));
-    found.push(...verdict.anomalies.filter((anomaly) => !known.has(anomaly.metric)));
+    const before = stored.get(verdict.date) ?? { date: verdict.date, anomalies: [] };
+    const known = new Set(before.anomalies.map((anomaly) => anomaly.metric));
+    const stillUnalerted = new Set(before.unalerted ?? []);
+    const fresh = verdict.anomalies.filter((anomaly) => !known.has(anomaly.metric));
+    const alert = verdict.anomalies.filter(
+      (anomaly) => !known.has(anomaly.metric) || stillUnalerted.has(anomaly.metric),
+    );
+    const unalerted = alert.map((anomaly) => anomaly.metric);
+    const next = {
+      date: verdict.date,
+      anomalies: verdict.anomalies,
+      ...(unalerted.length > 0 ? { unalerted } : {}),
+    };
+    if (!sameVerdict(before, next)) toStore.push(next);
+    if (unalerted.length > 0) afterAlerts.push({ date: verdict.date, anomalies: verdict.anomalies });
+    found.push(...fresh);
+    toAlert.push(...alert);
   }
-  return { changed, found };
+  return { toStore, found, toAlert, afterAlerts };
+}
+
+function sameVerdict(a: DateVerdict, b: DateVerdict): boolean {
+  const text = (verdict: DateVerdict) => JSON.stringify([verdict.anomalies, verdict.unalerted ?? []]);
+  return text(a) === text(b);
 }

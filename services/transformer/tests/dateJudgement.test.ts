@@ -135,43 +135,64 @@ describe('judging dates', () => {
 });
 
 describe('fresh verdicts against the stored ones', () => {
-  it('writes only the verdicts that differ and reports only the anomalies new to their date', () => {
+  const verdict = (date: string, ...anomalies: Anomaly[]) => ({ date, anomalies });
+
+  it('stores only the verdicts that differ, marking and alerting only the anomalies new to their date', () => {
     // Prepare
     const stored = new Map([
-      ['2025-04-02', [anomaly('2025-04-02', 'total_orders', 3)]],
-      ['2025-04-03', [anomaly('2025-04-03', 'total_orders')]],
-      ['2025-04-04', [anomaly('2025-04-04', 'return_rate')]],
+      ['2025-04-02', verdict('2025-04-02', anomaly('2025-04-02', 'total_orders', 3))],
+      ['2025-04-03', verdict('2025-04-03', anomaly('2025-04-03', 'total_orders'))],
+      ['2025-04-04', verdict('2025-04-04', anomaly('2025-04-04', 'return_rate'))],
     ]);
     const judged = [
-      // the same anomaly, now with another value: rewritten, not alerted again
-      { date: '2025-04-02', anomalies: [anomaly('2025-04-02', 'total_orders', 2)] },
+      // the same anomaly, now with another value: stored again, not alerted again
+      verdict('2025-04-02', anomaly('2025-04-02', 'total_orders', 2)),
       // unchanged: not written
-      { date: '2025-04-03', anomalies: [anomaly('2025-04-03', 'total_orders')] },
-      // gone: written (deleted), nothing to alert
-      { date: '2025-04-04', anomalies: [] },
+      verdict('2025-04-03', anomaly('2025-04-03', 'total_orders')),
+      // gone: stored (deleted), nothing to alert
+      verdict('2025-04-04'),
       // new on a date that had none, and a date that stays normal
-      { date: '2025-04-05', anomalies: [anomaly('2025-04-05', 'total_revenue')] },
-      { date: '2025-04-06', anomalies: [] },
+      verdict('2025-04-05', anomaly('2025-04-05', 'total_revenue')),
+      verdict('2025-04-06'),
     ];
     // Act
-    const { changed, found } = verdictChanges(judged, stored);
+    const changes = verdictChanges(judged, stored);
     // Assess
-    expect(changed.map((verdict) => verdict.date)).toEqual(['2025-04-02', '2025-04-04', '2025-04-05']);
-    expect(found.map((entry) => [entry.date, entry.metric])).toEqual([['2025-04-05', 'total_revenue']]);
+    expect(changes.toStore).toEqual([
+      verdict('2025-04-02', anomaly('2025-04-02', 'total_orders', 2)),
+      verdict('2025-04-04'),
+      { ...verdict('2025-04-05', anomaly('2025-04-05', 'total_revenue')), unalerted: ['total_revenue'] },
+    ]);
+    expect(changes.found.map((entry) => [entry.date, entry.metric])).toEqual([
+      ['2025-04-05', 'total_revenue'],
+    ]);
+    expect(changes.toAlert).toEqual(changes.found);
+    expect(changes.afterAlerts).toEqual([verdict('2025-04-05', anomaly('2025-04-05', 'total_revenue'))]);
   });
 
   it('alerts a second metric found on a date already known for another', () => {
     // Act
-    const { found } = verdictChanges(
-      [
-        {
-          date: '2025-04-02',
-          anomalies: [anomaly('2025-04-02', 'total_orders'), anomaly('2025-04-02', 'total_revenue')],
-        },
-      ],
-      new Map([['2025-04-02', [anomaly('2025-04-02', 'total_orders')]]]),
+    const { found, toAlert } = verdictChanges(
+      [verdict('2025-04-02', anomaly('2025-04-02', 'total_orders'), anomaly('2025-04-02', 'total_revenue'))],
+      new Map([['2025-04-02', verdict('2025-04-02', anomaly('2025-04-02', 'total_orders'))]]),
     );
     // Assess
     expect(found.map((entry) => entry.metric)).toEqual(['total_revenue']);
+    expect(toAlert.map((entry) => entry.metric)).toEqual(['total_revenue']);
+  });
+
+  it('publishes again the alerts a judge that stopped left marked, without counting them as found', () => {
+    // Prepare: stored with its alert still to publish
+    const known = anomaly('2025-04-02', 'total_orders');
+    const stored = new Map([
+      ['2025-04-02', { ...verdict('2025-04-02', known), unalerted: ['total_orders'] }],
+    ]);
+    // Act
+    const changes = verdictChanges([verdict('2025-04-02', known)], stored);
+    // Assess
+    expect(changes.found).toEqual([]);
+    expect(changes.toAlert).toEqual([known]);
+    expect(changes.toStore).toEqual([]);
+    expect(changes.afterAlerts).toEqual([verdict('2025-04-02', known)]);
   });
 });

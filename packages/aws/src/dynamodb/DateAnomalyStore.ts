@@ -1,7 +1,7 @@
 import type { Anomaly } from '@storeflow/core';
 import type { AwsClients } from '../createAwsClients.js';
 import { InvalidItemError } from '../errors.js';
-import { type Item, requireString, stringValue } from './attributes.js';
+import { type Item, readStringList, requireString, stringListValue, stringValue } from './attributes.js';
 import { checkDate } from './checkDate.js';
 import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
 import { partitionRange, queryAll } from './queryAll.js';
@@ -12,6 +12,11 @@ export interface DateVerdict {
   readonly date: string;
   /** Empty when the date is normal (nothing is stored for it then). */
   readonly anomalies: readonly Anomaly[];
+  /**
+   * Metrics of `anomalies` whose alert is not published yet (the judge's outbox: stored with the
+   * verdict, cleared once the alerts are out). Absent when there are none.
+   */
+  readonly unalerted?: readonly string[];
 }
 
 /** The quality table partition of the date verdicts. */
@@ -19,8 +24,8 @@ const PARTITION = 'anomalies#date';
 
 /**
  * The current date-scope anomalies in the quality table: one item per order date that has any
- * (`pk = anomalies#date`, `sk = <date>`, `anomalies`: the list as JSON text), none for a normal
- * date. Written by the transformer's judge under its lease, read by it (to tell new anomalies
+ * (`pk = anomalies#date`, `sk = <date>`, `anomalies`: the list as JSON text, `unalerted`: a list
+ * of metrics when some alerts are still to publish), none for a normal date. Written by the transformer's judge under its lease, read by it (to tell new anomalies
  * from known ones) and by `storeflow anomalies`.
  *
  * @example
@@ -47,7 +52,16 @@ export class DateAnomalyStore {
       const key = { pk: stringValue(PARTITION), sk: stringValue(verdict.date) };
       return verdict.anomalies.length === 0
         ? { table: this.#table, delete: key }
-        : { table: this.#table, put: { ...key, anomalies: stringValue(JSON.stringify(verdict.anomalies)) } };
+        : {
+            table: this.#table,
+            put: {
+              ...key,
+              anomalies: stringValue(JSON.stringify(verdict.anomalies)),
+              ...(verdict.unalerted === undefined || verdict.unalerted.length === 0
+                ? {}
+                : { unalerted: stringListValue(verdict.unalerted) }),
+            },
+          };
     });
     await fencedWriteAll(this.#clients, writes, fence);
   }
@@ -82,6 +96,7 @@ export class DateAnomalyStore {
     if (!Array.isArray(anomalies)) {
       throw new InvalidItemError(this.#table, 'anomalies', `of ${date} is not a list`);
     }
-    return { date, anomalies: anomalies as Anomaly[] };
+    const unalerted = readStringList(item, 'unalerted', this.#table);
+    return { date, anomalies: anomalies as Anomaly[], ...(unalerted === undefined ? {} : { unalerted }) };
   }
 }
