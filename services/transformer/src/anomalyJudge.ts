@@ -30,7 +30,15 @@ export interface AnomalyJudgeOptions {
   metrics: TransformerMetrics;
   workerId: string;
   leaseMs: number;
+  /**
+   * How long a run waits for another task's judge before it answers `held`: a judge takes a
+   * fraction of a second, a requeued message seconds and a new claim. @defaultValue 3000
+   */
+  heldWaitMs?: number;
 }
+
+/** Pause between two tries of a held judge lease, ms, jittered so waiting tasks spread out. */
+const HELD_RETRY_MS = { min: 100, max: 300 } as const;
 
 /**
  * What {@link AnomalyJudge.judge} did: `judged` once the dates' verdicts are stored from data read
@@ -88,11 +96,17 @@ export class AnomalyJudge {
   }
 
   async #runOnce(recomputed: readonly string[], log: PollerLogger): Promise<JudgeOutcome> {
-    const { coordinator, metrics, workerId, leaseMs } = this.#options;
-    const acquired = await coordinator.tryAcquire(ANOMALY_JUDGE_LEASE, workerId, leaseMs);
-    if (acquired.outcome === 'held') {
-      metrics.judgements.inc({ outcome: 'held' });
-      return 'held';
+    const { coordinator, metrics, workerId, leaseMs, heldWaitMs = 3_000 } = this.#options;
+    let acquired = await coordinator.tryAcquire(ANOMALY_JUDGE_LEASE, workerId, leaseMs);
+    for (let waitedMs = 0; acquired.outcome === 'held'; ) {
+      if (waitedMs >= heldWaitMs) {
+        metrics.judgements.inc({ outcome: 'held' });
+        return 'held';
+      }
+      const pauseMs = HELD_RETRY_MS.min + Math.random() * (HELD_RETRY_MS.max - HELD_RETRY_MS.min);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      waitedMs += pauseMs;
+      acquired = await coordinator.tryAcquire(ANOMALY_JUDGE_LEASE, workerId, leaseMs);
     }
     try {
       await withLease(

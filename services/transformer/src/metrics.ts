@@ -5,7 +5,10 @@ import {
 } from '@storeflow/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The transformer's own series, all under `storeflow_transformer_`, base units, bounded labels. */
+/**
+ * The transformer's own series, under `storeflow_transformer_` but for `storeflow_anomalies_total`,
+ * which both services count; base units, bounded labels.
+ */
 export function createTransformerMetrics(registry: Registry) {
   const registers = [registry];
   return {
