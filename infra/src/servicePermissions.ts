@@ -179,6 +179,12 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         resources: [arns.orderKpisTable],
       },
       {
+        // KpiRepository.orderKpisOf: the anomaly judge reads the weeks around recomputed dates.
+        sid: 'ReadOrderKpisAroundDates',
+        actions: ['dynamodb:BatchGetItem'],
+        resources: [arns.orderKpisTable],
+      },
+      {
         sid: 'ReplaceCategoryKpis',
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [arns.categoryKpisTable],

@@ -498,6 +498,7 @@ describe('StoreFlowStack task roles', () => {
       expect(onPrefix(prefix)).toEqual([]);
     expect(grantedOn(statements, tableArn('storeflow-References'))).toEqual(['dynamodb:BatchGetItem']);
     expect(grantedOn(statements, tableArn('storeflow-OrderKPIs'))).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',

@@ -14,8 +14,11 @@ export {
   callAws,
   createAwsClients,
 } from './createAwsClients.js';
+export { DailyQualityStore } from './dynamodb/DailyQualityStore.js';
+export { DateAnomalyStore, type DateVerdict } from './dynamodb/DateAnomalyStore.js';
 export {
   type AcquireResult,
+  ANOMALY_JUDGE_LEASE,
   DateRecomputeCoordinator,
   type DateRecomputeCoordinatorOptions,
   type DateRecomputeState,

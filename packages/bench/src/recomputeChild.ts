@@ -4,6 +4,7 @@
 // RECOMPUTE_ORDER_DATE and RECOMPUTE_READ_CONCURRENCY. Prints one JSON line, a RecomputeChildReport.
 import {
   createAwsClients,
+  DailyQualityStore,
   DateRecomputeCoordinator,
   KpiRepository,
   resolveAwsConnection,
@@ -52,6 +53,7 @@ try {
         categoryTableName: names.categoryKpisTable,
         orderTableName: names.orderKpisTable,
       }),
+      dayRows: new DailyQualityStore({ clients, tableName: names.qualityTable }),
       metrics: createTransformerMetrics(new Registry()),
       readConcurrency: Number(required('RECOMPUTE_READ_CONCURRENCY')),
       workerId: WORKER_ID,

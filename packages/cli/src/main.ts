@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ExitCode, UsageError } from './cliErrors.js';
+import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.js';
 import { BOOTSTRAP_USAGE, bootstrapCommand } from './commands/bootstrap.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo.js';
 import { GENERATE_USAGE, generateCommand } from './commands/generate.js';
@@ -21,6 +22,7 @@ Commands:
   upload <path>...       upload extracts to raw/<dataset>/ in the bucket
   status                 list the files the pipeline has seen and their status
   kpis                   print the daily and category KPIs
+  anomalies              print the anomalies found in the daily KPIs and rejected rows
   report <file-key>      print a file's validation report
   reprocess              validate files again (by key, key prefix or status)
   redrive                move dead-letter queue messages back to their queue
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   upload: { usage: UPLOAD_USAGE, run: (argv) => uploadCommand(argv, process.env) },
   status: { usage: STATUS_USAGE, run: (argv) => statusCommand(argv, process.env) },
   kpis: { usage: KPIS_USAGE, run: (argv) => kpisCommand(argv, process.env) },
+  anomalies: { usage: ANOMALIES_USAGE, run: (argv) => anomaliesCommand(argv, process.env) },
   report: { usage: REPORT_USAGE, run: (argv) => reportCommand(argv, process.env) },
   reprocess: { usage: REPROCESS_USAGE, run: (argv) => reprocessCommand(argv, process.env) },
   redrive: { usage: REDRIVE_USAGE, run: (argv) => redriveCommand(argv, process.env) },

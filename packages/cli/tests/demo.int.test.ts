@@ -23,6 +23,7 @@ interface DemoJson {
   }[];
   categoryKpis: Record<string, unknown>[];
   dailyKpis: Record<string, unknown>[];
+  anomalies: { scope: string; date?: string; metric: string }[];
 }
 
 let workDir: string;
@@ -126,6 +127,13 @@ describe('storeflow demo --json', () => {
     expect(output.dailyKpis).toEqual(expectedKpiRows.daily);
     expect(output.categoryKpis).toEqual(expectedKpiRows.categories);
     expect(output.dailyKpis.length).toBeGreaterThanOrEqual(8);
+    // Anomalies are judged on dates with orders only, each metric at most once per date
+    const orderDates = new Set(output.dailyKpis.map((row) => row.order_date));
+    expect(output.anomalies.filter((found) => found.scope !== 'date' || !orderDates.has(found.date))).toEqual(
+      [],
+    );
+    const judged = output.anomalies.map((found) => `${found.date} ${found.metric}`);
+    expect(new Set(judged).size).toBe(judged.length);
   }, 420_000);
 
   it('runs the public sample from --data: all 26 files SUCCESS and the sample KPIs', async () => {

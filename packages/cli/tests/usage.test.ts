@@ -12,6 +12,7 @@ const USAGE_LINES: [command: string, usage: string][] = [
   ['upload', 'Usage: storeflow upload <path>... [options]'],
   ['status', 'Usage: storeflow status [options]'],
   ['kpis', 'Usage: storeflow kpis [options]'],
+  ['anomalies', 'Usage: storeflow anomalies [options]'],
   ['report', 'Usage: storeflow report <file-key> [options]'],
   [
     'reprocess',

@@ -100,6 +100,7 @@ export {
 export {
   addDays,
   DATE_JUDGEMENT_DEFAULTS,
+  dateJudgementLookbackDays,
   type DateJudgementOptions,
   dateSpreadFloor,
   judgeDate,

@@ -1,5 +1,7 @@
 import {
   type AwsClients,
+  DailyQualityStore,
+  DateAnomalyStore,
   DateRecomputeCoordinator,
   KpiRepository,
   LineageRepository,
@@ -8,6 +10,8 @@ import {
   SilverStore,
   SourceVersionStore,
 } from '@storeflow/aws';
+import { ALERTS_OFF, type AlertSink } from '@storeflow/core';
+import { AnomalyJudge } from './anomalyJudge.js';
 import type { TransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
@@ -19,6 +23,8 @@ export interface TransformerWiring {
   config: Readonly<TransformerConfig>;
   metrics: TransformerMetrics;
   now: () => number;
+  /** Where new date anomalies are published. @defaultValue ALERTS_OFF (no alerts topic) */
+  alerts?: AlertSink;
 }
 
 /**
@@ -26,16 +32,25 @@ export interface TransformerWiring {
  * one wiring main.ts runs, also used by tests that add SDK middleware to `clients` for a fault
  * the emulators cannot produce.
  */
-export function createTransformer({ clients, config, metrics, now }: TransformerWiring): MessageHandler {
+export function createTransformer({
+  clients,
+  config,
+  metrics,
+  now,
+  alerts = ALERTS_OFF,
+}: TransformerWiring): MessageHandler {
   const names = resourceNamesFor(config.resourcePrefix);
   const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
+  const kpis = new KpiRepository({
+    clients,
+    categoryTableName: names.categoryKpisTable,
+    orderTableName: names.orderKpisTable,
+  });
+  const dayRows = new DailyQualityStore({ clients, tableName: names.qualityTable });
   const recomputeDependencies = {
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
-    kpis: new KpiRepository({
-      clients,
-      categoryTableName: names.categoryKpisTable,
-      orderTableName: names.orderKpisTable,
-    }),
+    kpis,
+    dayRows,
     metrics,
     readConcurrency: config.readConcurrency,
     workerId: config.workerId,
@@ -57,6 +72,16 @@ export function createTransformer({ clients, config, metrics, now }: Transformer
           orderDate,
           fence,
         ),
+    }),
+    judge: new AnomalyJudge({
+      coordinator,
+      kpis,
+      dayRows,
+      verdicts: new DateAnomalyStore({ clients, tableName: names.qualityTable }),
+      alerts,
+      metrics,
+      workerId: config.workerId,
+      leaseMs: config.dateLeaseSeconds * 1000,
     }),
     metrics,
     now,

@@ -5,7 +5,10 @@ import {
 } from '@storeflow/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The transformer's own series, all under `storeflow_transformer_`, base units, bounded labels. */
+/**
+ * The transformer's own series, under `storeflow_transformer_` but for `storeflow_anomalies_total`,
+ * which both services count; base units, bounded labels.
+ */
 export function createTransformerMetrics(registry: Registry) {
   const registers = [registry];
   return {
@@ -36,6 +39,19 @@ export function createTransformerMetrics(registry: Registry) {
     dateLeaseWaits: new Counter({
       name: 'storeflow_transformer_date_lease_waits_total',
       help: 'Times a date was being recomputed by another task and the message was requeued',
+      registers,
+    }),
+    judgements: new Counter({
+      name: 'storeflow_transformer_anomaly_judgements_total',
+      help: 'Runs of the date anomaly judge, by outcome (judged, held, lease_lost, failed)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    // Shared with the validator's file scope (one name, told apart by scope), for one alert rule.
+    anomaliesFound: new Counter({
+      name: 'storeflow_anomalies_total',
+      help: 'Anomalies found that the stored verdicts did not have yet, by scope (date here)',
+      labelNames: ['scope'] as const,
       registers,
     }),
     messagesIgnored: new Counter({

@@ -1,4 +1,5 @@
 import type {
+  DailyQualityStore,
   KpiRepository,
   SilverPart,
   SilverStore,
@@ -14,6 +15,8 @@ export interface RecomputeDependencies {
   silver: SilverStore;
   sourceVersions: SourceVersionStore;
   kpis: KpiRepository;
+  /** The date's row counts, from which its rejected-row rate is judged. */
+  dayRows: DailyQualityStore;
   metrics: TransformerMetrics;
   readConcurrency: number;
   workerId: string;
@@ -42,7 +45,8 @@ export interface RecomputeSummary {
  * Recomputes one order date from scratch: every silver part of the date whose source's current
  * version it belongs to (docs/design.md), streamed through core's DateKpiAggregator (newest row
  * version per key, the KPI math), and an overwrite of the date's stored KPIs (rows whose data
- * disappeared are deleted), every write made under `fence` (the caller's date lease). The rows
+ * disappeared are deleted) and of its row counts (summed over the same versions), every write
+ * made under `fence` (the caller's date lease). The rows
  * themselves are not kept, so memory grows with the date's distinct keys (about 60 bytes an item),
  * not with its copies or its bytes. A pure function of silver, so running it again, or twice at
  * once, gives the same rows.
@@ -82,6 +86,7 @@ export async function recomputeDate(
     },
     fence,
   );
+  await deps.dayRows.replace(orderDate, rowCountsOf(orderDate, live.contributing), fence);
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
   return {
@@ -126,6 +131,21 @@ async function liveParts(deps: RecomputeDependencies, orderDate: string): Promis
     itemKeys: liveItemParts.map((part) => part.key),
     contributing,
   };
+}
+
+/**
+ * The rows dated `orderDate` in the versions that count for it; undefined when there are none (or
+ * the versions were committed before their counts were recorded).
+ */
+function rowCountsOf(orderDate: string, versions: readonly SourceVersion[]): DateRowCounts | undefined {
+  let accepted = 0;
+  let rejected = 0;
+  for (const version of versions) {
+    const counts = version.rowCountsByDate?.[orderDate];
+    accepted += counts?.accepted ?? 0;
+    rejected += counts?.rejected ?? 0;
+  }
+  return accepted + rejected === 0 ? undefined : { accepted, rejected };
 }
 
 function compare(a: string, b: string): number {

@@ -21,6 +21,7 @@ import {
   type ValidatedFile,
 } from '@storeflow/core';
 import pLimit from 'p-limit';
+import type { AnomalyJudge } from './anomalyJudge.js';
 import type { TransformerConfig } from './config.js';
 import type { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
@@ -32,6 +33,8 @@ export interface TransformerDependencies {
   coordinator: DateRecomputeCoordinator;
   /** The task's one door to date recomputes; see DateRecomputes. */
   dates: DateRecomputes;
+  /** The task's one judge of date anomalies, run after the recomputes; see AnomalyJudge. */
+  judge: AnomalyJudge;
   metrics: TransformerMetrics;
   now: () => number;
 }
@@ -39,10 +42,11 @@ export interface TransformerDependencies {
 /**
  * Handles one transform-queue message: makes sure every order date the file touched has been
  * recomputed since the file was validated (taking a ticket per date and running or waiting for
- * the recompute, see DateRecomputeCoordinator), then archives the raw object to processed/ and
- * ends its lineage with SUCCESS, its counts and timings. A date another task is recomputing is
- * waited for by requeueing the message with its tickets, which keeps the receive count, and the
- * DLQ, out of it.
+ * the recompute, see DateRecomputeCoordinator), judges again the dates those recomputes
+ * affect (AnomalyJudge), then archives the raw object to processed/ and ends its lineage with SUCCESS,
+ * its counts and timings. A date another task is recomputing, or a judge another task is running,
+ * is waited for by requeueing the message with its tickets, which keeps the receive count, and
+ * the DLQ, out of it.
  *
  * A failed attempt records `lastError` and releases the lineage lease, so the retry claims the
  * file at once; a permanent error, or a failure on the last receive before the DLQ, ends the file
@@ -135,17 +139,14 @@ async function transformClaimedFile(
   const { file, key, log } = attempt;
   const recomputed = await recomputeTouchedDates(deps, file, attempt.tickets, attempt.signal, log);
   if (recomputed.kind === 'pending') {
-    // Hand the file back so whichever task receives the requeue can claim it.
-    await deps.lineage.update(key, deps.config.workerId, {}, { releaseLease: true });
     deps.metrics.dateLeaseWaits.inc(recomputed.dates.length);
-    deps.metrics.filesProcessed.inc({ outcome: 'pending' });
-    attempt.stopTimer({ outcome: 'pending' });
     log.info({ pendingDates: recomputed.dates }, 'dates being recomputed elsewhere; requeued');
-    return {
-      kind: 'requeue',
-      delaySeconds: deps.config.heldDateRetrySeconds,
-      body: pendingTransformCodec.encode({ file, tickets: recomputed.tickets }),
-    };
+    return handBack(deps, attempt, recomputed.tickets);
+  }
+  // The file's dates are covered, so its tickets are too: the requeue only judges again.
+  if ((await deps.judge.judge(file.touchedDates, log)) === 'held') {
+    log.info({}, 'anomaly judge running elsewhere; requeued');
+    return handBack(deps, attempt, recomputed.tickets);
   }
   const archived = await archive(deps, file, log);
   await deps.lineage.complete(key, deps.config.workerId, {
@@ -158,6 +159,22 @@ async function transformClaimedFile(
   attempt.stopTimer({ outcome: 'success' });
   log.info({ ...recomputed.counts, archivedTo: archived }, 'file transformed');
   return { kind: 'done' };
+}
+
+/** Hands the file back, for whichever task receives the requeue to claim it and go on waiting. */
+async function handBack(
+  deps: TransformerDependencies,
+  attempt: ClaimedAttempt,
+  tickets: Readonly<Record<string, number>>,
+): Promise<MessageOutcome> {
+  await deps.lineage.update(attempt.key, deps.config.workerId, {}, { releaseLease: true });
+  deps.metrics.filesProcessed.inc({ outcome: 'pending' });
+  attempt.stopTimer({ outcome: 'pending' });
+  return {
+    kind: 'requeue',
+    delaySeconds: deps.config.heldDateRetrySeconds,
+    body: pendingTransformCodec.encode({ file: attempt.file, tickets }),
+  };
 }
 
 /**
@@ -197,7 +214,11 @@ async function releaseFailedFile(
 
 type RecomputeOutcome =
   /** Every touched date is covered by a recompute since the file was validated. */
-  | { readonly kind: 'recomputed'; readonly counts: TransformCounts }
+  | {
+      readonly kind: 'recomputed';
+      readonly counts: TransformCounts;
+      readonly tickets: Readonly<Record<string, number>>;
+    }
   /** Some dates are being recomputed by other tasks; come back with these tickets. */
   | {
       readonly kind: 'pending';
@@ -252,7 +273,7 @@ async function recomputeTouchedDates(
     counts.kpi_rows_written += summary.written;
     counts.kpi_rows_deleted += summary.deleted;
   }
-  return { kind: 'recomputed', counts };
+  return { kind: 'recomputed', counts, tickets };
 }
 
 async function archive(

@@ -7,6 +7,7 @@ import type {
 } from '@storeflow/aws';
 import { type LineageKey, type ValidatedFile, validatedFileCodec } from '@storeflow/core';
 import { Registry } from 'prom-client';
+import type { AnomalyJudge } from '../src/anomalyJudge.js';
 import { loadTransformerConfig } from '../src/config.js';
 import type { DateRecomputes } from '../src/dateRecomputes.js';
 import { createTransformerMetrics } from '../src/metrics.js';
@@ -79,6 +80,7 @@ export function stubbedTransformHandler({ lineage, dates = {}, environment = {} 
     lineage: lineage as unknown as LineageRepository,
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
     dates: dates as unknown as DateRecomputes,
+    judge: {} as AnomalyJudge,
     metrics: createTransformerMetrics(new Registry()),
     now: () => NOW_MS,
   });

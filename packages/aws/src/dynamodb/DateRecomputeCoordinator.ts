@@ -54,6 +54,13 @@ const NAMES = {
 type Placeholder = keyof typeof NAMES;
 
 /**
+ * The one `KpiDates` item that is not an order date: the lease that serialises anomaly judging
+ * across transformer tasks (docs/design.md, "Anomaly verdicts"). It goes through the same lease
+ * methods as a date (`tryAcquire`, `renew`, `complete`, `leaseFence`); its tickets are unused.
+ */
+export const ANOMALY_JUDGE_LEASE = 'anomaly-judge';
+
+/**
  * Serialises the KPI recomputes of one order date across transformer tasks without losing an
  * update (design: "recompute, never increment"), with one item per date in `KpiDates`:
  * `order_date`, `requested_seq` (N), `computed_seq` (N), `lease_holder` (S), `lease_expires_at`
@@ -371,6 +378,7 @@ function names(...placeholders: Placeholder[]): Record<string, string> {
 }
 
 function checkDate(orderDate: string): void {
+  if (orderDate === ANOMALY_JUDGE_LEASE) return;
   if (typeof orderDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(orderDate)) {
     throw new InvalidOptionError('orderDate', `must be a YYYY-MM-DD date, got ${String(orderDate)}`);
   }

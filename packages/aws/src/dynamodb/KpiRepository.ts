@@ -1,8 +1,6 @@
 import {
   type AttributeValue,
   GetItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -17,7 +15,10 @@ import {
   requireString,
   stringValue,
 } from './attributes.js';
+import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
+import { checkDate } from './checkDate.js';
 import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
+import { queryAll } from './queryAll.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
 /**
@@ -140,8 +141,6 @@ const ORDER_METRICS = {
   unique_customers: 'count',
   avg_order_value: 'money',
 } as const satisfies Record<OrderMetric, Kind>;
-
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The KPI tables (SPEC §4) as the transformer writes them: whole dates at a time. The transformer
@@ -280,6 +279,26 @@ export class KpiRepository {
   }
 
   /**
+   * The OrderKPIs rows of the given dates, sorted by date (a date without a row is absent): one
+   * strongly consistent BatchGetItem per {@link BATCH_GET_LIMIT} dates, for a reader that needs a
+   * few weeks around some dates (the anomaly judge) without a request per date.
+   */
+  async orderKpisOf(dates: readonly string[]): Promise<StoredOrderKpiRow[]> {
+    const unique = [...new Set(dates)];
+    for (const date of unique) checkDate('dates', date);
+    const rows: StoredOrderKpiRow[] = [];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      const keys = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((date) => ({ order_date: stringValue(date) }));
+      for (const item of await batchGetPage(this.#clients, this.#orderTable, keys)) {
+        rows.push(this.#parseOrder(item));
+      }
+    }
+    return rows.sort((a, b) => compare(a.order_date, b.order_date));
+  }
+
+  /**
    * CategoryKPIs rows with `order_date` in the inclusive range (and of `category` when given),
    * sorted by date then category. With a category this is a Query on the table key; without one
    * a strongly consistent Scan with a filter, read to the end (see {@link listOrderKpis}).
@@ -296,7 +315,7 @@ export class KpiRepository {
         '#category = :category',
         ...(filter.expression === undefined ? [] : [filter.expression]),
       ];
-      items = await this.#queryAll({
+      items = await queryAll(this.#clients, {
         TableName: this.#categoryTable,
         KeyConditionExpression: keyCondition.join(' AND '),
         ExpressionAttributeNames: { ...filter.names, '#category': 'category' },
@@ -329,7 +348,7 @@ export class KpiRepository {
    * put a moment ago may be missing here (DynamoDB Local updates them synchronously).
    */
   async #storedCategories(orderDate: string): Promise<string[]> {
-    const items = await this.#queryAll({
+    const items = await queryAll(this.#clients, {
       TableName: this.#categoryTable,
       IndexName: this.#orderDateIndex,
       KeyConditionExpression: '#order_date = :order_date',
@@ -340,25 +359,6 @@ export class KpiRepository {
     return items.map((item) =>
       requireString(item, 'category', `${this.#categoryTable} ${this.#orderDateIndex}`),
     );
-  }
-
-  async #queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const exclusiveStartKey = startKey;
-      const response: QueryCommandOutput = await callAws(this.#clients, 'DYNAMODB', 'Query', () =>
-        this.#clients.dynamodb.send(
-          new QueryCommand({
-            ...input,
-            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
-          }),
-        ),
-      );
-      items.push(...(response.Items ?? []));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey !== undefined && Object.keys(startKey).length > 0);
-    return items;
   }
 
   async #scan(table: string, filter: Filter): Promise<Item[]> {
@@ -433,12 +433,6 @@ function dateFilter(range: DateRange): Filter {
     return { expression: '#order_date <= :to', names, values: { ':to': stringValue(range.to) } };
   }
   return { expression: undefined, names: {}, values: {} };
-}
-
-function checkDate(option: string, value: string): void {
-  if (typeof value !== 'string' || !DATE_PATTERN.test(value)) {
-    throw new InvalidOptionError(option, `must be a YYYY-MM-DD date, got ${String(value)}`);
-  }
 }
 
 function marshalMetrics<K extends string>(

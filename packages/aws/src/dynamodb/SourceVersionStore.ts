@@ -136,12 +136,15 @@ export class SourceVersionStore {
 
   #read(item: Item): StoredRecord {
     const table = this.#table;
-    const current: SourceVersion = {
+    const identity = {
       sourceId: requireString(item, 'ref_key', table).slice(KEY_PREFIX.length),
       sourceKey: requireString(item, 'source_key', table),
+      dataset: requireString(item, 'dataset', table),
+    };
+    const current: SourceVersion = {
+      ...identity,
       objectVersion: requireString(item, 'object_version', table),
       eventTime: requireString(item, 'event_time', table),
-      dataset: requireString(item, 'dataset', table),
       touchedDates: readStringList(item, 'touched_dates', table) ?? [],
       ...readRowCounts(item, table),
     };
@@ -152,7 +155,7 @@ export class SourceVersionStore {
         previousVersion === undefined
           ? undefined
           : {
-              ...withoutRowCounts(current),
+              ...identity,
               objectVersion: previousVersion,
               eventTime: requireString(item, 'previous_event_time', table),
               touchedDates: readStringList(item, 'previous_touched_dates', table) ?? [],

@@ -9,8 +9,9 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
-import { FileStatus, type LineageRecord } from '@storeflow/core';
+import { type Anomaly, FileStatus, type LineageRecord } from '@storeflow/core';
 import { SeededRandom } from '@storeflow/datagen';
+import { anomalyTable, storedAnomalies } from '../anomalyListing.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';
@@ -84,6 +85,8 @@ export interface DemoResult {
   }[];
   categoryKpis: CategoryKpiAttributes[];
   dailyKpis: OrderKpiAttributes[];
+  /** The stored anomalies, as `storeflow anomalies --json` prints them. */
+  anomalies: Anomaly[];
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
@@ -233,7 +236,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
         categoryTableName: names.categoryKpisTable,
         orderTableName: names.orderKpisTable,
       });
-      const result = await collectResult(records, kpis);
+      const result = await collectResult(records, kpis, await storedAnomalies({ clients, names }));
       if (options.json) printJson(result);
       else printReadable(result, { names, logDir, dataDir, kept: options.keep });
     } finally {
@@ -333,7 +336,11 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function collectResult(records: readonly LineageRecord[], kpis: KpiRepository): Promise<DemoResult> {
+async function collectResult(
+  records: readonly LineageRecord[],
+  kpis: KpiRepository,
+  anomalies: Anomaly[],
+): Promise<DemoResult> {
   const withoutProvenance = <Row extends { provenance: unknown }>({ provenance: _, ...row }: Row) => row;
   const [daily, categories] = await Promise.all([kpis.listOrderKpis({}), kpis.listCategoryKpis({})]);
   return {
@@ -352,6 +359,7 @@ async function collectResult(records: readonly LineageRecord[], kpis: KpiReposit
       .map(withoutProvenance)
       .sort((a, b) => a.order_date.localeCompare(b.order_date) || a.category.localeCompare(b.category)),
     dailyKpis: daily.map(withoutProvenance).sort((a, b) => a.order_date.localeCompare(b.order_date)),
+    anomalies,
   };
 }
 
@@ -392,6 +400,8 @@ function printReadable(
   console.log(dailyKpiTable(result.dailyKpis));
   console.log('Category KPIs by day (CategoryKPIs)');
   console.log(categoryKpiTable(result.categoryKpis));
+  console.log('Anomalies');
+  console.log(result.anomalies.length === 0 ? '  none\n' : anomalyTable(result.anomalies));
   const bucket = where.names.bucket;
   console.log(
     [

@@ -31,6 +31,16 @@ export const DATE_JUDGEMENT_DEFAULTS = {
 const FACTOR_WINDOW_WEEKS = 8;
 
 /**
+ * How many days before a date its verdict can depend on: the baseline window or the weekday
+ * factors' weeks, whichever is longer (56 days with the defaults). A service that re-judges dates
+ * after a change re-judges this many days after the changed one, and reads this many before.
+ */
+export function dateJudgementLookbackDays(options: DateJudgementOptions = {}): number {
+  const windowDays = options.windowDays ?? DATE_JUDGEMENT_DEFAULTS.windowDays;
+  return Math.max(windowDays, FACTOR_WINDOW_WEEKS * 7);
+}
+
+/**
  * Volume metrics follow the week (shops sell more on some weekdays), so their history is
  * deseasonalised by a per-weekday factor; ratios do not, and are judged as they are.
  */
@@ -78,7 +88,7 @@ export function judgeDate(
     ...options,
   };
   const windowStart = addDays(day.date, -windowDays);
-  const factorWindowStart = addDays(day.date, -Math.max(windowDays, FACTOR_WINDOW_WEEKS * 7));
+  const factorWindowStart = addDays(day.date, -dateJudgementLookbackDays({ windowDays }));
   const before = history.filter((entry) => entry.date >= factorWindowStart && entry.date < day.date);
   const anomalies: Anomaly[] = [];
   for (const metric of DAILY_METRICS) {

@@ -1,4 +1,4 @@
-import { addDays, type DailyQualityMetrics, judgeDate } from '../../src/index.js';
+import { addDays, type DailyQualityMetrics, dateJudgementLookbackDays, judgeDate } from '../../src/index.js';
 
 /** A Monday. */
 const MONDAY = '2025-06-02';
@@ -146,6 +146,24 @@ describe('judgeDate', () => {
     // Assess
     expect(usual).toEqual([]);
     expect(third).toMatchObject([{ metric: 'total_orders', expected: { low: 50, high: 150 } }]);
+  });
+
+  it('depends on no day more than 56 days before it, the span a re-judge covers', () => {
+    // Prepare: the same recent 56 days, after an older stretch of ordinary or abnormal days
+    const judged = addDays(MONDAY, 112);
+    const recent = days(addDays(judged, -56), 56, weekly);
+    const ordinaryBefore = days(MONDAY, 56, weekly);
+    const abnormalBefore = days(MONDAY, 56, () => 1_000);
+
+    // Act
+    const verdicts = [ordinaryBefore, abnormalBefore].map((older) =>
+      judgeDate({ date: judged, total_orders: 160 }, [...older, ...recent]),
+    );
+
+    // Assess: older days change nothing
+    expect(dateJudgementLookbackDays()).toBe(56);
+    expect(verdicts[1]).toEqual(verdicts[0]);
+    expect(verdicts[0]).toMatchObject([{ metric: 'total_orders', value: 160 }]);
   });
 
   it('never counts the judged date, nor any later one, in its own baseline', () => {

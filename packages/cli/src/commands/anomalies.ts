@@ -1,0 +1,53 @@
+import { anomalyTable, storedAnomalies } from '../anomalyListing.js';
+import { withAwsTarget } from '../awsTarget.js';
+import { ExitCode, UsageError } from '../cliErrors.js';
+import { dateOption, parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
+
+export const ANOMALIES_USAGE = `Usage: storeflow anomalies [options]
+
+Prints the anomalies the pipeline currently stands by: for each order date, the daily KPIs and
+the rejected-row rate that left their expected range against the four weeks before (the verdict
+is judged again whenever a date in that window is recomputed, so a date's list is replaced, not
+appended to). One line per anomaly: the date, the metric, its value, the expected range, the
+baseline it came from (history values, robust centre, spread) and the rule that fired.
+
+Options:
+  --from <YYYY-MM-DD>   first order date (inclusive)
+  --to <YYYY-MM-DD>     last order date (inclusive)
+  --prefix <prefix>     resource name prefix (default: $STOREFLOW_PREFIX, else storeflow)
+  --json                print the stored anomaly objects as a JSON array
+  -h, --help            show this help`;
+
+/** `storeflow anomalies`: returns the exit code; throws a one-line error on failure. */
+export async function anomaliesCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {
+    help: { type: 'boolean', short: 'h' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    prefix: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(ANOMALIES_USAGE);
+    return ExitCode.OK;
+  }
+  rejectPositionals(positionals);
+  const from = dateOption(values.from, '--from');
+  const to = dateOption(values.to, '--to');
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
+  }
+  const range = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  const anomalies = await withAwsTarget(env, values, (target) => storedAnomalies(target, range));
+  if (values.json) {
+    printJson(anomalies);
+    return ExitCode.OK;
+  }
+  console.log('Anomalies');
+  if (anomalies.length === 0) console.log('  none');
+  else process.stdout.write(anomalyTable(anomalies));
+  return ExitCode.OK;
+}
