@@ -1,6 +1,5 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { AwsCallError, type AwsClients, callAws, LineageRepository } from '@storeflow/aws';
-import type { ValidationReport } from '@storeflow/core';
+import { LineageRepository } from '@storeflow/aws';
+import { readValidationReport } from '@storeflow/quality-report';
 import { withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson } from '../commandLine.js';
@@ -59,7 +58,7 @@ export async function reportCommand(
         `${sourceKey} is ${found.status} and has no report yet: a report is written when its validation ends`,
       );
     }
-    const stored = await readReport(clients, names.bucket, found.reportKey);
+    const stored = await readValidationReport(clients, names.bucket, found.reportKey);
     if (String(stored.source.objectVersion) !== found.objectVersion) {
       // Reports are named per version; a record written while they were named per key and event
       // date can still point at a key a later version of that day took over.
@@ -72,28 +71,4 @@ export async function reportCommand(
   if (values.json) printJson(report);
   else process.stdout.write(renderReport(report, reportKey, record));
   return ExitCode.OK;
-}
-
-async function readReport(clients: AwsClients, bucket: string, key: string): Promise<ValidationReport> {
-  let text: string;
-  try {
-    const response = await callAws(clients, 'S3', 'GetObject', () =>
-      clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
-    );
-    text = (await response.Body?.transformToString('utf-8')) ?? '';
-  } catch (error) {
-    if (error instanceof AwsCallError && error.awsErrorName === 'NoSuchKey') {
-      throw new Error(`the report s3://${bucket}/${key} that lineage names is missing from the bucket`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as ValidationReport;
-  } catch (error) {
-    throw new Error(`s3://${bucket}/${key} is not a JSON report: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }
