@@ -4,13 +4,17 @@ import {
   KpiRepository,
   LineageRepository,
   type MessageHandler,
+  type PollerLogger,
+  type ResourceNames,
   resourceNamesFor,
   SilverStore,
   SourceVersionStore,
 } from '@storeflow/aws';
+import { gatherQualityReport, publishQualityReport, renderQualityReport } from '@storeflow/quality-report';
 import type { TransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
+import { QualityReportRefresher } from './QualityReportRefresher.js';
 import { recomputeDate } from './recomputeDate.js';
 import { createTransformHandler } from './transformFile.js';
 
@@ -18,6 +22,7 @@ export interface TransformerWiring {
   clients: AwsClients;
   config: Readonly<TransformerConfig>;
   metrics: TransformerMetrics;
+  log: PollerLogger;
   now: () => number;
 }
 
@@ -26,7 +31,7 @@ export interface TransformerWiring {
  * one wiring main.ts runs, also used by tests that add SDK middleware to `clients` for a fault
  * the emulators cannot produce.
  */
-export function createTransformer({ clients, config, metrics, now }: TransformerWiring): MessageHandler {
+export function createTransformer({ clients, config, metrics, log, now }: TransformerWiring): MessageHandler {
   const names = resourceNamesFor(config.resourcePrefix);
   const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
   const recomputeDependencies = {
@@ -60,5 +65,36 @@ export function createTransformer({ clients, config, metrics, now }: Transformer
     }),
     metrics,
     now,
+    onFileTransformed: qualityReportRefresh({ clients, config, metrics, log, now }, names),
   });
+}
+
+/**
+ * What a transformed file triggers: a background refresh of the quality report page at most
+ * every `reportIntervalSeconds`, or nothing when that is 0.
+ */
+function qualityReportRefresh(
+  { clients, config, metrics, log, now }: TransformerWiring,
+  names: ResourceNames,
+): () => void {
+  if (config.reportIntervalSeconds === 0) return () => {};
+  const reportLog = log.child({ component: 'quality-report' });
+  const refresher = new QualityReportRefresher({
+    intervalMs: config.reportIntervalSeconds * 1000,
+    now,
+    refresh: async () => {
+      // Anomalies are read from the quality table's stores once those exist; none until then.
+      const data = await gatherQualityReport({ clients, names, anomalies: async () => [] }, { now });
+      await publishQualityReport(clients, names.bucket, renderQualityReport(data));
+    },
+    onSuccess: (durationMs) => {
+      metrics.qualityReportRefreshes.inc({ outcome: 'published' });
+      reportLog.info({ durationMs }, 'quality report published');
+    },
+    onFailure: (error) => {
+      metrics.qualityReportRefreshes.inc({ outcome: 'failed' });
+      reportLog.warn({ err: error }, 'quality report refresh failed; the next transformed file tries again');
+    },
+  });
+  return () => refresher.fileFinished();
 }

@@ -54,6 +54,7 @@ function handlerFailingWith(failure: Error) {
     dates: dates as unknown as DateRecomputes,
     metrics: createTransformerMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
+    onFileTransformed: () => {},
   });
   return { handle, claims, updates, completions };
 }

@@ -56,6 +56,7 @@ function stoppedHandlerWith(stopError: Error, release: () => Promise<unknown>) {
     dates: dates as unknown as DateRecomputes,
     metrics: createTransformerMetrics(new Registry()),
     now: () => Date.UTC(2026, 0, 1),
+    onFileTransformed: () => {},
   });
   return { handle, signal: controller.signal, updates, completions };
 }

@@ -42,6 +42,7 @@ function handlerWhoseClaimFinds(status: 'VALIDATING' | 'TRANSFORMING') {
     dates: {} as DateRecomputes,
     metrics: createTransformerMetrics(new Registry()),
     now: () => NOW_MS,
+    onFileTransformed: () => {},
   });
 }
 
