@@ -77,7 +77,7 @@ export function renderTrendChart(
     .map(
       (value) =>
         `<line class="grid" x1="${PLOT.left}" x2="${PLOT.right}" y1="${coordinate(y(value))}" y2="${coordinate(y(value))}"/>` +
-        `<text class="axis" x="${PLOT.left - 6}" y="${coordinate(y(value) + 4)}" text-anchor="end">${escapeHtml(options.format(value))}</text>`,
+        `<text class="axis" x="${PLOT.left - 6}" y="${coordinate(y(value) + 4)}" text-anchor="end">${escapeHtml(axisLabel(value, options.format))}</text>`,
     )
     .join('');
   const first = escapeHtml(dateOf(firstDay));
@@ -128,6 +128,14 @@ export function downsample(sorted: readonly TrendPoint[], maxVertices: number): 
 
 function dayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
+/** Large values in thousands or millions (`18.5k`), so a label fits left of the plot. */
+function axisLabel(value: number, format: (value: number) => string): string {
+  const size = Math.abs(value);
+  if (size >= 1_000_000) return `${Number((value / 1_000_000).toFixed(1))}M`;
+  if (size >= 1_000) return `${Number((value / 1_000).toFixed(1))}k`;
+  return format(value);
 }
 
 function dateOf(day: number): string {

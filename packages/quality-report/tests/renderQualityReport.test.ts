@@ -5,6 +5,7 @@ import {
   type FileVersionEntry,
   type QualityReportData,
   renderQualityReport,
+  renderTrendChart,
   sampleQualityReportData,
 } from '../src/index.js';
 
@@ -302,5 +303,24 @@ describe('explainAnomaly', () => {
     expect(explainAnomaly({ ...ORDERS_SPIKE, metric: 'avg_order_value', value: 12.5 })).toContain(
       'was 12.50, below the expected 80.00 to 120.00',
     );
+  });
+});
+
+describe('renderTrendChart', () => {
+  it('labels large values in thousands so they fit left of the plot', () => {
+    // Prepare
+    const points = [
+      { date: '2026-01-01', value: 500 },
+      { date: '2026-01-02', value: 18_544.05 },
+    ];
+
+    // Act
+    const svg = renderTrendChart(points, [], { title: 'Revenue', format: (value) => value.toFixed(2) });
+
+    // Assess: 0, the middle and the top of the y axis (its labels end at x 58)
+    const labels = [...svg.matchAll(/<text class="axis" x="58"[^>]*>([^<]*)<\/text>/g)].map(
+      (match) => match[1],
+    );
+    expect(labels).toEqual(['0.00', '9.3k', '18.5k']);
   });
 });
