@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine that has only git, Node >= 18 and npm: a JDK 17 for DynamoDB Local and
-# the deployment checks' promtool, docker-compose and yamllint (Debian/Ubuntu: installed with apt
-# when missing), then the pinned pnpm, the pinned Node 24 (the `node` devDependency) and every
-# package, then a build. Safe to run again.
+# Prepares a fresh machine that has only git, Node >= 18 and npm: a JDK 17 for DynamoDB Local,
+# the deployment checks' promtool, docker-compose and yamllint, and chromium for the quality
+# report's browser test (Debian/Ubuntu: installed with apt when missing), then the pinned pnpm,
+# the pinned Node 24 (the `node` devDependency) and every package, then a build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,6 +51,21 @@ if [ "${#deploy_packages[@]}" -gt 0 ]; then
     fi
   else
     echo "setup: the deployment checks need promtool, docker-compose and yamllint; install ${deploy_packages[*]} and run this again" >&2
+    exit 1
+  fi
+fi
+
+# The quality report's browser test drives Debian's chromium (/usr/bin/chromium) with
+# playwright-core, which never downloads a browser of its own. Elsewhere: install Chromium there.
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium for the quality report's browser test" >&2
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "setup: the quality report's browser test needs a Chromium at /usr/bin/chromium; install one and run this again" >&2
     exit 1
   fi
 fi

@@ -172,6 +172,7 @@ export class StoreFlowStack extends Stack {
       transformQueue: this.queues.transform.queueArn,
       transformDeadLetterQueue: this.queues.transformDeadLetter.queueArn,
       processedFilesTable: this.tables.processedFiles.tableArn,
+      processedFilesByStatusIndex: `${this.tables.processedFiles.tableArn}/index/${TableIndex.PROCESSED_FILES_BY_STATUS}`,
       referenceTable: this.tables.references.tableArn,
       categoryKpisTable: this.tables.categoryKpis.tableArn,
       orderKpisTable: this.tables.orderKpis.tableArn,

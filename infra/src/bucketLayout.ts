@@ -16,5 +16,7 @@ export const BucketPrefix = {
   PROCESSED: 'processed/',
   /** Raw objects archived after rejection, each with its `.error.json`. */
   FAILED: 'failed/',
+  /** The quality report page (`index.html`), replaced whole by the transformer's refreshes. */
+  QUALITY: 'quality/',
 } as const;
 export type BucketPrefix = (typeof BucketPrefix)[keyof typeof BucketPrefix];

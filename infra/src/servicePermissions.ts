@@ -28,6 +28,8 @@ export interface PipelineArns {
   transformQueue: string;
   transformDeadLetterQueue: string;
   processedFilesTable: string;
+  /** The ProcessedFiles index the quality report lists lineage through, status by status. */
+  processedFilesByStatusIndex: string;
   referenceTable: string;
   categoryKpisTable: string;
   orderKpisTable: string;
@@ -134,7 +136,8 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
 /**
  * The transformer's grants, read off the aws package adapters services/transformer/src uses
  * (SilverStore, archiveObject, LineageRepository, SourceVersionStore, KpiRepository,
- * DateRecomputeCoordinator, and the quality stores of the date judge). It reads the References table (each source's current version) but
+ * DateRecomputeCoordinator, and the quality stores of the date judge) and the quality report it
+ * refreshes (gatherQualityReport, publishQualityReport). It reads the References table (each source's current version) but
  * never writes it.
  */
 export function transformerPermissions(arns: PipelineArns): ServicePermissions {
@@ -148,6 +151,14 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         prefixes: [BucketPrefix.SILVER, BucketPrefix.RAW, BucketPrefix.PROCESSED],
       },
       { sid: 'WriteProcessedArchive', actions: ['s3:PutObject'], prefixes: [BucketPrefix.PROCESSED] },
+      {
+        // The quality report reads the newest validation reports of each dataset...
+        sid: 'ReadValidationReportsForQualityReport',
+        actions: ['s3:GetObject'],
+        prefixes: [BucketPrefix.VALIDATION_REPORTS],
+      },
+      // ...and replaces its page.
+      { sid: 'PublishQualityReport', actions: ['s3:PutObject'], prefixes: [BucketPrefix.QUALITY] },
       { sid: 'DeleteArchivedInput', actions: ['s3:DeleteObject'], prefixes: [BucketPrefix.RAW] },
     ],
     resources: [
@@ -194,6 +205,18 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         sid: 'FindCategoryKpisOfDate',
         actions: ['dynamodb:Query'],
         resources: [arns.categoryKpisByDateIndex],
+      },
+      {
+        // The quality report: every lineage record, through the status index (listLineage)...
+        sid: 'ListLineageForQualityReport',
+        actions: ['dynamodb:Query'],
+        resources: [arns.processedFilesByStatusIndex],
+      },
+      {
+        // ...and the daily KPIs (KpiRepository.listOrderKpis, a Scan).
+        sid: 'ReadDailyKpisForQualityReport',
+        actions: ['dynamodb:Scan'],
+        resources: [arns.orderKpisTable],
       },
       {
         // SourceVersionStore.current: which version of each source counts.

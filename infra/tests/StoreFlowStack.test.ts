@@ -485,7 +485,7 @@ describe('StoreFlowStack task roles', () => {
     expect(grantedOn(statements, queueArn('storeflow-transform'))).toEqual(['sqs:SendMessage']);
   });
 
-  it('lets the transformer write KPIs and only read references and raw objects', () => {
+  it('lets the transformer write KPIs and the quality page, and only read references and raw objects', () => {
     // Prepare
     const statements = roleStatements(template, 'TransformerTaskTaskRole');
     const onPrefix = (prefix: string) => grantedOn(statements, objectArnJson('storeflow-data', prefix));
@@ -494,14 +494,16 @@ describe('StoreFlowStack task roles', () => {
     expect(onPrefix('silver/')).toEqual(['s3:GetObject']);
     expect(onPrefix('raw/')).toEqual(['s3:DeleteObject', 's3:GetObject']);
     expect(onPrefix('processed/')).toEqual(['s3:GetObject', 's3:PutObject']);
-    for (const prefix of ['rejected/', 'validation-reports/', 'failed/'])
-      expect(onPrefix(prefix)).toEqual([]);
+    expect(onPrefix('validation-reports/')).toEqual(['s3:GetObject']);
+    expect(onPrefix('quality/')).toEqual(['s3:PutObject']);
+    for (const prefix of ['rejected/', 'failed/']) expect(onPrefix(prefix)).toEqual([]);
     expect(grantedOn(statements, tableArn('storeflow-References'))).toEqual(['dynamodb:BatchGetItem']);
     expect(grantedOn(statements, tableArn('storeflow-OrderKPIs'))).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Scan',
     ]);
     expect(grantedOn(statements, tableArn('storeflow-CategoryKPIs'))).toEqual([
       'dynamodb:DeleteItem',
@@ -551,16 +553,15 @@ describe('StoreFlowStack task roles', () => {
     ).toEqual(['sqs:GetQueueAttributes']);
   });
 
-  it('scopes the category index query to the one index the recompute uses', () => {
+  it('scopes its queries to the index the recompute uses and the one the quality report lists lineage by', () => {
     // Prepare
     const statements = roleStatements(template, 'TransformerTaskTaskRole');
 
     // Assess
-    const query = statements.find((statement) => actionsOf(statement).includes('dynamodb:Query'));
-    expect(resourcesOf(query as PolicyStatementJson)).toEqual([
-      {
-        'Fn::Join': ['', [tableArn('storeflow-CategoryKPIs'), '/index/order_date-index']],
-      },
+    const queries = statements.filter((statement) => actionsOf(statement).includes('dynamodb:Query'));
+    expect(queries.flatMap((statement) => resourcesOf(statement))).toEqual([
+      { 'Fn::Join': ['', [tableArn('storeflow-CategoryKPIs'), '/index/order_date-index']] },
+      { 'Fn::Join': ['', [tableArn('storeflow-ProcessedFiles'), '/index/status-index']] },
     ]);
   });
 

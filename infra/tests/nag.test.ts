@@ -77,6 +77,6 @@ describe('cdk-nag AWS Solutions checks', () => {
     }
     // One reason per rule family would be a blanket; object grants each explain their own prefix.
     const objectReasons = all.filter(({ id }) => id.includes(':s3:::')).map(({ reason }) => reason);
-    expect(new Set(objectReasons).size).toBe(6);
+    expect(new Set(objectReasons).size).toBe(7);
   });
 });

@@ -59,6 +59,7 @@ export {
   type TransformClaimInput,
 } from './dynamodb/LineageRepository.js';
 export { LruCache } from './dynamodb/LruCache.js';
+export { listLineage } from './dynamodb/listLineage.js';
 export {
   type OrderRecordInput,
   type ProductRecordInput,

@@ -22,6 +22,7 @@ interface DemoJson {
     errorCodes: Record<string, number>;
   }[];
   categoryKpis: Record<string, unknown>[];
+  report: { html: string };
   dailyKpis: Record<string, unknown>[];
   anomalies: { scope: string; date?: string; metric: string }[];
 }
@@ -141,8 +142,9 @@ describe('storeflow demo --json', () => {
     const files = await sampleFiles();
 
     // Act
+    const demoDir = path.join(workDir, 'sample');
     const result = await runCli(
-      ['demo', '--json', '--dir', path.join(workDir, 'sample'), '--data', SAMPLE_DATA_DIR],
+      ['demo', '--json', '--dir', demoDir, '--data', SAMPLE_DATA_DIR],
       workDir,
       {},
       400_000,
@@ -155,5 +157,10 @@ describe('storeflow demo --json', () => {
     const expected = expectedKpis(files);
     expect(output.dailyKpis).toEqual(expected.daily);
     expect(output.categoryKpis).toEqual(expected.categories);
+    // The quality report page lists every file and draws the daily KPIs
+    expect(output.report).toEqual({ html: path.join(demoDir, 'report', 'index.html') });
+    const html = await readFile(output.report.html, 'utf8');
+    for (const file of output.files) expect(html).toContain(`<code>${file.key}</code>`);
+    expect(html).toContain('<figure data-metric="total_orders">');
   }, 420_000);
 });

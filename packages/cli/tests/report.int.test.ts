@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -149,6 +149,42 @@ describe('storeflow report', () => {
     expect(replaced.stderr).toBe(
       `storeflow: ${first.reportKey} holds the report of version ${second.objectVersion}, not of ${first.objectVersion}, whose report was replaced (its counts remain in 'storeflow status --json')\n`,
     );
+  });
+
+  it('writes the quality report of every file as one page with --html, and prints its path', async () => {
+    // Prepare: a file whose name is also markup, besides the files of the other tests
+    const record = await uploadAndWait('orders/<i>tilted&.csv', MOSTLY_GOOD);
+    const dir = path.join(workDir, 'quality');
+
+    // Act
+    const result = await cli('report', '--html', dir);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: `${path.join(dir, 'index.html')}\n` });
+    const html = await readFile(path.join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<code>raw/orders/&lt;i&gt;tilted&amp;.csv</code>');
+    expect(html).not.toContain('<i>tilted');
+    // The report named in s3:// text, the key's < > & escaped
+    const reportName = `s3://${pipeline.names.bucket}/${record.reportKey}`;
+    expect(html).toContain(reportName.replace('<i>tilted&', '&lt;i&gt;tilted&amp;'));
+    // Completeness comes from the reports: 21 rows of orders with an order_id each, in each report read
+    expect(html).toMatch(/<td><code>order_id<\/code><\/td><td class="num">[\d,]+<\/td>/);
+  });
+
+  it('refuses --html with a file key, --version or --json', async () => {
+    // Act
+    const withKey = await cli('report', 'raw/orders/mostly-good.csv', '--html', workDir);
+    const withJson = await cli('report', '--html', workDir, '--json');
+
+    // Assess
+    expect(withKey).toMatchObject({
+      code: 1,
+      stderr: "storeflow: unexpected argument 'raw/orders/mostly-good.csv'; see --help\n",
+    });
+    expect(withJson).toMatchObject({
+      code: 1,
+      stderr: 'storeflow: --html reports on every file: it takes neither --version nor --json\n',
+    });
   });
 
   it('says what to check when the key or version is unknown, or the key is not a raw key', async () => {

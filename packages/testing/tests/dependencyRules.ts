@@ -30,6 +30,7 @@ export const ALLOWED_WORKSPACE_DEPENDENCIES: Readonly<Record<string, readonly st
   '@storeflow/aws': ['@storeflow/core'],
   '@storeflow/runtime': ['@storeflow/core'],
   '@storeflow/datagen': ['@storeflow/core'],
+  '@storeflow/quality-report': ['@storeflow/core', '@storeflow/aws'],
   '@storeflow/jest-preset': [],
   // No workspace package at all, devDependencies included: every package's tests use it, so any
   // dependency of its own would close a cycle.

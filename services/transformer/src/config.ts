@@ -50,6 +50,17 @@ const TRANSFORMER_SETTINGS = {
     maximum: 900,
     default: 5,
   },
+  /**
+   * Least time between two refreshes of the quality report page (`quality/index.html` in the
+   * bucket), started in the background after a file is transformed; 0 turns them off.
+   */
+  reportIntervalSeconds: {
+    variable: 'TRANSFORMER_REPORT_INTERVAL_SECONDS',
+    type: 'integer',
+    minimum: 0,
+    maximum: 86_400,
+    default: 300,
+  },
 } satisfies Record<string, SettingDefinition>;
 
 /**

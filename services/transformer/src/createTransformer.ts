@@ -6,15 +6,19 @@ import {
   KpiRepository,
   LineageRepository,
   type MessageHandler,
+  type PollerLogger,
+  type ResourceNames,
   resourceNamesFor,
   SilverStore,
   SourceVersionStore,
 } from '@storeflow/aws';
 import { ALERTS_OFF, type AlertSink } from '@storeflow/core';
+import { gatherQualityReport, publishQualityReport, renderQualityReport } from '@storeflow/quality-report';
 import { AnomalyJudge } from './anomalyJudge.js';
 import type { TransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
+import { QualityReportRefresher } from './QualityReportRefresher.js';
 import { recomputeDate } from './recomputeDate.js';
 import { createTransformHandler } from './transformFile.js';
 
@@ -22,6 +26,7 @@ export interface TransformerWiring {
   clients: AwsClients;
   config: Readonly<TransformerConfig>;
   metrics: TransformerMetrics;
+  log: PollerLogger;
   now: () => number;
   /** Where new date anomalies are published. @defaultValue ALERTS_OFF (no alerts topic) */
   alerts?: AlertSink;
@@ -36,6 +41,7 @@ export function createTransformer({
   clients,
   config,
   metrics,
+  log,
   now,
   alerts = ALERTS_OFF,
 }: TransformerWiring): MessageHandler {
@@ -85,5 +91,36 @@ export function createTransformer({
     }),
     metrics,
     now,
+    onFileTransformed: qualityReportRefresh({ clients, config, metrics, log, now }, names),
   });
+}
+
+/**
+ * What a transformed file triggers: a background refresh of the quality report page at most
+ * every `reportIntervalSeconds`, or nothing when that is 0.
+ */
+function qualityReportRefresh(
+  { clients, config, metrics, log, now }: TransformerWiring,
+  names: ResourceNames,
+): () => void {
+  if (config.reportIntervalSeconds === 0) return () => {};
+  const reportLog = log.child({ component: 'quality-report' });
+  const refresher = new QualityReportRefresher({
+    intervalMs: config.reportIntervalSeconds * 1000,
+    now,
+    refresh: async () => {
+      // Anomalies are read from the quality table's stores once those exist; none until then.
+      const data = await gatherQualityReport({ clients, names, anomalies: async () => [] }, { now });
+      await publishQualityReport(clients, names.bucket, renderQualityReport(data));
+    },
+    onSuccess: (durationMs) => {
+      metrics.qualityReportRefreshes.inc({ outcome: 'published' });
+      reportLog.info({ durationMs }, 'quality report published');
+    },
+    onFailure: (error) => {
+      metrics.qualityReportRefreshes.inc({ outcome: 'failed' });
+      reportLog.warn({ err: error }, 'quality report refresh failed; the next transformed file tries again');
+    },
+  });
+  return () => refresher.fileFinished();
 }

@@ -78,6 +78,12 @@ export function createTransformerMetrics(registry: Registry) {
       help: 'Transform messages run again in place because S3, SQS or DynamoDB was out (throttling, 5xx, timeouts, unreachable)',
       registers,
     }),
+    qualityReportRefreshes: new Counter({
+      name: 'storeflow_transformer_quality_report_refreshes_total',
+      help: 'Background refreshes of the quality report page, by outcome (published, failed)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     messagesInFlight: new Gauge({
       name: 'storeflow_transformer_messages_in_flight',
       help: 'Transform messages being handled now',

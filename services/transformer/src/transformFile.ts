@@ -37,6 +37,8 @@ export interface TransformerDependencies {
   judge: AnomalyJudge;
   metrics: TransformerMetrics;
   now: () => number;
+  /** Told of every file transformed, after its SUCCESS is recorded; must not block. */
+  onFileTransformed: () => void;
 }
 
 /**
@@ -158,6 +160,7 @@ async function transformClaimedFile(
   deps.metrics.filesProcessed.inc({ outcome: 'success' });
   attempt.stopTimer({ outcome: 'success' });
   log.info({ ...recomputed.counts, archivedTo: archived }, 'file transformed');
+  deps.onFileTransformed();
   return { kind: 'done' };
 }
 

@@ -114,6 +114,8 @@ export async function createPipeline(
       TRANSFORMER_DATE_LEASE_SECONDS: '6',
       TRANSFORMER_HELD_DATE_RETRY_SECONDS: '1',
       TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '2',
+      // The quality report page is tested on its own; elsewhere it would only add reads.
+      TRANSFORMER_REPORT_INTERVAL_SECONDS: '0',
       ...overrides,
     },
   };

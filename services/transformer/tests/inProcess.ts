@@ -31,6 +31,7 @@ export function inProcessHandler(
     clients,
     config,
     metrics: createTransformerMetrics(new Registry()),
+    log: silentLog,
     now: Date.now,
   });
   return (body, receiveCount) =>

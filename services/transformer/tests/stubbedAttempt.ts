@@ -83,5 +83,6 @@ export function stubbedTransformHandler({ lineage, dates = {}, environment = {} 
     judge: {} as AnomalyJudge,
     metrics: createTransformerMetrics(new Registry()),
     now: () => NOW_MS,
+    onFileTransformed: () => {},
   });
 }

@@ -27,6 +27,7 @@ import {
 import { stopCommand } from '../demo/stopCommand.js';
 import { formatTable } from '../formatTable.js';
 import { categoryKpiTable, dailyKpiTable } from '../kpiTables.js';
+import { writeQualityReportPage } from '../qualityReportPage.js';
 import { planUploads } from '../uploadPlan.js';
 import { writeGeneratedData } from './generate.js';
 import { liveState, startStackDaemon, stopStackDaemon } from './stack.js';
@@ -36,7 +37,8 @@ export const DEMO_USAGE = `Usage: storeflow demo [options]
 
 Runs the whole pipeline on this machine and prints what it made of the data: the embedded AWS
 stack (S3, SQS, DynamoDB), the validator and the transformer as separate processes, a generated
-data set (or yours), then every file's verdict and the KPI tables. Stops everything at the end.
+data set (or yours), then every file's verdict and the KPI tables, and writes the quality report page
+(<dir>/report/index.html). Stops everything at the end.
 
 Options:
   --data <dir>            upload every .csv, .jsonl, .ndjson (optionally .gz) under <dir>
@@ -87,6 +89,8 @@ export interface DemoResult {
   dailyKpis: OrderKpiAttributes[];
   /** The stored anomalies, as `storeflow anomalies --json` prints them. */
   anomalies: Anomaly[];
+  /** The quality report page written at the end. */
+  report: { html: string };
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
@@ -236,7 +240,10 @@ async function runDemo(options: DemoOptions): Promise<number> {
         categoryTableName: names.categoryKpisTable,
         orderTableName: names.orderKpisTable,
       });
-      const result = await collectResult(records, kpis, await storedAnomalies({ clients, names }));
+      const html = await writeQualityReportPage({ clients, names }, path.join(demoDir, 'report'));
+      progress.step(`wrote the quality report: ${html}`);
+      const collected = await collectResult(records, kpis, await storedAnomalies({ clients, names }));
+      const result: DemoResult = { ...collected, report: { html } };
       if (options.json) printJson(result);
       else printReadable(result, { names, logDir, dataDir, kept: options.keep });
     } finally {
@@ -340,7 +347,7 @@ async function collectResult(
   records: readonly LineageRecord[],
   kpis: KpiRepository,
   anomalies: Anomaly[],
-): Promise<DemoResult> {
+): Promise<Omit<DemoResult, 'report'>> {
   const withoutProvenance = <Row extends { provenance: unknown }>({ provenance: _, ...row }: Row) => row;
   const [daily, categories] = await Promise.all([kpis.listOrderKpis({}), kpis.listCategoryKpis({})]);
   return {
@@ -409,6 +416,7 @@ function printReadable(
       `  validation reports  s3://${bucket}/validation-reports/   (storeflow report <key>)`,
       `  rejected rows       s3://${bucket}/rejected/`,
       `  archived raw files  s3://${bucket}/processed/ and s3://${bucket}/failed/`,
+      `  quality report      ${result.report.html}   (open it in a browser)`,
       `  service logs        ${where.logDir}`,
       `  input data          ${where.dataDir}`,
       where.kept

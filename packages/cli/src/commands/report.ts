@@ -1,19 +1,27 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { AwsCallError, type AwsClients, callAws, LineageRepository } from '@storeflow/aws';
-import type { ValidationReport } from '@storeflow/core';
+import path from 'node:path';
+import { LineageRepository } from '@storeflow/aws';
+import { readValidationReport } from '@storeflow/quality-report';
 import { withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
-import { parseCommandLine, printJson } from '../commandLine.js';
+import { parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
+import { writeQualityReportPage } from '../qualityReportPage.js';
 import { renderReport } from '../reportText.js';
 
 export const REPORT_USAGE = `Usage: storeflow report <file-key> [options]
+       storeflow report --html <dir> [options]
 
 Prints the validation report of a file (validation-reports/ in the bucket): verdict, row counts,
 file-level problems and the most frequent row problems with examples. <file-key> is the key the
 file was uploaded as (raw/…, as 'storeflow status' lists it); the newest version is shown unless
 --version names another. Each version keeps its own report and rejected rows.
 
+With --html, writes the data-quality report of the whole pipeline instead, one self-contained
+page <dir>/index.html (every file version, column completeness, problem codes by column, daily
+KPI trends with their anomalies, the age of the data), and prints its path. It reads all of
+lineage, the newest 50 validation reports of each dataset and the daily KPIs.
+
 Options:
+  --html <dir>         write the quality report page to <dir>/index.html
   --version <version>  the object version (ETag) to show, as 'storeflow status' prints it
   --prefix <prefix>    resource name prefix (default: $STOREFLOW_PREFIX, else storeflow)
   --bucket <name>      the bucket, when it is not <prefix>-data
@@ -31,11 +39,13 @@ export async function reportCommand(
     prefix: { type: 'string' },
     bucket: { type: 'string' },
     json: { type: 'boolean' },
+    html: { type: 'string' },
   });
   if (values.help) {
     console.log(REPORT_USAGE);
     return ExitCode.OK;
   }
+  if (values.html !== undefined) return writeHtmlReport(values.html, positionals, values, env);
   const [sourceKey, extra] = positionals;
   if (sourceKey === undefined) throw new UsageError("name the file's key (raw/…); see --help");
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; see --help`);
@@ -59,7 +69,7 @@ export async function reportCommand(
         `${sourceKey} is ${found.status} and has no report yet: a report is written when its validation ends`,
       );
     }
-    const stored = await readReport(clients, names.bucket, found.reportKey);
+    const stored = await readValidationReport(clients, names.bucket, found.reportKey);
     if (String(stored.source.objectVersion) !== found.objectVersion) {
       // Reports are named per version; a record written while they were named per key and event
       // date can still point at a key a later version of that day took over.
@@ -74,26 +84,25 @@ export async function reportCommand(
   return ExitCode.OK;
 }
 
-async function readReport(clients: AwsClients, bucket: string, key: string): Promise<ValidationReport> {
-  let text: string;
-  try {
-    const response = await callAws(clients, 'S3', 'GetObject', () =>
-      clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
-    );
-    text = (await response.Body?.transformToString('utf-8')) ?? '';
-  } catch (error) {
-    if (error instanceof AwsCallError && error.awsErrorName === 'NoSuchKey') {
-      throw new Error(`the report s3://${bucket}/${key} that lineage names is missing from the bucket`, {
-        cause: error,
-      });
-    }
-    throw error;
+async function writeHtmlReport(
+  dir: string,
+  positionals: readonly string[],
+  values: {
+    version?: string | undefined;
+    json?: boolean | undefined;
+    prefix?: string | undefined;
+    bucket?: string | undefined;
+  },
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
+  if (dir === '') throw new UsageError('--html needs a directory');
+  rejectPositionals(positionals);
+  if (values.version !== undefined || values.json === true) {
+    throw new UsageError('--html reports on every file: it takes neither --version nor --json');
   }
-  try {
-    return JSON.parse(text) as ValidationReport;
-  } catch (error) {
-    throw new Error(`s3://${bucket}/${key} is not a JSON report: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const file = await withAwsTarget(env, values, (target) =>
+    writeQualityReportPage(target, path.resolve(dir)),
+  );
+  console.log(file);
+  return ExitCode.OK;
 }

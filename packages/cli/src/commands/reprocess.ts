@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { type AwsClients, callAws, headETag, LineageRepository, type ResourceNames } from '@storeflow/aws';
+import {
+  type AwsClients,
+  callAws,
+  headETag,
+  LineageRepository,
+  listLineage,
+  type ResourceNames,
+} from '@storeflow/aws';
 import { type FileStatus, type LineageRecord, reprocessRequestCodec } from '@storeflow/core';
 import { queueUrl, withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
-import { listLineage, parseFileStatus } from '../lineageListing.js';
+import { parseFileStatus } from '../lineageListing.js';
 import { mapConcurrently } from '../mapConcurrently.js';
 import {
   archiveCandidates,

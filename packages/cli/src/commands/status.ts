@@ -1,8 +1,8 @@
-import { LineageRepository } from '@storeflow/aws';
+import { LineageRepository, listLineage } from '@storeflow/aws';
 import { withAwsTarget } from '../awsTarget.js';
 import { ExitCode } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
-import { lineageTable, listLineage, parseFileStatus } from '../lineageListing.js';
+import { lineageTable, parseFileStatus } from '../lineageListing.js';
 
 export const STATUS_USAGE = `Usage: storeflow status [options]
 
