@@ -1,10 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -19,42 +16,21 @@ export interface QueueAlarmsProps {
   resourcePrefix: string;
   queues: WatchedQueue[];
   oldestMessageAlarmSeconds: number;
-  alarmEmail: string | undefined;
+  /** The alerts topic (see AlertsTopic), which CloudWatch may publish to. */
+  topic: ITopic;
 }
 
 /**
- * Two alarms per queue, both sent to one SNS topic: a dead-letter queue holding anything (a message
+ * Two alarms per queue, both sent to the alerts topic: a dead-letter queue holding anything (a message
  * failed every delivery and needs a person: `storeflow redrive` once the cause is fixed), and a message older
  * than the threshold (the service is down, scaled to its maximum and still behind, or stuck).
  */
 export class QueueAlarms extends Construct {
-  readonly topic: Topic;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: QueueAlarmsProps) {
     super(scope, id);
-    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, hence our own.
-    const key = new Key(this, 'TopicKey', {
-      description: `Encrypts the ${props.resourcePrefix} pipeline alarm topic`,
-      enableKeyRotation: true,
-    });
-    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    this.topic = new Topic(this, 'Topic', {
-      topicName: `${props.resourcePrefix}-alarms`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarms',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-      }),
-    );
-    if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-
-    const action = new SnsAction(this.topic);
+    const action = new SnsAction(props.topic);
     for (const { name, queue, deadLetter } of props.queues) {
       const deadLetters = new Alarm(this, `${name}DeadLetters`, {
         alarmName: `${props.resourcePrefix}-${name}-dlq-not-empty`,

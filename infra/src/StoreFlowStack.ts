@@ -23,6 +23,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { AlertsTopic } from './AlertsTopic.js';
 import { BucketPrefix } from './bucketLayout.js';
 import { DataBucket } from './DataBucket.js';
 import { InvalidSettingError } from './errors.js';
@@ -83,6 +84,7 @@ export class StoreFlowStack extends Stack {
   readonly tables: PipelineTables;
   readonly validator: WorkerService;
   readonly transformer: WorkerService;
+  readonly alerts: AlertsTopic;
   readonly alarms: QueueAlarms;
 
   constructor(scope: Construct, id: string, props: StoreFlowStackProps = {}) {
@@ -161,6 +163,13 @@ export class StoreFlowStack extends Stack {
       enableFargateCapacityProviders: settings.fargateSpot,
     });
 
+    this.alerts = new AlertsTopic(this, 'Alerts', {
+      topicName: names.alertsTopic,
+      resourcePrefix: prefix,
+      alertEmail: settings.alertEmail,
+    });
+    const alertsTopicArn = this.alerts.topic.topicArn;
+
     const images = props.images ?? this.#images(props.ecrImages);
     const collector = settings.prometheus
       ? this.#metricsWorkspace(prefix, settings.collectorImage)
@@ -179,6 +188,8 @@ export class StoreFlowStack extends Stack {
       kpiDatesTable: this.tables.kpiDates.tableArn,
       qualityTable: this.tables.quality.tableArn,
       categoryKpisByDateIndex: `${this.tables.categoryKpis.tableArn}/index/${TableIndex.CATEGORY_KPIS_BY_DATE}`,
+      alertsTopic: alertsTopicArn,
+      alertsTopicKey: this.alerts.key.keyArn,
     };
     const shared = {
       resourcePrefix: prefix,
@@ -205,6 +216,7 @@ export class StoreFlowStack extends Stack {
       environment: validatorEnvironment(settings, {
         queueUrl: this.queues.ingest.queueUrl,
         transformQueueUrl: this.queues.transform.queueUrl,
+        alertsTopicArn,
       }),
     });
     this.transformer = new WorkerService(this, 'Transformer', {
@@ -215,13 +227,16 @@ export class StoreFlowStack extends Stack {
       metricsPort: MetricsPort.TRANSFORMER,
       queue: this.queues.transform,
       permissions: transformerPermissions(arns),
-      environment: transformerEnvironment(settings, { queueUrl: this.queues.transform.queueUrl }),
+      environment: transformerEnvironment(settings, {
+        queueUrl: this.queues.transform.queueUrl,
+        alertsTopicArn,
+      }),
     });
 
     this.alarms = new QueueAlarms(this, 'Alarms', {
       resourcePrefix: prefix,
       oldestMessageAlarmSeconds: settings.oldestMessageAlarmSeconds,
-      alarmEmail: settings.alarmEmail,
+      topic: this.alerts.topic,
       queues: [
         { name: 'ingest', queue: this.queues.ingest, deadLetter: this.queues.ingestDeadLetter },
         { name: 'transform', queue: this.queues.transform, deadLetter: this.queues.transformDeadLetter },
@@ -231,7 +246,10 @@ export class StoreFlowStack extends Stack {
     new CfnOutput(this, 'BucketName', { value: names.bucket, description: 'Upload extracts under raw/' });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.queues.ingest.queueUrl });
     new CfnOutput(this, 'TransformQueueUrl', { value: this.queues.transform.queueUrl });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'AlertsTopicArn', {
+      value: alertsTopicArn,
+      description: 'Service alerts and queue alarms; subscribe here (README, Alerts)',
+    });
   }
 
   /**
@@ -291,11 +309,12 @@ export class StoreFlowStack extends Stack {
  */
 export function validatorEnvironment(
   settings: StoreFlowSettings,
-  queues: { queueUrl: string; transformQueueUrl: string },
+  targets: { queueUrl: string; transformQueueUrl: string; alertsTopicArn: string },
 ): Record<string, string> {
   return {
-    VALIDATOR_QUEUE_URL: queues.queueUrl,
-    VALIDATOR_TRANSFORM_QUEUE_URL: queues.transformQueueUrl,
+    VALIDATOR_QUEUE_URL: targets.queueUrl,
+    VALIDATOR_TRANSFORM_QUEUE_URL: targets.transformQueueUrl,
+    VALIDATOR_ALERTS_TOPIC_ARN: targets.alertsTopicArn,
     VALIDATOR_RESOURCE_PREFIX: settings.resourcePrefix,
     VALIDATOR_CONCURRENCY: String(settings.validator.concurrency),
     // The poller's heartbeats and the lineage lease are sized from the queue's visibility timeout.
@@ -308,10 +327,11 @@ export function validatorEnvironment(
 /** The transformer's environment (services/transformer/src/config.ts, TRANSFORMER_ENV). */
 export function transformerEnvironment(
   settings: StoreFlowSettings,
-  queues: { queueUrl: string },
+  targets: { queueUrl: string; alertsTopicArn: string },
 ): Record<string, string> {
   return {
-    TRANSFORMER_QUEUE_URL: queues.queueUrl,
+    TRANSFORMER_QUEUE_URL: targets.queueUrl,
+    TRANSFORMER_ALERTS_TOPIC_ARN: targets.alertsTopicArn,
     TRANSFORMER_RESOURCE_PREFIX: settings.resourcePrefix,
     TRANSFORMER_CONCURRENCY: String(settings.transformer.concurrency),
     TRANSFORMER_VISIBILITY_TIMEOUT_SECONDS: String(QUEUE_DEFAULTS.visibilityTimeoutSeconds),

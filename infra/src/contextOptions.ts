@@ -50,7 +50,7 @@ export function optionsFromContext(context: ContextReader): StoreFlowOptions {
       rejectedExpirationDays: integer('rejectedExpirationDays'),
     }),
     oldestMessageAlarmSeconds: integer('oldestMessageAlarmSeconds'),
-    alarmEmail: readString('alarmEmail', context('alarmEmail')),
+    alertEmail: readString('alertEmail', context('alertEmail')),
     fargateSpot: readBoolean('fargateSpot', context('fargateSpot')),
     prometheus: readBoolean('prometheus', context('prometheus')),
     collectorImage: readString('collectorImage', context('collectorImage')),

@@ -38,6 +38,9 @@ export interface PipelineArns {
   qualityTable: string;
   /** The CategoryKPIs index a date's recompute queries for the rows to replace. */
   categoryKpisByDateIndex: string;
+  alertsTopic: string;
+  /** The KMS key the alerts topic is encrypted with. */
+  alertsTopicKey: string;
 }
 
 // Consuming a queue with SqsPoller: receive, delete, heartbeats and releases (visibility), and
@@ -52,6 +55,21 @@ const CONSUME_QUEUE = [
 // QueueDepthReader, at each metrics scrape: the consumed queue's depth and redrive policy, then
 // the depth of the dead-letter queue the policy names.
 const READ_QUEUE_DEPTHS = ['sqs:GetQueueAttributes'];
+
+/**
+ * SnsAlertSink: publishing to the alerts topic, which SNS encrypts with the topic's own key on the
+ * publisher's behalf (a data key generated, and decrypted to check it).
+ */
+function publishAlerts(arns: PipelineArns): ResourceGrant[] {
+  return [
+    { sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [arns.alertsTopic] },
+    {
+      sid: 'EncryptAlerts',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [arns.alertsTopicKey],
+    },
+  ];
+}
 
 // LineageRepository: conditional updates, and a consistent read when a condition fails.
 const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
@@ -129,6 +147,7 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
         actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [arns.qualityTable],
       },
+      ...publishAlerts(arns),
     ],
   };
 }
@@ -231,6 +250,7 @@ export function transformerPermissions(arns: PipelineArns): ServicePermissions {
         actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [arns.qualityTable],
       },
+      ...publishAlerts(arns),
     ],
   };
 }

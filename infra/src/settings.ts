@@ -39,8 +39,8 @@ export interface StoreFlowSettings {
   lifecycle: ArchiveLifecycle;
   /** The oldest-message alarms fire when a message has waited longer than this. */
   oldestMessageAlarmSeconds: number;
-  /** Subscribed to the alarm topic when set. */
-  alarmEmail: string | undefined;
+  /** Subscribed by e-mail to the alerts topic (service alerts and queue alarms) when set. */
+  alertEmail: string | undefined;
   /** Run tasks on Fargate Spot: cheaper, and the services hand work back when Spot reclaims them. */
   fargateSpot: boolean;
   /** Adds an ADOT collector sidecar per task that remote-writes `/metrics` to Amazon Managed Prometheus. */
@@ -59,7 +59,7 @@ export interface StoreFlowOptions {
   logRetentionDays?: number;
   lifecycle?: Partial<ArchiveLifecycle>;
   oldestMessageAlarmSeconds?: number;
-  alarmEmail?: string;
+  alertEmail?: string;
   fargateSpot?: boolean;
   prometheus?: boolean;
   collectorImage?: string;
@@ -149,9 +149,9 @@ export function resolveSettings(options: StoreFlowOptions = {}): StoreFlowSettin
       `use one of ${LOG_RETENTION_DAYS.join(', ')}`,
     );
   }
-  const alarmEmail = options.alarmEmail;
-  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-    throw new InvalidSettingError('alarmEmail', alarmEmail, 'use an e-mail address');
+  const alertEmail = options.alertEmail;
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail)) {
+    throw new InvalidSettingError('alertEmail', alertEmail, 'use an e-mail address');
   }
   const collectorImage = options.collectorImage ?? DEFAULT_COLLECTOR_IMAGE;
   if (collectorImage.trim() === '') {
@@ -176,7 +176,7 @@ export function resolveSettings(options: StoreFlowOptions = {}): StoreFlowSettin
       60,
       14 * 24 * 3600,
     ),
-    alarmEmail,
+    alertEmail,
     fargateSpot: options.fargateSpot ?? false,
     prometheus: options.prometheus ?? false,
     collectorImage,

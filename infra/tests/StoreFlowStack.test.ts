@@ -61,14 +61,16 @@ function containerOf(component: 'validator' | 'transformer') {
   return { task, container };
 }
 
-/** The container's environment with every queue URL token replaced by a plausible URL. */
+/** The container's environment with every queue URL and topic ARN token replaced by a plausible value. */
 function environmentOf(component: 'validator' | 'transformer'): Record<string, string> {
   return Object.fromEntries(
     containerOf(component).container.Environment.map(({ Name, Value }) => [
       Name,
       typeof Value === 'string'
         ? Value
-        : `https://sqs.eu-west-1.amazonaws.com/123456789012/${Name.toLowerCase()}`,
+        : Name.endsWith('_TOPIC_ARN')
+          ? 'arn:aws:sns:eu-west-1:123456789012:storeflow-alerts'
+          : `https://sqs.eu-west-1.amazonaws.com/123456789012/${Name.toLowerCase()}`,
     ]),
   );
 }
@@ -268,6 +270,7 @@ describe('StoreFlowStack services', () => {
 
     // Assess
     expect(validator).toMatchObject({
+      alertsTopicArn: expect.stringContaining(':sns:'),
       resourcePrefix: 'storeflow',
       concurrency: 2,
       visibilityTimeoutSeconds: 30,
@@ -434,6 +437,54 @@ function summedMetrics(properties: Record<string, unknown>) {
   };
 }
 
+describe('StoreFlowStack alerts', () => {
+  const topicId = () => logicalId('AWS::SNS::Topic', 'TopicName', 'storeflow-alerts');
+
+  it('names the alerts topic in both services’ environment, as their config loaders read it', () => {
+    // Assess
+    for (const component of ['validator', 'transformer'] as const) {
+      const variable =
+        component === 'validator' ? VALIDATOR_ENV.alertsTopicArn : TRANSFORMER_ENV.alertsTopicArn;
+      expect(containerOf(component).container.Environment).toEqual(
+        expect.arrayContaining([{ Name: variable, Value: { Ref: topicId() } }]),
+      );
+    }
+  });
+
+  it('lets each service publish to the alerts topic and use its key, and nothing else of SNS or KMS', () => {
+    // Prepare
+    const [keyId] = resourceOf(template, 'AWS::KMS::Key', 'alerts topic');
+
+    // Assess
+    for (const role of ['ValidatorTaskTaskRole', 'TransformerTaskTaskRole']) {
+      const statements = roleStatements(template, role);
+      expect(grantedOn(statements, { Ref: topicId() })).toEqual(['sns:Publish']);
+      expect(grantedOn(statements, { 'Fn::GetAtt': [keyId, 'Arn'] }).sort()).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
+      const actions = statements.flatMap(actionsOf);
+      expect(actions.filter((action) => action.startsWith('sns:'))).toEqual(['sns:Publish']);
+      expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
+    }
+  });
+
+  it('subscribes the alert e-mail when one is given', () => {
+    // Act
+    const { template: withEmail } = synthStack({ alertEmail: 'ops@example.com' });
+
+    // Assess
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
 describe('StoreFlowStack task roles', () => {
   it('grants the validator nothing on the KPI tables or KpiDates', () => {
     // Prepare
@@ -577,9 +628,9 @@ describe('StoreFlowStack task roles', () => {
 });
 
 describe('StoreFlowStack alarms', () => {
-  it('alarms on any dead letter and on a message older than 30 minutes, for both queues', () => {
+  it('alarms on any dead letter and on a message older than 30 minutes, for both queues, to the alerts topic', () => {
     // Prepare
-    const topic = { Ref: logicalId('AWS::SNS::Topic', 'TopicName', 'storeflow-alarms') };
+    const topic = { Ref: logicalId('AWS::SNS::Topic', 'TopicName', 'storeflow-alerts') };
 
     // Assess
     for (const name of ['ingest', 'transform']) {
@@ -599,12 +650,12 @@ describe('StoreFlowStack alarms', () => {
       });
     }
     template.hasResourceProperties('AWS::SNS::Topic', {
-      TopicName: 'storeflow-alarms',
+      TopicName: 'storeflow-alerts',
       KmsMasterKeyId: Match.anyValue(),
     });
   });
 
-  it('lets CloudWatch publish to the encrypted alarm topic', () => {
+  it('lets CloudWatch publish to the encrypted alerts topic', () => {
     // Assess
     const cloudWatch = { Service: 'cloudwatch.amazonaws.com' };
     template.hasResourceProperties('AWS::KMS::Key', {

@@ -32,7 +32,7 @@ const FULL_STACK = () => {
     prometheus: true,
     fargateSpot: true,
     natGateways: 0,
-    alarmEmail: 'ops@example.com',
+    alertEmail: 'ops@example.com',
   }).stack;
   return fullStack;
 };

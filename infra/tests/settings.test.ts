@@ -81,8 +81,8 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings({ logRetentionDays: 10 })).toThrow(
       expect.objectContaining({ setting: 'logRetentionDays' }),
     );
-    expect(() => resolveSettings({ alarmEmail: 'ops' })).toThrow(
-      expect.objectContaining({ setting: 'alarmEmail' }),
+    expect(() => resolveSettings({ alertEmail: 'ops' })).toThrow(
+      expect.objectContaining({ setting: 'alertEmail' }),
     );
   });
 });

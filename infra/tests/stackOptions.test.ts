@@ -26,7 +26,7 @@ beforeAll(() => {
     natGateways: 0,
     logRetentionDays: 90,
     oldestMessageAlarmSeconds: 600,
-    alarmEmail: 'ops@example.com',
+    alertEmail: 'ops@example.com',
     fargateSpot: true,
     prometheus: true,
   }));

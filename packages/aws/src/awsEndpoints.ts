@@ -5,6 +5,7 @@ export const AwsService = {
   S3: 'S3',
   SQS: 'SQS',
   DYNAMODB: 'DYNAMODB',
+  SNS: 'SNS',
 } as const;
 export type AwsService = (typeof AwsService)[keyof typeof AwsService];
 
@@ -31,7 +32,7 @@ export interface AwsConnection {
  *
  * @example
  * const connection = resolveAwsConnection({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' });
- * // { region: 'us-east-1', endpoints: { S3: 'http://127.0.0.1:4566', SQS: …, DYNAMODB: … } }
+ * // { region: 'us-east-1', endpoints: { S3: 'http://127.0.0.1:4566', SQS: …, DYNAMODB: …, SNS: … } }
  */
 export function resolveAwsConnection(env: Readonly<Record<string, string | undefined>>): AwsConnection {
   const endpoints: Partial<Record<AwsService, string>> = {};

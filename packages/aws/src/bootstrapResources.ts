@@ -15,6 +15,7 @@ import {
   PutBucketNotificationConfigurationCommand,
   type QueueConfiguration,
 } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -41,7 +42,7 @@ export interface BootstrapOptions {
 
 export interface BootstrapStep {
   resource: string;
-  kind: 'bucket' | 'queue' | 'table' | 'notification';
+  kind: 'bucket' | 'queue' | 'table' | 'notification' | 'topic';
   action: 'created' | 'updated' | 'unchanged';
 }
 
@@ -56,6 +57,8 @@ export interface BootstrapResult {
   ingestDeadLetterQueue: QueueRef;
   transformQueue: QueueRef;
   transformDeadLetterQueue: QueueRef;
+  /** The alerts topic's ARN, what the services' `<SERVICE>_ALERTS_TOPIC_ARN` takes. */
+  alertsTopicArn: string;
   steps: BootstrapStep[];
 }
 
@@ -114,6 +117,7 @@ export async function bootstrapResources(
   );
 
   await ensureRawNotification(clients, names.bucket, ingestQueue.arn, record);
+  const alertsTopicArn = await ensureTopic(clients, names.alertsTopic, record);
 
   // Bounded: DynamoDB allows a limited number of concurrent table operations per account.
   const limit = pLimit(3);
@@ -125,6 +129,7 @@ export async function bootstrapResources(
     ingestDeadLetterQueue,
     transformQueue,
     transformDeadLetterQueue,
+    alertsTopicArn,
     steps,
   };
 }
@@ -319,6 +324,33 @@ function sameQueueConfiguration(a: QueueConfiguration, b: QueueConfiguration): b
     [...(a.Events ?? [])].sort().join(',') === [...(b.Events ?? [])].sort().join(',') &&
     rules(a) === rules(b)
   );
+}
+
+/**
+ * The topic's ARN, creating it when no topic has its name. CreateTopic alone would do (it returns
+ * the existing topic), but could not tell a created topic from an unchanged one.
+ */
+async function ensureTopic(clients: AwsClients, name: string, record: RecordStep): Promise<string> {
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await callAws(clients, 'SNS', 'ListTopics', () =>
+      clients.sns.send(new ListTopicsCommand(token === undefined ? {} : { NextToken: token })),
+    );
+    // A topic ARN ends in `:<name>`, and a name holds no colon.
+    const existing = page.Topics?.find((topic) => topic.TopicArn?.endsWith(`:${name}`))?.TopicArn;
+    if (existing !== undefined) {
+      record({ resource: name, kind: 'topic', action: 'unchanged' });
+      return existing;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken !== undefined);
+  const created = await callAws(clients, 'SNS', 'CreateTopic', () =>
+    clients.sns.send(new CreateTopicCommand({ Name: name })),
+  );
+  if (created.TopicArn === undefined) throw new ResourceConflictError(`topic ${name}`, 'SNS returned no ARN');
+  record({ resource: name, kind: 'topic', action: 'created' });
+  return created.TopicArn;
 }
 
 interface TableDefinition {

@@ -20,3 +20,10 @@ export const QUEUE_DEFAULTS = {
   /** The SQS maximum, so an operator has two weeks to redrive. */
   deadLetterRetentionSeconds: 14 * 24 * 3600,
 } as const;
+
+/**
+ * What an SNS topic ARN looks like (any partition, a 12-digit account, a standard topic name), for
+ * the services' `<SERVICE>_ALERTS_TOPIC_ARN` setting: a queue URL or a topic name there is a
+ * mistake to report at start, not at the first alert.
+ */
+export const SNS_TOPIC_ARN_PATTERN = '^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$';

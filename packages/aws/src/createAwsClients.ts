@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsConnection, AwsService } from './awsEndpoints.js';
 import { toWorkerError } from './errors.js';
@@ -30,11 +31,13 @@ export interface ClientTimeouts {
  *   limit applies then, and it must outlast the longest time a reader leaves the stream unread
  *   while it writes a chunk's outputs (back-pressure stops the socket), so it is minutes, not
  *   seconds: a download is never cut for being large, only for stalling.
+ * - SNS answers a publish in milliseconds; an alert is small, so SQS's short limits fit.
  */
 export const CLIENT_TIMEOUTS: Readonly<Record<AwsService, ClientTimeouts>> = {
   DYNAMODB: { connectionTimeoutMs: 5_000, requestTimeoutMs: 20_000, socketIdleTimeoutMs: 20_000 },
   SQS: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, socketIdleTimeoutMs: 30_000 },
   S3: { connectionTimeoutMs: 5_000, requestTimeoutMs: 60_000, socketIdleTimeoutMs: 180_000 },
+  SNS: { connectionTimeoutMs: 5_000, requestTimeoutMs: 10_000, socketIdleTimeoutMs: 10_000 },
 };
 
 /** The `requestHandler` options (smithy's NodeHttpHandler) for one service's timeouts. */
@@ -56,14 +59,16 @@ export interface AwsClients {
   s3: S3Client;
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
-  /** Every request the three clients sent, by service and operation (`storeflow_aws_requests_total`). */
+  /** Publishes alerts to the alerts topic. */
+  sns: SNSClient;
+  /** Every request the clients sent, by service and operation (`storeflow_aws_requests_total`). */
   requests: AwsRequestCounter;
   /** Closes the clients' sockets; call once when the process shuts down. */
   destroy(): void;
 }
 
 /**
- * Builds the S3, SQS and DynamoDB clients for one connection, each with its
+ * Builds the S3, SQS, DynamoDB and SNS clients for one connection, each with its
  * {@link CLIENT_TIMEOUTS}.
  *
  * Emulator endpoints need two things real AWS does not:
@@ -93,17 +98,25 @@ export function createAwsClients(connection: AwsConnection): AwsClients {
     requestHandler: requestHandlerFor('DYNAMODB'),
     ...(endpoints.DYNAMODB === undefined ? {} : { endpoint: endpoints.DYNAMODB }),
   });
-  const requests = AwsRequestCounter.of({ S3: s3, SQS: sqs, DYNAMODB: dynamodb });
+  const sns = new SNSClient({
+    region,
+    ...credentials,
+    requestHandler: requestHandlerFor('SNS'),
+    ...(endpoints.SNS === undefined ? {} : { endpoint: endpoints.SNS }),
+  });
+  const requests = AwsRequestCounter.of({ S3: s3, SQS: sqs, DYNAMODB: dynamodb, SNS: sns });
   return {
     connection,
     s3,
     sqs,
     dynamodb,
+    sns,
     requests,
     destroy() {
       s3.destroy();
       sqs.destroy();
       dynamodb.destroy();
+      sns.destroy();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { FileStatus, type LineageKey } from '@storeflow/core';
+import { type Alert, type AlertedFile, FileStatus, type LineageKey } from '@storeflow/core';
 import type { LineageRepository } from './dynamodb/LineageRepository.js';
 import { lineageErrorOf } from './lineageErrorOf.js';
 
@@ -70,4 +70,13 @@ export async function recordFailedAttempt(
     });
   }
   return outcome;
+}
+
+/**
+ * The `file-failed` alert for a version an attempt ended FAILED (outcome `failed` of
+ * {@link recordFailedAttempt}): the error as lineage records it, so the alert and `status` agree.
+ */
+export function fileFailedAlert(file: AlertedFile, error: unknown): Alert {
+  const { code, message } = lineageErrorOf(error);
+  return { kind: 'file-failed', file, errorCode: code, message };
 }

@@ -1,3 +1,4 @@
+export { alertOnDeadLetter, type DeadLetterAlertOptions, type DeadLetterFile } from './alertOnDeadLetter.js';
 export { type AwsConnection, AwsService, resolveAwsConnection } from './awsEndpoints.js';
 export {
   type BootstrapOptions,
@@ -6,7 +7,7 @@ export {
   bootstrapResources,
   type QueueRef,
 } from './bootstrapResources.js';
-export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX } from './constants.js';
+export { QUEUE_DEFAULTS, RAW_NOTIFICATION_ID, RAW_PREFIX, SNS_TOPIC_ARN_PATTERN } from './constants.js';
 export {
   type AwsClients,
   CLIENT_TIMEOUTS,
@@ -103,6 +104,7 @@ export {
   type FailedAttempt,
   type FailedAttemptOutcome,
   failedAttemptOutcome,
+  fileFailedAlert,
   recordFailedAttempt,
 } from './failedAttempt.js';
 export { lineageErrorOf } from './lineageErrorOf.js';
@@ -139,5 +141,11 @@ export { JsonLinesUpload } from './s3/JsonLinesUpload.js';
 export { putJsonObject } from './s3/putJsonObject.js';
 export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
 export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
+export {
+  ALERT_KIND_ATTRIBUTE,
+  alertSubject,
+  SnsAlertSink,
+  type SnsAlertSinkOptions,
+} from './sns/SnsAlertSink.js';
 export { type OutgoingMessage, sendQueueMessage } from './sqs/sendQueueMessage.js';
 export { type HeldLease, withLease } from './withLease.js';

@@ -1,5 +1,6 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsService } from './awsEndpoints.js';
 
@@ -164,8 +165,8 @@ export function dynamodbUsage(operation: string, input: unknown, output: unknown
   }
 }
 
-/** A client whose commands the counter can observe (the S3, SQS and DynamoDB clients). */
-type CountableClient = S3Client | SQSClient | DynamoDBClient;
+/** A client whose commands the counter can observe (the S3, SQS, DynamoDB and SNS clients). */
+type CountableClient = S3Client | SQSClient | DynamoDBClient | SNSClient;
 
 /**
  * Counts every command a set of SDK clients sends, by service and operation, through a
@@ -191,7 +192,7 @@ export class AwsRequestCounter {
 
   /** Counts every command `client` sends from now on as requests to `service`. */
   attach(client: CountableClient, service: AwsService): void {
-    // The three clients' stacks differ only in their input and output types, which the counter reads as unknown.
+    // The clients' stacks differ only in their input and output types, which the counter reads as unknown.
     (client as DynamoDBClient).middlewareStack.add(
       (next, context) => async (args) => {
         const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');

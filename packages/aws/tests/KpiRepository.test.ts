@@ -46,6 +46,7 @@ function stub(reasons: (call: number) => string[] | undefined): Stub {
       dynamodb: { send } as unknown as DynamoDBClient,
       s3: undefined as never,
       sqs: undefined as never,
+      sns: undefined as never,
       requests: new AwsRequestCounter(),
       destroy: () => undefined,
     },

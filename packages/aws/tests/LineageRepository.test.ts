@@ -17,6 +17,7 @@ function clientsWith(send: (command: unknown) => Promise<unknown>): AwsClients {
     dynamodb: { send } as unknown as DynamoDBClient,
     s3: undefined as never,
     sqs: undefined as never,
+    sns: undefined as never,
     requests: new AwsRequestCounter(),
     destroy: () => undefined,
   };

@@ -26,6 +26,7 @@ function clientsWith(send: Send): AwsClients {
     dynamodb: { send } as unknown as DynamoDBClient,
     s3: undefined as never,
     sqs: undefined as never,
+    sns: undefined as never,
     requests: new AwsRequestCounter(),
     destroy: () => undefined,
   };

@@ -19,6 +19,7 @@ describe('resolveAwsConnection', () => {
       S3: 'http://127.0.0.1:4566',
       SQS: 'http://127.0.0.1:4566',
       DYNAMODB: 'http://127.0.0.1:4566',
+      SNS: 'http://127.0.0.1:4566',
     });
   });
 

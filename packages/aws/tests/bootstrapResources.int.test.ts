@@ -51,7 +51,10 @@ describe('bootstrapResources on the embedded stack', () => {
 
     // Assess
     expect(first.steps.map((step) => step.action)).toEqual(first.steps.map(() => 'created'));
-    expect(first.steps).toHaveLength(1 + 4 + 1 + 5);
+    // The bucket, four queues, the notification, six tables, the alerts topic.
+    expect(first.steps).toHaveLength(1 + 4 + 1 + 6 + 1);
+    expect(second.alertsTopicArn).toBe(first.alertsTopicArn);
+    expect(first.alertsTopicArn).toMatch(new RegExp(`:sns:.*:${names.alertsTopic}$`));
     expect(second.steps.map((step) => step.action)).toEqual(second.steps.map(() => 'unchanged'));
     expect(second.ingestQueue).toEqual(first.ingestQueue);
     expect(second.transformDeadLetterQueue).toEqual(first.transformDeadLetterQueue);

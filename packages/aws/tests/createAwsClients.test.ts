@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { QUEUE_DEFAULTS } from '../src/constants.js';
 import { CLIENT_TIMEOUTS, createAwsClients } from '../src/createAwsClients.js';
@@ -60,7 +61,7 @@ describe('createAwsClients', () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const clients = createAwsClients({
       region: 'us-east-1',
-      endpoints: { S3: endpoint, SQS: endpoint, DYNAMODB: endpoint },
+      endpoints: { S3: endpoint, SQS: endpoint, DYNAMODB: endpoint, SNS: endpoint },
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
 
@@ -69,16 +70,18 @@ describe('createAwsClients', () => {
       clients.s3.send(new ListBucketsCommand({})),
       clients.sqs.send(new ListQueuesCommand({})),
       clients.dynamodb.send(new ListTablesCommand({})),
+      clients.sns.send(new ListTopicsCommand({})),
     ]);
     const options = {
       S3: handlerOptions(clients.s3),
       SQS: handlerOptions(clients.sqs),
       DYNAMODB: handlerOptions(clients.dynamodb),
+      SNS: handlerOptions(clients.sns),
     };
     clients.destroy();
 
     // Assess
-    for (const service of ['S3', 'SQS', 'DYNAMODB'] as const) {
+    for (const service of ['S3', 'SQS', 'DYNAMODB', 'SNS'] as const) {
       expect(options[service]).toMatchObject({
         connectionTimeout: CLIENT_TIMEOUTS[service].connectionTimeoutMs,
         requestTimeout: CLIENT_TIMEOUTS[service].requestTimeoutMs,

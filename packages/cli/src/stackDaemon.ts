@@ -10,7 +10,7 @@ export type DaemonMessage =
   | {
       type: 'ready';
       pid: number;
-      endpoints: { s3: string; sqs: string; dynamodb: string };
+      endpoints: { s3: string; sqs: string; dynamodb: string; sns: string };
       region: string;
       env: Record<string, string>;
     }

@@ -32,7 +32,8 @@ describe('storeflow bootstrap', () => {
       .split('\n')
       .filter((line) => /^(created|updated|unchanged) /.test(line))
       .map((line) => line.split(/ +/)[0]);
-    expect(actions).toHaveLength(11);
+    // The bucket, four queues, the notification, six tables, the alerts topic.
+    expect(actions).toHaveLength(13);
     expect(new Set(actions)).toEqual(new Set(['unchanged']));
   });
 

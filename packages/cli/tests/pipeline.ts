@@ -30,6 +30,8 @@ export interface TestPipeline {
   /** The stack's variables: what an operator's shell has after loading stack.env. */
   env: Record<string, string>;
   queues: { ingest: string; transform: string };
+  /** The alerts topic both services publish to. */
+  alertsTopicArn: string;
   /** Service processes started by {@link startServices}. */
   services: ChildProcess[];
   /** Stops the services started with {@link startServices} and closes the clients. */
@@ -49,6 +51,7 @@ export async function createTestPipeline(stack: EmbeddedStack): Promise<TestPipe
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
     env: { ...stack.env() },
     queues: { ingest: resources.ingestQueue.url, transform: resources.transformQueue.url },
+    alertsTopicArn: resources.alertsTopicArn,
     services,
     async close() {
       await Promise.all(
@@ -87,6 +90,7 @@ export async function startServices(
     VALIDATOR_HEARTBEAT_SECONDS: '5',
     VALIDATOR_SHUTDOWN_GRACE_SECONDS: '2',
     VALIDATOR_LOG_LEVEL: 'warn',
+    VALIDATOR_ALERTS_TOPIC_ARN: pipeline.alertsTopicArn,
     TRANSFORMER_QUEUE_URL: pipeline.queues.transform,
     TRANSFORMER_RESOURCE_PREFIX: pipeline.prefix,
     TRANSFORMER_METRICS_PORT: '0',
@@ -98,6 +102,7 @@ export async function startServices(
     TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '2',
     TRANSFORMER_REPORT_INTERVAL_SECONDS: '0',
     TRANSFORMER_LOG_LEVEL: 'warn',
+    TRANSFORMER_ALERTS_TOPIC_ARN: pipeline.alertsTopicArn,
     ...validatorEnv,
   };
   for (const kind of kinds) {

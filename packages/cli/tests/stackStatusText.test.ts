@@ -1,7 +1,12 @@
 import type { StackState } from '../src/stackState.js';
 import { componentLines } from '../src/stackStatusText.js';
 
-const endpoints = { s3: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:2' };
+const endpoints = {
+  s3: 'http://127.0.0.1:1',
+  sqs: 'http://127.0.0.1:1',
+  dynamodb: 'http://127.0.0.1:2',
+  sns: 'http://127.0.0.1:1',
+};
 
 function state(overrides: Partial<StackState> & Pick<StackState, 'components'>): StackState {
   return { pid: 10, endpoints, region: 'us-east-1', startedAt: '2025-04-01T00:00:00.000Z', ...overrides };

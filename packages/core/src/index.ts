@@ -100,8 +100,8 @@ export {
 export {
   addDays,
   DATE_JUDGEMENT_DEFAULTS,
-  dateJudgementLookbackDays,
   type DateJudgementOptions,
+  dateJudgementLookbackDays,
   dateSpreadFloor,
   judgeDate,
 } from './quality/judgeDate.js';

@@ -64,10 +64,17 @@ describe('docker-compose.localstack.yml', () => {
     for (const [, entry] of built) await access(path.join(REPOSITORY, entry.build?.dockerfile ?? ''));
   });
 
-  it('starts LocalStack with the three AWS services the pipeline uses', () => {
+  it('starts LocalStack with the four AWS services the pipeline uses', () => {
     const enabled = (service('localstack').environment?.SERVICES ?? '').split(',').sort();
 
-    expect(enabled).toEqual(['dynamodb', 's3', 'sqs']);
+    expect(enabled).toEqual(['dynamodb', 's3', 'sns', 'sqs']);
+  });
+
+  it('points both services at the alerts topic bootstrap creates on LocalStack', () => {
+    const topicArn = `arn:aws:sns:us-east-1:000000000000:${resourceNamesFor('storeflow').alertsTopic}`;
+
+    expect(service('validator').environment?.VALIDATOR_ALERTS_TOPIC_ARN).toBe(topicArn);
+    expect(service('transformer').environment?.TRANSFORMER_ALERTS_TOPIC_ARN).toBe(topicArn);
   });
 
   it('creates the resources with the project bootstrap once LocalStack is healthy, before the services', () => {
@@ -129,6 +136,17 @@ describe('observability/prometheus.yml', () => {
     expect(hostFolderMountedAt(service('prometheus'), '/etc/prometheus/prometheus.yml')).toBe(
       path.join(REPOSITORY, 'observability/prometheus.yml'),
     );
+  });
+
+  it('names rule files the Prometheus container finds beside it', () => {
+    const { rule_files: ruleFiles = [] } = prometheus as { rule_files?: string[] };
+
+    expect(ruleFiles).toEqual(['alerts.rules.yml']);
+    for (const file of ruleFiles) {
+      expect(hostFolderMountedAt(service('prometheus'), `/etc/prometheus/${file}`)).toBe(
+        path.join(REPOSITORY, 'observability', file),
+      );
+    }
   });
 
   it('scrapes every replica of each service on the port it listens on by default', () => {

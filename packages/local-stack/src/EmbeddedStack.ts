@@ -51,6 +51,8 @@ export interface StackEndpoints {
   s3: string;
   sqs: string;
   dynamodb: string;
+  /** fauxqs serves SNS beside SQS: topics fan out to SQS subscriptions. */
+  sns: string;
 }
 
 /** A running embedded stack. */
@@ -75,6 +77,7 @@ export interface StackEnv {
   AWS_ENDPOINT_URL_S3: string;
   AWS_ENDPOINT_URL_SQS: string;
   AWS_ENDPOINT_URL_DYNAMODB: string;
+  AWS_ENDPOINT_URL_SNS: string;
   AWS_REGION: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
@@ -82,7 +85,7 @@ export interface StackEnv {
 }
 
 /**
- * Starts S3 and SQS (fauxqs behind a proxy that adds S3 event notifications) and DynamoDB
+ * Starts S3, SQS and SNS (fauxqs behind a proxy that adds S3 event notifications) and DynamoDB
  * (DynamoDB Local), all bound to 127.0.0.1 and needing no Docker. If any part fails to start,
  * the parts already started are stopped before the error is thrown. A DynamoDB Local that dies
  * is restarted on its port and data when the stack has a `dataDir`, and reported down otherwise
@@ -147,6 +150,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
       s3: `http://${LOOPBACK}:${proxy.port}`,
       sqs: `http://${LOOPBACK}:${proxy.port}`,
       dynamodb: dynamodb.endpoint,
+      sns: `http://${LOOPBACK}:${proxy.port}`,
     };
     const components = (): StackComponents => ({
       s3Sqs: { state: 'running', pid: process.pid },
@@ -163,6 +167,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions = {}): Pr
         AWS_ENDPOINT_URL_S3: endpoints.s3,
         AWS_ENDPOINT_URL_SQS: endpoints.sqs,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+        AWS_ENDPOINT_URL_SNS: endpoints.sns,
         AWS_REGION: region,
         // The emulators accept any credentials, but the SDKs refuse to sign without some.
         AWS_ACCESS_KEY_ID: 'test',

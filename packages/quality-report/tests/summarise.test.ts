@@ -29,6 +29,8 @@ function report(overrides: Partial<ValidationReport>): ValidationReport {
     examples: {},
     columnCompleteness: {},
     touchedDates: [],
+    profile: { columns: {}, rowsByDate: {}, undated: { accepted: 0, rejected: 0 } },
+    anomalies: [],
     timingsMs: {},
     generatedAt: '2026-12-01T10:00:04.000Z',
     ...overrides,

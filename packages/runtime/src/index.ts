@@ -17,6 +17,12 @@ export {
   registerQueueDepthMetrics,
 } from './queueDepthMetrics.js';
 export {
+  type AlertPublishOutcome,
+  createAlertsPublishedCounter,
+  type ReportedAlertSinkOptions,
+  reportedAlertSink,
+} from './reportedAlertSink.js';
+export {
   type QueuePollerOptions,
   type QueueServiceAdapters,
   type QueueServiceClients,

@@ -153,9 +153,10 @@ export function workerSettings(envPrefix: string, defaults: WorkerSettingsDefaul
 
 /**
  * One of a service's own settings: its variable and the JSON Schema of its value, a number or a
- * string. Every setting is required, so one without a `default` must be set.
+ * string. A setting is required, so one without a `default` must be set, unless it is `optional`:
+ * then an unset variable leaves it undefined (a feature the operator did not turn on).
  */
-export type SettingDefinition = { readonly variable: string } & (
+export type SettingDefinition = { readonly variable: string; readonly optional?: true } & (
   | {
       readonly type: 'integer' | 'number';
       readonly minimum?: number;
@@ -172,7 +173,9 @@ export type SettingDefinition = { readonly variable: string } & (
 
 /** The values that setting definitions describe (their TSDoc carries over). */
 export type SettingsOf<D extends Record<string, SettingDefinition>> = {
-  -readonly [K in keyof D]: D[K] extends { type: 'string' } ? string : number;
+  -readonly [K in keyof D]:
+    | (D[K] extends { type: 'string' } ? string : number)
+    | (D[K] extends { optional: true } ? undefined : never);
 };
 
 /** A service's own settings and defaults, joined to the worker settings by {@link createWorkerConfig}. */
@@ -218,16 +221,18 @@ export function createWorkerConfig<D extends Record<string, SettingDefinition>>(
   });
   const properties: Record<string, object> = { ...worker.properties };
   const envNames: Record<string, string> = { ...worker.envNames };
-  for (const [setting, { variable, ...schema }] of Object.entries(options.settings)) {
+  const required: string[] = [...worker.required];
+  for (const [setting, { variable, optional, ...schema }] of Object.entries(options.settings)) {
     properties[setting] = schema;
     envNames[setting] = variable;
+    if (optional !== true) required.push(setting);
   }
   // TypeScript cannot follow the joined generic type through this loop; each setting's schema is
   // typed by its definition, and ajv validates the joined schema at run time.
   const schema = {
     type: 'object',
     additionalProperties: false,
-    required: [...worker.required, ...Object.keys(options.settings)],
+    required,
     properties,
   } as unknown as JSONSchemaType<Config>;
   return {

@@ -79,6 +79,26 @@ describe('createWorkerConfig', () => {
     expect(sample.envNames).toMatchObject({ queueUrl: 'SAMPLE_QUEUE_URL', batchRows: 'SAMPLE_BATCH_ROWS' });
   });
 
+  it('leaves an optional setting undefined when its variable is unset, and checks it when set', () => {
+    // Prepare
+    const withTopic = createWorkerConfig({
+      service: 'sample',
+      defaults: { concurrency: 3, metricsPort: 9999 },
+      aws: { resourcePrefix: 'shop', queue: DEFAULTS.queue },
+      settings: { topic: { variable: 'SAMPLE_TOPIC', type: 'string', pattern: '^arn:', optional: true } },
+    });
+
+    // Act
+    const unset = withTopic.load({ SAMPLE_QUEUE_URL: QUEUE, SAMPLE_TOPIC: '' });
+    const set = withTopic.load({ SAMPLE_QUEUE_URL: QUEUE, SAMPLE_TOPIC: 'arn:aws:sns:eu-west-1:1:t' });
+    const problems = problemsOf(() => withTopic.load({ SAMPLE_QUEUE_URL: QUEUE, SAMPLE_TOPIC: 'topic' }));
+
+    // Assess
+    expect(unset.topic).toBeUndefined();
+    expect(set.topic).toBe('arn:aws:sns:eu-west-1:1:t');
+    expect(problems).toEqual([{ variable: 'SAMPLE_TOPIC', problem: expect.stringContaining('pattern') }]);
+  });
+
   it('refuses a heartbeat over a third of the visibility timeout, naming both variables', () => {
     // Act
     const problems = problemsOf(() =>

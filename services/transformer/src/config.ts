@@ -1,4 +1,4 @@
-import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
+import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS, SNS_TOPIC_ARN_PATTERN } from '@storeflow/aws';
 import {
   createWorkerConfig,
   type SettingDefinition,
@@ -60,6 +60,16 @@ const TRANSFORMER_SETTINGS = {
     minimum: 0,
     maximum: 86_400,
     default: 300,
+  },
+  /**
+   * The SNS topic failed transforms, dead letters and date anomalies are published to (see the
+   * README's Alerts); unset turns alerts off.
+   */
+  alertsTopicArn: {
+    variable: 'TRANSFORMER_ALERTS_TOPIC_ARN',
+    type: 'string',
+    pattern: SNS_TOPIC_ARN_PATTERN,
+    optional: true,
   },
 } satisfies Record<string, SettingDefinition>;
 

@@ -1,8 +1,10 @@
 import {
   type AwsClients,
+  alertOnDeadLetter,
   DailyQualityStore,
   DateAnomalyStore,
   DateRecomputeCoordinator,
+  type DeadLetterFile,
   KpiRepository,
   LineageRepository,
   type MessageHandler,
@@ -10,12 +12,14 @@ import {
   type ResourceNames,
   resourceNamesFor,
   SilverStore,
+  SnsAlertSink,
   SourceVersionStore,
 } from '@storeflow/aws';
-import { ALERTS_OFF, type AlertSink } from '@storeflow/core';
+import { ALERTS_OFF, type AlertSink, parseTransformMessage } from '@storeflow/core';
 import { gatherQualityReport, publishQualityReport, renderQualityReport } from '@storeflow/quality-report';
+import { reportedAlertSink } from '@storeflow/runtime';
 import { AnomalyJudge } from './anomalyJudge.js';
-import type { TransformerConfig } from './config.js';
+import { TRANSFORMER_ENV, type TransformerConfig } from './config.js';
 import { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
 import { QualityReportRefresher } from './QualityReportRefresher.js';
@@ -26,9 +30,13 @@ export interface TransformerWiring {
   clients: AwsClients;
   config: Readonly<TransformerConfig>;
   metrics: TransformerMetrics;
+  /** The service's root logger: what is wired is said once at start (alerts off). */
   log: PollerLogger;
   now: () => number;
-  /** Where new date anomalies are published. @defaultValue ALERTS_OFF (no alerts topic) */
+  /**
+   * Where alerts go instead of the configured topic (a test's recording sink).
+   * @defaultValue the topic of `alertsTopicArn`, or none when it is unset
+   */
   alerts?: AlertSink;
 }
 
@@ -37,15 +45,16 @@ export interface TransformerWiring {
  * one wiring main.ts runs, also used by tests that add SDK middleware to `clients` for a fault
  * the emulators cannot produce.
  */
-export function createTransformer({
-  clients,
-  config,
-  metrics,
-  log,
-  now,
-  alerts = ALERTS_OFF,
-}: TransformerWiring): MessageHandler {
+export function createTransformer(wiring: TransformerWiring): MessageHandler {
+  const { clients, config, metrics, log, now } = wiring;
   const names = resourceNamesFor(config.resourcePrefix);
+  const alerts = reportedAlertSink(
+    wiring.alerts ??
+      (config.alertsTopicArn === undefined
+        ? ALERTS_OFF
+        : new SnsAlertSink({ clients, topicArn: config.alertsTopicArn })),
+    { log, published: metrics.alertsPublished, topicVariable: TRANSFORMER_ENV.alertsTopicArn },
+  );
   const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
   const kpis = new KpiRepository({
     clients,
@@ -62,7 +71,7 @@ export function createTransformer({
     workerId: config.workerId,
     now,
   };
-  return createTransformHandler({
+  const handle = createTransformHandler({
     clients,
     config,
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
@@ -89,10 +98,25 @@ export function createTransformer({
       workerId: config.workerId,
       leaseMs: config.dateLeaseSeconds * 1000,
     }),
+    alerts,
     metrics,
     now,
-    onFileTransformed: qualityReportRefresh({ clients, config, metrics, log, now }, names),
+    onFileTransformed: qualityReportRefresh(wiring, names),
   });
+  return alertOnDeadLetter(handle, {
+    alerts,
+    service: 'transformer',
+    maxReceiveCount: config.maxReceiveCount,
+    fileOf: transformMessageFile,
+  });
+}
+
+/** The validated file a transform message names, for a dead-letter alert. */
+export function transformMessageFile(body: string): DeadLetterFile | undefined {
+  const parsed = parseTransformMessage(body);
+  if (parsed.kind !== 'file') return undefined;
+  const { bucket, key, objectVersion, dataset } = parsed.file;
+  return { bucket, key, objectVersion, dataset };
 }
 
 /**

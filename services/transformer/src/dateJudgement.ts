@@ -1,10 +1,10 @@
 import type { DateVerdict, OrderKpiAttributes } from '@storeflow/aws';
 import {
-  type DateRowCounts,
   type Anomaly,
   addDays,
-  dateJudgementLookbackDays,
   type DailyQualityMetrics,
+  type DateRowCounts,
+  dateJudgementLookbackDays,
   judgeDate,
 } from '@storeflow/core';
 

@@ -1,4 +1,5 @@
 import {
+  createAlertsPublishedCounter,
   type QueueDepthMetrics,
   type QueueDepthMetricsOptions,
   registerQueueDepthMetrics,
@@ -84,6 +85,8 @@ export function createTransformerMetrics(registry: Registry) {
       labelNames: ['outcome'] as const,
       registers,
     }),
+    /** `storeflow_alerts_published_total{kind, outcome}`, shared by both services. */
+    alertsPublished: createAlertsPublishedCounter(registry),
     messagesInFlight: new Gauge({
       name: 'storeflow_transformer_messages_in_flight',
       help: 'Transform messages being handled now',

@@ -7,7 +7,13 @@ import type {
   SourceVersionStore,
   WriteFence,
 } from '@storeflow/aws';
-import { DateKpiAggregator, type SilverOrder, type SilverOrderItem, versionSegment } from '@storeflow/core';
+import {
+  DateKpiAggregator,
+  type DateRowCounts,
+  type SilverOrder,
+  type SilverOrderItem,
+  versionSegment,
+} from '@storeflow/core';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface RecomputeDependencies {

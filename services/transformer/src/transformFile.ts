@@ -3,6 +3,7 @@ import {
   archiveObject,
   type DateRecomputeCoordinator,
   failedAttemptOutcome,
+  fileFailedAlert,
   type LineageRepository,
   lineageErrorOf,
   type MessageOutcome,
@@ -12,6 +13,7 @@ import {
   withLease,
 } from '@storeflow/aws';
 import {
+  type AlertSink,
   archiveKey,
   FileStatus,
   type LineageKey,
@@ -35,6 +37,8 @@ export interface TransformerDependencies {
   dates: DateRecomputes;
   /** The task's one judge of date anomalies, run after the recomputes; see AnomalyJudge. */
   judge: AnomalyJudge;
+  /** Where failed transforms are announced. */
+  alerts: AlertSink;
   metrics: TransformerMetrics;
   now: () => number;
   /** Told of every file transformed, after its SUCCESS is recorded; must not block. */
@@ -183,7 +187,8 @@ async function handBack(
 /**
  * Ends a failed attempt by the failure policy shared with the validator (docs/design.md):
  * `lastError` recorded and the lease released so the retry claims the file at once, or FAILED
- * when no retry will come. A stopped attempt is handed back without an error, for the next task.
+ * when no retry will come, announced by a `file-failed` alert once lineage holds it. A stopped
+ * attempt is handed back without an error, for the next task.
  */
 async function releaseFailedFile(
   deps: TransformerDependencies,
@@ -213,6 +218,10 @@ async function releaseFailedFile(
     );
   }
   await recordFailedAttempt(lineage, attempt.key, config.workerId, failed, attempt.timings());
+  if (outcome === 'failed') {
+    const { bucket, key, objectVersion, dataset } = attempt.file;
+    await deps.alerts.publish(fileFailedAlert({ bucket, key, objectVersion, dataset }, error));
+  }
 }
 
 type RecomputeOutcome =

@@ -92,6 +92,7 @@ function startTransformers(pipeline: Pipeline, alerts: AlertSink): SqsPoller[] {
         clients: pipeline.clients,
         config,
         metrics: createTransformerMetrics(new Registry()),
+        log: silentLog,
         now: Date.now,
         alerts,
       }),

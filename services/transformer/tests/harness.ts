@@ -105,6 +105,7 @@ export async function createPipeline(
       VALIDATOR_DEFERRAL_BASE_SECONDS: '2',
       VALIDATOR_CONCURRENCY: '4',
       VALIDATOR_SHUTDOWN_GRACE_SECONDS: '2',
+      VALIDATOR_ALERTS_TOPIC_ARN: resources.alertsTopicArn,
       TRANSFORMER_QUEUE_URL: resources.transformQueue.url,
       TRANSFORMER_RESOURCE_PREFIX: prefix,
       TRANSFORMER_METRICS_PORT: '0',
@@ -116,6 +117,7 @@ export async function createPipeline(
       TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '2',
       // The quality report page is tested on its own; elsewhere it would only add reads.
       TRANSFORMER_REPORT_INTERVAL_SECONDS: '0',
+      TRANSFORMER_ALERTS_TOPIC_ARN: resources.alertsTopicArn,
       ...overrides,
     },
   };

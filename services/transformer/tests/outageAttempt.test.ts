@@ -1,4 +1,5 @@
 import { EndpointUnreachableError, type PollerLogger, type QueueMessage } from '@storeflow/aws';
+import type { Alert } from '@storeflow/core';
 import { createRecordingLogger } from '@storeflow/testing';
 import {
   VALIDATED_FILE_KEY as KEY,
@@ -15,6 +16,7 @@ function handlerFailingWith(failure: Error) {
   const claims: unknown[] = [];
   const updates: unknown[][] = [];
   const completions: unknown[][] = [];
+  const alerts: Alert[] = [];
   const lineage = {
     claimForTransform: async (input: unknown) => {
       claims.push(input);
@@ -36,9 +38,10 @@ function handlerFailingWith(failure: Error) {
   const handle = stubbedTransformHandler({
     lineage,
     dates,
+    alerts: { publish: async (alert) => void alerts.push(alert) },
     environment: { TRANSFORMER_MAX_RECEIVE_COUNT: '5' },
   });
-  return { handle, claims, updates, completions };
+  return { handle, claims, updates, completions, alerts };
 }
 
 /** The message on its last receive (5 of 5), whose outage answer is `runsAgain`. */
@@ -51,7 +54,7 @@ describe('a transform attempt failed by a dependency outage', () => {
     // Prepare
     const outage = new EndpointUnreachableError('DYNAMODB', 'http://127.0.0.1:8000');
     const log = createRecordingLogger();
-    const { handle, updates, completions } = handlerFailingWith(outage);
+    const { handle, updates, completions, alerts } = handlerFailingWith(outage);
 
     // Act
     const attempt = handle(lastReceive(log, 0, true), new AbortController().signal);
@@ -69,12 +72,13 @@ describe('a transform attempt failed by a dependency outage', () => {
     ]);
     // The poller logs the outage once; the handler does not at each run.
     expect(log.messages('warn')).toEqual([]);
+    expect(alerts).toEqual([]);
   });
 
-  it('on the last receive, ends the file FAILED once the poller will not run it again', async () => {
+  it('on the last receive, ends the file FAILED once the poller will not run it again, and says so', async () => {
     // Prepare
     const outage = new EndpointUnreachableError('DYNAMODB', 'http://127.0.0.1:8000');
-    const { handle, updates, completions } = handlerFailingWith(outage);
+    const { handle, updates, completions, alerts } = handlerFailingWith(outage);
 
     // Act
     const attempt = handle(lastReceive(createRecordingLogger(), 3, false), new AbortController().signal);
@@ -83,6 +87,14 @@ describe('a transform attempt failed by a dependency outage', () => {
     await expect(attempt).rejects.toBe(outage);
     expect(updates).toEqual([]);
     expect(completions).toEqual([[KEY, WORKER_ID, expect.objectContaining({ status: 'FAILED' })]]);
+    expect(alerts).toEqual([
+      {
+        kind: 'file-failed',
+        file: { bucket: 'data', key: KEY.sourceKey, objectVersion: KEY.objectVersion, dataset: 'orders' },
+        errorCode: 'ENDPOINT_UNREACHABLE',
+        message: outage.message,
+      },
+    ]);
   });
 
   it('claims with re-entry only on a run again', async () => {

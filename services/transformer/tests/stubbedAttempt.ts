@@ -5,7 +5,13 @@ import type {
   PollerLogger,
   QueueMessage,
 } from '@storeflow/aws';
-import { type LineageKey, type ValidatedFile, validatedFileCodec } from '@storeflow/core';
+import {
+  ALERTS_OFF,
+  type AlertSink,
+  type LineageKey,
+  type ValidatedFile,
+  validatedFileCodec,
+} from '@storeflow/core';
 import { Registry } from 'prom-client';
 import type { AnomalyJudge } from '../src/anomalyJudge.js';
 import { loadTransformerConfig } from '../src/config.js';
@@ -60,6 +66,8 @@ export function validatedMessage(log: PollerLogger, delivery: Delivery = {}): Qu
 export interface AttemptStubs {
   readonly lineage: Partial<Record<keyof LineageRepository, unknown>>;
   readonly dates?: Partial<Record<keyof DateRecomputes, unknown>>;
+  /** Where the attempt's alerts go; none are published when left out. */
+  readonly alerts?: AlertSink;
   /** Transformer variables on top of the queue URL and {@link WORKER_ID}. */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -68,7 +76,12 @@ export interface AttemptStubs {
  * The transform handler over `stubs`, with a coordinator that grants ticket 1 to every request
  * and a clock that stands at {@link NOW_MS}.
  */
-export function stubbedTransformHandler({ lineage, dates = {}, environment = {} }: AttemptStubs) {
+export function stubbedTransformHandler({
+  lineage,
+  dates = {},
+  alerts = ALERTS_OFF,
+  environment = {},
+}: AttemptStubs) {
   const config = loadTransformerConfig({
     TRANSFORMER_QUEUE_URL: 'http://localhost/transform',
     TRANSFORMER_WORKER_ID: WORKER_ID,
@@ -81,6 +94,7 @@ export function stubbedTransformHandler({ lineage, dates = {}, environment = {} 
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
     dates: dates as unknown as DateRecomputes,
     judge: {} as AnomalyJudge,
+    alerts,
     metrics: createTransformerMetrics(new Registry()),
     now: () => NOW_MS,
     onFileTransformed: () => {},

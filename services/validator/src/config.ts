@@ -1,4 +1,4 @@
-import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS } from '@storeflow/aws';
+import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS, SNS_TOPIC_ARN_PATTERN } from '@storeflow/aws';
 import {
   createWorkerConfig,
   type SettingDefinition,
@@ -68,6 +68,15 @@ const VALIDATOR_SETTINGS = {
     minimum: 0,
     maximum: 1000,
     default: 100,
+  },
+  /**
+   * The SNS topic rejected and failed files, dead letters and file anomalies publishes alerts to (see the README's Alerts); unset turns alerts off.
+   */
+  alertsTopicArn: {
+    variable: 'VALIDATOR_ALERTS_TOPIC_ARN',
+    type: 'string',
+    pattern: SNS_TOPIC_ARN_PATTERN,
+    optional: true,
   },
   skuPattern: {
     variable: 'VALIDATOR_SKU_PATTERN',

@@ -1,15 +1,20 @@
 import {
   type AwsClients,
+  alertOnDeadLetter,
+  type DeadLetterFile,
   FileProfileStore,
   LineageRepository,
   type MessageHandler,
+  type PollerLogger,
   RawObjectSource,
   ReferenceStore,
   resourceNamesFor,
+  SnsAlertSink,
   SourceVersionStore,
 } from '@storeflow/aws';
-import { ALERTS_OFF } from '@storeflow/core';
-import type { ValidatorConfig } from './config.js';
+import { ALERTS_OFF, parseIngestMessage } from '@storeflow/core';
+import { reportedAlertSink } from '@storeflow/runtime';
+import { VALIDATOR_ENV, type ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
 
@@ -17,6 +22,8 @@ export interface ValidatorWiring {
   clients: AwsClients;
   config: Readonly<ValidatorConfig>;
   metrics: ValidatorMetrics;
+  /** The service's root logger: what is wired is said once at start (alerts off). */
+  log: PollerLogger;
   now: () => number;
 }
 
@@ -25,9 +32,15 @@ export interface ValidatorWiring {
  * wiring main.ts runs, also used by tests that add SDK middleware to `clients` for a fault the
  * emulators cannot produce.
  */
-export function createValidator({ clients, config, metrics, now }: ValidatorWiring): MessageHandler {
+export function createValidator({ clients, config, metrics, log, now }: ValidatorWiring): MessageHandler {
   const names = resourceNamesFor(config.resourcePrefix);
-  return createIngestHandler({
+  const alerts = reportedAlertSink(
+    config.alertsTopicArn === undefined
+      ? ALERTS_OFF
+      : new SnsAlertSink({ clients, topicArn: config.alertsTopicArn }),
+    { log, published: metrics.alertsPublished, topicVariable: VALIDATOR_ENV.alertsTopicArn },
+  );
+  const handle = createIngestHandler({
     clients,
     config,
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
@@ -35,8 +48,24 @@ export function createValidator({ clients, config, metrics, now }: ValidatorWiri
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
     rawObjects: new RawObjectSource({ clients }),
     profiles: new FileProfileStore({ clients, tableName: names.qualityTable }),
-    alerts: ALERTS_OFF,
+    alerts,
     metrics,
     now,
   });
+  return alertOnDeadLetter(handle, {
+    alerts,
+    service: 'validator',
+    maxReceiveCount: config.maxReceiveCount,
+    fileOf: ingestMessageFile,
+  });
+}
+
+/** The one object version an ingest message names, for a dead-letter alert. */
+export function ingestMessageFile(body: string): DeadLetterFile | undefined {
+  const parsed = parseIngestMessage(body);
+  if (parsed.kind !== 'objects' || parsed.objects.length !== 1) return undefined;
+  const [object] = parsed.objects;
+  const objectVersion = object?.versionId ?? object?.eTag;
+  if (object === undefined || objectVersion === undefined) return undefined;
+  return { bucket: object.bucket, key: object.key, objectVersion };
 }

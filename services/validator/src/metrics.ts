@@ -1,4 +1,5 @@
 import {
+  createAlertsPublishedCounter,
   type QueueDepthMetrics,
   type QueueDepthMetricsOptions,
   registerQueueDepthMetrics,
@@ -78,6 +79,8 @@ export function createValidatorMetrics(registry: Registry) {
       labelNames: ['scope'] as const,
       registers,
     }),
+    /** `storeflow_alerts_published_total{kind, outcome}`, shared by both services. */
+    alertsPublished: createAlertsPublishedCounter(registry),
     messagesInFlight: new Gauge({
       name: 'storeflow_validator_messages_in_flight',
       help: 'Ingest messages being handled now',

@@ -3,7 +3,10 @@ import { archiveKey, type Dataset, FileStatus, type IssueCode, type ValidationRe
 import { outputKeys } from './outputKeys.js';
 import type { FileContext } from './validatorContext.js';
 
-/** Archives a rejected file to failed/ with its error document, then removes it from raw/. */
+/**
+ * Archives a rejected file to failed/ with its error document, then removes it from raw/, records
+ * the REJECTED verdict, and announces it (a `file-rejected` alert).
+ */
 export async function rejectFile(
   context: FileContext,
   dataset: Dataset | 'unknown',
@@ -37,6 +40,14 @@ export async function rejectFile(
     destination: failedKey,
   });
   const codes = report.fileIssues.map((issue) => issue.code);
+  // A file-level problem, else the verdict itself: too many rows were rejected.
+  const lastError = {
+    code: codes[0] ?? ('REJECTED_ROW_RATIO' satisfies IssueCode),
+    message:
+      report.fileIssues[0]?.message ??
+      `rejected share ${report.rejectedRowRatio} above ${report.maxRejectedRowRatio}`,
+    retryable: false,
+  };
   await deps.lineage.complete(key, deps.config.workerId, {
     status: FileStatus.FAILED,
     verdict: 'REJECTED',
@@ -50,14 +61,7 @@ export async function rejectFile(
     reportKey: keys.report,
     rejectedRowsKey,
     touchedDates: [],
-    lastError: {
-      // A file-level problem, else the verdict itself: too many rows were rejected.
-      code: codes[0] ?? ('REJECTED_ROW_RATIO' satisfies IssueCode),
-      message:
-        report.fileIssues[0]?.message ??
-        `rejected share ${report.rejectedRowRatio} above ${report.maxRejectedRowRatio}`,
-      retryable: false,
-    },
+    lastError,
     timings: { validateMs: deps.now() - context.startedAtMs },
   });
   for (const code of codes) deps.metrics.ruleFailures.inc({ code });
@@ -65,4 +69,14 @@ export async function rejectFile(
     deps.metrics.ruleFailures.inc({ code }, count);
   deps.metrics.filesProcessed.inc({ outcome: 'rejected', dataset });
   context.log.warn({ fileIssues: codes, rows: report.rows }, 'file rejected and archived to failed/');
+  // Published once, by the claim that recorded the verdict: a redelivery finds the version
+  // finished and never comes here.
+  await deps.alerts.publish({
+    kind: 'file-rejected',
+    file: { bucket, key: key.sourceKey, objectVersion: key.objectVersion, dataset },
+    reason:
+      `${lastError.code}: ${lastError.message} ` +
+      `(rows: ${report.rows.accepted} accepted, ${report.rows.rejected} rejected of ${report.rows.total})`,
+    reportKey: keys.report,
+  });
 }

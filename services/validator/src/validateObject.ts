@@ -1,11 +1,12 @@
 import {
+  fileFailedAlert,
   type MessageOutcome,
   type PollerLogger,
   type QueueMessage,
   recordFailedAttempt,
   withLease,
 } from '@storeflow/aws';
-import { deferredObjectsCodec, type ObjectRef, parseIngestMessage } from '@storeflow/core';
+import { type Dataset, deferredObjectsCodec, type ObjectRef, parseIngestMessage } from '@storeflow/core';
 import { admitObject, claimObject } from './claimObject.js';
 import { rejectFile } from './rejectFile.js';
 import { rejectionReport } from './reports.js';
@@ -109,7 +110,7 @@ async function processObject(
       renew: () => lineage.renewLease(admitted.key, config.workerId, config.visibilityTimeoutSeconds * 1000),
       heartbeatMs: config.heartbeatSeconds * 1000,
       log,
-      release: (error) => releaseFailedFile(context, message, error),
+      release: (error) => releaseFailedFile(context, admitted.dataset, message, error),
     },
     async () => {
       if (admitted.plan.outcome === 'reject') {
@@ -133,9 +134,15 @@ async function processObject(
  * Hands a file whose attempt threw back at once, so the redelivery (after the poller's backoff,
  * or to the next worker at shutdown), or the poller's run again through a dependency outage,
  * claims it straight away instead of finding it busy until the lease runs out; or ends it FAILED
- * when no retry will come (the failure policy shared with the transformer, docs/design.md).
+ * when no retry will come (the failure policy shared with the transformer, docs/design.md), and
+ * announces that (a `file-failed` alert).
  */
-async function releaseFailedFile(context: FileContext, message: QueueMessage, error: unknown): Promise<void> {
+async function releaseFailedFile(
+  context: FileContext,
+  dataset: Dataset | 'unknown',
+  message: QueueMessage,
+  error: unknown,
+): Promise<void> {
   const { config, lineage } = context.deps;
   const { receiveCount } = message;
   const attempt = {
@@ -152,6 +159,9 @@ async function releaseFailedFile(context: FileContext, message: QueueMessage, er
       { receiveCount, maxReceiveCount: config.maxReceiveCount },
       'validation failed; lineage FAILED, raw object left under raw/',
     );
+    const { bucket, key } = context;
+    const file = { bucket, key: key.sourceKey, objectVersion: key.objectVersion, dataset };
+    await context.deps.alerts.publish(fileFailedAlert(file, error));
   } else {
     // A run the poller repeats through an outage is logged once by the poller, not at each try.
     context.log[attempt.runsAgain ? 'debug' : 'info'](

@@ -72,6 +72,7 @@ export async function createPipeline(
       VALIDATOR_METRICS_HOST: '127.0.0.1',
       VALIDATOR_HEARTBEAT_SECONDS: '5',
       VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: '30',
+      VALIDATOR_ALERTS_TOPIC_ARN: resources.alertsTopicArn,
       // The validator knows its queue's redrive count, as deployed.
       ...(options.maxReceiveCount === undefined
         ? {}
@@ -111,7 +112,7 @@ export function startValidator(
   const poller = new SqsPoller({
     clients,
     queueUrl: config.queueUrl,
-    handle: createValidator({ clients, config, metrics, now: Date.now }),
+    handle: createValidator({ clients, config, metrics, log: silent, now: Date.now }),
     log: silent,
     concurrency: config.concurrency,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,

@@ -118,10 +118,10 @@ function startValidatorThrough(pipeline: Pipeline, dynamoEndpoint: string) {
   const metrics = createValidatorMetrics(
     createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' }),
   );
-  const handle = createValidator({ clients, config, metrics, now: Date.now });
+  const log = createRecordingLogger();
+  const handle = createValidator({ clients, config, metrics, log, now: Date.now });
   const runs: (Pick<QueueMessage, 'body' | 'receiveCount' | 'outageReruns'> & { ended: string })[] = [];
   const settled: SettledOutcome[] = [];
-  const log = createRecordingLogger();
   const poller = new SqsPoller({
     clients,
     queueUrl: config.queueUrl,

@@ -11,9 +11,9 @@ import { ExitCode, UsageError } from '../cliErrors.js';
 export const BOOTSTRAP_USAGE = `Usage: storeflow bootstrap [options]
 
 Creates or reconciles the pipeline's bucket, queues, dead-letter queues, bucket notification and
-DynamoDB tables. Safe to run again: what exists and matches is left alone.
+DynamoDB tables and alerts topic. Safe to run again: what exists and matches is left alone.
 
-Targets AWS, or the endpoints in AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, _SQS, _DYNAMODB
+Targets AWS, or the endpoints in AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3, _SQS, _DYNAMODB, _SNS
 (LocalStack, the embedded stack: source .local-stack/stack.env first).
 
 Options:
@@ -41,6 +41,7 @@ export async function bootstrapCommand(
     });
     console.log(`ingest queue:    ${result.ingestQueue.url}`);
     console.log(`transform queue: ${result.transformQueue.url}`);
+    console.log(`alerts topic:    ${result.alertsTopicArn}`);
     return ExitCode.OK;
   } finally {
     clients.destroy();

@@ -247,6 +247,7 @@ async function bootstrap(
       STOREFLOW_BUCKET: result.bucket,
       STOREFLOW_INGEST_QUEUE_URL: result.ingestQueue.url,
       STOREFLOW_TRANSFORM_QUEUE_URL: result.transformQueue.url,
+      STOREFLOW_ALERTS_TOPIC_ARN: result.alertsTopicArn,
     };
   } finally {
     clients.destroy();

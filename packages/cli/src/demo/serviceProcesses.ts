@@ -29,7 +29,7 @@ export interface StartedService {
 
 /**
  * The environment of the services of a pipeline on the embedded stack (demo, bench, chaos): the
- * stack's endpoints and queues, the resource prefix, short retry delays, so items that arrive
+ * stack's endpoints, queues and alerts topic, the resource prefix, short retry delays, so items that arrive
  * before their orders are retried within seconds, and a short shutdown grace, so a stopping
  * service exits within seconds: its long-poll wait stays below the grace (3 s waits, whose
  * empty receives cost nothing on the emulator). The transformers publish no quality report page.
@@ -53,6 +53,8 @@ export function pipelineServiceEnv(
     TRANSFORMER_SHUTDOWN_GRACE_SECONDS: '5',
     // The demo writes the page itself at the end; the bench and the chaos suite measure without it.
     TRANSFORMER_REPORT_INTERVAL_SECONDS: '0',
+    VALIDATOR_ALERTS_TOPIC_ARN: stackEnv.STOREFLOW_ALERTS_TOPIC_ARN ?? '',
+    TRANSFORMER_ALERTS_TOPIC_ARN: stackEnv.STOREFLOW_ALERTS_TOPIC_ARN ?? '',
   };
 }
 

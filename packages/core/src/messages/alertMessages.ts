@@ -10,7 +10,8 @@ export interface AlertedFile {
   readonly bucket: string;
   readonly key: string;
   readonly objectVersion: string;
-  readonly dataset: Dataset;
+  /** `unknown` for a file rejected because its key names no dataset. */
+  readonly dataset: Dataset | 'unknown';
 }
 
 /**
