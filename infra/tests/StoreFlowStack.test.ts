@@ -604,7 +604,7 @@ describe('StoreFlowStack task roles', () => {
     ).toEqual(['sqs:GetQueueAttributes']);
   });
 
-  it('scopes its queries to the index the recompute uses and the one the quality report lists lineage by', () => {
+  it('scopes its queries to the index the recompute uses, the one the quality report lists lineage by and the quality table the date judge reads', () => {
     // Prepare
     const statements = roleStatements(template, 'TransformerTaskTaskRole');
 
@@ -613,6 +613,7 @@ describe('StoreFlowStack task roles', () => {
     expect(queries.flatMap((statement) => resourcesOf(statement))).toEqual([
       { 'Fn::Join': ['', [tableArn('storeflow-CategoryKPIs'), '/index/order_date-index']] },
       { 'Fn::Join': ['', [tableArn('storeflow-ProcessedFiles'), '/index/status-index']] },
+      tableArn('storeflow-Quality'),
     ]);
   });
 

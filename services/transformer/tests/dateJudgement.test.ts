@@ -43,7 +43,8 @@ describe('which dates a recompute affects', () => {
     // Assess
     expect(span).toEqual({ from: '2025-02-05', to: '2025-06-05' });
     expect(affectedSpan(['2025-04-10', '2025-04-02'])).toEqual({ from: '2025-04-02', to: '2025-06-05' });
-    expect(datesOf(span)).toHaveLength(65);
+    // 56 days before, the 9 recomputed from 2 to 10 April, 56 days after.
+    expect(datesOf(span)).toHaveLength(56 + 9 + 56);
   });
 
   it('judges each recomputed date, and the dates with KPIs in the 56 days after one, no others', () => {
