@@ -61,6 +61,7 @@ export {
 } from './dynamodb/LineageRepository.js';
 export { LruCache } from './dynamodb/LruCache.js';
 export { listLineage } from './dynamodb/listLineage.js';
+export { type AnomalyRange, listStoredAnomalies } from './dynamodb/listStoredAnomalies.js';
 export {
   type OrderRecordInput,
   type ProductRecordInput,

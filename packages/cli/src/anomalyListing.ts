@@ -1,25 +1,5 @@
-import { type AwsClients, DateAnomalyStore, type ResourceNames } from '@storeflow/aws';
 import type { Anomaly } from '@storeflow/core';
 import { formatTable } from './formatTable.js';
-
-/** Inclusive `YYYY-MM-DD` bounds of a listing; either may be left open. */
-export interface AnomalyRange {
-  readonly from?: string;
-  readonly to?: string;
-}
-
-/**
- * The stored anomalies of a pipeline, one list per scope in this order: the date scope's current
- * verdicts (by order date) within `range`. Each scope's store is one entry here, so another scope
- * is one more line.
- */
-export async function storedAnomalies(
-  target: { readonly clients: AwsClients; readonly names: ResourceNames },
-  range: AnomalyRange = {},
-): Promise<Anomaly[]> {
-  const dates = new DateAnomalyStore({ clients: target.clients, tableName: target.names.qualityTable });
-  return dates.listAnomalies(range.from, range.to);
-}
 
 /**
  * The anomalies as a table: where (the order date, or the file key), metric, value, the expected

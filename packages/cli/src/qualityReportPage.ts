@@ -1,16 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients, ResourceNames } from '@storeflow/aws';
-import type { Anomaly } from '@storeflow/core';
 import { gatherQualityReport, renderQualityReport } from '@storeflow/quality-report';
-
-/**
- * The anomalies the page lists. The quality table's anomaly stores are their home; until the CLI
- * reads them, the page shows none and says so.
- */
-async function storedAnomalies(): Promise<readonly Anomaly[]> {
-  return [];
-}
 
 /**
  * Gathers the quality report of the pipeline `names` points at and writes it as `dir/index.html`
@@ -21,10 +12,7 @@ export async function writeQualityReportPage(
   dir: string,
   now: () => number = Date.now,
 ): Promise<string> {
-  const data = await gatherQualityReport(
-    { clients: target.clients, names: target.names, anomalies: storedAnomalies },
-    { now },
-  );
+  const data = await gatherQualityReport({ clients: target.clients, names: target.names }, { now });
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'index.html');
   await writeFile(file, renderQualityReport(data));

@@ -1,5 +1,10 @@
 import { tmpdir } from 'node:os';
-import { ANOMALY_JUDGE_LEASE, DateAnomalyStore, DateRecomputeCoordinator } from '@storeflow/aws';
+import {
+  ANOMALY_JUDGE_LEASE,
+  DateAnomalyStore,
+  DateRecomputeCoordinator,
+  FileProfileStore,
+} from '@storeflow/aws';
 import type { Anomaly } from '@storeflow/core';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { assertCliBuilt, runCli } from './helpers.js';
@@ -27,6 +32,24 @@ describe('storeflow anomalies', () => {
       anomalies: [anomaly('2025-03-09', 'total_orders', 300), anomaly('2025-03-09', 'unique_customers', 290)],
     },
   ];
+  // A file landed on 2025-03-05 whose row count left its dataset's recent range.
+  const fileSummary = {
+    key: 'raw/orders/2025-03-05.csv@v1',
+    dataset: 'orders',
+    eventTime: '2025-03-05T06:00:00.000Z',
+    rows: 3,
+    rejectedRowRatio: 0,
+    nullRates: {},
+  };
+  const fileAnomaly: Anomaly = {
+    scope: 'file',
+    key: fileSummary.key,
+    metric: 'row_count',
+    value: 3,
+    expected: { low: 900, high: 1100 },
+    baseline: { n: 20, centre: 1000, spread: 25 },
+    rule: 'mad:z>4',
+  };
 
   beforeAll(async () => {
     await assertCliBuilt();
@@ -42,6 +65,14 @@ describe('storeflow anomalies', () => {
       verdicts,
       leases.leaseFence(ANOMALY_JUDGE_LEASE, 'transformer-1'),
     );
+    await new FileProfileStore({ clients: pipeline.clients, tableName: pipeline.names.qualityTable }).put(
+      fileSummary,
+      {
+        anomalies: [fileAnomaly],
+        reportKey: 'validation-reports/orders/2025-03-05.json',
+        verdict: 'ACCEPTED',
+      },
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -51,16 +82,21 @@ describe('storeflow anomalies', () => {
 
   const cli = (...args: string[]) => runCli([...args, '--prefix', pipeline.prefix], tmpdir(), pipeline.env);
 
-  it('prints the stored anomalies as JSON, in date order, and only those of the dates asked for', async () => {
+  it('prints the stored anomalies of both scopes as JSON, dates in order then files, only those asked for', async () => {
     // Act
     const all = await cli('anomalies', '--json');
     const later = await cli('anomalies', '--from', '2025-03-03', '--json');
+    const afterTheFile = await cli('anomalies', '--from', '2025-03-06', '--json');
     const none = await cli('anomalies', '--to', '2025-03-01', '--json');
 
     // Assess
     expect(all.code).toBe(0);
-    expect(JSON.parse(all.stdout)).toEqual(verdicts.flatMap((verdict) => verdict.anomalies));
-    expect(JSON.parse(later.stdout)).toEqual(verdicts[1]?.anomalies);
+    expect(JSON.parse(all.stdout)).toEqual([
+      ...verdicts.flatMap((verdict) => verdict.anomalies),
+      fileAnomaly,
+    ]);
+    expect(JSON.parse(later.stdout)).toEqual([...(verdicts[1]?.anomalies ?? []), fileAnomaly]);
+    expect(JSON.parse(afterTheFile.stdout)).toEqual(verdicts[1]?.anomalies);
     expect(JSON.parse(none.stdout)).toEqual([]);
   });
 

@@ -6,9 +6,10 @@ import {
   KpiRepository,
   LineageRepository,
   listLineage,
+  listStoredAnomalies,
   type ResourceNames,
 } from '@storeflow/aws';
-import type { Anomaly, LineageRecord, ValidationReport } from '@storeflow/core';
+import type { LineageRecord, ValidationReport } from '@storeflow/core';
 import pLimit from 'p-limit';
 import {
   columnCodesOf,
@@ -27,10 +28,8 @@ export interface QualityReportSources {
   readonly clients: AwsClients;
   readonly names: Pick<
     ResourceNames,
-    'bucket' | 'processedFilesTable' | 'orderKpisTable' | 'categoryKpisTable'
+    'bucket' | 'processedFilesTable' | 'orderKpisTable' | 'categoryKpisTable' | 'qualityTable'
   >;
-  /** The anomalies to list and mark, from wherever they are kept (an empty list when none are). */
-  readonly anomalies: () => Promise<readonly Anomaly[]>;
 }
 
 export interface GatherOptions {
@@ -53,7 +52,7 @@ export const GATHER_DEFAULTS = { reportsPerDataset: 50, readConcurrency: 8 } as 
 /**
  * Reads what the quality report shows from a pipeline, on AWS or the emulators alike: every
  * lineage record (through the status index, page by page), the newest validation reports of
- * each dataset, the daily KPIs, and the anomalies the sources provide.
+ * each dataset, the daily KPIs, and the stored anomalies of both scopes.
  */
 export async function gatherQualityReport(
   sources: QualityReportSources,
@@ -69,7 +68,7 @@ export async function gatherQualityReport(
   const [records, dailyRows, anomalies] = await Promise.all([
     listLineage(lineage),
     kpis.listOrderKpis({}),
-    sources.anomalies(),
+    listStoredAnomalies(clients, names.qualityTable),
   ]);
   const limit = pLimit(options.readConcurrency ?? GATHER_DEFAULTS.readConcurrency);
   const reports = await Promise.all(

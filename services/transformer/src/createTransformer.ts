@@ -133,8 +133,7 @@ function qualityReportRefresh(
     intervalMs: config.reportIntervalSeconds * 1000,
     now,
     refresh: async () => {
-      // Anomalies are read from the quality table's stores once those exist; none until then.
-      const data = await gatherQualityReport({ clients, names, anomalies: async () => [] }, { now });
+      const data = await gatherQualityReport({ clients, names }, { now });
       await publishQualityReport(clients, names.bucket, renderQualityReport(data));
     },
     onSuccess: (durationMs) => {

@@ -5,13 +5,14 @@ import {
   createAwsClients,
   KpiRepository,
   LineageRepository,
+  listStoredAnomalies,
   type OrderKpiAttributes,
   resolveAwsConnection,
   resourceNamesFor,
 } from '@storeflow/aws';
 import { type Anomaly, FileStatus, type LineageRecord } from '@storeflow/core';
 import { SeededRandom } from '@storeflow/datagen';
-import { anomalyTable, storedAnomalies } from '../anomalyListing.js';
+import { anomalyTable } from '../anomalyListing.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, positiveIntegerOption, printJson, rejectPositionals } from '../commandLine.js';
 import { createProgress, type Progress } from '../demo/progress.js';
@@ -242,7 +243,11 @@ async function runDemo(options: DemoOptions): Promise<number> {
       });
       const html = await writeQualityReportPage({ clients, names }, path.join(demoDir, 'report'));
       progress.step(`wrote the quality report: ${html}`);
-      const collected = await collectResult(records, kpis, await storedAnomalies({ clients, names }));
+      const collected = await collectResult(
+        records,
+        kpis,
+        await listStoredAnomalies(clients, names.qualityTable),
+      );
       const result: DemoResult = { ...collected, report: { html } };
       if (options.json) printJson(result);
       else printReadable(result, { names, logDir, dataDir, kept: options.keep });
