@@ -1,3 +1,4 @@
+export { type AlertInbox, type ReceivedAlert, subscribeAlertInbox } from './alertInbox.js';
 export type { DynamoDbLocalExit } from './DynamoDbLocal.js';
 export { ComponentState, type DynamoDbChange, type DynamoDbStatus } from './DynamoDbSupervisor.js';
 export {

@@ -1,13 +1,4 @@
-import { SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from '@aws-sdk/client-sqs';
-import type { AwsClients } from '@storeflow/aws';
-import { type Alert, alertCodec } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { type EmbeddedStack, startEmbeddedStack, subscribeAlertInbox } from '@storeflow/local-stack';
 import {
   createPipeline,
   ingestDeadLetters,
@@ -40,65 +31,12 @@ function productsCsv(rows: number, sku: (id: number) => string): string {
 
 const goodSku = (id: number) => `ABC-${String(id).padStart(8, '0')}`;
 
-/** A queue subscribed to the pipeline's alerts topic with raw delivery: it receives alert bodies. */
-async function subscribeQueue(pipeline: Pipeline): Promise<string> {
-  const { clients } = pipeline;
-  const { QueueUrl: queueUrl } = await clients.sqs.send(
-    new CreateQueueCommand({ QueueName: `${pipeline.names.alertsTopic}-inbox` }),
+const subscribeInbox = (pipeline: Pipeline) =>
+  subscribeAlertInbox(
+    pipeline.clients,
+    pipeline.resources.alertsTopicArn,
+    `${pipeline.names.alertsTopic}-inbox`,
   );
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await clients.sns.send(
-    new SubscribeCommand({
-      TopicArn: pipeline.resources.alertsTopicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: { RawMessageDelivery: 'true' },
-    }),
-  );
-  return queueUrl ?? '';
-}
-
-interface ReceivedAlert {
-  readonly alert: Alert;
-  readonly kindAttribute: string | undefined;
-}
-
-/**
- * Every alert the inbox receives until `expected` have come and the queue then stays empty for
- * a few seconds more, so an extra alert would be seen too.
- */
-async function receiveAlerts(
-  clients: AwsClients,
-  queueUrl: string,
-  expected: number,
-  timeoutMs = 45_000,
-): Promise<ReceivedAlert[]> {
-  const received: ReceivedAlert[] = [];
-  const deadline = Date.now() + timeoutMs;
-  let emptyReceivesAfterExpected = 0;
-  while (Date.now() < deadline && emptyReceivesAfterExpected < 3) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    for (const message of Messages) {
-      const decoded = alertCodec.decode(JSON.parse(message.Body ?? ''));
-      if (decoded.kind !== 'ok') throw new Error(`not an alert: ${message.Body}`);
-      received.push({ alert: decoded.value, kindAttribute: message.MessageAttributes?.kind?.StringValue });
-      await clients.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }),
-      );
-    }
-    if (Messages.length === 0 && received.length >= expected) emptyReceivesAfterExpected += 1;
-  }
-  return received;
-}
 
 /** Waits until the validator has acknowledged a delivery of a version it had finished. */
 async function waitForDuplicate(metrics: ReturnType<typeof startValidator>['metrics']): Promise<void> {
@@ -114,7 +52,7 @@ async function waitForDuplicate(metrics: ReturnType<typeof startValidator>['metr
 describe('alerts on the embedded stack', () => {
   it('publishes one file-rejected alert per rejected version, none for accepted files or a repeated delivery', async () => {
     const pipeline = await createPipeline(stack);
-    const inbox = await subscribeQueue(pipeline);
+    const inbox = await subscribeInbox(pipeline);
     const validator = startValidator(pipeline);
     try {
       // Prepare: every SKU of the rejected file breaks the pattern, so its verdict is REJECTED
@@ -130,7 +68,7 @@ describe('alerts on the embedded stack', () => {
       const rejected = await waitForStatus(pipeline, rejectedKey, rejectedETag);
       await upload(pipeline, rejectedKey, rejectedCsv);
       await waitForDuplicate(validator.metrics);
-      const alerts = await receiveAlerts(pipeline.clients, inbox, 1);
+      const alerts = await inbox.receive(1);
 
       // Assess
       expect(rejected).toMatchObject({ status: 'FAILED', verdict: 'REJECTED' });
@@ -161,7 +99,7 @@ describe('alerts on the embedded stack', () => {
   it('announces a message about to land in the DLQ once, with the file it ended FAILED', async () => {
     const maxReceiveCount = 2;
     const pipeline = await createPipeline(stack, { maxReceiveCount });
-    const inbox = await subscribeQueue(pipeline);
+    const inbox = await subscribeInbox(pipeline);
     const validator = startValidator(
       pipeline,
       {},
@@ -178,7 +116,7 @@ describe('alerts on the embedded stack', () => {
       const deadline = Date.now() + 45_000;
       let dead: string[] = [];
       while (dead.length === 0 && Date.now() < deadline) dead = await ingestDeadLetters(pipeline);
-      const alerts = await receiveAlerts(pipeline.clients, inbox, 2);
+      const alerts = await inbox.receive(2);
 
       // Assess
       expect(dead).toHaveLength(1);
