@@ -202,7 +202,8 @@ describe('SourceVersionStore row counts by date', () => {
         Item: {
           ...base,
           ref_key: { S: 'source#counted' },
-          row_counts_by_date: { M: { '2025-04-01': { M: { accepted: { N: '7' }, rejected: { N: '2' } } } } },
+          // The stored form: one JSON string of [accepted, rejected] by date
+          row_counts_by_date: { S: '{"2025-04-01":[7,2]}' },
         },
       }),
     );
