@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 // The independent KPI computation the transformer's acceptance tests use too, so that both
@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   expectedKpis,
   expectedKpisOfRows,
+  openHtmlInChromium,
   type RowsByDataset,
   SAMPLE_DATA_DIR,
   sampleFiles,
@@ -28,6 +29,8 @@ interface DemoJson {
 }
 
 let workDir: string;
+/** Where the demo report's screenshot is kept for a person to look at (git ignores it). */
+const OUTPUT_DIR = path.join(import.meta.dirname, '..', 'test-output');
 
 beforeAll(async () => {
   await assertCliBuilt();
@@ -135,6 +138,30 @@ describe('storeflow demo --json', () => {
     );
     const judged = output.anomalies.map((found) => `${found.date} ${found.metric}`);
     expect(new Set(judged).size).toBe(judged.length);
+
+    // The report page the demo wrote, in headless chromium: nothing fetched beyond the page, no
+    // console error, every file listed, every anomaly listed, every daily chart drawn
+    const opened = await openHtmlInChromium(await readFile(output.report.html, 'utf8'));
+    try {
+      const { page } = opened;
+      expect(opened.requested).toEqual([opened.url]);
+      expect(opened.consoleErrors).toEqual([]);
+      const listed = await page.locator('#files-table tbody tr td:first-child code').allTextContents();
+      expect(listed.sort()).toEqual(output.files.map((file) => file.key).sort());
+      expect(await page.locator('#anomalies tbody tr').count()).toBe(output.anomalies.length);
+      const figures = await page.locator('#trends figure').all();
+      expect(figures).toHaveLength(6);
+      for (const figure of figures) {
+        expect((await figure.locator('svg').boundingBox())?.width).toBeGreaterThan(100);
+        expect(await figure.locator('path.line').getAttribute('d')).toMatch(
+          /^M[\d.]+ [\d.]+(L[\d.]+ [\d.]+)+$/,
+        );
+      }
+      await mkdir(OUTPUT_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(OUTPUT_DIR, 'demo-report.png'), fullPage: true });
+    } finally {
+      await opened.close();
+    }
   }, 420_000);
 
   it('runs the public sample from --data: all 26 files SUCCESS and the sample KPIs', async () => {

@@ -1,3 +1,4 @@
+export { CHROMIUM, type OpenedPage, openHtmlInChromium } from './chromium.js';
 export {
   type CsvFile,
   type ExpectedCategory,
