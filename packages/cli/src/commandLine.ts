@@ -76,6 +76,23 @@ export function dateOption(value: string | undefined, option: string): string | 
   return value;
 }
 
+/**
+ * The inclusive day range of `--from` and `--to`, either left open; refuses a start after the end.
+ *
+ * @throws UsageError when a bound is not a `YYYY-MM-DD` date or the bounds are swapped
+ */
+export function dateRangeOptions(values: { readonly from?: string; readonly to?: string }): {
+  from?: string;
+  to?: string;
+} {
+  const from = dateOption(values.from, '--from');
+  const to = dateOption(values.to, '--to');
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
+  }
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+}
+
 /** Pretty JSON on stdout, for `--json`: the same document scripts and people read. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

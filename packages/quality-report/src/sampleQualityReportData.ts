@@ -1,4 +1,4 @@
-import type { Anomaly, DailyQualityMetrics } from '@storeflow/core';
+import { type Anomaly, DATASET_COLUMNS, type DailyQualityMetrics } from '@storeflow/core';
 import type { ColumnCodeCount, DatasetCompleteness, FileVersionEntry, QualityReportData } from './types.js';
 
 /** The size of a {@link sampleQualityReportData} model. */
@@ -14,43 +14,13 @@ export interface SampleSize {
 }
 
 const DAY_MS = 86_400_000;
-const COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  products: [
-    'id',
-    'cost',
-    'category',
-    'name',
-    'brand',
-    'retail_price',
-    'department',
-    'sku',
-    'distribution_center_id',
-  ],
-  orders: [
-    'order_id',
-    'user_id',
-    'status',
-    'gender',
-    'created_at',
-    'returned_at',
-    'shipped_at',
-    'delivered_at',
-    'num_of_item',
-  ],
-  order_items: [
-    'id',
-    'order_id',
-    'user_id',
-    'product_id',
-    'inventory_item_id',
-    'status',
-    'created_at',
-    'shipped_at',
-    'delivered_at',
-    'returned_at',
-    'sale_price',
-  ],
-};
+/** Each dataset's columns as the spec has them: required, then optional. */
+const COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(DATASET_COLUMNS).map(([dataset, { required, optional }]) => [
+    dataset,
+    [...required, ...optional],
+  ]),
+);
 const CODES = [
   'TIMESTAMP_INVALID',
   'REQUIRED_VALUE_MISSING',

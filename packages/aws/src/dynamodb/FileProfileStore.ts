@@ -26,6 +26,7 @@ import {
   stringValue,
 } from './attributes.js';
 import { conditionalWrite } from './conditionalWrite.js';
+import { queryAll } from './queryAll.js';
 
 /** One file version's profile as the quality history keeps it. */
 export interface StoredFileProfile {
@@ -183,30 +184,18 @@ export class FileProfileStore {
           : range.to !== undefined
             ? ' AND sk <= :to'
             : '';
-    const profiles: StoredFileProfile[] = [];
-    let startKey: Item | undefined;
-    do {
-      const exclusiveStartKey = startKey;
-      const response: QueryCommandOutput = await callAws(this.#clients, 'DYNAMODB', 'Query', () =>
-        this.#clients.dynamodb.send(
-          new QueryCommand({
-            TableName: this.#table,
-            KeyConditionExpression: `pk = :pk${bounds}`,
-            ...(withAnomalies ? { FilterExpression: 'attribute_exists(anomalies)' } : {}),
-            ExpressionAttributeValues: {
-              ':pk': stringValue(`${PK_PREFIX}${dataset}`),
-              ...(range.from === undefined ? {} : { ':from': stringValue(range.from) }),
-              // A prefix bound takes in every key that starts with it.
-              ...(range.to === undefined ? {} : { ':to': stringValue(`${range.to}${RANGE_END}`) }),
-            },
-            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
-          }),
-        ),
-      );
-      for (const item of response.Items ?? []) profiles.push(this.#read(item));
-      startKey = response.LastEvaluatedKey;
-    } while (startKey !== undefined && Object.keys(startKey).length > 0);
-    return profiles;
+    const items = await queryAll(this.#clients, {
+      TableName: this.#table,
+      KeyConditionExpression: `pk = :pk${bounds}`,
+      ...(withAnomalies ? { FilterExpression: 'attribute_exists(anomalies)' } : {}),
+      ExpressionAttributeValues: {
+        ':pk': stringValue(`${PK_PREFIX}${dataset}`),
+        ...(range.from === undefined ? {} : { ':from': stringValue(range.from) }),
+        // A prefix bound takes in every key that starts with it.
+        ...(range.to === undefined ? {} : { ':to': stringValue(`${range.to}${RANGE_END}`) }),
+      },
+    });
+    return items.map((item) => this.#read(item));
   }
 
   async #get(summary: FileQualitySummary): Promise<Item | undefined> {

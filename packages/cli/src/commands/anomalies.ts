@@ -1,8 +1,8 @@
 import { listStoredAnomalies } from '@storeflow/aws';
 import { anomalyTable } from '../anomalyListing.js';
 import { withAwsTarget } from '../awsTarget.js';
-import { ExitCode, UsageError } from '../cliErrors.js';
-import { dateOption, parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
+import { ExitCode } from '../cliErrors.js';
+import { dateRangeOptions, parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
 
 export const ANOMALIES_USAGE = `Usage: storeflow anomalies [options]
 
@@ -39,12 +39,7 @@ export async function anomaliesCommand(
     return ExitCode.OK;
   }
   rejectPositionals(positionals);
-  const from = dateOption(values.from, '--from');
-  const to = dateOption(values.to, '--to');
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
-  }
-  const range = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+  const range = dateRangeOptions(values);
   const anomalies = await withAwsTarget(env, values, (target) =>
     listStoredAnomalies(target.clients, target.names.qualityTable, range),
   );

@@ -1,7 +1,7 @@
 import { KpiRepository } from '@storeflow/aws';
 import { withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
-import { dateOption, parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
+import { dateRangeOptions, parseCommandLine, printJson, rejectPositionals } from '../commandLine.js';
 import { asStoredAttributes, categoryKpiTable, dailyKpiTable } from '../kpiTables.js';
 
 export const KPIS_USAGE = `Usage: storeflow kpis [options]
@@ -39,13 +39,8 @@ export async function kpisCommand(
     return ExitCode.OK;
   }
   rejectPositionals(positionals);
-  const from = dateOption(values.from, '--from');
-  const to = dateOption(values.to, '--to');
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new UsageError(`--from ${from} is after --to ${to}; swap them`);
-  }
+  const range = dateRangeOptions(values);
   if (values.category === '') throw new UsageError('--category needs a category name');
-  const range = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
   const { daily, categories } = await withAwsTarget(env, values, async ({ clients, names }) => {
     const kpis = new KpiRepository({
       clients,
