@@ -115,6 +115,7 @@ export {
   type DailyMetric,
   type DailyQualityMetrics,
   type FileQualitySummary,
+  ITEM_METRICS,
 } from './quality/types.js';
 export {
   type ItemReferences,

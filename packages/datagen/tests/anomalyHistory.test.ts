@@ -4,7 +4,7 @@ import { type JudgedDate, judgeHistory, measureHistory } from './helpers/quality
 /** Long past, so no order is in the validator's future. */
 const START = '2025-03-01';
 const NOW_MS = Date.parse('2026-01-01T00:00:00Z');
-/** One of each kind, after the 14 dates the date scope needs, on different weekdays. */
+/** One of each kind, after the three weeks the date scope needs, on different weekdays. */
 const INJECTED: readonly InjectedAnomaly[] = [
   { date: '2025-03-24', kind: 'volume-drop' },
   { date: '2025-04-02', kind: 'price-spike' },

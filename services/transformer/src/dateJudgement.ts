@@ -5,6 +5,7 @@ import {
   type DailyQualityMetrics,
   type DateRowCounts,
   dateJudgementLookbackDays,
+  ITEM_METRICS,
   judgeDate,
 } from '@storeflow/core';
 
@@ -85,11 +86,7 @@ export function dailyQualityMetrics(
           unique_customers: kpis.unique_customers,
           ...(kpis.total_items_sold === 0
             ? {}
-            : {
-                total_revenue: kpis.total_revenue,
-                total_items_sold: kpis.total_items_sold,
-                avg_order_value: kpis.avg_order_value,
-              }),
+            : Object.fromEntries(ITEM_METRICS.map((metric) => [metric, kpis[metric]]))),
         }),
     ...(rows === undefined || total === 0 ? {} : { rejected_row_rate: rows.rejected / total }),
   };

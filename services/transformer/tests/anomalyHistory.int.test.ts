@@ -14,7 +14,7 @@ import { createPipeline, upload, waitForAll, withServices } from './harness.js';
 const stack = perTestFile(() => startEmbeddedStack());
 
 const START = '2025-03-01';
-/** One of each kind, after the 14 dates the date scope needs, on different weekdays. */
+/** One of each kind, after the three weeks the date scope needs, on different weekdays. */
 const INJECTED: readonly InjectedAnomaly[] = [
   { date: '2025-03-24', kind: 'volume-drop' },
   { date: '2025-04-02', kind: 'price-spike' },

@@ -1,5 +1,11 @@
 import { median, robustCentreAndSpread, roundForReport } from './robustStatistics.js';
-import { type Anomaly, DAILY_METRICS, type DailyMetric, type DailyQualityMetrics } from './types.js';
+import {
+  type Anomaly,
+  DAILY_METRICS,
+  type DailyMetric,
+  type DailyQualityMetrics,
+  ITEM_METRICS,
+} from './types.js';
 
 /** How a date is judged against the days before it. */
 export interface DateJudgementOptions {
@@ -90,10 +96,18 @@ export function judgeDate(
   const windowStart = addDays(day.date, -windowDays);
   const factorWindowStart = addDays(day.date, -dateJudgementLookbackDays({ windowDays }));
   const before = history.filter((entry) => entry.date >= factorWindowStart && entry.date < day.date);
+  // A day of the span with orders and no items yet is partly loaded: until its items land, the
+  // item metrics' baseline would be whichever days happen to have arrived, a biased sample (a
+  // backfill's shuffled items flagged ordinary days that way), so they wait for it.
+  const partlyLoaded = before.some(
+    (entry) =>
+      entry.total_orders !== undefined && ITEM_METRICS.every((metric) => entry[metric] === undefined),
+  );
   const anomalies: Anomaly[] = [];
   for (const metric of DAILY_METRICS) {
     const value = day[metric];
     if (value === undefined) continue;
+    if (partlyLoaded && (ITEM_METRICS as readonly DailyMetric[]).includes(metric)) continue;
     const pointsSince = (start: string) =>
       before.flatMap((entry) => {
         const past = entry[metric];
@@ -101,16 +115,21 @@ export function judgeDate(
           ? []
           : [{ weekday: weekdayOf(entry.date), value: past }];
       });
-    const points = pointsSince(windowStart);
-    if (points.length < minHistory) continue;
     const floorOf = (centre: number) => dateSpreadFloor(metric, centre, relativeSpreadFloor);
     const factors = SEASONAL_METRICS.has(metric)
       ? ordinaryWeekdayFactors(pointsSince(factorWindowStart), threshold, floorOf)
       : undefined;
-    const factorOf = (weekday: number) => factors?.get(weekday) ?? 1;
-    const robust = robustCentreAndSpread(points.map((point) => point.value / factorOf(point.weekday)));
-    const spread = Math.max(robust.spread, floorOf(robust.centre));
+    // A seasonal metric is judged on the weekdays whose level is known, from the days of those
+    // weekdays only: a weekday without a factor has too few ordinary values to say what it sells.
+    const factorOf = (weekday: number) => (factors === undefined ? 1 : factors.get(weekday));
     const factor = factorOf(weekdayOf(day.date));
+    if (factor === undefined) continue;
+    const points = pointsSince(windowStart).filter((point) => factorOf(point.weekday) !== undefined);
+    if (points.length < minHistory) continue;
+    const robust = robustCentreAndSpread(
+      points.map((point) => point.value / (factorOf(point.weekday) as number)),
+    );
+    const spread = Math.max(robust.spread, floorOf(robust.centre));
     const low = (robust.centre - threshold * spread) * factor;
     const high = (robust.centre + threshold * spread) * factor;
     if (value >= low && value <= high) continue;
@@ -153,16 +172,28 @@ interface WeekdayValue {
 }
 
 /**
+ * Values a weekday needs in the factor window before its factor is trusted: the median of three
+ * stands when one of them is abnormal, the median of two (their mean) does not. With fewer, a
+ * Monday outage among two Mondays would halve the Monday level and flag the ordinary Mondays
+ * after it, as happens while a backfill's days are still arriving.
+ */
+const MIN_WEEKDAY_VALUES = 3;
+
+/**
  * Per weekday, the median of that weekday's values over the median of all values; a weekday with
- * fewer than 2 values, or a history whose median is 0, gets no factor (1).
+ * fewer than {@link MIN_WEEKDAY_VALUES} values gets no factor; a history whose median is not
+ * above 0 has no level to scale, and every weekday gets factor 1.
  */
 function weekdayFactors(points: readonly WeekdayValue[]): Map<number, number> {
   const overall = median(points.map((point) => point.value));
   const factors = new Map<number, number>();
-  if (!(overall > 0)) return factors;
+  if (!(overall > 0)) {
+    for (let weekday = 0; weekday < 7; weekday++) factors.set(weekday, 1);
+    return factors;
+  }
   for (let weekday = 0; weekday < 7; weekday++) {
     const values = points.filter((point) => point.weekday === weekday).map((point) => point.value);
-    if (values.length < 2) continue;
+    if (values.length < MIN_WEEKDAY_VALUES) continue;
     const factor = median(values) / overall;
     if (factor > 0) factors.set(weekday, factor);
   }

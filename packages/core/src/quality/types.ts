@@ -63,6 +63,16 @@ export const DAILY_METRICS = [
 
 export type DailyMetric = (typeof DAILY_METRICS)[number];
 
+/**
+ * The metrics a date has only once its items have arrived: a date with orders and no items yet is
+ * partly loaded, and has none of them (a day whose items are still to come is not a revenue drop).
+ */
+export const ITEM_METRICS = [
+  'total_revenue',
+  'total_items_sold',
+  'avg_order_value',
+] as const satisfies readonly DailyMetric[];
+
 /** What the file scope judges of one validated file version, and what its history keeps. */
 export interface FileQualitySummary {
   /** `<sourceKey>@<objectVersion>`. */

@@ -21,17 +21,37 @@ describe('judgeDate', () => {
   });
 
   it('judges a metric only from 14 history values on', () => {
-    // Prepare: 13 then 14 days of 100 orders before the judged day
-    const short = days(MONDAY, 13, () => 100);
-    const enough = days(MONDAY, 14, () => 100);
+    // Prepare: 13 then 14 days with a return rate of 10 % before the judged day
+    const rates = (count: number) =>
+      days(MONDAY, count, () => 100).map((day) => ({ ...day, return_rate: 0.1 }));
 
     // Act
-    const fromShort = judgeDate({ date: addDays(MONDAY, 14), total_orders: 500 }, short);
-    const fromEnough = judgeDate({ date: addDays(MONDAY, 14), total_orders: 500 }, enough);
+    const judged = { date: addDays(MONDAY, 14), return_rate: 0.5 };
+    const fromShort = judgeDate(judged, rates(13));
+    const fromEnough = judgeDate(judged, rates(14));
 
     // Assess
     expect(fromShort).toEqual([]);
-    expect(fromEnough.map((anomaly) => anomaly.metric)).toEqual(['total_orders']);
+    expect(fromEnough.map((anomaly) => anomaly.metric)).toEqual(['return_rate']);
+  });
+
+  it('judges a volume on a weekday once it has 3 values: a bad day among 2 Mondays would set their level', () => {
+    // Prepare: the second Monday sold half; two weeks give Monday 2 values, four give 4
+    const outage = addDays(MONDAY, 7);
+    const ordersOn = (date: string) => (date === outage ? 50 : weekly(date));
+    const twoWeeks = days(MONDAY, 14, ordersOn);
+    const fourWeeks = days(MONDAY, 28, ordersOn);
+
+    // Act
+    // (from 2 values the Monday level would be 75, and a good Monday of 120 beyond 75 ± 37.5)
+    const afterTwo = judgeDate({ date: addDays(MONDAY, 14), total_orders: 120 }, twoWeeks);
+    const afterFour = judgeDate({ date: addDays(MONDAY, 28), total_orders: 100 }, fourWeeks);
+    const dropAfterFour = judgeDate({ date: addDays(MONDAY, 28), total_orders: 40 }, fourWeeks);
+
+    // Assess: not judged after two weeks; after four the Monday level is the ordinary one
+    expect(afterTwo).toEqual([]);
+    expect(afterFour).toEqual([]);
+    expect(dropAfterFour).toMatchObject([{ metric: 'total_orders', expected: { low: 50, high: 150 } }]);
   });
 
   it('judges a steady history (MAD 0) with the floor: 12.5% of the centre, so 100 ± 50', () => {
@@ -119,18 +139,34 @@ describe('judgeDate', () => {
     expect(quietSaturday).toMatchObject([{ expected: { low: 100, high: 300 } }]);
   });
 
-  it('gives a weekday with a single value in the history no factor', () => {
-    // Prepare: 16 days from a Monday without the first Saturday: the second Saturday stands alone
-    const history = days(MONDAY, 16, weekly).filter((day) => day.date !== addDays(MONDAY, 5));
-    const saturday = addDays(MONDAY, 19);
+  it('judges no volume on a weekday with fewer than 3 values, and leaves its days out of the baseline', () => {
+    // Prepare: 22 days from a Monday without the first Saturday: the other two Saturdays remain
+    const history = days(MONDAY, 22, weekly).filter((day) => day.date !== addDays(MONDAY, 5));
+    const saturday = addDays(MONDAY, 26);
+    const monday = addDays(MONDAY, 28);
 
     // Act
-    const ordinary = judgeDate({ date: saturday, total_orders: 140 }, history);
-    const usualSaturday = judgeDate({ date: saturday, total_orders: 200 }, history);
+    const onSaturday = judgeDate({ date: saturday, total_orders: 1_000 }, history);
+    const onMonday = judgeDate({ date: monday, total_orders: 1_000 }, history);
 
-    // Assess: Saturday is judged as a weekday, 100 ± 50
-    expect(ordinary).toEqual([]);
-    expect(usualSaturday).toMatchObject([{ expected: { low: 50, high: 150 }, baseline: { n: 15 } }]);
+    // Assess: the Monday is judged from the 19 days that are not Saturdays, at the weekday level
+    expect(onSaturday).toEqual([]);
+    expect(onMonday).toMatchObject([{ expected: { low: 50, high: 150 }, baseline: { n: 19, centre: 100 } }]);
+  });
+
+  it('waits with the item metrics while a day of the span has orders and no items yet', () => {
+    // Prepare: 28 steady days with items, then the same with one day's items still to come
+    const full = days(MONDAY, 28, () => 100).map((day) => ({ ...day, total_revenue: 5_000 }));
+    const partly = full.map((day, index) => (index === 20 ? { date: day.date, total_orders: 100 } : day));
+    const judged = { date: addDays(MONDAY, 28), total_orders: 500, total_revenue: 50_000 };
+
+    // Act
+    const fromFull = judgeDate(judged, full);
+    const fromPartly = judgeDate(judged, partly);
+
+    // Assess: the orders are judged either way, the revenue only once every day has its items
+    expect(fromFull.map((anomaly) => anomaly.metric)).toEqual(['total_orders', 'total_revenue']);
+    expect(fromPartly.map((anomaly) => anomaly.metric)).toEqual(['total_orders']);
   });
 
   it('keeps an outage that recurs from moving its weekday: Mondays at 40 twice in 8 weeks', () => {
@@ -168,14 +204,14 @@ describe('judgeDate', () => {
 
   it('never counts the judged date, nor any later one, in its own baseline', () => {
     // Prepare: the day itself and 14 later days hold the abnormal value too
-    const next = addDays(MONDAY, 14);
-    const history = [...days(MONDAY, 14, () => 100), ...days(next, 15, () => 500)];
+    const next = addDays(MONDAY, 21);
+    const history = [...days(MONDAY, 21, () => 100), ...days(next, 15, () => 500)];
 
     // Act
     const anomalies = judgeDate({ date: next, total_orders: 500 }, history);
 
     // Assess
-    expect(anomalies).toMatchObject([{ value: 500, baseline: { n: 14, centre: 100 } }]);
+    expect(anomalies).toMatchObject([{ value: 500, baseline: { n: 21, centre: 100 } }]);
   });
 
   it('counts the dates present in the 28 days before, whatever the gaps', () => {
