@@ -1,23 +1,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
+import { startEmbeddedStack } from '@storeflow/local-stack';
 import { QUALITY_REPORT_KEY } from '@storeflow/quality-report';
-import { sampleFiles } from '@storeflow/testing';
+import { perTestFile, sampleFiles } from '@storeflow/testing';
 import { createPipeline, sleep, startService, upload, waitForAll } from './harness.js';
 
-let stack: EmbeddedStack;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = perTestFile(() => startEmbeddedStack());
 
 describe('the quality report page on S3', () => {
   it('is published in the background after files are transformed, and catches up with the later ones', async () => {
     // Prepare: refreshes at most every second
-    const pipeline = await createPipeline(stack, { TRANSFORMER_REPORT_INTERVAL_SECONDS: '1' });
+    const pipeline = await createPipeline(stack(), { TRANSFORMER_REPORT_INTERVAL_SECONDS: '1' });
     const files = await sampleFiles();
     const first = files.find((file) => file.dataset === 'products');
     const second = files.find((file) => file.key.endsWith('/orders_part1.csv'));

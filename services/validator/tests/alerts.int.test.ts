@@ -1,4 +1,5 @@
-import { type EmbeddedStack, startEmbeddedStack, subscribeAlertInbox } from '@storeflow/local-stack';
+import { startEmbeddedStack, subscribeAlertInbox } from '@storeflow/local-stack';
+import { perTestFile } from '@storeflow/testing';
 import {
   createPipeline,
   ingestDeadLetters,
@@ -9,15 +10,7 @@ import {
   waitForStatus,
 } from './harness.js';
 
-let stack: EmbeddedStack;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = perTestFile(() => startEmbeddedStack());
 
 const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
 
@@ -51,7 +44,7 @@ async function waitForDuplicate(metrics: ReturnType<typeof startValidator>['metr
 
 describe('alerts on the embedded stack', () => {
   it('publishes one file-rejected alert per rejected version, none for accepted files or a repeated delivery', async () => {
-    const pipeline = await createPipeline(stack);
+    const pipeline = await createPipeline(stack());
     const inbox = await subscribeInbox(pipeline);
     const validator = startValidator(pipeline);
     try {
@@ -98,7 +91,7 @@ describe('alerts on the embedded stack', () => {
 
   it('announces a message about to land in the DLQ once, with the file it ended FAILED', async () => {
     const maxReceiveCount = 2;
-    const pipeline = await createPipeline(stack, { maxReceiveCount });
+    const pipeline = await createPipeline(stack(), { maxReceiveCount });
     const inbox = await subscribeInbox(pipeline);
     const validator = startValidator(
       pipeline,
