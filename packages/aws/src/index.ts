@@ -144,6 +144,7 @@ export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/Raw
 export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
 export {
   ALERT_KIND_ATTRIBUTE,
+  alertSinkFor,
   alertSubject,
   SnsAlertSink,
   type SnsAlertSinkOptions,

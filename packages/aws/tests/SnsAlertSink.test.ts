@@ -1,5 +1,6 @@
-import type { Alert } from '@storeflow/core';
-import { alertSubject } from '../src/sns/SnsAlertSink.js';
+import { ALERTS_OFF, type Alert } from '@storeflow/core';
+import { createAwsClients } from '../src/createAwsClients.js';
+import { alertSinkFor, alertSubject, SnsAlertSink } from '../src/sns/SnsAlertSink.js';
 
 const FILE = {
   bucket: 'b',
@@ -37,5 +38,23 @@ describe('alertSubject', () => {
     // Assess
     expect(subject).toHaveLength(100);
     expect(subject).toMatch(/^StoreFlow file-failed: raw\/orders\/\?+\.\.\.$/);
+  });
+});
+
+describe('alertSinkFor', () => {
+  it('publishes to the topic a service names, and nowhere when it names none', () => {
+    // Prepare: clients send nothing until asked to
+    const clients = createAwsClients({ region: 'us-east-1', endpoints: {} });
+    try {
+      // Act
+      const topic = alertSinkFor(clients, 'arn:aws:sns:us-east-1:123456789012:storeflow-alerts');
+      const none = alertSinkFor(clients, undefined);
+
+      // Assess
+      expect(topic).toBeInstanceOf(SnsAlertSink);
+      expect(none).toBe(ALERTS_OFF);
+    } finally {
+      clients.destroy();
+    }
   });
 });

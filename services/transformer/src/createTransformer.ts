@@ -1,6 +1,7 @@
 import {
   type AwsClients,
   alertOnDeadLetter,
+  alertSinkFor,
   DailyQualityStore,
   DateAnomalyStore,
   DateRecomputeCoordinator,
@@ -12,10 +13,9 @@ import {
   type ResourceNames,
   resourceNamesFor,
   SilverStore,
-  SnsAlertSink,
   SourceVersionStore,
 } from '@storeflow/aws';
-import { ALERTS_OFF, type AlertSink, parseTransformMessage } from '@storeflow/core';
+import { type AlertSink, parseTransformMessage } from '@storeflow/core';
 import { gatherQualityReport, publishQualityReport, renderQualityReport } from '@storeflow/quality-report';
 import { reportedAlertSink } from '@storeflow/runtime';
 import { AnomalyJudge } from './anomalyJudge.js';
@@ -48,13 +48,11 @@ export interface TransformerWiring {
 export function createTransformer(wiring: TransformerWiring): MessageHandler {
   const { clients, config, metrics, log, now } = wiring;
   const names = resourceNamesFor(config.resourcePrefix);
-  const alerts = reportedAlertSink(
-    wiring.alerts ??
-      (config.alertsTopicArn === undefined
-        ? ALERTS_OFF
-        : new SnsAlertSink({ clients, topicArn: config.alertsTopicArn })),
-    { log, published: metrics.alertsPublished, topicVariable: TRANSFORMER_ENV.alertsTopicArn },
-  );
+  const alerts = reportedAlertSink(wiring.alerts ?? alertSinkFor(clients, config.alertsTopicArn), {
+    log,
+    published: metrics.alertsPublished,
+    topicVariable: TRANSFORMER_ENV.alertsTopicArn,
+  });
   const coordinator = new DateRecomputeCoordinator({ clients, tableName: names.kpiDatesTable });
   const kpis = new KpiRepository({
     clients,

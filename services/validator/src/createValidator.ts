@@ -1,6 +1,7 @@
 import {
   type AwsClients,
   alertOnDeadLetter,
+  alertSinkFor,
   type DeadLetterFile,
   FileProfileStore,
   LineageRepository,
@@ -9,10 +10,9 @@ import {
   RawObjectSource,
   ReferenceStore,
   resourceNamesFor,
-  SnsAlertSink,
   SourceVersionStore,
 } from '@storeflow/aws';
-import { ALERTS_OFF, parseIngestMessage } from '@storeflow/core';
+import { parseIngestMessage } from '@storeflow/core';
 import { reportedAlertSink } from '@storeflow/runtime';
 import { VALIDATOR_ENV, type ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
@@ -34,12 +34,11 @@ export interface ValidatorWiring {
  */
 export function createValidator({ clients, config, metrics, log, now }: ValidatorWiring): MessageHandler {
   const names = resourceNamesFor(config.resourcePrefix);
-  const alerts = reportedAlertSink(
-    config.alertsTopicArn === undefined
-      ? ALERTS_OFF
-      : new SnsAlertSink({ clients, topicArn: config.alertsTopicArn }),
-    { log, published: metrics.alertsPublished, topicVariable: VALIDATOR_ENV.alertsTopicArn },
-  );
+  const alerts = reportedAlertSink(alertSinkFor(clients, config.alertsTopicArn), {
+    log,
+    published: metrics.alertsPublished,
+    topicVariable: VALIDATOR_ENV.alertsTopicArn,
+  });
   const handle = createIngestHandler({
     clients,
     config,

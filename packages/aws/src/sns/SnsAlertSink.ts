@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { type Alert, type AlertSink, alertCodec } from '@storeflow/core';
+import { ALERTS_OFF, type Alert, type AlertSink, alertCodec } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
 
 export interface SnsAlertSinkOptions {
@@ -47,6 +47,14 @@ export class SnsAlertSink implements AlertSink {
       ),
     );
   }
+}
+
+/**
+ * Where a service publishes: the alerts topic its `<SERVICE>_ALERTS_TOPIC_ARN` names, or
+ * {@link ALERTS_OFF} when the variable is unset (alerts are a feature the operator turns on).
+ */
+export function alertSinkFor(clients: AwsClients, topicArn: string | undefined): AlertSink {
+  return topicArn === undefined ? ALERTS_OFF : new SnsAlertSink({ clients, topicArn });
 }
 
 /**

@@ -124,11 +124,12 @@ export function judgeDate(
     const factorOf = (weekday: number) => (factors === undefined ? 1 : factors.get(weekday));
     const factor = factorOf(weekdayOf(day.date));
     if (factor === undefined) continue;
-    const points = pointsSince(windowStart).filter((point) => factorOf(point.weekday) !== undefined);
-    if (points.length < minHistory) continue;
-    const robust = robustCentreAndSpread(
-      points.map((point) => point.value / (factorOf(point.weekday) as number)),
-    );
+    const deseasonalised = pointsSince(windowStart).flatMap((point) => {
+      const pointFactor = factorOf(point.weekday);
+      return pointFactor === undefined ? [] : [point.value / pointFactor];
+    });
+    if (deseasonalised.length < minHistory) continue;
+    const robust = robustCentreAndSpread(deseasonalised);
     const spread = Math.max(robust.spread, floorOf(robust.centre));
     const low = (robust.centre - threshold * spread) * factor;
     const high = (robust.centre + threshold * spread) * factor;
@@ -139,7 +140,11 @@ export function judgeDate(
       metric,
       value,
       expected: { low: roundForReport(Math.max(low, 0)), high: roundForReport(high) },
-      baseline: { n: points.length, centre: roundForReport(robust.centre), spread: roundForReport(spread) },
+      baseline: {
+        n: deseasonalised.length,
+        centre: roundForReport(robust.centre),
+        spread: roundForReport(spread),
+      },
       rule: `${factors === undefined ? 'mad' : 'seasonal-mad'}:z>${threshold}`,
     });
   }
