@@ -7,6 +7,7 @@ import {
   computeDateKpis,
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
+  datasetContract,
   type FileValidationSink,
   type OrderReference,
   type ProductReference,
@@ -19,6 +20,7 @@ import {
   type SilverRecord,
   validateFile,
 } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
 import type { DataSet, RowTally, ValidationOutcome } from './types.js';
 
@@ -115,6 +117,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
   const silverDir = await mkdtemp(path.join(tmpdir(), 'storeflow-bench-silver-'));
   try {
     const references = new InMemoryReferences();
+    const contracts = loadContractFiles();
     const rows: Record<Dataset, RowTally> = {
       products: { total: 0, accepted: 0, rejected: 0 },
       orders: { total: 0, accepted: 0, rejected: 0 },
@@ -125,9 +128,11 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
     for (const [index, file] of dataSet.files.entries()) {
       const sink = new LocalSilverSink(silverDir, file.dataset, index + 1);
       const result = await validateFile(
-        recordParserFor({ dataset: file.dataset, format: 'csv' })(createReadStream(file.path)),
+        recordParserFor({ contract: datasetContract(contracts, file.dataset), format: 'csv' })(
+          createReadStream(file.path),
+        ),
         {
-          dataset: file.dataset,
+          contract: datasetContract(contracts, file.dataset),
           // Later files carry greater versions, as later uploads do.
           rowVersion: `${new Date(Date.UTC(2026, 0, 1) + index * 1000).toISOString()}#raw/${file.key}`,
           nowMs,

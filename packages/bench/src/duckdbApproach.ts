@@ -1,10 +1,13 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { type Dataset, DEFAULT_MAX_REJECTED_ROW_RATIO, DEFAULT_SKU_PATTERN } from '@storeflow/core';
+import { type Dataset, DEFAULT_MAX_REJECTED_ROW_RATIO } from '@storeflow/core';
 import type { DataSet, KpiTotals, RowTally, ValidationOutcome } from './types.js';
 
 const FUTURE_SKEW_MS = 300_000;
 
 /** SQL string literal. */
+/** The SKU pattern of SPEC §3, written here on its own: DuckDB is the yardstick, not a copy of the contracts. */
+const SKU_PATTERN = '[A-Za-z]{3}-[0-9]{8}';
+
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
@@ -58,7 +61,7 @@ function rowChecks(dataset: Dataset, nowMs: number): string[] {
       textCheck('name'),
       moneyCheck('retail_price', 'positive'),
       textCheck('department'),
-      `CASE ${missing('sku')} WHEN NOT regexp_full_match(sku, ${literal(DEFAULT_SKU_PATTERN.source.replace(/^\^|\$$/g, ''))}) THEN 'SKU_PATTERN_MISMATCH' END`,
+      `CASE ${missing('sku')} WHEN NOT regexp_full_match(sku, ${literal(SKU_PATTERN)}) THEN 'SKU_PATTERN_MISMATCH' END`,
       idCheck('distribution_center_id', false),
       `CASE WHEN cents(cost) > cents(retail_price) THEN 'COST_ABOVE_RETAIL_PRICE' END`,
     ];

@@ -7,6 +7,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import {
   type AcceptedBatch,
   type Dataset,
+  datasetContract,
   type FileValidationSink,
   type IssueCode,
   type OrderReference,
@@ -19,8 +20,11 @@ import {
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import type { WrittenManifest } from '../src/commands/generate.js';
 import { assertCliBuilt, runCli } from './helpers.js';
+
+const CONTRACTS = loadContractFiles();
 
 let workDir: string;
 
@@ -317,12 +321,15 @@ async function validateFromDisk(dir: string, manifest: WrittenManifest) {
   const outcomes = [];
   for (const file of manifest.files) {
     const sink = new MemorySink();
-    const parse = recordParserFor({ dataset: file.dataset, format: file.format });
+    const parse = recordParserFor({
+      contract: datasetContract(CONTRACTS, file.dataset),
+      format: file.format,
+    });
     const source = createReadStream(path.join(dir, file.key)).pipe(createGunzip());
     const result = await validateFile(
       parse(source, { batchSize: 1000 }),
       {
-        dataset: file.dataset,
+        contract: datasetContract(CONTRACTS, file.dataset),
         rowVersion: 'v',
         nowMs: Date.now(),
         maxRejectedRowRatio: 0.05,

@@ -4,35 +4,6 @@ export const DATASETS = ['products', 'orders', 'order_items'] as const;
 /** One of the datasets of SPEC §2. */
 export type Dataset = (typeof DATASETS)[number];
 
-/** Column layout of one dataset (SPEC §2 table). Columns are matched by header name, never by position. */
-export interface DatasetColumns {
-  /** Column whose value must be unique inside one file; a repeat rejects the later row. */
-  readonly key: string;
-  /** Columns that must be in the header (their values may still be empty where the rules allow it). */
-  readonly required: readonly string[];
-  /** Columns validated when present; an empty value means "absent". */
-  readonly optional: readonly string[];
-}
-
-/** Column specs per dataset, exactly as the SPEC §2 table. */
-export const DATASET_COLUMNS = {
-  products: {
-    key: 'id',
-    required: ['id', 'sku', 'cost', 'category', 'name', 'brand', 'retail_price', 'department'],
-    optional: ['distribution_center_id'],
-  },
-  orders: {
-    key: 'order_id',
-    required: ['order_id', 'user_id', 'status', 'created_at', 'num_of_item'],
-    optional: ['returned_at', 'shipped_at', 'delivered_at', 'gender'],
-  },
-  order_items: {
-    key: 'id',
-    required: ['id', 'order_id', 'user_id', 'product_id', 'status', 'created_at', 'sale_price'],
-    optional: ['shipped_at', 'delivered_at', 'returned_at', 'inventory_item_id'],
-  },
-} as const satisfies Record<Dataset, DatasetColumns>;
-
 /** Why a key cannot be routed; the caller logs it and counts a metric, it never retries. */
 export type UnroutableReason = 'NOT_UNDER_RAW' | 'UNKNOWN_DATASET';
 

@@ -1,3 +1,5 @@
+import type { ContractProblem } from './contracts/types.js';
+
 /**
  * Base of every error that is not a row or file problem (those are data, catalogued in `ISSUE_CODES`).
  * `retryable` tells a caller whether doing the same thing again may succeed, which is what an
@@ -63,5 +65,29 @@ export class KpiOverflowError extends WorkerError {
     this.quantity = quantity;
     this.orderDate = context.orderDate;
     this.category = context.category;
+  }
+}
+
+/**
+ * The data contracts in use are invalid: every problem of every contract, listed at once. A
+ * configuration mistake, so not retryable; a service refuses to start with it.
+ *
+ * @example
+ * const result = compileContractSet(sources);
+ * if (!result.ok) throw new ContractInvalidError(result.problems);
+ */
+export class ContractInvalidError extends WorkerError {
+  readonly code = 'CONTRACT_INVALID';
+  readonly retryable = false;
+  readonly problems: readonly ContractProblem[];
+
+  constructor(problems: readonly ContractProblem[], options?: ErrorOptions) {
+    super(
+      `the data contracts have ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}:\n${problems
+        .map((problem) => `  ${problem.code} ${problem.source} ${problem.path}: ${problem.message}`)
+        .join('\n')}`,
+      options,
+    );
+    this.problems = problems;
   }
 }

@@ -1,9 +1,30 @@
 export { archiveKey, relativeToDataset } from './archiveLayout.js';
 export {
-  DATASET_COLUMNS,
+  type ContractSetResult,
+  type ContractSource,
+  compileContractSet,
+  datasetContract,
+  rangeText,
+} from './contracts/compileContractSet.js';
+export { ODCS_SUBSET_SCHEMA } from './contracts/odcsSubsetSchema.js';
+export { PIPELINE_DATASETS } from './contracts/pipelineDatasets.js';
+export { compileRuleExpression, RuleExpressionError } from './contracts/ruleExpression.js';
+export type {
+  ColumnKind,
+  ColumnSpec,
+  CompiledRule,
+  ContractProblem,
+  ContractProblemCode,
+  ContractSet,
+  ConvertedValue,
+  DatasetContract,
+  DeclaredCode,
+  NumericRange,
+  RelationshipSpec,
+} from './contracts/types.js';
+export {
   DATASETS,
   type Dataset,
-  type DatasetColumns,
   detectFormat,
   type FileFormat,
   type FormatResult,
@@ -11,7 +32,7 @@ export {
   routeObjectKey,
   type UnroutableReason,
 } from './datasets.js';
-export { InvalidOptionError, KpiOverflowError, WorkerError } from './errors.js';
+export { ContractInvalidError, InvalidOptionError, KpiOverflowError, WorkerError } from './errors.js';
 export { contentIssue, type ObjectPlan, type PlanResult, planObject } from './fileChecks.js';
 export {
   ISSUE_CODES,
@@ -135,12 +156,6 @@ export {
   type ValidationReport,
   ValidationReportBuilder,
 } from './report/ValidationReportBuilder.js';
-export { costWithinRetailPrice } from './rules/costWithinRetailPrice.js';
-export { createdAtNotInFuture, DEFAULT_FUTURE_SKEW_MS } from './rules/createdAtNotInFuture.js';
-export { deliveredAfterShipped } from './rules/deliveredAfterShipped.js';
-export { returnedAtMatchesStatus } from './rules/returnedAtMatchesStatus.js';
-export { shippedAfterCreated } from './rules/shippedAfterCreated.js';
-export { DEFAULT_SKU_PATTERN, skuMatchesPattern } from './rules/skuMatchesPattern.js';
 export {
   type SilverOrder,
   type SilverOrderItem,
@@ -173,11 +188,12 @@ export {
 export {
   type CreateRowValidatorResult,
   createRowValidator,
+  DEFAULT_FUTURE_SKEW_MS,
   type RowValidatorOptions,
 } from './validation/createRowValidator.js';
-export type { RowOf } from './validation/datasetDefinitions.js';
 export { JsonLineDecoder, type JsonLineResult } from './validation/JsonLineDecoder.js';
 export type { RowResult, RowValidator } from './validation/RowValidator.js';
+export type { GenericRow, ValidatedRow } from './validation/rowAssemblers.js';
 export {
   type AcceptedBatch,
   type FileValidationResult,

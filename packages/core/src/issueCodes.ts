@@ -147,6 +147,32 @@ export const ISSUE_CODES = {
     rejects: true,
     description: 'num_of_item is not an integer >= 1.',
   },
+  INTEGER_INVALID: {
+    level: 'row',
+    kind: 'schema',
+    rejects: true,
+    description:
+      'An integer column of a contract holds something else, or a value outside its range (the default code).',
+  },
+  NUMBER_INVALID: {
+    level: 'row',
+    kind: 'schema',
+    rejects: true,
+    description:
+      'A number column of a contract holds something else, or a value outside its range (the default code).',
+  },
+  PATTERN_MISMATCH: {
+    level: 'row',
+    kind: 'schema',
+    rejects: true,
+    description: "A text column's value breaks its contract's pattern or length (the default code).",
+  },
+  VALUE_NOT_ALLOWED: {
+    level: 'row',
+    kind: 'schema',
+    rejects: true,
+    description: "A column's value is not one of its contract's validValues (the default code).",
+  },
   MONEY_NOT_DECIMAL: {
     level: 'row',
     kind: 'schema',
@@ -218,7 +244,8 @@ export const ISSUE_CODES = {
     level: 'row',
     kind: 'business',
     rejects: true,
-    description: 'sku does not match the configured pattern (default ^[A-Za-z]{3}-\\d{8}$).',
+    description:
+      'sku does not match the pattern of the products contract (as shipped `^[A-Za-z]{3}-\\d{8}$`).',
   },
   DUPLICATE_KEY_IN_FILE: {
     level: 'row',

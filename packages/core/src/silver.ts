@@ -18,6 +18,8 @@ export interface SilverProduct {
   readonly department: string;
   readonly distribution_center_id?: number;
   readonly _version: string;
+  /** Columns of the extract that its contract does not define, by header name, as read. */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 export interface SilverOrder {
@@ -33,6 +35,7 @@ export interface SilverOrder {
   /** UTC date of `created_at_ms`: the partition and the KPI day. */
   readonly order_date: string;
   readonly _version: string;
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 export interface SilverOrderItem {
@@ -52,11 +55,36 @@ export interface SilverOrderItem {
   /** The product's category, looked up at validation. */
   readonly category: string;
   readonly _version: string;
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
-export type SilverRecord = SilverProduct | SilverOrder | SilverOrderItem;
+/**
+ * A row of a dataset the pipeline does not read itself (one added by a contract alone): its
+ * logical columns with their converted values, absent ones left out.
+ */
+export type SilverGenericRecord = Readonly<
+  Record<string, number | string | Readonly<Record<string, string>>>
+> & {
+  readonly _version: string;
+};
 
-export function toSilverProduct(row: ProductRow, version: string): SilverProduct {
+export type SilverRecord = SilverProduct | SilverOrder | SilverOrderItem | SilverGenericRecord;
+
+type Extra = Readonly<Record<string, string>> | undefined;
+
+function withExtra(extra: Extra): { extra?: Readonly<Record<string, string>> } {
+  return extra === undefined ? {} : { extra };
+}
+
+export function toSilverRecord(
+  row: Readonly<Record<string, number | string | undefined>>,
+  version: string,
+  extra?: Extra,
+): SilverGenericRecord {
+  return { ...(row as Record<string, number | string>), _version: version, ...withExtra(extra) };
+}
+
+export function toSilverProduct(row: ProductRow, version: string, extra?: Extra): SilverProduct {
   return {
     id: row.id,
     sku: row.sku,
@@ -68,10 +96,11 @@ export function toSilverProduct(row: ProductRow, version: string): SilverProduct
     department: row.department,
     ...(row.distributionCenterId === undefined ? {} : { distribution_center_id: row.distributionCenterId }),
     _version: version,
+    ...withExtra(extra),
   };
 }
 
-export function toSilverOrder(row: OrderRow, version: string): SilverOrder {
+export function toSilverOrder(row: OrderRow, version: string, extra?: Extra): SilverOrder {
   return {
     order_id: row.orderId,
     user_id: row.userId,
@@ -84,6 +113,7 @@ export function toSilverOrder(row: OrderRow, version: string): SilverOrder {
     ...(row.gender === undefined ? {} : { gender: row.gender }),
     order_date: utcDate(row.createdAtMs),
     _version: version,
+    ...withExtra(extra),
   };
 }
 
@@ -91,6 +121,7 @@ export function toSilverOrderItem(
   row: OrderItemRow,
   references: ItemReferences,
   version: string,
+  extra?: Extra,
 ): SilverOrderItem {
   return {
     id: row.id,
@@ -107,5 +138,6 @@ export function toSilverOrderItem(
     order_date: references.orderDate,
     category: references.category,
     _version: version,
+    ...withExtra(extra),
   };
 }

@@ -1,5 +1,6 @@
 import { ValidationReportBuilder } from '../src/report/ValidationReportBuilder.js';
 import type { RowIssue } from '../src/types.js';
+import { contractOf } from './helpers/contracts.js';
 
 function issue(code: RowIssue['code'], line: number, column = 'cost'): RowIssue {
   return { code, line, column, value: 'x', rule: `${column} rule` };
@@ -75,7 +76,7 @@ describe('ValidationReportBuilder', () => {
   it('profiles null rates and the minimum, maximum and mean of money (in cents) and id columns', () => {
     // Prepare
     const builder = new ValidationReportBuilder(['id', 'sku', 'cost', 'brand', 'retail_price'], {
-      dataset: 'products',
+      contract: contractOf('products'),
     });
     const rows = [
       ['7', 'A-1', '10.05', 'acme', '20'],
@@ -123,9 +124,25 @@ describe('ValidationReportBuilder', () => {
     expect(profile.undated).toEqual({ accepted: 0, rejected: 0 });
   });
 
+  it('names the contract the file was judged by, and none when no contract applied', () => {
+    // Prepare: contracts/orders.odcs.yaml has id storeflow-orders and version 1.0.0
+    const judged = new ValidationReportBuilder(['order_id'], { contract: contractOf('orders') });
+    const unjudged = new ValidationReportBuilder(['order_id']);
+
+    // Act
+    const withContract = judged.build(buildInput);
+    const withoutContract = unjudged.build(buildInput);
+
+    // Assess
+    expect(withContract.contract).toEqual({ id: 'storeflow-orders', version: '1.0.0' });
+    expect(withoutContract).not.toHaveProperty('contract');
+  });
+
   it('counts rows by order date, sorted, and those without a date as undated', () => {
     // Prepare
-    const builder = new ValidationReportBuilder(['order_id', 'created_at'], { dataset: 'orders' });
+    const builder = new ValidationReportBuilder(['order_id', 'created_at'], {
+      contract: contractOf('orders'),
+    });
 
     // Act
     builder.accept(3, '2025-03-09');

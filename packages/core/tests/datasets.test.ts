@@ -1,29 +1,73 @@
-import { DATASET_COLUMNS, detectFormat, routeObjectKey } from '../src/index.js';
+import { DATASETS, type Dataset, detectFormat, routeObjectKey } from '../src/index.js';
+import { contractOf } from './helpers/contracts.js';
 
-describe('DATASET_COLUMNS', () => {
-  it('matches the SPEC §2 table', () => {
-    // Prepare: the table, copied by hand from SPEC.md
-    const expected = {
-      products: {
-        key: 'id',
-        required: ['id', 'sku', 'cost', 'category', 'name', 'brand', 'retail_price', 'department'],
-        optional: ['distribution_center_id'],
-      },
-      orders: {
-        key: 'order_id',
-        required: ['order_id', 'user_id', 'status', 'created_at', 'num_of_item'],
-        optional: ['returned_at', 'shipped_at', 'delivered_at', 'gender'],
-      },
-      order_items: {
-        key: 'id',
-        required: ['id', 'order_id', 'user_id', 'product_id', 'status', 'created_at', 'sale_price'],
-        optional: ['shipped_at', 'delivered_at', 'returned_at', 'inventory_item_id'],
-      },
-    };
+/** One row of the SPEC §2 table, and the required columns whose value may still be empty. */
+interface SpecLayout {
+  key: string;
+  required: string[];
+  optional: string[];
+  mayBeEmpty: string[];
+}
+
+describe("the shipped contracts' column layout", () => {
+  // Prepare (shared): the SPEC §2 table, copied by hand; `brand` is required in the header but
+  // "may be empty" (SPEC §3), so it is the one required column whose value is not required.
+  const spec: Record<Dataset, SpecLayout> = {
+    products: {
+      key: 'id',
+      required: ['id', 'sku', 'cost', 'category', 'name', 'brand', 'retail_price', 'department'],
+      optional: ['distribution_center_id'],
+      mayBeEmpty: ['brand'],
+    },
+    orders: {
+      key: 'order_id',
+      required: ['order_id', 'user_id', 'status', 'created_at', 'num_of_item'],
+      optional: ['returned_at', 'shipped_at', 'delivered_at', 'gender'],
+      mayBeEmpty: [],
+    },
+    order_items: {
+      key: 'id',
+      required: ['id', 'order_id', 'user_id', 'product_id', 'status', 'created_at', 'sale_price'],
+      optional: ['shipped_at', 'delivered_at', 'returned_at', 'inventory_item_id'],
+      mayBeEmpty: [],
+    },
+  };
+
+  it.each(DATASETS)('%s requires exactly the SPEC §2 header columns', (dataset) => {
+    // Prepare
+    const { required, optional } = spec[dataset];
     // Act
-    const actual = DATASET_COLUMNS;
+    const { columns } = contractOf(dataset);
     // Assess
-    expect(actual).toEqual(expected);
+    expect(columns.filter((column) => column.headerRequired).map((column) => column.physicalName)).toEqual(
+      required,
+    );
+    expect(columns.filter((column) => !column.headerRequired).map((column) => column.physicalName)).toEqual(
+      optional,
+    );
+  });
+
+  it.each(DATASETS)(
+    "%s requires a value in every required column but the SPEC's may-be-empty ones",
+    (dataset) => {
+      // Prepare
+      const { required, mayBeEmpty } = spec[dataset];
+      // Act
+      const { columns } = contractOf(dataset);
+      // Assess
+      expect(columns.filter((column) => column.valueRequired).map((column) => column.name)).toEqual(
+        required.filter((name) => !mayBeEmpty.includes(name)),
+      );
+    },
+  );
+
+  it.each(DATASETS)('%s has the SPEC §2 key, under its own name', (dataset) => {
+    // Prepare
+    const { key } = spec[dataset];
+    // Act
+    const contract = contractOf(dataset);
+    // Assess
+    expect(contract.columns[contract.keyOrdinal]).toMatchObject({ name: key, physicalName: key });
   });
 });
 

@@ -10,11 +10,11 @@ import {
   type OrderReference,
   type ProductReference,
   type RowIssue,
-  type RowOf,
   resolveItemReferences,
   utcDate,
 } from '../src/index.js';
-import { NOW_MS } from './helpers/factories.js';
+import { contractOf } from './helpers/contracts.js';
+import { NOW_MS, type RowOf } from './helpers/factories.js';
 
 const DATA_DIR = SAMPLE_DATA_DIR;
 
@@ -39,7 +39,7 @@ function validateSample<D extends Dataset>(dataset: D): SampleResult<D> {
   const notices: FileIssue[] = [];
   for (const file of sampleFiles(dataset)) {
     const [headerLine = '', ...lines] = readFileSync(file, 'utf8').split('\n');
-    const built = createRowValidator(dataset, headerLine.split(','), { nowMs: NOW_MS });
+    const built = createRowValidator<RowOf<D>>(contractOf(dataset), headerLine.split(','), { nowMs: NOW_MS });
     if (!built.ok) throw new Error(`${file}: ${JSON.stringify(built.fileIssues)}`);
     notices.push(...built.notices);
     lines.forEach((text, i) => {

@@ -2,7 +2,7 @@ import {
   type AcceptedBatch,
   createRowValidator,
   type Dataset,
-  DEFAULT_SKU_PATTERN,
+  datasetContract,
   type FileFormat,
   type FileValidationSink,
   type IssueCode,
@@ -14,13 +14,13 @@ import {
   type RecordParser,
   type ReferenceLookup,
   type RejectedRow,
-  type RowOf,
   recordParserFor,
   type SilverOrder,
   type SilverProduct,
   type Verdict,
   validateFile,
 } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import {
   ALL_ERROR_KINDS,
   DataGenerator,
@@ -28,6 +28,15 @@ import {
   errorKindCode,
   type GenerateOptions,
 } from '../src/index.js';
+
+const CONTRACTS = loadContractFiles();
+/** The SKU pattern of SPEC §3, written out here so the generator is checked against the spec. */
+const SKU_PATTERN = /^[A-Za-z]{3}-\d{8}$/;
+type RowOf<D extends Dataset> = D extends 'products'
+  ? ProductRow
+  : D extends 'orders'
+    ? OrderRow
+    : OrderItemRow;
 
 /** The largest rejected share of an accepted file, in rows per 100 (the validator gets 5 / 100). */
 const MAX_REJECTED_PER_100 = 5;
@@ -114,11 +123,14 @@ async function validateAll(set: GeneratedSet, format: FileFormat): Promise<Outco
   const outcomes: Outcome[] = [];
   for (const file of set.generator.files) {
     const sink = new MemorySink();
-    const parse: RecordParser = recordParserFor({ dataset: file.dataset, format });
+    const parse: RecordParser = recordParserFor({
+      contract: datasetContract(CONTRACTS, file.dataset),
+      format,
+    });
     const result = await validateFile(
       parse(bytesOf(set.texts.get(file.key) ?? ''), { batchSize: 500 }),
       {
-        dataset: file.dataset,
+        contract: datasetContract(CONTRACTS, file.dataset),
         rowVersion: `2026-07-01T00:00:00.000Z#raw/${file.key}`,
         nowMs: NOW_MS,
         maxRejectedRowRatio: MAX_REJECTED_PER_100 / 100,
@@ -183,7 +195,9 @@ function typedRows<D extends Dataset>(set: GeneratedSet, dataset: D): RowOf<D>[]
   const rows: RowOf<D>[] = [];
   for (const file of set.generator.files.filter((candidate) => candidate.dataset === dataset)) {
     const [header = '', ...lines] = (set.texts.get(file.key) ?? '').split('\n');
-    const built = createRowValidator(dataset, splitCsv(header), { nowMs: NOW_MS });
+    const built = createRowValidator<RowOf<D>>(datasetContract(CONTRACTS, dataset), splitCsv(header), {
+      nowMs: NOW_MS,
+    });
     if (!built.ok) throw new Error(`${file.key}: ${JSON.stringify(built.fileIssues)}`);
     lines.forEach((line, index) => {
       if (line === '') return;
@@ -389,11 +403,14 @@ describe('generated data through the real validator', () => {
     )) {
       const sink = new MemorySink();
       await validateFile(
-        recordParserFor({ dataset: file.dataset, format: 'csv' })(bytesOf(byKey(file.key)), {
-          batchSize: 100_000,
-        }),
+        recordParserFor({ contract: datasetContract(CONTRACTS, file.dataset), format: 'csv' })(
+          bytesOf(byKey(file.key)),
+          {
+            batchSize: 100_000,
+          },
+        ),
         {
-          dataset: file.dataset,
+          contract: datasetContract(CONTRACTS, file.dataset),
           rowVersion: 'v',
           nowMs: NOW_MS,
           maxRejectedRowRatio: 0.05,
@@ -409,11 +426,14 @@ describe('generated data through the real validator', () => {
 
     // Act
     const result = await validateFile(
-      recordParserFor({ dataset: 'order_items', format: 'csv' })(bytesOf(byKey(firstItems.key)), {
-        batchSize: 100_000,
-      }),
+      recordParserFor({ contract: datasetContract(CONTRACTS, 'order_items'), format: 'csv' })(
+        bytesOf(byKey(firstItems.key)),
+        {
+          batchSize: 100_000,
+        },
+      ),
       {
-        dataset: 'order_items',
+        contract: datasetContract(CONTRACTS, 'order_items'),
         rowVersion: 'v',
         nowMs: NOW_MS,
         maxRejectedRowRatio: 0.05,
@@ -465,7 +485,7 @@ describe('generated data is realistic', () => {
     expect(
       products.filter((product) => product.category === 'Underwear').every((p) => p.department === 'Men'),
     ).toBe(true);
-    expect(products.every((product) => DEFAULT_SKU_PATTERN.test(product.sku))).toBe(true);
+    expect(products.every((product) => SKU_PATTERN.test(product.sku))).toBe(true);
     expect(new Set(products.map((product) => product.sku)).size).toBe(products.length);
     const emptyBrands = products.filter((product) => product.brand === '').length;
     expect(emptyBrands).toBeGreaterThan(0);

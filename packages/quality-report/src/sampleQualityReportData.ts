@@ -1,4 +1,4 @@
-import { type Anomaly, DATASET_COLUMNS, type DailyQualityMetrics } from '@storeflow/core';
+import { type Anomaly, type DailyQualityMetrics, PIPELINE_DATASETS } from '@storeflow/core';
 import type { ColumnCodeCount, DatasetCompleteness, FileVersionEntry, QualityReportData } from './types.js';
 
 /** The size of a {@link sampleQualityReportData} model. */
@@ -14,12 +14,9 @@ export interface SampleSize {
 }
 
 const DAY_MS = 86_400_000;
-/** Each dataset's columns as the spec has them: required, then optional. */
+/** Each dataset's columns that the pipeline reads. */
 const COLUMNS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
-  Object.entries(DATASET_COLUMNS).map(([dataset, { required, optional }]) => [
-    dataset,
-    [...required, ...optional],
-  ]),
+  Object.entries(PIPELINE_DATASETS).map(([dataset, { columns }]) => [dataset, Object.keys(columns)]),
 );
 const CODES = [
   'TIMESTAMP_INVALID',

@@ -3,6 +3,13 @@ export {
   type AwsRequestTotals,
   registerAwsRequestMetrics,
 } from './awsRequestMetrics.js';
+export {
+  CONTRACT_FILE_PATTERN,
+  compileContractsOrThrow,
+  DEFAULT_CONTRACTS_DIR,
+  loadContractFiles,
+  readContractFiles,
+} from './contracts.js';
 export { ConfigInvalidError, type ConfigProblem } from './errors.js';
 export { type ConfigEnvNames, type ConfigLoader, type ConfigRule, createConfigLoader } from './loadConfig.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';

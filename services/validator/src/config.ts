@@ -6,7 +6,8 @@ import {
   type WorkerSettings,
 } from '@storeflow/runtime';
 
-const REJECTED_ROW_RATIO = { type: 'number', minimum: 0, maximum: 1, default: 0.05 } as const;
+// Optional overrides of the thresholds the contracts declare (maxRejectedRowRatio).
+const REJECTED_ROW_RATIO = { type: 'number', minimum: 0, maximum: 1, optional: true } as const;
 
 /**
  * Everything the validator reads from its environment, validated once at start; its queue is the
@@ -78,11 +79,15 @@ const VALIDATOR_SETTINGS = {
     pattern: SNS_TOPIC_ARN_PATTERN,
     optional: true,
   },
-  skuPattern: {
-    variable: 'VALIDATOR_SKU_PATTERN',
+  /**
+   * Where the data contracts are: a directory or file, or several separated by commas (default:
+   * the repository's `contracts/`; the image sets /app/contracts).
+   */
+  contracts: {
+    variable: 'VALIDATOR_CONTRACTS',
     type: 'string',
     minLength: 1,
-    default: '^[A-Za-z]{3}-\\d{8}$',
+    optional: true,
   },
 } satisfies Record<string, SettingDefinition>;
 

@@ -13,7 +13,7 @@ import {
   SourceVersionStore,
 } from '@storeflow/aws';
 import { parseIngestMessage } from '@storeflow/core';
-import { reportedAlertSink } from '@storeflow/runtime';
+import { DEFAULT_CONTRACTS_DIR, loadContractFiles, reportedAlertSink } from '@storeflow/runtime';
 import { VALIDATOR_ENV, type ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
@@ -34,6 +34,17 @@ export interface ValidatorWiring {
  */
 export function createValidator({ clients, config, metrics, log, now }: ValidatorWiring): MessageHandler {
   const names = resourceNamesFor(config.resourcePrefix);
+  // Compiled before any message is read: a contract with a problem stops the service here, with
+  // every problem in one ContractInvalidError.
+  const contracts = loadContractFiles(config.contracts?.split(',') ?? [DEFAULT_CONTRACTS_DIR]);
+  log.info(
+    {
+      contracts: [...contracts.datasets.values()].map(
+        (contract) => `${contract.dataset}: ${contract.contractId}@${contract.contractVersion}`,
+      ),
+    },
+    'data contracts compiled',
+  );
   const alerts = reportedAlertSink(alertSinkFor(clients, config.alertsTopicArn), {
     log,
     published: metrics.alertsPublished,
@@ -42,6 +53,7 @@ export function createValidator({ clients, config, metrics, log, now }: Validato
   const handle = createIngestHandler({
     clients,
     config,
+    contracts,
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
     references: new ReferenceStore({ clients, tableName: names.referenceTable }),
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),

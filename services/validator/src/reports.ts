@@ -1,12 +1,12 @@
 import {
   type Dataset,
+  datasetContract,
   type FileIssue,
   type ValidationReport,
   ValidationReportBuilder,
   type Verdict,
 } from '@storeflow/core';
-import type { ValidatorConfig } from './config.js';
-import type { FileContext } from './validatorContext.js';
+import type { FileContext, ValidatorDependencies } from './validatorContext.js';
 
 /** The report of a file rejected as a whole by file-level issues, before or instead of its rows. */
 export function rejectionReport(
@@ -14,7 +14,10 @@ export function rejectionReport(
   fileIssues: readonly FileIssue[],
   dataset: Dataset | 'unknown',
 ): ValidationReport {
-  const builder = new ValidationReportBuilder([]);
+  const builder = new ValidationReportBuilder(
+    [],
+    dataset === 'unknown' ? {} : { contract: datasetContract(context.deps.contracts, dataset) },
+  );
   for (const issue of fileIssues) builder.addFileIssue(issue, 'problem');
   return buildReport(context, builder, dataset, 'REJECTED', []);
 }
@@ -36,16 +39,30 @@ export function buildReport(
       dataset,
     },
     verdict,
-    maxRejectedRowRatio: maxRejectedRowRatio(context.deps.config, dataset),
+    maxRejectedRowRatio: maxRejectedRowRatio(context.deps, dataset),
     touchedDates,
     timingsMs: { totalMs: context.deps.now() - context.startedAtMs },
     generatedAt: new Date(context.deps.now()).toISOString(),
   });
 }
 
-/** The dataset's threshold; an unroutable file is held to the strictest default, order_items'. */
-export function maxRejectedRowRatio(config: Readonly<ValidatorConfig>, dataset: Dataset | 'unknown'): number {
-  if (dataset === 'products') return config.maxRejectedRowRatioProducts;
-  if (dataset === 'orders') return config.maxRejectedRowRatioOrders;
-  return config.maxRejectedRowRatioOrderItems;
+/**
+ * The dataset's threshold: its contract's `maxRejectedRowRatio`, unless the environment overrides
+ * it; an unroutable file is held to order_items'.
+ */
+export function maxRejectedRowRatio(
+  deps: Pick<ValidatorDependencies, 'config' | 'contracts'>,
+  dataset: Dataset | 'unknown',
+): number {
+  const { config, contracts } = deps;
+  const override =
+    dataset === 'products'
+      ? config.maxRejectedRowRatioProducts
+      : dataset === 'orders'
+        ? config.maxRejectedRowRatioOrders
+        : config.maxRejectedRowRatioOrderItems;
+  return (
+    override ??
+    datasetContract(contracts, dataset === 'unknown' ? 'order_items' : dataset).maxRejectedRowRatio
+  );
 }

@@ -1,5 +1,6 @@
 import { ObjectUnreadableError, SilverStore, type SilverVersion } from '@storeflow/aws';
 import {
+  datasetContract,
   type FileValidationResult,
   type ObjectPlan,
   type ParseEvent,
@@ -125,23 +126,25 @@ async function validateObjectRows(
 ): Promise<FileValidationResult | 'unreadable'> {
   const { deps, key, eventTime } = context;
   const { config } = deps;
+  const contract = datasetContract(deps.contracts, plan.dataset);
   const source = await deps.rawObjects.open(
     { bucket: context.bucket, key: key.sourceKey, eTag: key.objectVersion, gzip: plan.gzip },
     context.signal,
   );
   const events = observeEvents(
-    recordParserFor(plan)(countBytes(source, context), { batchSize: config.chunkRows }),
+    recordParserFor({ contract, format: plan.format })(countBytes(source, context), {
+      batchSize: config.chunkRows,
+    }),
     context,
   );
   try {
     return await validateFile(
       events,
       {
-        dataset: plan.dataset,
+        contract,
         rowVersion: `${eventTime}#${key.sourceKey}`,
         nowMs: context.startedAtMs,
-        skuPattern: config.skuPattern,
-        maxRejectedRowRatio: maxRejectedRowRatio(config, plan.dataset),
+        maxRejectedRowRatio: maxRejectedRowRatio(deps, plan.dataset),
         references: deps.references,
         referenceGraceExpired: deps.now() >= Date.parse(eventTime) + config.referenceGraceSeconds * 1000,
       },

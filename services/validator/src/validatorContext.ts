@@ -7,7 +7,7 @@ import type {
   ReferenceStore,
   SourceVersionStore,
 } from '@storeflow/aws';
-import type { AlertSink, LineageKey } from '@storeflow/core';
+import type { AlertSink, ContractSet, LineageKey } from '@storeflow/core';
 import type { ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 
@@ -15,6 +15,8 @@ import type { ValidatorMetrics } from './metrics.js';
 export interface ValidatorDependencies {
   clients: AwsClients;
   config: Readonly<ValidatorConfig>;
+  /** The compiled data contracts, one per dataset. */
+  contracts: ContractSet;
   lineage: LineageRepository;
   references: ReferenceStore;
   sourceVersions: SourceVersionStore;

@@ -9,6 +9,7 @@ import {
   type SourceVersionStore,
 } from '@storeflow/aws';
 import { ALERTS_OFF } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -51,6 +52,7 @@ describe('a message naming a file another worker holds', () => {
       rawObjects: new RawObjectSource({ clients }),
       alerts: ALERTS_OFF,
       metrics: createValidatorMetrics(new Registry()),
+      contracts: loadContractFiles(),
       now: () => NOW_MS,
     });
     const body = JSON.stringify({

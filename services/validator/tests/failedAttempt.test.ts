@@ -11,6 +11,7 @@ import {
   type SourceVersionStore,
 } from '@storeflow/aws';
 import { ALERTS_OFF } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -72,6 +73,7 @@ function handlerWith(readFailure: Error, release: () => Promise<unknown>) {
     rawObjects: new RawObjectSource({ clients }),
     alerts: ALERTS_OFF,
     metrics: createValidatorMetrics(new Registry()),
+    contracts: loadContractFiles(),
     now: () => Date.UTC(2026, 0, 1),
   });
   return { handle, updates, completions, claims };

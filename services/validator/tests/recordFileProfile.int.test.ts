@@ -12,6 +12,7 @@ import {
 } from '@storeflow/aws';
 import { type Alert, type AlertSink, type ValidationReport, ValidationReportBuilder } from '@storeflow/core';
 import { startEmbeddedStack } from '@storeflow/local-stack';
+import { loadContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger, perTestFile, uniquePrefix } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -71,6 +72,7 @@ function contextOf(profiles: FileProfileStore, alerts: AlertSink, day: number) {
       profiles,
       alerts,
       metrics,
+      contracts: loadContractFiles(),
       now: () => Date.UTC(2025, 3, day, 12),
     },
     log: createRecordingLogger(),
@@ -86,7 +88,9 @@ function contextOf(profiles: FileProfileStore, alerts: AlertSink, day: number) {
 
 /** An orders report of `rows` rows, `withoutStatus` of them with an empty status. */
 function ordersReport(rows: number, withoutStatus = 0): ValidationReport {
-  const builder = new ValidationReportBuilder(['order_id', 'status'], { dataset: 'orders' });
+  const builder = new ValidationReportBuilder(['order_id', 'status'], {
+    contract: loadContractFiles().datasets.get('orders'),
+  });
   for (let row = 1; row <= rows; row++)
     builder.observeRow([String(row), row <= withoutStatus ? '' : 'complete']);
   builder.accept(rows, '2025-04-01');

@@ -8,6 +8,7 @@ import type {
   SourceVersionStore,
 } from '@storeflow/aws';
 import { ALERTS_OFF, FileStatus, type LineageRecord, parseIngestMessage } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger, type RecordingLogger } from '@storeflow/testing';
 import { Registry } from 'prom-client';
 import { loadValidatorConfig } from '../src/config.js';
@@ -97,6 +98,7 @@ function contextWith(
       rawObjects: {} as RawObjectSource,
       alerts: ALERTS_OFF,
       metrics,
+      contracts: loadContractFiles(),
       now: () => NOW_MS,
     },
     log,

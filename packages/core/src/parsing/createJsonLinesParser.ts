@@ -1,4 +1,4 @@
-import type { Dataset } from '../datasets.js';
+import type { DatasetContract } from '../contracts/types.js';
 import { contentIssue } from '../fileChecks.js';
 import type { FileIssue } from '../types.js';
 import { JsonLineDecoder } from '../validation/JsonLineDecoder.js';
@@ -29,13 +29,13 @@ import type { ParseEvent, ParseOptions, RecordParser } from './types.js';
  * const parse = createJsonLinesParser('orders');
  * for await (const event of parse(body)) handle(event);
  */
-export function createJsonLinesParser(dataset: Dataset): RecordParser {
+export function createJsonLinesParser(contract: DatasetContract): RecordParser {
   return async function* parseJsonLines(
     source: AsyncIterable<Uint8Array>,
     options: ParseOptions = {},
   ): AsyncGenerator<ParseEvent, void, undefined> {
     const { batchSize, maxRecordLength } = resolveParseOptions(options);
-    const decoder = new JsonLineDecoder(dataset);
+    const decoder = new JsonLineDecoder(contract);
     const utf8 = createUtf8Decoder();
     const collector = new RecordCollector(batchSize);
     let headerSent = false;

@@ -1,9 +1,8 @@
-import type { Dataset } from '../datasets.js';
+import type { ColumnSpec, DatasetContract } from '../contracts/types.js';
 import type { IssueCode } from '../issueCodes.js';
 import { parseCents } from '../money.js';
 import type { Anomaly } from '../quality/types.js';
 import type { FileIssue, RowIssue } from '../types.js';
-import { COLUMN_RULES } from '../validation/columnRules.js';
 import type { Verdict } from '../verdict.js';
 
 /** Completeness of one column over every row read (accepted and rejected). */
@@ -87,13 +86,15 @@ export interface ValidationReport {
   /** Phase durations in milliseconds. */
   readonly timingsMs: Readonly<Record<string, number>>;
   readonly generatedAt: string;
+  /** The contract the file was judged by; absent when no contract applied (an unroutable key). */
+  readonly contract?: { readonly id: string; readonly version: string };
 }
 
 export interface ReportBuilderOptions {
   /** Examples kept per code (default 10): enough to fix an export, bounded for huge files. */
   maxExamplesPerCode?: number;
-  /** The file's dataset, whose column definitions say which columns are numeric. */
-  dataset?: Dataset;
+  /** The contract of the file's dataset: its column kinds say which columns are numeric, and the report names it. */
+  contract?: DatasetContract;
 }
 
 /** What a counted row adds to its date's counts. */
@@ -110,6 +111,7 @@ const CH_0 = 48;
  */
 export class ValidationReportBuilder {
   readonly #columns: readonly string[];
+  readonly #contract: DatasetContract | undefined;
   readonly #present: Float64Array;
   readonly #maxExamples: number;
   readonly #ruleCounts = new Map<IssueCode, number>();
@@ -137,16 +139,21 @@ export class ValidationReportBuilder {
     this.#columns = columns;
     this.#present = new Float64Array(columns.length);
     this.#maxExamples = options.maxExamplesPerCode ?? 10;
-    const rules = options.dataset === undefined ? {} : COLUMN_RULES[options.dataset];
-    const positionsOf = (kinds: readonly string[]) =>
+    this.#contract = options.contract;
+    const specs = options.contract?.columns ?? [];
+    const positionsOf = (matches: (column: ColumnSpec) => boolean) =>
       Int32Array.from(
-        columns.flatMap((column, index) => {
-          const kind = Object.hasOwn(rules, column) ? rules[column]?.kind : undefined;
-          return kind !== undefined && kinds.includes(kind) ? [index] : [];
+        columns.flatMap((name, index) => {
+          const spec = specs.find((column) => column.physicalName === name);
+          return spec !== undefined && matches(spec) ? [index] : [];
         }),
       );
-    this.#moneyFields = positionsOf(['money']);
-    this.#integerFields = positionsOf(['id', 'count']);
+    this.#moneyFields = positionsOf((column) => column.kind === 'money');
+    // Profiled with the unsigned digit reader, so positive integers (ids and counts) only.
+    this.#integerFields = positionsOf(
+      (column) =>
+        column.kind === 'integer' && column.range.minimum !== undefined && column.range.minimum >= 1,
+    );
     const numericColumns = this.#moneyFields.length + this.#integerFields.length;
     this.#numericValues = new Float64Array(numericColumns);
     this.#numericMin = new Float64Array(numericColumns).fill(Number.POSITIVE_INFINITY);
@@ -272,6 +279,9 @@ export class ValidationReportBuilder {
       anomalies: [],
       timingsMs: input.timingsMs,
       generatedAt: input.generatedAt,
+      ...(this.#contract === undefined
+        ? {}
+        : { contract: { id: this.#contract.contractId, version: this.#contract.contractVersion } }),
     };
   }
 

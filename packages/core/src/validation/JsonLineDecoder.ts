@@ -1,4 +1,4 @@
-import { DATASET_COLUMNS, type Dataset } from '../datasets.js';
+import type { DatasetContract } from '../contracts/types.js';
 import type { RowIssue } from '../types.js';
 import { issueValue } from './issueValue.js';
 
@@ -28,9 +28,8 @@ export class JsonLineDecoder {
   readonly #known: ReadonlySet<string>;
   readonly #extra = new Set<string>();
 
-  constructor(dataset: Dataset) {
-    const { required, optional } = DATASET_COLUMNS[dataset];
-    this.header = [...required, ...optional];
+  constructor(contract: DatasetContract) {
+    this.header = contract.columns.map((column) => column.physicalName);
     this.#known = new Set(this.header);
   }
 

@@ -1,75 +1,74 @@
 import type { ValidateFunction } from 'ajv';
-import type { Dataset } from '../datasets.js';
+import { rangeText } from '../contracts/compileContractSet.js';
+import type { ColumnSpec, CompiledRule, ConvertedValue, DatasetContract } from '../contracts/types.js';
 import type { IssueCode } from '../issueCodes.js';
 import { KeyTracker } from '../KeyTracker.js';
 import { parseCents } from '../money.js';
 import { parseTimestamp } from '../timestamps.js';
 import type { RowIssue } from '../types.js';
-import { COLUMN_RULES, type ColumnRule } from './columnRules.js';
-import type { BoundRule, ConvertedValue, DatasetDefinition, RuleSettings } from './datasetDefinitions.js';
 import { issueValue } from './issueValue.js';
+import type { RowAssembler } from './rowAssemblers.js';
 import { recordValidator } from './rowSchemas.js';
 
-/** Outcome of validating one row: the typed row, or every problem found in it. */
+/** Outcome of validating one row: the typed row (and its extra columns), or every problem found in it. */
 export type RowResult<R> =
-  | { readonly ok: true; readonly row: R }
+  | {
+      readonly ok: true;
+      readonly row: R;
+      /** The row's values of columns the contract does not define, by header name; undefined when the header has none. */
+      readonly extra: Readonly<Record<string, string>> | undefined;
+    }
   | { readonly ok: false; readonly issues: RowIssue[] };
 
 const CH_0 = 48;
+const CH_MINUS = 45;
 
 const VALUE_MISSING = { code: 'REQUIRED_VALUE_MISSING', rule: 'is not empty' } as const;
 
-/** Code and rule text reported when the schema rejects a non-empty value of a column kind. */
-const SCHEMA_FAILURES: Record<ColumnRule['kind'], { code: IssueCode; rule: string }> = {
-  id: { code: 'ID_NOT_POSITIVE_INTEGER', rule: 'is a positive integer' },
-  count: { code: 'NUM_OF_ITEM_INVALID', rule: 'is an integer >= 1' },
-  money: { code: 'MONEY_NOT_DECIMAL', rule: 'is a decimal number' },
-  text: { code: 'REQUIRED_TEXT_BLANK', rule: 'is not blank' },
-  status: { code: 'STATUS_INVALID', rule: 'is a known status' },
-  // The schema only checks these for emptiness; their format is checked later, with its own code.
-  freeText: VALUE_MISSING,
-  sku: VALUE_MISSING,
-  timestamp: VALUE_MISSING,
-};
+/** Where the fields of a file's header go. */
+export interface HeaderLayout {
+  /** Header position of each column ordinal, -1 when an optional column is absent. */
+  readonly fieldIndex: Int32Array;
+  readonly fieldCount: number;
+  /** Header positions and names of the columns the contract does not define. */
+  readonly extraFields: readonly { readonly index: number; readonly name: string }[];
+}
 
 /**
- * Validates the rows of one file of one dataset: schema (ajv), typed conversion, business rules
- * and uniqueness of the key inside the file. Built by `createRowValidator`, which has already
- * checked the header. Holds per-file state (the accepted keys), so use one per file.
+ * Validates the rows of one file of one dataset against its compiled contract: schema (ajv),
+ * typed conversion with ranges, the contract's business rules and uniqueness of the key inside
+ * the file. Built by `createRowValidator`, which has already checked the header. Holds per-file
+ * state (the accepted keys), so use one per file.
  */
 export class RowValidator<R> {
   /** Dataset the rows belong to. */
-  readonly dataset: Dataset;
-  readonly #definition: DatasetDefinition<R>;
-  readonly #fieldCount: number;
-  /** Header position of each column ordinal, -1 when an optional column is absent. */
-  readonly #fieldIndex: Int32Array;
-  readonly #columnRules: readonly ColumnRule[];
+  readonly dataset: string;
+  readonly #contract: DatasetContract;
+  readonly #columns: readonly ColumnSpec[];
+  readonly #layout: HeaderLayout;
+  readonly #assemble: RowAssembler<R>;
   readonly #ordinalByPath: ReadonlyMap<string, number>;
   readonly #validateRecord: ValidateFunction;
-  readonly #rules: readonly BoundRule<R>[];
+  readonly #rules: readonly CompiledRule[];
+  /** The injected clock plus the allowed skew, epoch ms: `now` in the rules. */
+  readonly #now: number;
   readonly #keys = new KeyTracker();
-  // Reused for every row: ajv keeps no reference to the record, and assemble() copies the values.
+  // Reused for every row: ajv keeps no reference to the record, and the assembler copies the values.
   readonly #record: Record<string, string> = {};
   readonly #values: ConvertedValue[];
 
   /** @internal use `createRowValidator`, which checks the header and the options first. */
-  constructor(
-    dataset: Dataset,
-    definition: DatasetDefinition<R>,
-    fieldIndex: Int32Array,
-    fieldCount: number,
-    settings: RuleSettings,
-  ) {
-    this.dataset = dataset;
-    this.#definition = definition;
-    this.#fieldIndex = fieldIndex;
-    this.#fieldCount = fieldCount;
-    this.#columnRules = definition.columns.map((column) => COLUMN_RULES[dataset][column] as ColumnRule);
-    this.#ordinalByPath = new Map(definition.columns.map((column, ordinal) => [`/${column}`, ordinal]));
-    this.#validateRecord = recordValidator(dataset);
-    this.#rules = definition.bindRules(settings);
-    this.#values = new Array<ConvertedValue>(definition.columns.length).fill(undefined);
+  constructor(contract: DatasetContract, layout: HeaderLayout, assemble: RowAssembler<R>, now: number) {
+    this.dataset = contract.dataset;
+    this.#contract = contract;
+    this.#columns = contract.columns;
+    this.#layout = layout;
+    this.#assemble = assemble;
+    this.#ordinalByPath = new Map(contract.columns.map((column, ordinal) => [`/${column.name}`, ordinal]));
+    this.#validateRecord = recordValidator(contract);
+    this.#rules = contract.rules;
+    this.#now = now;
+    this.#values = new Array<ConvertedValue>(contract.columns.length).fill(undefined);
   }
 
   /** Number of distinct keys accepted so far in this file. */
@@ -84,7 +83,8 @@ export class RowValidator<R> {
    * @param line physical line number in the file; the CSV header is line 1
    */
   validate(fields: readonly string[], line: number): RowResult<R> {
-    if (fields.length !== this.#fieldCount) {
+    const { fieldIndex, fieldCount } = this.#layout;
+    if (fields.length !== fieldCount) {
       // Fields cannot be matched to columns, so any further check would report noise.
       return {
         ok: false,
@@ -94,20 +94,18 @@ export class RowValidator<R> {
             line,
             column: undefined,
             value: `${fields.length} fields`,
-            rule: `a line has ${this.#fieldCount} fields, like the header`,
+            rule: `a line has ${fieldCount} fields, like the header`,
           },
         ],
       };
     }
-    const columns = this.#definition.columns;
-    const columnRules = this.#columnRules;
-    const fieldIndex = this.#fieldIndex;
+    const columns = this.#columns;
     const record = this.#record;
     for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as ColumnSpec;
       const raw = rawField(fields, fieldIndex[c] as number);
-      // Statuses are case-insensitive (SPEC §2): the enum sees the lower-case form.
-      record[columns[c] as string] =
-        (columnRules[c] as ColumnRule).kind === 'status' ? raw.toLowerCase() : raw;
+      // Case-insensitive values (statuses, SPEC §2): the enum sees the lower-case form.
+      record[column.name] = column.caseInsensitive ? raw.toLowerCase() : raw;
     }
 
     let issues: RowIssue[] | undefined;
@@ -119,19 +117,24 @@ export class RowValidator<R> {
         const c = this.#ordinalByPath.get(error.instancePath);
         if (c === undefined || (failed & (1 << c)) !== 0) continue;
         failed |= 1 << c;
-        const column = columns[c] as string;
+        const column = columns[c] as ColumnSpec;
         const raw = rawField(fields, fieldIndex[c] as number);
         const failure =
-          raw === '' && (columnRules[c] as ColumnRule).valueRequired
+          raw === '' && column.valueRequired
             ? VALUE_MISSING
-            : SCHEMA_FAILURES[(columnRules[c] as ColumnRule).kind];
+            : column.kind === 'money'
+              ? { code: 'MONEY_NOT_DECIMAL', rule: 'is a decimal number' }
+              : // Timestamps are only checked for emptiness here; their format is checked below.
+                column.kind === 'timestamp'
+                ? VALUE_MISSING
+                : { code: column.invalidCode, rule: column.invalidRule };
         issues ??= [];
         issues.push({
-          code: failure.code,
+          code: failure.code as IssueCode,
           line,
-          column,
+          column: column.name,
           value: issueValue(raw),
-          rule: `${column} ${failure.rule}`,
+          rule: `${column.name} ${failure.rule}`,
         });
       }
     }
@@ -139,76 +142,90 @@ export class RowValidator<R> {
     const values = this.#values;
     for (let c = 0; c < columns.length; c++) {
       if ((failed & (1 << c)) !== 0) continue;
-      const rule = columnRules[c] as ColumnRule;
+      const column = columns[c] as ColumnSpec;
       const raw = rawField(fields, fieldIndex[c] as number);
       let value: ConvertedValue;
-      let code: IssueCode | undefined;
+      let code: string | undefined;
       let ruleText = '';
-      switch (rule.kind) {
-        case 'id':
-        case 'count':
-          value = raw === '' ? undefined : digitsValue(raw);
-          break;
-        case 'money': {
-          const cents = parseCents(raw);
-          if (typeof cents === 'string') {
-            code = cents === 'TOO_MANY_DECIMALS' ? 'MONEY_TOO_MANY_DECIMALS' : 'MONEY_NOT_DECIMAL';
-            ruleText = 'has at most 2 decimal places';
-          } else if (rule.moneyMin === 'positive' ? cents <= 0 : cents < 0) {
-            code = 'MONEY_OUT_OF_RANGE';
-            ruleText = rule.moneyMin === 'positive' ? '> 0' : '>= 0';
+      if (raw === '') {
+        value = undefined;
+      } else {
+        switch (column.kind) {
+          case 'integer':
+            value = integerValue(raw);
+            if (!inRange(value, column)) {
+              code = column.invalidCode;
+              ruleText = column.invalidRule;
+            }
+            break;
+          case 'money': {
+            const cents = parseCents(raw);
+            if (typeof cents === 'string') {
+              code = cents === 'TOO_MANY_DECIMALS' ? 'MONEY_TOO_MANY_DECIMALS' : 'MONEY_NOT_DECIMAL';
+              ruleText = 'has at most 2 decimal places';
+            } else if (!inRange(cents, column)) {
+              code = column.invalidCode;
+              ruleText = rangeText(column.range, true);
+            }
+            value = cents;
+            break;
           }
-          value = cents;
-          break;
+          case 'decimal':
+            value = Number(raw);
+            if (!inRange(value, column)) {
+              code = column.invalidCode;
+              ruleText = column.invalidRule;
+            }
+            break;
+          case 'timestamp':
+            value = parseTimestamp(raw);
+            if (value === undefined) {
+              code = column.invalidCode;
+              ruleText = column.invalidRule;
+            }
+            break;
+          case 'enum':
+            value = record[column.name];
+            break;
+          default:
+            value = raw;
         }
-        case 'timestamp':
-          value = raw === '' ? undefined : parseTimestamp(raw);
-          if (raw !== '' && value === undefined) {
-            code = 'TIMESTAMP_INVALID';
-            ruleText = 'is an ISO 8601 or YYYY-MM-DD HH:MM:SS timestamp';
-          }
-          break;
-        case 'status':
-          value = record[columns[c] as string];
-          break;
-        case 'freeText':
-          value = raw === '' ? undefined : raw;
-          break;
-        default:
-          value = raw;
       }
       if (code !== undefined) {
         failed |= 1 << c;
-        const column = columns[c] as string;
         issues ??= [];
-        issues.push({ code, line, column, value: issueValue(raw), rule: `${column} ${ruleText}` });
+        issues.push({
+          code: code as IssueCode,
+          line,
+          column: column.name,
+          value: issueValue(raw),
+          rule: `${column.name} ${ruleText}`,
+        });
       }
       values[c] = value;
     }
 
-    const row = this.#definition.assemble(values);
+    const now = this.#now;
     for (const rule of this.#rules) {
-      if ((rule.reads & failed) !== 0) continue;
-      const violation = rule.check(row);
-      if (violation === undefined) continue;
-      const c = columns.indexOf(violation.column);
+      if ((rule.reads & failed) !== 0 || rule.check(values, now)) continue;
+      const c = columns.findIndex((column) => column.name === rule.column);
       issues ??= [];
       issues.push({
-        code: violation.code,
+        code: rule.code as IssueCode,
         line,
-        column: violation.column,
+        column: rule.column,
         value: issueValue(rawField(fields, fieldIndex[c] as number)),
-        rule: violation.rule,
+        rule: rule.rule,
       });
     }
 
-    const keyOrdinal = this.#definition.keyOrdinal;
+    const keyOrdinal = this.#contract.keyOrdinal;
     if ((failed & (1 << keyOrdinal)) === 0) {
       const key = values[keyOrdinal] as number;
       // Only accepted rows claim their key: a rejected first copy must not reject a good later one.
       const repeated = issues === undefined ? !this.#keys.add(key) : this.#keys.has(key);
       if (repeated) {
-        const column = columns[keyOrdinal] as string;
+        const column = (columns[keyOrdinal] as ColumnSpec).name;
         issues ??= [];
         issues.push({
           code: 'DUPLICATE_KEY_IN_FILE',
@@ -219,7 +236,16 @@ export class RowValidator<R> {
         });
       }
     }
-    return issues === undefined ? { ok: true, row } : { ok: false, issues };
+    if (issues !== undefined) return { ok: false, issues };
+    return { ok: true, row: this.#assemble(values), extra: this.#extra(fields) };
+  }
+
+  #extra(fields: readonly string[]): Record<string, string> | undefined {
+    const extraFields = this.#layout.extraFields;
+    if (extraFields.length === 0) return undefined;
+    const extra: Record<string, string> = {};
+    for (const { index, name } of extraFields) extra[name] = fields[index] ?? '';
+    return extra;
   }
 }
 
@@ -227,12 +253,24 @@ function rawField(fields: readonly string[], index: number): string {
   return index < 0 ? '' : (fields[index] ?? '');
 }
 
+function inRange(value: number, column: ColumnSpec): boolean {
+  const { minimum, exclusiveMinimum, maximum, exclusiveMaximum } = column.range;
+  return !(
+    (minimum !== undefined && value < minimum) ||
+    (exclusiveMinimum !== undefined && value <= exclusiveMinimum) ||
+    (maximum !== undefined && value > maximum) ||
+    (exclusiveMaximum !== undefined && value >= exclusiveMaximum)
+  );
+}
+
 /**
- * Value of a string of decimal digits, which the schema has already checked (at most 15 digits,
- * so below 2^53 and exact): the same number as `Number(text)`, without its general-purpose parse.
+ * Value of an optionally signed string of decimal digits, which the schema has already checked
+ * (at most 15 digits, so below 2^53 and exact): the same number as `Number(text)`, without its
+ * general-purpose parse.
  */
-function digitsValue(text: string): number {
+function integerValue(text: string): number {
+  const negative = text.charCodeAt(0) === CH_MINUS;
   let value = 0;
-  for (let i = 0; i < text.length; i++) value = value * 10 + (text.charCodeAt(i) - CH_0);
-  return value;
+  for (let i = negative ? 1 : 0; i < text.length; i++) value = value * 10 + (text.charCodeAt(i) - CH_0);
+  return negative ? -value : value;
 }

@@ -1,62 +1,76 @@
 import { Ajv, type SchemaObject, type ValidateFunction } from 'ajv';
-import { DATASET_COLUMNS, type Dataset } from '../datasets.js';
-import { ORDER_STATUSES } from '../types.js';
-import { COLUMN_RULES, type ColumnKind } from './columnRules.js';
+import type { ColumnSpec, DatasetContract } from '../contracts/types.js';
 
-/** Up to 15 digits keeps every id below 2^53, so `Number()` is exact. */
-const ID_PATTERN = '[1-9][0-9]{0,14}';
-const COUNT_PATTERN = '[1-9][0-9]{0,8}';
 /** Shape only; precision and range are checked on the cents, each with its own code. */
 const MONEY_PATTERN = '-?[0-9]{1,13}(?:\\.[0-9]+)?';
+const DECIMAL_PATTERN = '-?[0-9]{1,15}(?:\\.[0-9]+)?';
 
-const PATTERNS: Partial<Record<ColumnKind, string>> = {
-  id: ID_PATTERN,
-  count: COUNT_PATTERN,
-  money: MONEY_PATTERN,
-};
-
-/**
- * JSON Schema of one raw record (column name → raw string) of a dataset. Only what a pattern or an
- * enum says cheaply lives here; timestamps are left to the hand-written parser, which is faster
- * than a pattern followed by a parse and also checks days per month.
- */
-function recordSchema(dataset: Dataset): SchemaObject {
-  const properties: Record<string, SchemaObject> = {};
-  for (const [column, rule] of Object.entries(COLUMN_RULES[dataset])) {
-    const pattern = PATTERNS[rule.kind];
-    if (pattern !== undefined) {
-      // An empty optional value means "absent", so the pattern also admits ''.
-      properties[column] = {
-        type: 'string',
-        pattern: rule.valueRequired ? `^${pattern}$` : `^(?:${pattern})?$`,
-      };
-    } else if (rule.kind === 'status') {
-      properties[column] = { type: 'string', enum: [...ORDER_STATUSES] };
-    } else if (rule.kind === 'text') {
-      properties[column] = { type: 'string', pattern: '\\S' };
-    } else if (rule.valueRequired) {
-      properties[column] = { type: 'string', minLength: 1 };
-    } else {
-      properties[column] = { type: 'string' };
-    }
-  }
-  const { required, optional } = DATASET_COLUMNS[dataset];
-  return { type: 'object', required: [...required, ...optional], properties };
+/** Digits of an integer column: positive ones without a sign or leading zero, as ids are written. */
+function integerPattern(column: ColumnSpec): string {
+  const rest = `[0-9]{0,${column.maxDigits - 1}}`;
+  const positive = column.range.minimum !== undefined && column.range.minimum >= 1;
+  return positive ? `[1-9]${rest}` : `-?(?:0|[1-9]${rest})`;
 }
 
-// Compiled lazily, once per dataset per process: compiling costs milliseconds, validating
+/** A pattern for the whole value; an empty optional value means "absent", so it also admits ''. */
+function anchored(pattern: string, column: ColumnSpec): string {
+  return column.valueRequired ? `^(?:${pattern})$` : `^(?:${pattern})?$`;
+}
+
+function columnSchema(column: ColumnSpec): SchemaObject {
+  switch (column.kind) {
+    case 'integer':
+      return { type: 'string', pattern: anchored(integerPattern(column), column) };
+    case 'money':
+      return { type: 'string', pattern: anchored(MONEY_PATTERN, column) };
+    case 'decimal':
+      return { type: 'string', pattern: anchored(DECIMAL_PATTERN, column) };
+    case 'enum':
+      return {
+        type: 'string',
+        enum: column.valueRequired ? [...(column.values ?? [])] : ['', ...(column.values ?? [])],
+      };
+    case 'string': {
+      const checks: SchemaObject[] = [];
+      // A contract's pattern is not anchored unless it says so (`\S`: holds a non-space).
+      if (column.pattern !== undefined) checks.push({ pattern: column.pattern });
+      if (column.minLength !== undefined) checks.push({ minLength: column.minLength });
+      if (column.maxLength !== undefined) checks.push({ maxLength: column.maxLength });
+      if (checks.length === 0)
+        return column.valueRequired ? { type: 'string', minLength: 1 } : { type: 'string' };
+      const all: SchemaObject = { type: 'string', allOf: checks };
+      return column.valueRequired ? { ...all, minLength: 1 } : { anyOf: [{ const: '' }, all] };
+    }
+    default:
+      // Timestamps are left to the hand-written parser, which is faster than a pattern followed
+      // by a parse and also checks days per month.
+      return column.valueRequired ? { type: 'string', minLength: 1 } : { type: 'string' };
+  }
+}
+
+/**
+ * JSON Schema of one raw record (logical column name → raw string) of a dataset: only what a
+ * pattern or an enum says cheaply lives here.
+ */
+function recordSchema(contract: DatasetContract): SchemaObject {
+  const properties: Record<string, SchemaObject> = {};
+  for (const column of contract.columns) properties[column.name] = columnSchema(column);
+  return { type: 'object', required: contract.columns.map((column) => column.name), properties };
+}
+
+// Compiled once per compiled contract per process: compiling costs milliseconds, validating
 // microseconds. The functions are stateless between calls apart from `.errors`, which is read
 // synchronously right after each call.
-const compiled = new Map<Dataset, ValidateFunction>();
+const compiled = new WeakMap<DatasetContract, ValidateFunction>();
 let ajv: Ajv | undefined;
 
 /** The compiled record validator of a dataset, with `allErrors` so one row reports every bad column. */
-export function recordValidator(dataset: Dataset): ValidateFunction {
-  let validate = compiled.get(dataset);
+export function recordValidator(contract: DatasetContract): ValidateFunction {
+  let validate = compiled.get(contract);
   if (validate === undefined) {
-    ajv ??= new Ajv({ allErrors: true });
-    validate = ajv.compile(recordSchema(dataset));
-    compiled.set(dataset, validate);
+    ajv ??= new Ajv({ allErrors: true, unicodeRegExp: true });
+    validate = ajv.compile(recordSchema(contract));
+    compiled.set(contract, validate);
   }
   return validate;
 }

@@ -1,4 +1,4 @@
-import { DATASET_COLUMNS, type Dataset } from '../datasets.js';
+import type { DatasetContract } from '../contracts/types.js';
 import { recordText } from '../parsing/recordText.js';
 import type { ParsedRow, ParseEvent, ParseSummary } from '../parsing/types.js';
 import type { ReferenceLookup } from '../ports.js';
@@ -9,12 +9,19 @@ import {
   resolveItemReferences,
 } from '../references.js';
 import { type ReportBuilderOptions, ValidationReportBuilder } from '../report/ValidationReportBuilder.js';
-import { type SilverRecord, toSilverOrder, toSilverOrderItem, toSilverProduct } from '../silver.js';
+import {
+  type SilverRecord,
+  toSilverOrder,
+  toSilverOrderItem,
+  toSilverProduct,
+  toSilverRecord,
+} from '../silver.js';
 import { parseTimestamp, utcDate } from '../timestamps.js';
 import type { FileIssue, OrderItemRow, OrderRow, ProductRow, RowIssue } from '../types.js';
 import { decideVerdict, type Verdict } from '../verdict.js';
 import { createRowValidator, type RowValidatorOptions } from './createRowValidator.js';
 import type { RowValidator } from './RowValidator.js';
+import type { GenericRow, ValidatedRow } from './rowAssemblers.js';
 
 /** Accepted rows of one parsed batch, grouped by silver partition. */
 export interface AcceptedBatch {
@@ -44,7 +51,8 @@ export interface FileValidationSink {
 }
 
 export interface ValidateFileOptions extends RowValidatorOptions {
-  readonly dataset: Dataset;
+  /** The compiled contract of the file's dataset. */
+  readonly contract: DatasetContract;
   /** The row version every accepted row carries (`<event time>#<source key>`). */
   readonly rowVersion: string;
   readonly maxRejectedRowRatio: number;
@@ -93,7 +101,7 @@ export async function validateFile(
 ): Promise<FileValidationResult> {
   let report = new ValidationReportBuilder([], builderOptions(options));
   let header: readonly string[] = [];
-  let validator: RowValidator<ProductRow | OrderRow | OrderItemRow> | undefined;
+  let validator: RowValidator<ValidatedRow> | undefined;
   let process: ((rows: readonly ParsedRow[]) => Promise<BatchOutcome>) | undefined;
   const touchedDates = new Set<string>();
   let chunk = 0;
@@ -101,14 +109,14 @@ export async function validateFile(
     if (event.type === 'header') {
       header = event.header;
       report = new ValidationReportBuilder(header, builderOptions(options));
-      const built = createRowValidator(options.dataset, header, options);
+      const built = createRowValidator<ValidatedRow>(options.contract, header, options);
       if (!built.ok) {
         for (const issue of built.fileIssues) report.addFileIssue(issue, 'problem');
         return completed(report, options, touchedDates, header, undefined, undefined);
       }
       for (const notice of built.notices) report.addFileIssue(notice, 'notice');
       validator = built.validator;
-      process = batchProcessor(options, built.validator, header.indexOf('created_at'));
+      process = batchProcessor(options, built.validator, createdAtField(options.contract, header));
     } else if (event.type === 'batch') {
       // Records the parser could not read have no fields, so no created_at: they count undated.
       const rejected: DatedRejectedRow[] = event.batch.issues.map(({ issue, raw }) => ({
@@ -161,10 +169,11 @@ type BatchOutcome =
 /** @param createdAtField header position of `created_at`, -1 when the dataset has none */
 function batchProcessor(
   options: ValidateFileOptions,
-  validator: RowValidator<ProductRow | OrderRow | OrderItemRow>,
+  validator: RowValidator<ValidatedRow>,
   createdAtField: number,
 ): (rows: readonly ParsedRow[]) => Promise<BatchOutcome> {
-  const { dataset, rowVersion } = options;
+  const { rowVersion } = options;
+  const { dataset } = options.contract;
   // Only rejected rows pay for this: accepted ones are counted under their silver partition.
   const rejectedRow = (parsed: ParsedRow, issues: readonly RowIssue[]): DatedRejectedRow => {
     const createdAt = createdAtField < 0 ? undefined : parseTimestamp(parsed.fields[createdAtField] ?? '');
@@ -195,17 +204,19 @@ function batchProcessor(
     };
     let accepted = 0;
     if (dataset !== 'order_items') {
-      // Products and orders need nothing else: each valid row becomes its silver record at once.
+      // Products, orders and datasets the pipeline does not read need nothing else: each valid row becomes its silver record at once.
       for (const parsed of rows) {
         const result = validator.validate(parsed.fields, parsed.line);
         if (!result.ok) {
           // The text is rebuilt only here, for the few rows that are rejected.
           rejected.push(rejectedRow(parsed, result.issues));
-        } else if (dataset === 'products') {
-          add('', toSilverProduct(result.row as ProductRow, rowVersion));
-        } else {
-          const record = toSilverOrder(result.row as OrderRow, rowVersion);
+        } else if (dataset === 'orders') {
+          const record = toSilverOrder(result.row as OrderRow, rowVersion, result.extra);
           add(record.order_date, record);
+        } else if (dataset === 'products') {
+          add('', toSilverProduct(result.row as ProductRow, rowVersion, result.extra));
+        } else {
+          add('', toSilverRecord(result.row as GenericRow, rowVersion, result.extra));
         }
       }
       accepted = rows.length - rejected.length;
@@ -213,12 +224,14 @@ function batchProcessor(
     }
 
     const items: LocatedRow<OrderItemRow>[] = [];
+    const extras: (Readonly<Record<string, string>> | undefined)[] = [];
     // The parsed records of the valid items, index for index, for items rejected on their references.
     const validRecords: ParsedRow[] = [];
     for (const parsed of rows) {
       const result = validator.validate(parsed.fields, parsed.line);
       if (result.ok) {
         items.push({ line: parsed.line, row: result.row as OrderItemRow });
+        extras.push(result.extra);
         validRecords.push(parsed);
       } else {
         rejected.push(rejectedRow(parsed, result.issues));
@@ -246,7 +259,7 @@ function batchProcessor(
       const resolution = resolutions[index] as ReferenceResolution;
       const item = items[index] as LocatedRow<OrderItemRow>;
       if (resolution.outcome === 'resolved') {
-        const record = toSilverOrderItem(item.row, resolution.references, rowVersion);
+        const record = toSilverOrderItem(item.row, resolution.references, rowVersion, extras[index]);
         add(record.order_date, record);
         accepted += 1;
       } else {
@@ -255,6 +268,12 @@ function batchProcessor(
     }
     return { kind: 'done', accepted, partitions, rejected };
   };
+}
+
+/** Header position of the column the contract calls `created_at`, -1 when it has none. */
+function createdAtField(contract: DatasetContract, header: readonly string[]): number {
+  const column = contract.columns.find((candidate) => candidate.name === 'created_at');
+  return column === undefined ? -1 : header.findIndex((name) => name.trim() === column.physicalName);
 }
 
 function completed(
@@ -267,7 +286,10 @@ function completed(
   distinctKeys: number | undefined,
 ): FileValidationResult {
   if (distinctKeys !== undefined)
-    report.recordDistinctKeys(DATASET_COLUMNS[options.dataset].key, distinctKeys);
+    report.recordDistinctKeys(
+      (options.contract.columns[options.contract.keyOrdinal] as { physicalName: string }).physicalName,
+      distinctKeys,
+    );
   const counts = report.counts;
   const fileIssues: readonly FileIssue[] = report.fileIssues;
   const verdict = decideVerdict({
@@ -288,6 +310,6 @@ function completed(
 
 function builderOptions(options: ValidateFileOptions): ReportBuilderOptions {
   return options.maxExamplesPerCode === undefined
-    ? { dataset: options.dataset }
-    : { dataset: options.dataset, maxExamplesPerCode: options.maxExamplesPerCode };
+    ? { contract: options.contract }
+    : { contract: options.contract, maxExamplesPerCode: options.maxExamplesPerCode };
 }

@@ -1,11 +1,21 @@
 import {
   createRowValidator,
   type Dataset,
+  type DatasetContract,
   type OrderItemRow,
-  type RowOf,
+  type OrderRow,
+  type ProductRow,
   type RowValidator,
   type RowValidatorOptions,
 } from '../../src/index.js';
+import { contractOf } from './contracts.js';
+
+/** The typed row a dataset's validator produces. */
+export type RowOf<D extends Dataset> = D extends 'products'
+  ? ProductRow
+  : D extends 'orders'
+    ? OrderRow
+    : OrderItemRow;
 
 /** A fixed "now" for every test: 2025-04-20T00:00:00Z, after every sample timestamp. */
 export const NOW_MS = Date.UTC(2025, 3, 20);
@@ -89,8 +99,9 @@ export function validatorFor<D extends Dataset>(
   dataset: D,
   options: Partial<RowValidatorOptions> = {},
   header: readonly string[] = HEADERS[dataset],
+  contract: DatasetContract = contractOf(dataset),
 ): RowValidator<RowOf<D>> {
-  const built = createRowValidator(dataset, header, { nowMs: NOW_MS, ...options });
+  const built = createRowValidator<RowOf<D>>(contract, header, { nowMs: NOW_MS, ...options });
   if (!built.ok) throw new Error(`header refused: ${JSON.stringify(built.fileIssues)}`);
   return built.validator;
 }

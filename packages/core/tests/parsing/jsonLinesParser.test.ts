@@ -1,4 +1,5 @@
 import { createJsonLinesParser, recordParserFor } from '../../src/index.js';
+import { contractOf } from '../helpers/contracts.js';
 import {
   bytesOf,
   chunkedSource,
@@ -8,7 +9,7 @@ import {
   splitSource,
 } from '../helpers/parsing.js';
 
-const parser = createJsonLinesParser('products');
+const parser = createJsonLinesParser(contractOf('products'));
 const PRODUCT_COLUMNS = [
   'id',
   'sku',
@@ -120,7 +121,7 @@ describe('createJsonLinesParser', () => {
 
   it('is what recordParserFor returns for a JSON Lines plan', async () => {
     // Prepare
-    const parse = recordParserFor({ dataset: 'orders', format: 'jsonl' });
+    const parse = recordParserFor({ contract: contractOf('orders'), format: 'jsonl' });
     // Act
     const outcome = await parseText(parse, '{"order_id":7}\n');
     // Assess

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SAMPLE_DATA_DIR } from '@storeflow/testing';
 import { createRowValidator, recordParserFor } from '../../src/index.js';
+import { contractOf } from '../helpers/contracts.js';
 import { NOW_MS } from '../helpers/factories.js';
 import { chunkedSource, runParser } from '../helpers/parsing.js';
 
@@ -10,7 +11,7 @@ const FILE = path.join(SAMPLE_DATA_DIR, 'order_items', 'order_items_part1.csv');
 describe('the default CSV parser on a thelook sample file', () => {
   it('reads order_items_part1.csv as 1,500 rows on lines 2 to 1501 that all validate', async () => {
     // Prepare: 64 KiB chunks, as the validator reads S3
-    const parse = recordParserFor({ dataset: 'order_items', format: 'csv' });
+    const parse = recordParserFor({ contract: contractOf('order_items'), format: 'csv' });
     const bytes = readFileSync(FILE);
     // Act
     const outcome = await runParser(parse, chunkedSource(bytes, 65_536));
@@ -23,7 +24,7 @@ describe('the default CSV parser on a thelook sample file', () => {
       bytes: bytes.length,
       fileIssue: undefined,
     });
-    const built = createRowValidator('order_items', outcome.header ?? [], { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('order_items'), outcome.header ?? [], { nowMs: NOW_MS });
     if (!built.ok) throw new Error(JSON.stringify(built.fileIssues));
     const issues = outcome.rows.flatMap(({ fields, line }) => {
       const result = built.validator.validate(fields, line);

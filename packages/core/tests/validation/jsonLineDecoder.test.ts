@@ -1,10 +1,11 @@
 import { JsonLineDecoder } from '../../src/index.js';
+import { contractOf } from '../helpers/contracts.js';
 import { validatorFor } from '../helpers/factories.js';
 
 describe('JsonLineDecoder', () => {
   it('maps an object to fields in the dataset column order, whatever its key order', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('orders');
+    const decoder = new JsonLineDecoder(contractOf('orders'));
     const line =
       '{"num_of_item":2,"created_at":"2025-03-30T16:14:26Z","status":"Delivered","user_id":9116,"order_id":1}';
     // Act
@@ -29,7 +30,7 @@ describe('JsonLineDecoder', () => {
 
   it('feeds the row validator like a CSV line, numbers and nulls included', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('order_items');
+    const decoder = new JsonLineDecoder(contractOf('order_items'));
     const validator = validatorFor('order_items', {}, decoder.header);
     const line =
       '{"id":3,"order_id":1,"user_id":9116,"product_id":5585,"status":"delivered",' +
@@ -43,7 +44,7 @@ describe('JsonLineDecoder', () => {
 
   it('reports a missing required key as an empty value', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('products');
+    const decoder = new JsonLineDecoder(contractOf('products'));
     const validator = validatorFor('products', {}, decoder.header);
     const line =
       '{"id":1,"sku":"eHZ-67752426","cost":"15.58","category":"Beauty","brand":"",' +
@@ -60,7 +61,7 @@ describe('JsonLineDecoder', () => {
 
   it('turns a nested value into its JSON text, which then fails its column check', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('orders');
+    const decoder = new JsonLineDecoder(contractOf('orders'));
     // Act
     const decoded = decoder.decode('{"order_id":{"n":1}}', 1);
     // Assess
@@ -71,7 +72,7 @@ describe('JsonLineDecoder', () => {
     'reports %j as JSON_LINE_MALFORMED',
     (line) => {
       // Prepare
-      const decoder = new JsonLineDecoder('orders');
+      const decoder = new JsonLineDecoder(contractOf('orders'));
       // Act
       const decoded = decoder.decode(line, 7);
       // Assess
@@ -90,7 +91,7 @@ describe('JsonLineDecoder', () => {
 
   it.each(['[1,2]', '42', '"text"', 'null', 'true'])('reports %s as JSON_LINE_NOT_OBJECT', (line) => {
     // Prepare
-    const decoder = new JsonLineDecoder('orders');
+    const decoder = new JsonLineDecoder(contractOf('orders'));
     // Act
     const decoded = decoder.decode(line, 3);
     // Assess
@@ -99,7 +100,7 @@ describe('JsonLineDecoder', () => {
 
   it('collects keys the dataset does not define, once each', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('orders');
+    const decoder = new JsonLineDecoder(contractOf('orders'));
     // Act
     decoder.decode('{"order_id":1,"channel":"web"}', 1);
     decoder.decode('{"order_id":2,"channel":"app","coupon":null}', 2);
@@ -110,7 +111,7 @@ describe('JsonLineDecoder', () => {
 
   it('collects no extra keys when every key is known', () => {
     // Prepare
-    const decoder = new JsonLineDecoder('orders');
+    const decoder = new JsonLineDecoder(contractOf('orders'));
     // Act
     decoder.decode('{"order_id":1,"gender":null}', 1);
     // Assess

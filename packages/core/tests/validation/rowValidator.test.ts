@@ -1,10 +1,12 @@
 import {
   createRowValidator,
   type Dataset,
+  type DatasetContract,
   InvalidOptionError,
   ISSUE_CODES,
   MAX_ISSUE_VALUE_LENGTH,
 } from '../../src/index.js';
+import { compileValid, contractOf, contractText, thelookSources } from '../helpers/contracts.js';
 import { HEADERS, NOW_MS, toFields, validatorFor, validRecord } from '../helpers/factories.js';
 
 interface Case {
@@ -15,6 +17,22 @@ interface Case {
   passing: Record<string, string>;
   column: string;
   value: string;
+  /** A contract edited for the case, and the header its records use; the shipped ones otherwise. */
+  contract?: DatasetContract;
+  header?: readonly string[];
+}
+
+/**
+ * A shipped contract with one piece of its YAML replaced, to reach the codes a contract column
+ * reports when it declares no invalidCode of its own (the default code of its kind).
+ */
+function editedContract(dataset: Dataset, from: string, to: string): DatasetContract {
+  const file = `${dataset}.odcs.yaml`;
+  const text = contractText(file);
+  if (text.split(from).length !== 2) throw new Error(`${file}: ${JSON.stringify(from)} is not unique`);
+  return compileValid(thelookSources({ [file]: text.replace(from, () => to) })).datasets.get(
+    dataset,
+  ) as DatasetContract;
 }
 
 const FIVE_MINUTES = 5 * 60_000;
@@ -262,33 +280,98 @@ const CASES: Record<string, Case[]> = {
       value: 'eHZ_67752426',
     },
   ],
+  INTEGER_INVALID: [
+    {
+      dataset: 'orders',
+      contract: editedContract(
+        'orders',
+        '        logicalTypeOptions: { minimum: 1 }\n        customProperties:\n          - { property: invalidCode, value: ID_NOT_POSITIVE_INTEGER }\n      - name: status\n',
+        '        logicalTypeOptions: { minimum: 1 }\n      - name: status\n',
+      ),
+      failing: { user_id: '0' },
+      passing: { user_id: '12' },
+      column: 'user_id',
+      value: '0',
+    },
+  ],
+  NUMBER_INVALID: [
+    {
+      dataset: 'products',
+      contract: editedContract(
+        'products',
+        '\n    quality:\n',
+        '\n      - name: weight_kg\n        logicalType: number\n        required: false\n        logicalTypeOptions: { minimum: 0 }\n    quality:\n',
+      ),
+      header: [...HEADERS.products, 'weight_kg'],
+      failing: { weight_kg: '-0.5' },
+      passing: { weight_kg: '0.5' },
+      column: 'weight_kg',
+      value: '-0.5',
+    },
+  ],
+  PATTERN_MISMATCH: [
+    {
+      dataset: 'products',
+      contract: editedContract(
+        'products',
+        '        customProperties:\n          - { property: invalidCode, value: SKU_PATTERN_MISMATCH }\n',
+        '',
+      ),
+      failing: { sku: 'eHZ_67752426' },
+      passing: { sku: 'EHZ-67752426' },
+      column: 'sku',
+      value: 'eHZ_67752426',
+    },
+  ],
+  VALUE_NOT_ALLOWED: [
+    {
+      dataset: 'orders',
+      contract: editedContract(
+        'orders',
+        '          - { property: invalidCode, value: STATUS_INVALID }\n',
+        '',
+      ),
+      failing: { status: 'lost' },
+      passing: { status: 'RETURNED' },
+      column: 'status',
+      value: 'lost',
+    },
+  ],
 };
 
 const flatCases = Object.entries(CASES).flatMap(([code, cases]) => cases.map((c) => ({ code, ...c })));
 
 describe('RowValidator: one failing and one passing row per code', () => {
-  it.each(flatCases)('$code on $dataset.$column = $value', ({ code, dataset, failing, column, value }) => {
-    // Prepare
-    const validator = validatorFor(dataset);
-    const fields = toFields(HEADERS[dataset], validRecord(dataset, failing));
-    // Act
-    const result = validator.validate(fields, 2);
-    // Assess
-    expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.issues).toEqual([
-      expect.objectContaining({ code, line: 2, column, value }),
-    ]);
-  });
+  it.each(flatCases)(
+    '$code on $dataset.$column = $value',
+    ({ code, dataset, failing, column, value, ...edit }) => {
+      // Prepare
+      const header = edit.header ?? HEADERS[dataset];
+      const validator = validatorFor(dataset, {}, header, edit.contract);
+      const fields = toFields(header, validRecord(dataset, failing));
+      // Act
+      const result = validator.validate(fields, 2);
+      // Assess
+      expect(result.ok).toBe(false);
+      expect(result.ok ? [] : result.issues).toEqual([
+        expect.objectContaining({ code, line: 2, column, value }),
+      ]);
+    },
+  );
 
-  it.each(flatCases)('passes $dataset with the nearest valid values for $code', ({ dataset, passing }) => {
-    // Prepare
-    const validator = validatorFor(dataset);
-    const fields = toFields(HEADERS[dataset], validRecord(dataset, passing));
-    // Act
-    const result = validator.validate(fields, 2);
-    // Assess
-    expect(result.ok ? [] : result.issues).toEqual([]);
-  });
+  it.each(flatCases)(
+    'passes $dataset with the nearest valid values for $code',
+    ({ dataset, passing, ...edit }) => {
+      // Prepare
+      const header = edit.header ?? HEADERS[dataset];
+      const validator = validatorFor(dataset, {}, header, edit.contract);
+      const fields = toFields(header, validRecord(dataset, passing));
+      // Act
+      const result = validator.validate(fields, 2);
+      // Assess
+      expect(result.ok ? [] : result.issues).toEqual([]);
+    },
+  );
 
   it('covers every row-level schema and business code of the catalogue', () => {
     // Prepare: codes raised elsewhere have their own tests
@@ -565,7 +648,7 @@ describe('createRowValidator: header', () => {
     // Prepare
     const header = HEADERS.orders.filter((column) => column !== 'status' && column !== 'user_id');
     // Act
-    const built = createRowValidator('orders', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('orders'), header, { nowMs: NOW_MS });
     // Assess
     expect(built).toEqual({
       ok: false,
@@ -579,7 +662,7 @@ describe('createRowValidator: header', () => {
     // Prepare
     const header = ['id', 'order_id', 'user_id', 'product_id', 'status', 'created_at', 'sale_price'];
     // Act
-    const built = createRowValidator('order_items', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('order_items'), header, { nowMs: NOW_MS });
     // Assess
     expect(built.ok).toBe(true);
   });
@@ -588,7 +671,7 @@ describe('createRowValidator: header', () => {
     // Prepare
     const header = [...HEADERS.products, 'cost'];
     // Act
-    const built = createRowValidator('products', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('products'), header, { nowMs: NOW_MS });
     // Assess
     expect(built).toEqual({
       ok: false,
@@ -600,21 +683,26 @@ describe('createRowValidator: header', () => {
     // Prepare
     const header = ['warehouse', ...HEADERS.products, 'colour'];
     // Act
-    const built = createRowValidator('products', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('products'), header, { nowMs: NOW_MS });
     // Assess
     expect(built.ok).toBe(true);
     expect(built.ok ? built.notices : []).toEqual([
-      expect.objectContaining({ code: 'EXTRA_COLUMNS', columns: ['warehouse', 'colour'] }),
+      {
+        code: 'EXTRA_COLUMNS',
+        message: 'columns kept under extra: warehouse, colour',
+        columns: ['warehouse', 'colour'],
+      },
     ]);
     const fields = toFields(header, validRecord('products', { warehouse: 'W1', colour: 'red' }));
-    expect(built.ok && built.validator.validate(fields, 2).ok).toBe(true);
+    const result = built.ok ? built.validator.validate(fields, 2) : undefined;
+    expect(result).toMatchObject({ ok: true, extra: { warehouse: 'W1', colour: 'red' } });
   });
 
   it('gives no notice when every column is known', () => {
     // Prepare
     const header = HEADERS.products;
     // Act
-    const built = createRowValidator('products', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('products'), header, { nowMs: NOW_MS });
     // Assess
     expect(built.ok ? built.notices : undefined).toEqual([]);
   });
@@ -623,16 +711,22 @@ describe('createRowValidator: header', () => {
     // Prepare
     const header = HEADERS.products.map((column, i) => (i === 0 ? `\uFEFF${column}` : ` ${column} `));
     // Act
-    const built = createRowValidator('products', header, { nowMs: NOW_MS });
+    const built = createRowValidator(contractOf('products'), header, { nowMs: NOW_MS });
     // Assess
     expect(built.ok ? built.notices : built.fileIssues).toEqual([]);
   });
 });
 
 describe('createRowValidator: options', () => {
-  it('uses a configured SKU pattern', () => {
-    // Prepare
-    const validator = validatorFor('products', { skuPattern: '^SKU\\d+$' });
+  it('uses the SKU pattern of the products contract', () => {
+    // Prepare: the shipped contract with its sku pattern replaced in the YAML text (a function
+    // replacement, as `$'` in a replacement string would insert the text after the match)
+    const shipped = "pattern: '^[A-Za-z]{3}-\\d{8}$'";
+    const text = contractText('products.odcs.yaml');
+    const contracts = compileValid(
+      thelookSources({ 'products.odcs.yaml': text.replace(shipped, () => "pattern: '^SKU\\d+$'") }),
+    );
+    const validator = validatorFor('products', {}, HEADERS.products, contracts.datasets.get('products'));
     const fields = (id: string, sku: string) =>
       toFields(HEADERS.products, validRecord('products', { id, sku }));
     // Act
@@ -660,13 +754,11 @@ describe('createRowValidator: options', () => {
     expect(justAfter.ok ? [] : justAfter.issues.map((issue) => issue.code)).toEqual(['CREATED_AT_IN_FUTURE']);
   });
 
-  it.each([{ skuPattern: '([' }, { skuPattern: /x/g }, { futureSkewMs: -1 }, { nowMs: Number.NaN }])(
-    'refuses invalid options %p',
-    (options) => {
-      // Prepare
-      const act = () => createRowValidator('products', HEADERS.products, { nowMs: NOW_MS, ...options });
-      // Act / Assess
-      expect(act).toThrow(InvalidOptionError);
-    },
-  );
+  it.each([{ futureSkewMs: -1 }, { nowMs: Number.NaN }])('refuses invalid options %p', (options) => {
+    // Prepare
+    const act = () =>
+      createRowValidator(contractOf('products'), HEADERS.products, { nowMs: NOW_MS, ...options });
+    // Act / Assess
+    expect(act).toThrow(InvalidOptionError);
+  });
 });

@@ -10,6 +10,7 @@ import {
   type ValidateFileOptions,
   validateFile,
 } from '../../src/index.js';
+import { contractOf } from '../helpers/contracts.js';
 import { NOW_MS } from '../helpers/factories.js';
 import { bytesOf, chunkedSource } from '../helpers/parsing.js';
 
@@ -50,7 +51,7 @@ const noReferences = new MemoryReferences(new Map(), new Map());
 
 function options(overrides: Partial<ValidateFileOptions>): ValidateFileOptions {
   return {
-    dataset: 'products',
+    contract: contractOf('products'),
     rowVersion: '2025-04-01T00:00:00.000Z#raw/products/p.csv',
     nowMs: NOW_MS,
     maxRejectedRowRatio: 0.05,
@@ -155,7 +156,7 @@ describe('validateFile', () => {
     const sink = new MemorySink();
 
     // Act
-    const result = await validateFile(events(csv), options({ dataset: 'orders' }), sink);
+    const result = await validateFile(events(csv), options({ contract: contractOf('orders') }), sink);
 
     // Assess
     expect(result).toMatchObject({ outcome: 'completed', touchedDates: ['2025-03-08', '2025-03-09'] });
@@ -176,7 +177,7 @@ describe('validateFile', () => {
     const sink = new MemorySink();
 
     // Act
-    await validateFile(events(csv), options({ dataset: 'orders' }), sink);
+    await validateFile(events(csv), options({ contract: contractOf('orders') }), sink);
 
     // Assess
     const [batch] = sink.accepted;
@@ -206,7 +207,7 @@ describe('validateFile', () => {
       // Act
       const result = await validateFile(
         events(csv),
-        options({ dataset: 'order_items', references, maxRejectedRowRatio: 0.5 }),
+        options({ contract: contractOf('order_items'), references, maxRejectedRowRatio: 0.5 }),
         sink,
       );
 
@@ -242,7 +243,7 @@ describe('validateFile', () => {
       // Act
       const result = await validateFile(
         events(csv),
-        options({ dataset: 'order_items', references, maxRejectedRowRatio: 0.7 }),
+        options({ contract: contractOf('order_items'), references, maxRejectedRowRatio: 0.7 }),
         new MemorySink(),
       );
 
@@ -276,7 +277,7 @@ describe('validateFile', () => {
       // Act
       const result = await validateFile(
         events(csv),
-        options({ dataset: 'order_items', references }),
+        options({ contract: contractOf('order_items'), references }),
         new MemorySink(),
       );
 
@@ -302,7 +303,7 @@ describe('validateFile', () => {
       const result = await validateFile(
         events(csv),
         options({
-          dataset: 'order_items',
+          contract: contractOf('order_items'),
           references,
           referenceGraceExpired: true,
           maxRejectedRowRatio: 0.5,
@@ -356,7 +357,7 @@ describe('validateFile', () => {
 
     // Act
     await validateFile(
-      createJsonLinesParser('products')(chunkedSource(bytesOf(lines.join('\n')), 16)),
+      createJsonLinesParser(contractOf('products'))(chunkedSource(bytesOf(lines.join('\n')), 16)),
       options({ maxRejectedRowRatio: 1 }),
       sink,
     );

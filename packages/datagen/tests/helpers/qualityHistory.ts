@@ -5,6 +5,7 @@ import {
   computeDateKpis,
   type DailyQualityMetrics,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
+  datasetContract,
   type FileQualitySummary,
   type FileValidationSink,
   judgeDate,
@@ -21,7 +22,10 @@ import {
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
+import { loadContractFiles } from '@storeflow/runtime';
 import type { DataGenerator } from '../../src/index.js';
+
+const CONTRACTS = loadContractFiles();
 
 /** What the pipeline would make of a generated history, computed in process with core alone. */
 export interface QualityHistory {
@@ -109,7 +113,7 @@ export async function measureHistory(generator: DataGenerator, nowMs: number): P
     const result = await validateFile(
       countingNulls(parseCsv(Readable.from([Buffer.from(text)])), tally),
       {
-        dataset: file.dataset,
+        contract: datasetContract(CONTRACTS, file.dataset),
         rowVersion: `${eventTime}#raw/${file.key}`,
         nowMs,
         maxRejectedRowRatio: DEFAULT_MAX_REJECTED_ROW_RATIO,
