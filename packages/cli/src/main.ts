@@ -2,6 +2,7 @@
 import { ExitCode, UsageError } from './cliErrors.js';
 import { ANOMALIES_USAGE, anomaliesCommand } from './commands/anomalies.js';
 import { BOOTSTRAP_USAGE, bootstrapCommand } from './commands/bootstrap.js';
+import { CONTRACTS_USAGE, contractsCommand } from './commands/contracts.js';
 import { DEMO_USAGE, demoCommand } from './commands/demo.js';
 import { GENERATE_USAGE, generateCommand } from './commands/generate.js';
 import { KPIS_USAGE, kpisCommand } from './commands/kpis.js';
@@ -19,6 +20,7 @@ Commands:
   stack up|down|status   run the embedded AWS stack (S3, SQS, DynamoDB) in the background
   bootstrap              create or reconcile the pipeline's AWS resources
   generate               write a seeded, realistic data set and its expected validation results
+  contracts              check, print or compare the data contracts (validate, show, diff)
   upload <path>...       upload extracts to raw/<dataset>/ in the bucket
   status                 list the files the pipeline has seen and their status
   kpis                   print the daily and category KPIs
@@ -28,13 +30,15 @@ Commands:
   redrive                move dead-letter queue messages back to their queue
 
 Run 'storeflow <command> --help' for a command's options.
-Exit codes: 0 ok, 1 error, 3 (stack status) not running.`;
+Exit codes: 0 ok, 1 error, 2 (contracts diff) a change reclassifies stored data,
+3 (stack status) not running.`;
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
   demo: { usage: DEMO_USAGE, run: demoCommand },
   stack: { usage: STACK_USAGE, run: stackCommand },
   bootstrap: { usage: BOOTSTRAP_USAGE, run: (argv) => bootstrapCommand(argv, process.env) },
   generate: { usage: GENERATE_USAGE, run: generateCommand },
+  contracts: { usage: CONTRACTS_USAGE, run: (argv) => contractsCommand(argv, process.env) },
   upload: { usage: UPLOAD_USAGE, run: (argv) => uploadCommand(argv, process.env) },
   status: { usage: STATUS_USAGE, run: (argv) => statusCommand(argv, process.env) },
   kpis: { usage: KPIS_USAGE, run: (argv) => kpisCommand(argv, process.env) },

@@ -9,6 +9,7 @@ const USAGE_LINES: [command: string, usage: string][] = [
   ['stack', 'Usage: storeflow stack <up|down|status> [options]'],
   ['bootstrap', 'Usage: storeflow bootstrap [options]'],
   ['generate', 'Usage: storeflow generate [options]'],
+  ['contracts', 'Usage: storeflow contracts <validate|show|diff> [options]'],
   ['upload', 'Usage: storeflow upload <path>... [options]'],
   ['status', 'Usage: storeflow status [options]'],
   ['kpis', 'Usage: storeflow kpis [options]'],

@@ -49,7 +49,7 @@ export function compileContractsOrThrow(sources: readonly ContractSource[]): Con
  *
  * @throws ContractInvalidError when any contract has a problem
  * @example
- * const contracts = loadContractFiles([process.env.STOREFLOW_CONTRACTS ?? DEFAULT_CONTRACTS_DIR]);
+ * const contracts = loadContractFiles([process.env.VALIDATOR_CONTRACTS ?? DEFAULT_CONTRACTS_DIR]);
  */
 export function loadContractFiles(paths: readonly string[] = [DEFAULT_CONTRACTS_DIR]): ContractSet {
   return compileContractsOrThrow(readContractFiles(paths));
