@@ -31,10 +31,6 @@ COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules
 COPY --from=build /out/dist ./dist
 COPY docker/healthcheck.mjs /usr/local/lib/storeflow/healthcheck.mjs
-# The data contracts the validator compiles at start (docs/contracts.md); mount or point
-# VALIDATOR_CONTRACTS elsewhere to use your own.
-COPY contracts ./contracts
-ENV VALIDATOR_CONTRACTS=/app/contracts
 # The base image's unprivileged `node` user, by number so platforms can check it is not root.
 USER 1000:1000
 EXPOSE 9464

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import {
   type AcceptedBatch,
+  type ContractSet,
   type Dataset,
   datasetContract,
   type FileValidationSink,
@@ -20,7 +21,7 @@ import {
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
-import { loadContractFiles } from '@storeflow/runtime';
+import { DEFAULT_CONTRACTS_DIR, loadContractFiles } from '@storeflow/runtime';
 import type { WrittenManifest } from '../src/commands/generate.js';
 import { assertCliBuilt, runCli } from './helpers.js';
 
@@ -48,6 +49,19 @@ async function listFiles(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
+}
+
+/** A directory of the shipped contracts, with `editItems` applied to order_items'. */
+async function contractsDir(name: string, editItems: (text: string) => string): Promise<string> {
+  const dir = path.join(workDir, name);
+  await mkdir(dir);
+  for (const file of ['products.odcs.yaml', 'orders.odcs.yaml', 'order_items.odcs.yaml']) {
+    const text = await readFile(path.join(DEFAULT_CONTRACTS_DIR, file), 'utf8');
+    const edited = file === 'order_items.odcs.yaml' ? editItems(text) : text;
+    if (file === 'order_items.odcs.yaml' && edited === text) throw new Error('the edit changed nothing');
+    await writeFile(path.join(dir, file), edited);
+  }
+  return dir;
 }
 
 async function treeDigest(dir: string): Promise<string> {
@@ -149,6 +163,62 @@ describe('storeflow generate', () => {
       manifest.files.map((file) => ({ rows: file.rows, ruleCounts: file.ruleCounts, verdict: file.verdict })),
     );
     expect(manifest.files.reduce((total, file) => total + file.rows.rejected, 0)).toBeGreaterThan(0);
+  });
+
+  it('names the columns as --contracts or $VALIDATOR_CONTRACTS do, and the mapped contract judges the files as the manifest says', async () => {
+    // Prepare: the shipped contracts with order_items' sale_price read from a price column
+    const mappedDir = await contractsDir('mapped-contracts', (text) =>
+      text.replace('      - name: sale_price\n', '      - name: sale_price\n        physicalName: price\n'),
+    );
+    const options = [...SMALL, '--gzip', '--error-rate', '0.03', '--error-kinds', 'all', '--late-items'];
+    const out = path.join(workDir, 'mapped');
+    const fromEnv = path.join(workDir, 'mapped-env');
+
+    // Act
+    const result = await runCli(['generate', '--out', out, ...options, '--contracts', mappedDir], workDir);
+    const viaEnv = await runCli(['generate', '--out', fromEnv, ...options], workDir, {
+      VALIDATOR_CONTRACTS: mappedDir,
+    });
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(viaEnv.code).toBe(0);
+    expect(result.stdout).toContain(
+      `columns as the contracts name them: ${path.join(mappedDir, 'order_items.odcs.yaml')}`,
+    );
+    expect(await treeDigest(fromEnv)).toBe(await treeDigest(out));
+    const manifest = await readManifest(out);
+    expect(manifest.columns?.order_items).toContain('price');
+    expect(manifest.columns?.order_items).not.toContain('sale_price');
+    for (const file of manifest.files.filter((candidate) => candidate.dataset === 'order_items')) {
+      const header = gunzipSync(await readFile(path.join(out, file.key)))
+        .toString('utf8')
+        .split('\n')[0];
+      expect(header?.split(',')).toEqual(manifest.columns?.order_items);
+    }
+    const outcomes = await validateFromDisk(out, manifest, loadContractFiles([mappedDir]));
+    expect(outcomes).toEqual(
+      manifest.files.map((file) => ({ rows: file.rows, ruleCounts: file.ruleCounts, verdict: file.verdict })),
+    );
+    expect(manifest.files.reduce((total, file) => total + file.rows.rejected, 0)).toBeGreaterThan(0);
+  });
+
+  it('exits 1 listing every problem of --contracts that do not compile, and writes nothing', async () => {
+    // Prepare
+    const badDir = await contractsDir('bad-contracts', (text) =>
+      text.replace('implementation: created_at <= now', 'implementation: created_at <= '),
+    );
+    const out = path.join(workDir, 'never-contracts');
+
+    // Act
+    const result = await runCli(['generate', '--out', out, ...SMALL, '--contracts', badDir], workDir);
+
+    // Assess
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(
+      /^storeflow: the contracts \([^)]*\) have 1 problem:\n {2}RULE_EXPRESSION_INVALID \S*order_items\.odcs\.yaml /,
+    );
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('writes one JSON object per line in --format jsonl, readable after gunzip', async () => {
@@ -316,20 +386,20 @@ class MemorySink implements FileValidationSink {
 }
 
 /** Streams each written file through gunzip and the real validator, in manifest order, grace window passed. */
-async function validateFromDisk(dir: string, manifest: WrittenManifest) {
+async function validateFromDisk(dir: string, manifest: WrittenManifest, contracts: ContractSet = CONTRACTS) {
   const references = new MemoryReferences();
   const outcomes = [];
   for (const file of manifest.files) {
     const sink = new MemorySink();
     const parse = recordParserFor({
-      contract: datasetContract(CONTRACTS, file.dataset),
+      contract: datasetContract(contracts, file.dataset),
       format: file.format,
     });
     const source = createReadStream(path.join(dir, file.key)).pipe(createGunzip());
     const result = await validateFile(
       parse(source, { batchSize: 1000 }),
       {
-        contract: datasetContract(CONTRACTS, file.dataset),
+        contract: datasetContract(contracts, file.dataset),
         rowVersion: 'v',
         nowMs: Date.now(),
         maxRejectedRowRatio: 0.05,

@@ -1,4 +1,5 @@
 import {
+  type ContractSet,
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   decideVerdict,
@@ -34,12 +35,21 @@ import {
   type ErrorKindSpec,
   errorKindCode,
   errorKindDatasets,
+  errorKindShows,
   type RowTimes,
 } from './errorKinds.js';
-import { formatLine, headerLine, RowDraft } from './rowFormat.js';
+import {
+  type ColumnLayouts,
+  contractLayouts,
+  formatLine,
+  headerLine,
+  RowDraft,
+  SHIPPED_LAYOUTS,
+} from './rowFormat.js';
 import { cumulativeWeights, hashString, mix32, SeededRandom } from './SeededRandom.js';
 import { fileTimestampStyle, formatTimestamp, TIMESTAMP_STYLES } from './timestampStyles.js';
 import type {
+  DataGeneratorOptions,
   DatasetTotals,
   FileExpectation,
   GeneratedFile,
@@ -171,15 +181,26 @@ class FileTally {
  * Files must be generated in the order of {@link files} (products, orders, order_items), each
  * once: what an items file expects depends on the verdicts of the files before it.
  *
+ * Given `contracts`, the files follow them: headers and JSON keys are the columns' physical
+ * names, and columns a contract does not define are not written. The manifest still expects the
+ * shipped contracts' checks, which a contract may rename but must otherwise keep for the
+ * expectations to hold (a contract that tightens a range or adds a rule rejects rows the
+ * manifest counts as accepted).
+ *
  * @throws InvalidOptionError from the constructor when an option is out of range
  * @example
  * const generator = new DataGenerator({ seed: '7', orders: 500 });
+ * const mapped = new DataGenerator({ seed: '7', orders: 500, contracts: loadContractFiles(['my-contracts/']) });
  * for (const file of generator.files) await write(file.key, generator.chunks(file));
  * const manifest = generator.manifest();
  */
 export class DataGenerator {
   readonly options: GenerateOptions;
   readonly files: readonly GeneratedFile[];
+  /** The columns each dataset's files hold, by the names written. */
+  readonly #layouts: ColumnLayouts;
+  /** True when the layouts come from contracts, which the manifest then records. */
+  readonly #fromContracts: boolean;
   readonly #startMs: number;
   readonly #users: number;
   readonly #seedHash: number;
@@ -204,16 +225,26 @@ export class DataGenerator {
   readonly #verdicts: Record<Dataset, Verdict[]> = { products: [], orders: [], order_items: [] };
   #next = 0;
 
-  constructor(options: Partial<GenerateOptions> = {}) {
+  constructor(options: DataGeneratorOptions = {}) {
+    const { contracts, ...generateOptions } = options;
     // An option given as undefined takes its default, as an option left out does.
-    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    const given = Object.fromEntries(
+      Object.entries(generateOptions).filter(([, value]) => value !== undefined),
+    );
     this.options = checkOptions({ ...DEFAULT_GENERATE_OPTIONS, ...given });
+    this.#fromContracts = contracts !== undefined;
+    this.#layouts = layoutsOf(contracts);
+    checkAnomalyColumns(this.options, this.#layouts);
     const { seed, orders, days, products, files } = this.options;
     this.#startMs = Date.parse(`${this.options.startDate}T00:00:00Z`);
     this.#users = Math.max(1, Math.round(orders / ORDERS_PER_USER));
     this.#seedHash = hashString(seed);
+    // A kind only goes where the files hold the columns it is seen through (contracts may drop some).
     const kindsOf = (kinds: readonly ErrorKind[], dataset: Dataset) =>
-      kinds.filter((kind) => errorKindDatasets(kind).includes(dataset));
+      kinds.filter(
+        (kind) =>
+          errorKindDatasets(kind).includes(dataset) && errorKindShows(kind, this.#layouts[dataset].logical),
+      );
     this.#kindsFor = {
       products: kindsOf(this.options.errorKinds, 'products'),
       orders: kindsOf(this.options.errorKinds, 'orders'),
@@ -317,7 +348,7 @@ export class DataGenerator {
         : file.dataset === 'orders'
           ? this.#orderLines(file, tally)
           : this.#itemLines(file, tally);
-    let chunk = headerLine(file.dataset, this.options.format);
+    let chunk = headerLine(this.#layouts[file.dataset], this.options.format);
     for (const line of lines) {
       chunk += line;
       if (chunk.length >= CHUNK_CHARS) {
@@ -357,6 +388,15 @@ export class DataGenerator {
     return {
       manifestVersion: 1,
       options: this.options,
+      ...(this.#fromContracts
+        ? {
+            columns: {
+              products: this.#layouts.products.names,
+              orders: this.#layouts.orders.names,
+              order_items: this.#layouts.order_items.names,
+            },
+          }
+        : {}),
       maxRejectedRowRatio: DEFAULT_MAX_REJECTED_ROW_RATIO,
       totals: {
         products: totalsOf('products'),
@@ -692,7 +732,7 @@ export class DataGenerator {
       tally.inject(injection.kind);
       if (spec.check === 'row') code = errorKindCode(injection.kind, this.options.format);
     }
-    const line = formatLine(draft, this.options.format);
+    const line = formatLine(draft, this.#layouts[draft.dataset], this.options.format);
     yield line;
     if (code === undefined) passRowChecks();
     else tally.reject([code]);
@@ -732,6 +772,26 @@ export class DataGenerator {
 
   #dateOfOrder(orderId: number): string {
     return new Date(this.#startMs + this.#dayOfOrder(orderId) * DAY_MS).toISOString().slice(0, 10);
+  }
+}
+
+/** The files' columns: the shipped names, or those of the contracts (validated). */
+function layoutsOf(contracts: ContractSet | undefined): ColumnLayouts {
+  return contracts === undefined ? SHIPPED_LAYOUTS : contractLayouts(contracts);
+}
+
+/** A null burst empties orders' `gender` and items' `inventory_item_id`: files without them cannot show it. */
+function checkAnomalyColumns(options: GenerateOptions, layouts: ColumnLayouts): void {
+  if (!options.anomalies.some((anomaly) => anomaly.kind === 'null-burst')) return;
+  const missing = [
+    ...(layouts.orders.logical.has('gender') ? [] : ['orders.gender']),
+    ...(layouts.order_items.logical.has('inventory_item_id') ? [] : ['order_items.inventory_item_id']),
+  ];
+  if (missing.length > 0) {
+    throw new InvalidOptionError(
+      'anomalies',
+      `null-burst empties ${missing.join(' and ')}, which the contracts leave out`,
+    );
   }
 }
 

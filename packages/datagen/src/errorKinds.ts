@@ -48,6 +48,12 @@ export interface ErrorKindSpec {
    * has passed (default 20 minutes) before rejecting the row: left out of the default kinds.
    */
   readonly defersFile: boolean;
+  /**
+   * Optional columns the validator sees the error through, besides the pipeline's own (which
+   * every contract keeps): a dataset whose contract leaves one of them out does not get the
+   * kind, since nothing there could tell the row is wrong.
+   */
+  readonly needs?: readonly string[];
   readonly corrupt: {
     readonly products?: Corruption<'products'>;
     readonly orders?: Corruption<'orders'>;
@@ -229,6 +235,7 @@ export const ERROR_KINDS = {
     code: 'SHIPPED_BEFORE_CREATED',
     check: 'row',
     defersFile: false,
+    needs: ['shipped_at'],
     corrupt: { orders: shipBeforeCreation, order_items: shipBeforeCreation },
   },
   'delivered-before-shipped': {
@@ -236,6 +243,7 @@ export const ERROR_KINDS = {
     code: 'DELIVERED_BEFORE_SHIPPED',
     check: 'row',
     defersFile: false,
+    needs: ['shipped_at', 'delivered_at'],
     corrupt: { orders: deliverBeforeShipping, order_items: deliverBeforeShipping },
   },
   'missing-returned-at': {
@@ -243,6 +251,7 @@ export const ERROR_KINDS = {
     code: 'RETURN_WITHOUT_RETURNED_AT',
     check: 'row',
     defersFile: false,
+    needs: ['returned_at'],
     corrupt: { orders: dropReturnDate, order_items: dropReturnDate },
   },
   'stray-returned-at': {
@@ -250,6 +259,7 @@ export const ERROR_KINDS = {
     code: 'RETURNED_AT_WITHOUT_RETURN',
     check: 'row',
     defersFile: false,
+    needs: ['returned_at'],
     corrupt: { orders: addStrayReturnDate, order_items: addStrayReturnDate },
   },
   'bad-status': {
@@ -357,6 +367,12 @@ export const DEFAULT_ERROR_KINDS: readonly ErrorKind[] = ALL_ERROR_KINDS.filter(
 export function errorKindCode(kind: ErrorKind, format: FileFormat): IssueCode {
   const spec: ErrorKindSpec = ERROR_KINDS[kind];
   return format === 'jsonl' ? (spec.jsonLinesCode ?? spec.code) : spec.code;
+}
+
+/** Whether a file holding the `columns` (logical names) shows an error of `kind`; see `ErrorKindSpec.needs`. */
+export function errorKindShows(kind: ErrorKind, columns: ReadonlySet<string>): boolean {
+  const spec: ErrorKindSpec = ERROR_KINDS[kind];
+  return (spec.needs ?? []).every((column) => columns.has(column));
 }
 
 /** The datasets a kind can be injected into. */

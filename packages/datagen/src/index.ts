@@ -22,6 +22,7 @@ export { type HistoryRequest, historyOptions } from './history.js';
 export { SeededRandom } from './SeededRandom.js';
 export { TIMESTAMP_STYLES, type TimestampStyle } from './timestampStyles.js';
 export type {
+  DataGeneratorOptions,
   DatasetTotals,
   FileExpectation,
   GeneratedFile,

@@ -1,9 +1,16 @@
-import type { Dataset, FileFormat } from '@storeflow/core';
+import {
+  type ContractSet,
+  type Dataset,
+  type FileFormat,
+  InvalidOptionError,
+  PIPELINE_DATASETS,
+} from '@storeflow/core';
 
 /**
  * Columns of the generated files, in the order Google's thelook_ecommerce tables have them
  * (SPEC §2 matches by name, so the order differs from the spec table on purpose). Every optional
- * column is there too, so the validator checks it.
+ * column is there too, so the validator checks it. These are the logical names; a file written
+ * for contracts names them as its contract does (see {@link ColumnLayout}).
  */
 export const GENERATED_COLUMNS = {
   products: [
@@ -110,46 +117,133 @@ function columnIndex(dataset: Dataset, column: string): number {
   return COLUMN_INDEX[dataset].get(column) as number;
 }
 
-const JSON_KINDS: { readonly [D in Dataset]: readonly JsonKind[] } = {
-  products: GENERATED_COLUMNS.products.map(jsonKindOf),
-  orders: GENERATED_COLUMNS.orders.map(jsonKindOf),
-  order_items: GENERATED_COLUMNS.order_items.map(jsonKindOf),
+/**
+ * Which generated columns a file holds and what it calls them: in {@link GENERATED_COLUMNS}
+ * order, under the shipped names or under a contract's physical names, with the columns the
+ * contract does not define left out. Drafts keep every column under its logical name (an
+ * injected error sets `sale_price` whatever the file calls it); only the writing goes through
+ * the layout, so a mapped file carries the error under the mapped name.
+ */
+export interface ColumnLayout {
+  /** Positions in a draft's fields of the columns written, ascending. */
+  readonly fields: readonly number[];
+  /** The logical names of the columns written, for the error kinds that need one. */
+  readonly logical: ReadonlySet<string>;
+  /** Their names as written: the header's columns, the JSON keys. */
+  readonly names: readonly string[];
+  /** The CSV header line, with its LF. */
+  readonly csvHeader: string;
+  /** `"name":` of each column written, the first without a comma before it and the others with one. */
+  readonly jsonKeys: readonly string[];
+  readonly jsonKinds: readonly JsonKind[];
+}
+
+/** One layout per dataset. */
+export type ColumnLayouts = { readonly [D in Dataset]: ColumnLayout };
+
+/** @param names the name written for each generated column, undefined to leave it out */
+function layoutOf(dataset: Dataset, names: readonly (string | undefined)[]): ColumnLayout {
+  const columns: readonly string[] = GENERATED_COLUMNS[dataset];
+  const fields = columns.flatMap((_, index) => (names[index] === undefined ? [] : [index]));
+  const written = fields.map((index) => names[index] as string);
+  return {
+    fields,
+    logical: new Set(fields.map((index) => columns[index] as string)),
+    names: written,
+    csvHeader: `${written.map(csvField).join(',')}\n`,
+    jsonKeys: written.map((name, k) => `${k > 0 ? ',' : ''}${JSON.stringify(name)}:`),
+    jsonKinds: fields.map((index) => jsonKindOf(columns[index] as string)),
+  };
+}
+
+/** Every column under its shipped name: what the generator writes without contracts. */
+export const SHIPPED_LAYOUTS: ColumnLayouts = {
+  products: layoutOf('products', GENERATED_COLUMNS.products),
+  orders: layoutOf('orders', GENERATED_COLUMNS.orders),
+  order_items: layoutOf('order_items', GENERATED_COLUMNS.order_items),
 };
 
+/**
+ * The layouts a contract set asks for: each generated column the dataset's contract defines,
+ * under its physical name; the others (optional, since a contract must keep the pipeline's
+ * columns) left out.
+ *
+ * @throws InvalidOptionError (`contracts`) when a dataset has no contract, lacks a column the
+ *   pipeline reads, or requires in the header a column the generator does not write (every file
+ *   would be rejected with MISSING_REQUIRED_COLUMN)
+ */
+export function contractLayouts(contracts: ContractSet): ColumnLayouts {
+  const layoutFor = (dataset: Dataset): ColumnLayout => {
+    const contract = contracts.datasets.get(dataset);
+    if (contract === undefined) throw new InvalidOptionError('contracts', `define no ${dataset} dataset`);
+    const generated: readonly string[] = GENERATED_COLUMNS[dataset];
+    const physical = new Map(contract.columns.map((column) => [column.name, column.physicalName]));
+    const lacking = Object.keys(PIPELINE_DATASETS[dataset].columns).filter((name) => !physical.has(name));
+    if (lacking.length > 0) {
+      throw new InvalidOptionError(
+        'contracts',
+        `${dataset} lacks columns the pipeline reads: ${lacking.join(', ')}`,
+      );
+    }
+    const unknown = contract.columns
+      .filter((column) => column.headerRequired && !generated.includes(column.name))
+      .map((column) => column.name);
+    if (unknown.length > 0) {
+      throw new InvalidOptionError(
+        'contracts',
+        `${dataset} requires columns the generator does not write: ${unknown.join(', ')}`,
+      );
+    }
+    return layoutOf(
+      dataset,
+      generated.map((name) => physical.get(name)),
+    );
+  };
+  return {
+    products: layoutFor('products'),
+    orders: layoutFor('orders'),
+    order_items: layoutFor('order_items'),
+  };
+}
+
 /** The first line of a file: the CSV header, nothing for JSON Lines (objects carry their keys). */
-export function headerLine(dataset: Dataset, format: FileFormat): string {
-  return format === 'csv' ? `${GENERATED_COLUMNS[dataset].join(',')}\n` : '';
+export function headerLine(layout: ColumnLayout, format: FileFormat): string {
+  return format === 'csv' ? layout.csvHeader : '';
 }
 
-/** The line (with its LF) a draft is written as. */
-export function formatLine(draft: RowDraft<Dataset>, format: FileFormat): string {
-  return format === 'csv' ? csvLine(draft) : jsonLine(draft);
+/** The line (with its LF) a draft is written as, with the columns of `layout`. */
+export function formatLine(draft: RowDraft<Dataset>, layout: ColumnLayout, format: FileFormat): string {
+  return format === 'csv' ? csvLine(draft, layout) : jsonLine(draft, layout);
 }
 
-function csvLine(draft: RowDraft<Dataset>): string {
-  const fields = draft.malformed ? draft.fields.slice(0, -1) : draft.fields;
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function csvLine(draft: RowDraft<Dataset>, layout: ColumnLayout): string {
+  const { fields } = layout;
+  // A malformed line is a field short.
+  const count = draft.malformed ? fields.length - 1 : fields.length;
   let line = '';
-  for (let i = 0; i < fields.length; i++) {
-    const value = fields[i] as string;
-    if (i > 0) line += ',';
-    line += /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  for (let k = 0; k < count; k++) {
+    if (k > 0) line += ',';
+    line += csvField(draft.fields[fields[k] as number] as string);
   }
   return `${line}\n`;
 }
 
-function jsonLine(draft: RowDraft<Dataset>): string {
-  const columns = GENERATED_COLUMNS[draft.dataset];
-  const kinds = JSON_KINDS[draft.dataset];
+function jsonLine(draft: RowDraft<Dataset>, layout: ColumnLayout): string {
+  const { fields, jsonKeys, jsonKinds } = layout;
   let line = '{';
-  for (let i = 0; i < columns.length; i++) {
-    const value = draft.fields[i] as string;
-    const kind = kinds[i] as JsonKind;
+  for (let k = 0; k < fields.length; k++) {
+    const value = draft.fields[fields[k] as number] as string;
+    const kind = jsonKinds[k] as JsonKind;
     let json: string;
     if (value === '') json = 'null';
     else if (kind === 'integer' && CLEAN_INTEGER.test(value)) json = value;
     else if (kind === 'money' && CLEAN_MONEY.test(value)) json = value;
     else json = JSON.stringify(value);
-    line += `${i > 0 ? ',' : ''}"${columns[i]}":${json}`;
+    line += `${jsonKeys[k]}${json}`;
   }
   // An object without its closing brace is never valid JSON.
   return draft.malformed ? `${line}\n` : `${line}}\n`;

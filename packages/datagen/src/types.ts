@@ -1,4 +1,4 @@
-import type { Dataset, FileFormat, IssueCode, Verdict } from '@storeflow/core';
+import type { ContractSet, Dataset, FileFormat, IssueCode, Verdict } from '@storeflow/core';
 import type { InjectedAnomaly } from './anomalyKinds.js';
 import type { ErrorKind } from './errorKinds.js';
 import type { FileTimestampStyle, TimestampStyle } from './timestampStyles.js';
@@ -35,6 +35,22 @@ export interface GenerateOptions {
   readonly dailyFiles: boolean;
   /** Days made abnormal on purpose (needs `dailyFiles`); see {@link ANOMALY_KINDS}. */
   readonly anomalies: readonly InjectedAnomaly[];
+}
+
+/**
+ * What `new DataGenerator` takes: any of the {@link GenerateOptions} (the others take their
+ * defaults) and, optionally, the data contracts the files are written for.
+ */
+export interface DataGeneratorOptions extends Partial<GenerateOptions> {
+  /**
+   * A compiled contract set (`compileContractSet`, or `loadContractFiles` of
+   * `@storeflow/runtime`: reading files is the caller's job, so the generator stays free of I/O).
+   * When given, CSV headers and JSON Lines keys use each column's `physicalName`, the generated
+   * columns a contract does not define are not written, and error kinds only seen through a
+   * column left out are not injected there. Without it, every column under its shipped name, as
+   * always. Not one of the {@link GenerateOptions}: the manifest lists the `columns` written instead.
+   */
+  readonly contracts?: ContractSet | undefined;
 }
 
 /** One file to generate, in the order they must be generated: products, orders, then order_items. */
@@ -98,6 +114,11 @@ export interface DatasetTotals {
 export interface GenerationManifest {
   readonly manifestVersion: 1;
   readonly options: GenerateOptions;
+  /**
+   * Only when generated for contracts: each dataset's columns as written (the contract's physical
+   * names, in file order), the CSV header or the JSON keys of every object.
+   */
+  readonly columns?: Readonly<Record<Dataset, readonly string[]>>;
   /** The ratio the verdicts assume: the pipeline's default. */
   readonly maxRejectedRowRatio: number;
   readonly totals: Readonly<Record<Dataset, DatasetTotals>>;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detectFormat, InvalidOptionError, parseTimestamp, routeObjectKey } from '@storeflow/core';
 import {
+  ALL_ERROR_KINDS,
   DataGenerator,
   DEFAULT_ERROR_KINDS,
   DEFAULT_GENERATE_OPTIONS,
@@ -41,6 +42,64 @@ describe('DataGenerator', () => {
     expect(second).toBe(first);
     expect(otherSeed).not.toBe(first);
   });
+
+  it.each([
+    // Computed with the generator as it was before it could follow contracts (commit ec5c079),
+    // by running digestOf on these options: without contracts it must keep writing exactly that.
+    [
+      'csv, every error kind',
+      {
+        seed: 'golden',
+        orders: 1500,
+        products: 300,
+        files: 3,
+        format: 'csv',
+        timestamps: 'mixed',
+        errorRate: 0.05,
+        errorKinds: ALL_ERROR_KINDS,
+        lateItems: true,
+      },
+      '4cd8f3e5aecf8b1e05ee52e16f5ee83a09da4438cc1352cacc45ab8c71c17809',
+    ],
+    [
+      'gzip JSON Lines, every error kind',
+      {
+        seed: 'golden',
+        orders: 1500,
+        products: 300,
+        files: 3,
+        format: 'jsonl',
+        gzip: true,
+        timestamps: 'mixed',
+        errorRate: 0.05,
+        errorKinds: ALL_ERROR_KINDS,
+        lateItems: true,
+      },
+      '57cea404715522ad73634c166f2edff45e6e8ec0896486bec3f35835656c6da5',
+    ],
+    [
+      'a daily history with anomalies',
+      {
+        seed: 'golden-daily',
+        orders: 600,
+        products: 100,
+        days: 6,
+        files: 6,
+        dailyFiles: true,
+        anomalies: [
+          { date: '2026-01-03', kind: 'null-burst' },
+          { date: '2026-01-05', kind: 'reject-burst' },
+        ],
+      },
+      'b7010909f4316c6ef2a8bbf4e26bf8132d34ecee346b4de1d7f1d8a443d6f0bd',
+    ],
+    ['the defaults', {}, '71ef1f095d5ee891477aeb90b6abc56db58b14f84796008962403a590eb06756'],
+  ] as [string, Partial<GenerateOptions>, string][])(
+    'writes the bytes and manifest it always wrote for a fixed seed (%s)',
+    (_, options, digest) => {
+      expect(digestOf(options)).toBe(digest);
+    },
+  );
 
   it('lays files out as <dataset>/year=YYYY/month=MM/day=DD/<dataset>_NNNN, routed to their dataset', () => {
     // Act

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { InvalidOptionError } from '@storeflow/core';
+import { type ContractSet, compileContractSet, InvalidOptionError } from '@storeflow/core';
 import {
   ALL_ERROR_KINDS,
   ANOMALY_KINDS,
   DataGenerator,
+  type DataGeneratorOptions,
   DEFAULT_GENERATE_OPTIONS,
   ERROR_KINDS,
   type ErrorKind,
@@ -26,6 +27,8 @@ import {
 } from '@storeflow/datagen';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { dateOption, parseCommandLine, positiveIntegerOption, rejectPositionals } from '../commandLine.js';
+import { CONTRACTS_ENV, contractPaths, readContractSources } from '../contractSources.js';
+import { problemLine } from '../contractsText.js';
 
 const DEFAULT_OUT = 'storeflow-data';
 const DAY_MS = 86_400_000;
@@ -69,6 +72,10 @@ Options:
                          volume-drop (40% of the orders), price-spike (prices x3),
                          null-burst (orders' gender and items' inventory_item_id mostly empty),
                          reject-burst (3% of the rows broken, the files still accepted)
+  --contracts <path>     write the columns as these data contracts name them: headers and JSON
+                         keys are the columns' physical names, and columns the contracts do not
+                         define are left out; files or directories, repeatable or separated by
+                         commas (default: $${CONTRACTS_ENV} when set, else the shipped names)
   --force                write into a directory that is not empty
   -h, --help             show this help
 
@@ -92,12 +99,16 @@ export interface WrittenManifest extends Omit<GenerationManifest, 'files'> {
 export interface GenerateRequest extends Partial<Omit<GenerateOptions, 'seed'>> {
   readonly out: string;
   readonly seed?: string | number;
+  /** The compiled contracts whose physical column names the files use (none: the shipped names). */
+  readonly contracts?: ContractSet | undefined;
   /** Write into a directory that is not empty. */
   readonly force?: boolean;
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** `storeflow generate`: returns the exit code; throws a one-line error on failure. */
-export async function generateCommand(argv: string[]): Promise<number> {
+export async function generateCommand(argv: string[], env: Env = process.env): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {
     help: { type: 'boolean', short: 'h' },
     out: { type: 'string', default: DEFAULT_OUT },
@@ -115,6 +126,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
     'late-items': { type: 'boolean', default: false },
     daily: { type: 'boolean', default: false },
     anomaly: { type: 'string', multiple: true },
+    contracts: { type: 'string', multiple: true },
     force: { type: 'boolean', default: false },
   });
   if (values.help) {
@@ -145,7 +157,11 @@ export async function generateCommand(argv: string[]): Promise<number> {
     ...defined('errorRate', errorRateOption(values['error-rate'])),
     ...defined('errorKinds', errorKindsOption(values['error-kinds'])),
   };
-  const manifest = await writeGeneratedData(request);
+  const contracts = readGenerateContracts(values.contracts ?? [], env);
+  if (contracts === 'invalid') return ExitCode.ERROR;
+  const manifest = await writeGeneratedData({ ...request, ...defined('contracts', contracts) });
+  if (contracts !== undefined)
+    console.log(`columns as the contracts name them: ${contracts.sources.join(', ')}`);
   for (const file of manifest.files) {
     const verdict = file.verdict === 'REJECTED' ? ', the file as a whole is rejected' : '';
     console.log(`${file.key}  ${file.rows.total} rows, ${file.rows.rejected} rejected${verdict}`);
@@ -227,9 +243,30 @@ const FLAGS: Readonly<Record<string, string>> = {
   errorRate: '--error-rate',
   errorKinds: '--error-kinds',
   anomalies: '--anomaly',
+  contracts: '--contracts',
 };
 
-function createGenerator(options: Partial<GenerateOptions>): DataGenerator {
+/**
+ * The contracts the files follow: those of `--contracts`, else those of `VALIDATOR_CONTRACTS`
+ * when it is set (what the validator would judge the files with), else none, so the files keep
+ * the shipped names. `'invalid'` once the contracts' problems are printed on stderr.
+ *
+ * @throws Error naming a path that cannot be read
+ */
+function readGenerateContracts(given: readonly string[], env: Env): ContractSet | undefined | 'invalid' {
+  if (given.some((value) => value.trim() === '')) throw new UsageError('--contracts needs a path');
+  if (given.length === 0 && (env[CONTRACTS_ENV] ?? '').trim() === '') return undefined;
+  const paths = contractPaths(given, env);
+  const result = compileContractSet(readContractSources(paths));
+  if (result.ok) return result.contracts;
+  const count = `${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'}`;
+  process.stderr.write(
+    `storeflow: the contracts (${paths.join(', ')}) have ${count}:\n${result.problems.map((problem) => `  ${problemLine(problem)}\n`).join('')}`,
+  );
+  return 'invalid';
+}
+
+function createGenerator(options: DataGeneratorOptions): DataGenerator {
   try {
     return new DataGenerator(options);
   } catch (error) {

@@ -26,9 +26,18 @@ export class RecordCollector {
     return this.#rows.length + this.#issues.length > 0;
   }
 
-  /** @param raw the record's text when it is not `fields.join(',')` (see `ParsedRow.raw`) */
-  addRow(fields: string[], line: number, raw: string | undefined): void {
-    this.#rows.push({ fields, line, raw });
+  /**
+   * @param raw the record's text when it is not `fields.join(',')` (see `ParsedRow.raw`)
+   * @param extra values the fields do not hold (see `ParsedRow.extra`); JSON Lines only
+   */
+  addRow(
+    fields: string[],
+    line: number,
+    raw: string | undefined,
+    extra?: Readonly<Record<string, string>>,
+  ): void {
+    // Rows without extra values keep the shape they always had, so the CSV path is unchanged.
+    this.#rows.push(extra === undefined ? { fields, line, raw } : { fields, line, raw, extra });
     this.records++;
   }
 

@@ -21,7 +21,8 @@ import type { ParseEvent, ParseOptions, RecordParser } from './types.js';
  *   only once a non-blank line has been seen.
  * - Blank lines (empty or whitespace only) are skipped but counted.
  * - A line that is not JSON, or not an object, is a row issue (JSON_LINE_MALFORMED,
- *   JSON_LINE_NOT_OBJECT); keys the dataset does not define end in one EXTRA_COLUMNS notice.
+ *   JSON_LINE_NOT_OBJECT); keys the dataset does not define are kept with their record
+ *   (`ParsedRow.extra`, so in silver's `extra` once accepted) and listed in one EXTRA_COLUMNS notice.
  * - File issues: EMPTY_FILE (no non-blank line), NOT_UTF8, RECORD_TOO_LONG.
  *
  * @throws InvalidOptionError on a bad option, before reading; errors of the source pass through
@@ -62,7 +63,7 @@ export function createJsonLinesParser(contract: DatasetContract): RecordParser {
           yield { type: 'header', header: decoder.header, line: at };
         }
         const decoded = decoder.decode(record, at);
-        if (decoded.ok) collector.addRow(decoded.fields, at, record);
+        if (decoded.ok) collector.addRow(decoded.fields, at, record, decoded.extra);
         else collector.addIssue(decoded.issue, record);
         if (collector.full) yield collector.take();
       }
@@ -95,7 +96,7 @@ export function createJsonLinesParser(contract: DatasetContract): RecordParser {
     const notices: FileIssue[] =
       extra.length === 0
         ? []
-        : [{ code: 'EXTRA_COLUMNS', message: `keys ignored: ${extra.join(', ')}`, columns: extra }];
+        : [{ code: 'EXTRA_COLUMNS', message: `keys kept under extra: ${extra.join(', ')}`, columns: extra }];
     yield { type: 'end', summary: { rows: collector.records, lines: line - 1, bytes, fileIssue, notices } };
   };
 }

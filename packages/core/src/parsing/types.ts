@@ -13,6 +13,12 @@ export interface ParsedRow {
    * text exactly, so the hot path copies nothing; read it through `recordText`.
    */
   readonly raw: string | undefined;
+  /**
+   * JSON Lines only: the values, as text, of the object's keys the contract does not define, set
+   * when it has any. A CSV record's extra columns are among its `fields`, placed by the header.
+   * Either way the row validator returns them as the accepted row's `extra`.
+   */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** A record the parser could not split into fields: the reason and the record's text as read. */
@@ -46,7 +52,7 @@ export interface ParseSummary {
    * Set means every batch already delivered belongs to a rejected file.
    */
   readonly fileIssue: FileIssue | undefined;
-  /** Problems that reject nothing, reported once per file (EXTRA_COLUMNS of JSON Lines objects). */
+  /** Problems that reject nothing, reported once per file (EXTRA_COLUMNS: keys of JSON Lines objects kept under `extra`). */
   readonly notices: readonly FileIssue[];
 }
 

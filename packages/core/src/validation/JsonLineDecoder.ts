@@ -4,7 +4,15 @@ import { issueValue } from './issueValue.js';
 
 /** Outcome of decoding one JSON Lines line. */
 export type JsonLineResult =
-  | { readonly ok: true; readonly fields: string[] }
+  | {
+      readonly ok: true;
+      readonly fields: string[];
+      /**
+       * The values of the object's keys the contract does not define, as text, by key; undefined
+       * when it has none (the usual case, which costs nothing more than the key count).
+       */
+      readonly extra: Record<string, string> | undefined;
+    }
   | { readonly ok: false; readonly issue: RowIssue };
 
 /**
@@ -15,12 +23,21 @@ export type JsonLineResult =
  * line, and their key order varies. A missing key or `null` becomes `''` (absent); numbers and
  * booleans become their `String()` form (`43.4` → `'43.4'`, exact for money with 2 decimals);
  * nested values become their JSON text, which then fails the column's check with the raw text
- * visible. Keys the dataset does not define are collected for the once-per-file EXTRA_COLUMNS notice.
+ * visible. Keys the dataset does not define are returned with the record (`extra`, their values as
+ * text by the same rules) to be kept with the accepted row, as a CSV file's extra columns are, and
+ * collected for the once-per-file EXTRA_COLUMNS notice.
+ *
+ * Why per record rather than a header that grows as new keys appear: the header is handed over
+ * before the first record, and the row validator's field layout and the report's column profile
+ * are fixed by it, so a growing header would mean rebuilding both mid-file. A record's own extra
+ * keys need neither, and cost nothing when there are none: the decoder already counts the keys it
+ * knows, and only an object with more keys than that builds its `extra`.
  *
  * @example
- * const decoder = new JsonLineDecoder('orders');
- * const built = createRowValidator('orders', decoder.header, { nowMs });
- * const decoded = decoder.decode(text, lineNumber); // then built.validator.validate(decoded.fields, lineNumber)
+ * const decoder = new JsonLineDecoder(ordersContract);
+ * const built = createRowValidator(ordersContract, decoder.header, { nowMs });
+ * const decoded = decoder.decode(text, lineNumber);
+ * // then built.validator.validate(decoded.fields, lineNumber, decoded.extra)
  */
 export class JsonLineDecoder {
   /** Column names in the order of the field arrays `decode` returns. */
@@ -64,10 +81,16 @@ export class JsonLineDecoder {
       fields[i] = toField(value);
     }
     const keys = Object.keys(record);
+    let extra: Record<string, string> | undefined;
     if (keys.length > present) {
-      for (const key of keys) if (!this.#known.has(key)) this.#extra.add(key);
+      extra = {};
+      for (const key of keys) {
+        if (this.#known.has(key)) continue;
+        this.#extra.add(key);
+        extra[key] = toField(record[key]);
+      }
     }
-    return { ok: true, fields };
+    return { ok: true, fields, extra };
   }
 }
 

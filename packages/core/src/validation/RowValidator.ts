@@ -15,7 +15,7 @@ export type RowResult<R> =
   | {
       readonly ok: true;
       readonly row: R;
-      /** The row's values of columns the contract does not define, by header name; undefined when the header has none. */
+      /** The row's values of columns (or JSON keys) the contract does not define, by name as read; undefined when it has none. */
       readonly extra: Readonly<Record<string, string>> | undefined;
     }
   | { readonly ok: false; readonly issues: RowIssue[] };
@@ -81,8 +81,11 @@ export class RowValidator<R> {
    *
    * @param fields raw field values in header order, as the CSV parser (or JsonLineDecoder) gives them
    * @param line physical line number in the file; the CSV header is line 1
+   * @param extra values of fields the header does not place (a JSON Lines object's keys the
+   *   contract does not define, `ParsedRow.extra`): the accepted row's `extra` when the header
+   *   has no extra columns of its own
    */
-  validate(fields: readonly string[], line: number): RowResult<R> {
+  validate(fields: readonly string[], line: number, extra?: Readonly<Record<string, string>>): RowResult<R> {
     const { fieldIndex, fieldCount } = this.#layout;
     if (fields.length !== fieldCount) {
       // Fields cannot be matched to columns, so any further check would report noise.
@@ -237,7 +240,7 @@ export class RowValidator<R> {
       }
     }
     if (issues !== undefined) return { ok: false, issues };
-    return { ok: true, row: this.#assemble(values), extra: this.#extra(fields) };
+    return { ok: true, row: this.#assemble(values), extra: this.#extra(fields) ?? extra };
   }
 
   #extra(fields: readonly string[]): Record<string, string> | undefined {

@@ -206,7 +206,7 @@ function batchProcessor(
     if (dataset !== 'order_items') {
       // Products, orders and datasets the pipeline does not read need nothing else: each valid row becomes its silver record at once.
       for (const parsed of rows) {
-        const result = validator.validate(parsed.fields, parsed.line);
+        const result = validator.validate(parsed.fields, parsed.line, parsed.extra);
         if (!result.ok) {
           // The text is rebuilt only here, for the few rows that are rejected.
           rejected.push(rejectedRow(parsed, result.issues));
@@ -228,7 +228,7 @@ function batchProcessor(
     // The parsed records of the valid items, index for index, for items rejected on their references.
     const validRecords: ParsedRow[] = [];
     for (const parsed of rows) {
-      const result = validator.validate(parsed.fields, parsed.line);
+      const result = validator.validate(parsed.fields, parsed.line, parsed.extra);
       if (result.ok) {
         items.push({ line: parsed.line, row: result.row as OrderItemRow });
         extras.push(result.extra);

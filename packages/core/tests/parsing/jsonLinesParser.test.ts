@@ -64,14 +64,20 @@ describe('createJsonLinesParser', () => {
     expect(outcome.rows.map((row) => row.line)).toEqual([1, 3]);
   });
 
-  it('lists keys the dataset does not define in one EXTRA_COLUMNS notice', async () => {
+  it('keeps the keys the dataset does not define with their record, listed in one EXTRA_COLUMNS notice', async () => {
     // Prepare
-    const input = '{"id":1,"colour":"red"}\n{"id":2,"size":3,"colour":"blue"}\n';
+    const input = '{"id":1,"colour":"red"}\n{"id":2,"size":3,"colour":"blue"}\n{"id":3}\n';
     // Act
     const outcome = await parseText(parser, input);
     // Assess
+    expect(outcome.rows.map((row) => row.extra)).toEqual([
+      { colour: 'red' },
+      { size: '3', colour: 'blue' },
+      undefined,
+    ]);
+    expect(outcome.rows[2]).not.toHaveProperty('extra');
     expect(outcome.summary?.notices).toEqual([
-      { code: 'EXTRA_COLUMNS', message: 'keys ignored: colour, size', columns: ['colour', 'size'] },
+      { code: 'EXTRA_COLUMNS', message: 'keys kept under extra: colour, size', columns: ['colour', 'size'] },
     ]);
   });
 

@@ -109,6 +109,42 @@ describe('JsonLineDecoder', () => {
     expect(decoder.extraColumns).toEqual(['channel', 'coupon']);
   });
 
+  it('returns the values of keys the dataset does not define as text, with the record', () => {
+    // Prepare
+    const decoder = new JsonLineDecoder(contractOf('orders'));
+    const line =
+      '{"order_id":1,"currency":"EUR","rate":1.25,"gift":true,"tags":["a","b"],' +
+      '"meta":{"k":1},"coupon":null,"note":""}';
+    // Act
+    const decoded = decoder.decode(line, 1);
+    // Assess
+    expect(decoded).toEqual({
+      ok: true,
+      fields: ['1', '', '', '', '', '', '', '', ''],
+      extra: {
+        currency: 'EUR',
+        rate: '1.25',
+        gift: 'true',
+        tags: '["a","b"]',
+        meta: '{"k":1}',
+        coupon: '',
+        note: '',
+      },
+    });
+    expect(decoder.extraColumns).toEqual(['currency', 'rate', 'gift', 'tags', 'meta', 'coupon', 'note']);
+  });
+
+  it('returns no extra values for a record whose keys are all known', () => {
+    // Prepare
+    const decoder = new JsonLineDecoder(contractOf('orders'));
+    decoder.decode('{"order_id":1,"currency":"EUR"}', 1);
+    // Act
+    const decoded = decoder.decode('{"order_id":2,"gender":null}', 2);
+    // Assess
+    expect(decoded).toHaveProperty('extra', undefined);
+    expect(decoder.extraColumns).toEqual(['currency']);
+  });
+
   it('collects no extra keys when every key is known', () => {
     // Prepare
     const decoder = new JsonLineDecoder(contractOf('orders'));

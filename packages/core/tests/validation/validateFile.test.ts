@@ -7,7 +7,9 @@ import {
   parseCsv,
   type ReferenceLookup,
   type RejectedRow,
+  type SilverOrderItem,
   type ValidateFileOptions,
+  type ValidationReportBuilder,
   validateFile,
 } from '../../src/index.js';
 import { contractOf } from '../helpers/contracts.js';
@@ -63,6 +65,18 @@ function options(overrides: Partial<ValidateFileOptions>): ValidateFileOptions {
 
 function events(csv: string, batchSize = 10_000) {
   return parseCsv(chunkedSource(bytesOf(csv), 64), { batchSize });
+}
+
+/** The notices of a built report (EXTRA_COLUMNS and the like). */
+function noticesOf(report: ValidationReportBuilder) {
+  return report.build({
+    source: {},
+    verdict: 'ACCEPTED',
+    maxRejectedRowRatio: 0.05,
+    touchedDates: [],
+    timingsMs: {},
+    generatedAt: '',
+  }).notices;
 }
 
 const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
@@ -230,6 +244,39 @@ describe('validateFile', () => {
       ]);
     });
 
+    it('keeps a JSON Lines key the contract does not define in the silver extra, reported once', async () => {
+      // Prepare: two items with a currency key, one without
+      const lines = [
+        '{"id":1,"order_id":1,"user_id":10,"product_id":100,"status":"complete","created_at":"2025-03-09T00:10:00","sale_price":19.99,"currency":"EUR"}',
+        '{"id":2,"order_id":1,"user_id":10,"product_id":100,"status":"complete","created_at":"2025-03-09T00:10:00","sale_price":5}',
+        '{"id":3,"order_id":1,"user_id":10,"product_id":100,"status":"complete","created_at":"2025-03-09T00:10:00","sale_price":"7.50","currency":"USD"}',
+      ];
+      const sink = new MemorySink();
+
+      // Act
+      const result = await validateFile(
+        createJsonLinesParser(contractOf('order_items'))(chunkedSource(bytesOf(lines.join('\n')), 16)),
+        options({ contract: contractOf('order_items'), references }),
+        sink,
+      );
+
+      // Assess
+      expect(result).toMatchObject({ outcome: 'completed', verdict: 'ACCEPTED' });
+      const records = sink.accepted.flatMap(
+        (batch) => (batch.partitions.get('2025-03-08') ?? []) as SilverOrderItem[],
+      );
+      expect(records.map((record) => [record.id, record.extra])).toEqual([
+        [1, { currency: 'EUR' }],
+        [2, undefined],
+        [3, { currency: 'USD' }],
+      ]);
+      expect(records[1]).not.toHaveProperty('extra');
+      if (result.outcome !== 'completed') throw new Error('not completed');
+      expect(noticesOf(result.report)).toEqual([
+        { code: 'EXTRA_COLUMNS', message: 'keys kept under extra: currency', columns: ['currency'] },
+      ]);
+    });
+
     it('profiles rows by date: accepted under their order date, rejected under their own created_at', async () => {
       // Prepare: item 1 counts under its order's day (the 8th); item 2 is rejected (another user)
       // and counts under its own created_at (the 9th); item 3's created_at is unreadable
@@ -366,6 +413,44 @@ describe('validateFile', () => {
     expect(sink.rejected.map((row) => [row.line, row.raw, row.issues.map((issue) => issue.code)])).toEqual([
       [2, lines[1], ['SKU_PATTERN_MISMATCH']],
       [3, lines[2], ['JSON_LINE_MALFORMED']],
+    ]);
+  });
+
+  it('keeps the extra keys of JSON Lines products in silver like the extra columns of a CSV file', async () => {
+    // Prepare: the same two products as JSON Lines and as CSV, each with a currency
+    const json = [
+      '{"id":1,"sku":"ABC-00000001","cost":1,"category":"Jeans","name":"N","brand":"A","retail_price":5,"department":"Men","currency":"EUR"}',
+      '{"currency":"USD","id":2,"sku":"ABC-00000002","cost":1,"category":"Jeans","name":"N","brand":"A","retail_price":5,"department":"Men"}',
+    ];
+    const csv = [
+      `${PRODUCTS_HEADER},currency`,
+      '1,ABC-00000001,1,Jeans,N,A,5,Men,EUR',
+      '2,ABC-00000002,1,Jeans,N,A,5,Men,USD',
+    ];
+    const jsonSink = new MemorySink();
+    const csvSink = new MemorySink();
+
+    // Act
+    const fromJson = await validateFile(
+      createJsonLinesParser(contractOf('products'))(chunkedSource(bytesOf(json.join('\n')), 16)),
+      options({}),
+      jsonSink,
+    );
+    const fromCsv = await validateFile(events(csv.join('\n')), options({}), csvSink);
+
+    // Assess
+    const recordsOf = (sink: MemorySink) => sink.accepted.flatMap((batch) => batch.partitions.get('') ?? []);
+    expect(recordsOf(jsonSink).map((record) => record.extra)).toEqual([
+      { currency: 'EUR' },
+      { currency: 'USD' },
+    ]);
+    expect(recordsOf(jsonSink)).toEqual(recordsOf(csvSink));
+    if (fromJson.outcome !== 'completed' || fromCsv.outcome !== 'completed') throw new Error('not completed');
+    expect(noticesOf(fromJson.report).map((notice) => [notice.code, notice.columns])).toEqual([
+      ['EXTRA_COLUMNS', ['currency']],
+    ]);
+    expect(noticesOf(fromCsv.report).map((notice) => [notice.code, notice.columns])).toEqual([
+      ['EXTRA_COLUMNS', ['currency']],
     ]);
   });
 

@@ -1,0 +1,172 @@
+import {
+  type AcceptedBatch,
+  type ContractSet,
+  type Dataset,
+  datasetContract,
+  type FileFormat,
+  type FileValidationSink,
+  type IssueCode,
+  type OrderReference,
+  type ProductReference,
+  type ReferenceLookup,
+  type RejectedRow,
+  recordParserFor,
+  type SilverOrder,
+  type SilverProduct,
+  validateFile,
+} from '@storeflow/core';
+import { DataGenerator, type DataGeneratorOptions } from '../../src/index.js';
+
+/** The validator's clock: after every generated created_at (the data starts 2026-01-01). */
+const NOW_MS = Date.UTC(2026, 6, 1);
+
+/** A generated data set: the generator (for its files and manifest) and every file's text. */
+export interface GeneratedSet {
+  readonly generator: DataGenerator;
+  /** File key → text, in generation order. */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+export function generate(options: DataGeneratorOptions): GeneratedSet {
+  const generator = new DataGenerator(options);
+  const texts = new Map<string, string>();
+  for (const file of generator.files) texts.set(file.key, [...generator.chunks(file)].join(''));
+  return { generator, texts };
+}
+
+async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  // Several source chunks, so records cross chunk boundaries as they do when streaming from S3.
+  for (let at = 0; at < bytes.length; at += 4096) yield bytes.subarray(at, at + 4096);
+}
+
+class MemoryReferences implements ReferenceLookup {
+  readonly products = new Map<number, ProductReference>();
+  readonly orders = new Map<number, OrderReference>();
+  async findProducts(ids: readonly number[]) {
+    return pick(this.products, ids);
+  }
+  async findOrders(ids: readonly number[]) {
+    return pick(this.orders, ids);
+  }
+}
+
+function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
+  const found = new Map<number, V>();
+  for (const id of ids) {
+    const value = known.get(id);
+    if (value !== undefined) found.set(id, value);
+  }
+  return found;
+}
+
+class MemorySink implements FileValidationSink {
+  readonly accepted: AcceptedBatch[] = [];
+  readonly rejected: RejectedRow[] = [];
+  async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    this.accepted.push(batch);
+  }
+  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
+    this.rejected.push(...rows);
+  }
+}
+
+/** What the validator made of one file, in the manifest's terms. */
+export interface Outcome {
+  key: string;
+  rows: { total: number; accepted: number; rejected: number };
+  ruleCounts: Partial<Record<IssueCode, number>>;
+  rejectedRows: number[];
+  fileIssues: IssueCode[];
+  verdict: string;
+  /** The EXTRA_COLUMNS notice's columns, when the file had any the contract does not define. */
+  extraColumns: string[];
+}
+
+/**
+ * Runs the real validateFile with `contracts` over every file, in generation order, the way the
+ * pipeline ends up once every file has arrived: references are what earlier ACCEPTED files
+ * accepted, and the late-reference grace window has passed.
+ */
+export async function validateAll(set: GeneratedSet, contracts: ContractSet): Promise<Outcome[]> {
+  const format: FileFormat = set.generator.options.format;
+  const references = new MemoryReferences();
+  const outcomes: Outcome[] = [];
+  for (const file of set.generator.files) {
+    const sink = new MemorySink();
+    const contract = datasetContract(contracts, file.dataset);
+    const parse = recordParserFor({ contract, format });
+    const result = await validateFile(
+      parse(bytesOf(set.texts.get(file.key) ?? ''), { batchSize: 500 }),
+      {
+        contract,
+        rowVersion: `2026-07-01T00:00:00.000Z#raw/${file.key}`,
+        nowMs: NOW_MS,
+        maxRejectedRowRatio: 0.05,
+        references,
+        referenceGraceExpired: true,
+      },
+      sink,
+    );
+    if (result.outcome !== 'completed') throw new Error(`${file.key} was deferred`);
+    if (result.verdict === 'ACCEPTED') remember(file.dataset, sink, references);
+    const ruleCounts: Partial<Record<IssueCode, number>> = {};
+    for (const row of sink.rejected) {
+      for (const issue of row.issues) ruleCounts[issue.code] = (ruleCounts[issue.code] ?? 0) + 1;
+    }
+    const report = result.report.build({
+      source: {},
+      verdict: result.verdict,
+      maxRejectedRowRatio: 0.05,
+      touchedDates: [],
+      timingsMs: {},
+      generatedAt: '',
+    });
+    outcomes.push({
+      key: file.key,
+      rows: result.report.counts,
+      ruleCounts,
+      // A CSV file's header is its line 1; JSON Lines has none.
+      rejectedRows: sink.rejected.map((row) => row.line - (format === 'csv' ? 1 : 0)).sort((a, b) => a - b),
+      fileIssues: result.report.fileIssues.map((issue) => issue.code),
+      verdict: result.verdict,
+      extraColumns: report.notices.flatMap((notice) =>
+        notice.code === 'EXTRA_COLUMNS' ? [...(notice.columns ?? [])] : [],
+      ),
+    });
+  }
+  return outcomes;
+}
+
+function remember(dataset: Dataset, sink: MemorySink, references: MemoryReferences): void {
+  for (const batch of sink.accepted) {
+    for (const records of batch.partitions.values()) {
+      for (const record of records) {
+        if (dataset === 'products') {
+          const product = record as SilverProduct;
+          references.products.set(product.id, { category: product.category });
+        } else if (dataset === 'orders') {
+          const order = record as SilverOrder;
+          references.orders.set(order.order_id, {
+            userId: order.user_id,
+            createdAtMs: order.created_at_ms,
+            status: order.status,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** The manifest's expectations, in the terms of {@link Outcome} (generated files have no extra columns). */
+export function expectedOutcomes(set: GeneratedSet): Outcome[] {
+  return set.generator.manifest().files.map((file) => ({
+    key: file.key,
+    rows: file.rows,
+    ruleCounts: file.ruleCounts,
+    rejectedRows: [...file.rejectedRows],
+    fileIssues: [...file.fileIssues],
+    verdict: file.verdict,
+    extraColumns: [],
+  }));
+}
