@@ -22,7 +22,7 @@ import {
   stopStackDaemon,
   uploadFile,
 } from '@storeflow/cli/pipeline';
-import { type Dataset, FileStatus } from '@storeflow/core';
+import { type Dataset, FileStatus, isPipelineDataset } from '@storeflow/core';
 import { parseAwsRequestTallies } from './awsCosts.js';
 import { childPidsOf, commandLineOf, peakRssOf } from './processMemory.js';
 
@@ -117,8 +117,11 @@ export class PipelineSession {
     const uploaded: UploadedFile[] = [];
     for (const file of files) {
       this.#serviceStopped.signal.throwIfAborted();
+      const { dataset } = file;
+      // The bench's data sets hold the pipeline's three datasets only.
+      if (!isPipelineDataset(dataset)) throw new Error(`${file.key}: the bench uploads no ${dataset} files`);
       const eTag = await uploadFile(this.clients, this.names.bucket, file);
-      uploaded.push({ key: file.key, dataset: file.dataset, eTag, uploadedAtMs: performance.now() });
+      uploaded.push({ key: file.key, dataset, eTag, uploadedAtMs: performance.now() });
     }
     return uploaded;
   }

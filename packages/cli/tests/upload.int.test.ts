@@ -163,7 +163,8 @@ describe('storeflow upload', () => {
     });
     expect(badDataset).toMatchObject({
       code: 1,
-      stderr: "storeflow: --dataset must be products, orders or order_items, got 'customers'\n",
+      stderr:
+        "storeflow: --dataset must name a dataset of the contracts in use (products, orders, order_items), got 'customers'\n",
     });
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_DATASET_FOLDERS } from '@storeflow/core';
 import { UsageError } from '../src/cliErrors.js';
 import { datasetNamed, type LocalFile, planUploads } from '../src/uploadPlan.js';
 
@@ -98,7 +99,32 @@ describe('planUploads', () => {
 describe('datasetNamed', () => {
   it('accepts the dataset folder names and the order-items alias, nothing else', () => {
     expect(
-      ['products', 'orders', 'order_items', 'order-items', 'Orders', 'customers'].map(datasetNamed),
+      ['products', 'orders', 'order_items', 'order-items', 'Orders', 'customers'].map((name) =>
+        datasetNamed(name),
+      ),
     ).toEqual(['products', 'orders', 'order_items', 'order_items', 'orders', undefined]);
+  });
+
+  it('accepts a dataset the contracts add, by the folders they route', () => {
+    // Prepare: a contract set whose folders add users (and its alias members)
+    const folders = new Map([...DEFAULT_DATASET_FOLDERS, ['users', 'users'], ['members', 'users']]);
+    // Act
+    const named = ['users', 'Members', 'customers'].map((name) => datasetNamed(name, folders));
+    // Assess
+    expect(named).toEqual(['users', 'users', undefined]);
+  });
+
+  it("uploads the datasets a contract adds after the pipeline's own", () => {
+    // Prepare
+    const folders = new Map([...DEFAULT_DATASET_FOLDERS, ['users', 'users']]);
+    const files = ['users/u.csv', 'order_items/i.csv', 'products/p.csv'].map((relative) => ({
+      path: relative,
+      relative,
+      sizeBytes: 1,
+    }));
+    // Act
+    const keys = planUploads(files, undefined, folders).map((upload) => upload.key);
+    // Assess
+    expect(keys).toEqual(['raw/products/p.csv', 'raw/order_items/i.csv', 'raw/users/u.csv']);
   });
 });

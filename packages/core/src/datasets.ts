@@ -1,28 +1,53 @@
 /** The three extracts the pipeline accepts. `as const` so the union type below is derived from the data. */
 export const DATASETS = ['products', 'orders', 'order_items'] as const;
 
-/** One of the datasets of SPEC §2. */
+/** One of the datasets of SPEC §2: the ones the pipeline itself reads for references and KPIs. */
 export type Dataset = (typeof DATASETS)[number];
+
+/**
+ * The name of any dataset a contract defines (`schema[].name`): the three of SPEC §2, or one added
+ * by a contract alone, which is validated, reported, kept in silver and archived like them.
+ */
+export type DatasetName = string;
+
+/** What a dataset name looks like; the ODCS subset schema holds contracts to it. */
+export const DATASET_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * Whether a dataset's silver is partitioned by order date: orders and items, whose dates the
+ * KPIs are recomputed for. Every other dataset has one partition, `''`.
+ */
+export function isPartitionedByDate(dataset: DatasetName): boolean {
+  return dataset === 'orders' || dataset === 'order_items';
+}
+
+/** Whether a dataset is one the pipeline reads itself (references, KPIs). */
+export function isPipelineDataset(dataset: DatasetName): dataset is Dataset {
+  return (DATASETS as readonly string[]).includes(dataset);
+}
 
 /** Why a key cannot be routed; the caller logs it and counts a metric, it never retries. */
 export type UnroutableReason = 'NOT_UNDER_RAW' | 'UNKNOWN_DATASET';
 
 /** Outcome of {@link routeObjectKey}: data, not an exception, so an unroutable key can never loop. */
 export type RouteResult =
-  | { readonly routable: true; readonly dataset: Dataset }
+  | { readonly routable: true; readonly dataset: DatasetName }
   | { readonly routable: false; readonly reason: UnroutableReason };
 
-const FOLDER_DATASETS: Readonly<Record<string, Dataset>> = {
-  products: 'products',
-  orders: 'orders',
-  order_items: 'order_items',
-  'order-items': 'order_items',
-};
+/** Folder under `raw/` → dataset, lower case: what the shipped contracts declare (name and folderAliases). */
+export const DEFAULT_DATASET_FOLDERS: ReadonlyMap<string, DatasetName> = new Map([
+  ['products', 'products'],
+  ['orders', 'orders'],
+  ['order_items', 'order_items'],
+  ['order-items', 'order_items'],
+]);
 
 /**
  * Finds the dataset of an S3 object key (SPEC §2).
  *
- * `raw/<dataset>/<anything>` routes by folder (`order-items` is an alias of `order_items`). A key
+ * `raw/<folder>/<anything>` routes by folder: `folders` maps each folder name (lower case) to its
+ * dataset, by default the shipped contracts' (`order-items` is an alias of `order_items`); a
+ * contract set gives its own with `datasetFolders`. A key
  * directly under `raw/` routes by file name: `order_item` is tested before `order`, because every
  * items file name also contains "order", then `product`. Both matches ignore case, since
  * extract tools disagree on it.
@@ -32,11 +57,14 @@ const FOLDER_DATASETS: Readonly<Record<string, Dataset>> = {
  * routeObjectKey('raw/Orders_part1.csv'); // { routable: true, dataset: 'orders' }
  * routeObjectKey('processed/orders/x.csv'); // { routable: false, reason: 'NOT_UNDER_RAW' }
  */
-export function routeObjectKey(key: string): RouteResult {
+export function routeObjectKey(
+  key: string,
+  folders: ReadonlyMap<string, DatasetName> = DEFAULT_DATASET_FOLDERS,
+): RouteResult {
   if (!key.startsWith('raw/')) return { routable: false, reason: 'NOT_UNDER_RAW' };
   const slash = key.indexOf('/', 4);
   if (slash === -1) return routeByFileName(key.slice(4).toLowerCase());
-  const dataset = FOLDER_DATASETS[key.slice(4, slash).toLowerCase()];
+  const dataset = folders.get(key.slice(4, slash).toLowerCase());
   // `raw/orders/` alone is a folder marker, not a file.
   if (dataset === undefined || slash === key.length - 1)
     return { routable: false, reason: 'UNKNOWN_DATASET' };

@@ -1,9 +1,15 @@
-import { type Dataset, detectFormat, type FileFormat, routeObjectKey } from './datasets.js';
+import {
+  type DatasetName,
+  DEFAULT_DATASET_FOLDERS,
+  detectFormat,
+  type FileFormat,
+  routeObjectKey,
+} from './datasets.js';
 import type { FileIssue } from './types.js';
 
 /** How to read an object, once its key and size have been accepted. */
 export interface ObjectPlan {
-  readonly dataset: Dataset;
+  readonly dataset: DatasetName;
   readonly format: FileFormat;
   readonly gzip: boolean;
 }
@@ -26,8 +32,13 @@ export type PlanResult =
  * planObject('raw/orders/part1.csv.gz', 1_024, 5 * 1024 ** 3);
  * // { outcome: 'process', plan: { dataset: 'orders', format: 'csv', gzip: true } }
  */
-export function planObject(key: string, sizeBytes: number, maxSizeBytes: number): PlanResult {
-  const route = routeObjectKey(key);
+export function planObject(
+  key: string,
+  sizeBytes: number,
+  maxSizeBytes: number,
+  folders: ReadonlyMap<string, DatasetName> = DEFAULT_DATASET_FOLDERS,
+): PlanResult {
+  const route = routeObjectKey(key, folders);
   if (!route.routable) {
     if (route.reason === 'NOT_UNDER_RAW') return { outcome: 'ignore' };
     return {

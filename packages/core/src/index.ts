@@ -4,6 +4,7 @@ export {
   type ContractSource,
   compileContractSet,
   datasetContract,
+  datasetFolders,
   rangeText,
 } from './contracts/compileContractSet.js';
 export { ODCS_SUBSET_SCHEMA } from './contracts/odcsSubsetSchema.js';
@@ -23,11 +24,16 @@ export type {
   RelationshipSpec,
 } from './contracts/types.js';
 export {
+  DATASET_NAME_PATTERN,
   DATASETS,
   type Dataset,
+  type DatasetName,
+  DEFAULT_DATASET_FOLDERS,
   detectFormat,
   type FileFormat,
   type FormatResult,
+  isPartitionedByDate,
+  isPipelineDataset,
   type RouteResult,
   routeObjectKey,
   type UnroutableReason,

@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { Dataset } from './datasets.js';
+import type { DatasetName } from './datasets.js';
 
 /**
  * Names of silver objects (docs/design.md), shared by the validator that writes them and the
  * transformer that reads them:
  * `silver/<dataset>/order_date=<D>/<source id>/<version segment>/part-<n>.jsonl`, and
- * `silver/products/<source id>/<version segment>/part-<n>.jsonl`.
+ * `silver/<dataset>/<source id>/<version segment>/part-<n>.jsonl` for products and datasets
+ * without dates (those a contract adds).
  */
 
-/** Prefix of one partition: an order date for orders and items, `''` for products. */
-export function silverPartitionPrefix(dataset: Dataset, partition: string): string {
-  return dataset === 'products' ? 'silver/products/' : `silver/${dataset}/order_date=${partition}/`;
+/** Prefix of one partition: an order date for orders and items, `''` for products and other datasets. */
+export function silverPartitionPrefix(dataset: DatasetName, partition: string): string {
+  return partition === '' ? `silver/${dataset}/` : `silver/${dataset}/order_date=${partition}/`;
 }
 
 /** Prefix of every part of one object version of one source under one partition. */
 export function silverVersionPrefix(
-  dataset: Dataset,
+  dataset: DatasetName,
   partition: string,
   sourceId: string,
   objectVersion: string,
@@ -25,7 +26,7 @@ export function silverVersionPrefix(
 
 /** One part: chunk numbers come from the file's chunk sequence, so a rerun overwrites. */
 export function silverPartKey(
-  dataset: Dataset,
+  dataset: DatasetName,
   partition: string,
   sourceId: string,
   objectVersion: string,

@@ -1,5 +1,15 @@
-import { DATASETS, type Dataset, detectFormat, routeObjectKey } from '../src/index.js';
-import { contractOf } from './helpers/contracts.js';
+import { readFileSync } from 'node:fs';
+import {
+  DATASETS,
+  type Dataset,
+  DEFAULT_DATASET_FOLDERS,
+  datasetFolders,
+  detectFormat,
+  isPartitionedByDate,
+  isPipelineDataset,
+  routeObjectKey,
+} from '../src/index.js';
+import { CONTRACTS_DIR, compileValid, contractOf, thelookSources } from './helpers/contracts.js';
 
 /** One row of the SPEC §2 table, and the required columns whose value may still be empty. */
 interface SpecLayout {
@@ -109,6 +119,44 @@ describe('routeObjectKey', () => {
     const route = routeObjectKey(key);
     // Assess
     expect(route).toEqual({ routable: false, reason });
+  });
+
+  it('routes the folders of a contract set, a dataset the contracts add and its alias included', () => {
+    // Prepare: the shipped contracts plus the users example (folder alias `customers`)
+    const users = readFileSync(new URL('examples/users.odcs.yaml', CONTRACTS_DIR), 'utf8');
+    const folders = datasetFolders(
+      compileValid([...thelookSources(), { source: 'users.odcs.yaml', text: users }]),
+    );
+    // Act
+    const routes = ['raw/users/a.csv', 'raw/Customers/b.jsonl', 'raw/order-items/c.csv', 'raw/users.csv'].map(
+      (key) => routeObjectKey(key, folders),
+    );
+    // Assess: folders route to users; a key directly under raw/ still routes by the pipeline's names only
+    expect(routes).toEqual([
+      { routable: true, dataset: 'users' },
+      { routable: true, dataset: 'users' },
+      { routable: true, dataset: 'order_items' },
+      { routable: false, reason: 'UNKNOWN_DATASET' },
+    ]);
+  });
+
+  it('derives from the shipped contracts exactly the default folders', () => {
+    // Act
+    const folders = datasetFolders(compileValid(thelookSources()));
+    // Assess
+    expect([...folders].sort()).toEqual([...DEFAULT_DATASET_FOLDERS].sort());
+  });
+});
+
+describe('dataset kinds', () => {
+  it.each([
+    ['products', true, false],
+    ['orders', true, true],
+    ['order_items', true, true],
+    ['users', false, false],
+  ])('%s: read by the pipeline %s, partitioned by date %s', (dataset, pipeline, dated) => {
+    // Act / Assess
+    expect([isPipelineDataset(dataset), isPartitionedByDate(dataset)]).toEqual([pipeline, dated]);
   });
 });
 

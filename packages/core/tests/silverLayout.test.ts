@@ -7,6 +7,13 @@ import {
 } from '../src/index.js';
 
 describe('silver layout', () => {
+  it('puts undated datasets, products and those a contract adds, in one partition per dataset', () => {
+    // Act
+    const prefixes = [silverPartitionPrefix('products', ''), silverPartitionPrefix('users', '')];
+    // Assess
+    expect(prefixes).toEqual(['silver/products/', 'silver/users/']);
+  });
+
   it('names parts by dataset, date, source, version and chunk, and reads them back', () => {
     // Prepare
     const sourceId = sourceIdOf('raw/order_items/2025/part 7.csv.gz');

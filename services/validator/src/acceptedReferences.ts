@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { OrderRecordInput, ProductRecordInput, ReferenceStore } from '@storeflow/aws';
-import type { AcceptedBatch, Dataset, SilverOrder, SilverProduct } from '@storeflow/core';
+import type { AcceptedBatch, DatasetName, SilverOrder, SilverProduct } from '@storeflow/core';
 
 // Recorded in slices, so a shutdown is noticed within one slice's writes.
 const REFERENCE_SLICE_ROWS = 500;
@@ -21,19 +21,19 @@ type ReferenceEntry = ProductRecordInput | OrderRecordInput;
  * whatever the file's size. Call {@link discard} when done, whatever happened.
  */
 export class AcceptedReferences {
-  readonly #dataset: Dataset;
+  readonly #dataset: DatasetName;
   readonly #memoryRows: number;
   #inMemory: ReferenceEntry[] = [];
   #spillFile: string | undefined;
 
-  constructor(dataset: Dataset, options: { memoryRows?: number } = {}) {
+  constructor(dataset: DatasetName, options: { memoryRows?: number } = {}) {
     this.#dataset = dataset;
     this.#memoryRows = options.memoryRows ?? DEFAULT_MEMORY_ROWS;
   }
 
-  /** Keeps the reference fields of a batch's accepted rows; items are referenced by nothing. */
+  /** Keeps the reference fields of a batch's accepted rows; only products and orders are referenced. */
   async add(batch: AcceptedBatch): Promise<void> {
-    if (this.#dataset === 'order_items') return;
+    if (this.#dataset !== 'products' && this.#dataset !== 'orders') return;
     for (const records of batch.partitions.values()) {
       for (const record of records) this.#inMemory.push(this.#entryOf(record as SilverProduct | SilverOrder));
     }

@@ -1,7 +1,8 @@
 import { archiveObject, type PollerLogger, type RawObjectHead } from '@storeflow/aws';
 import {
   archiveKey,
-  type Dataset,
+  type DatasetName,
+  datasetFolders,
   FileStatus,
   type LineageKey,
   type LineageRecord,
@@ -15,7 +16,7 @@ import type { ValidatorDependencies } from './validatorContext.js';
 export interface AdmittedObject {
   readonly head: RawObjectHead;
   readonly plan: Exclude<PlanResult, { outcome: 'ignore' }>;
-  readonly dataset: Dataset | 'unknown';
+  readonly dataset: DatasetName | 'unknown';
   readonly key: LineageKey;
 }
 
@@ -45,13 +46,14 @@ export async function admitObject(
     metrics.messagesIgnored.inc({ reason: 'superseded_event' });
     return undefined;
   }
-  const plan = planObject(object.key, head.sizeBytes, deps.config.maxObjectBytes);
+  const folders = datasetFolders(deps.contracts);
+  const plan = planObject(object.key, head.sizeBytes, deps.config.maxObjectBytes, folders);
   if (plan.outcome === 'ignore') {
     log.info({}, 'key outside raw/ ignored');
     metrics.messagesIgnored.inc({ reason: 'not_under_raw' });
     return undefined;
   }
-  const dataset = plan.outcome === 'process' ? plan.plan.dataset : guessDataset(object.key);
+  const dataset = plan.outcome === 'process' ? plan.plan.dataset : guessDataset(object.key, folders);
   return {
     head,
     plan,
@@ -145,7 +147,7 @@ function validationFailed(record: LineageRecord): boolean {
   return record.status === FileStatus.FAILED && record.verdict === undefined;
 }
 
-function guessDataset(key: string): Dataset | 'unknown' {
-  const folder = key.split('/')[1];
-  return folder === 'products' || folder === 'orders' || folder === 'order_items' ? folder : 'unknown';
+/** The dataset of a key whose file is rejected before routing succeeded (a bad format, too large). */
+function guessDataset(key: string, folders: ReadonlyMap<string, DatasetName>): DatasetName | 'unknown' {
+  return folders.get(key.split('/')[1]?.toLowerCase() ?? '') ?? 'unknown';
 }

@@ -1,10 +1,11 @@
 import { putJsonObject, type SilverStore, type SilverVersion, sendQueueMessage } from '@storeflow/aws';
 import {
   type Anomaly,
-  type Dataset,
+  type DatasetName,
   type DateRowCounts,
   FileStatus,
   type FileValidationResult,
+  isPartitionedByDate,
   type ValidatedFile,
   validatedFileCodec,
 } from '@storeflow/core';
@@ -15,7 +16,7 @@ import { wakeDeferredFiles } from './wakeDeferredFiles.js';
 
 /** An accepted file's output, written and not yet visible. */
 export interface AcceptedFile {
-  readonly dataset: Dataset;
+  readonly dataset: DatasetName;
   readonly result: Extract<FileValidationResult, { outcome: 'completed' }>;
   /** Its rows by order date, from its profile: committed with the version for the date judge. */
   readonly rowCountsByDate: Readonly<Record<string, DateRowCounts>>;
@@ -99,7 +100,7 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
     eventTime: context.eventTime,
     dataset: file.dataset,
     // The partitions this version has parts under: what a newer version must recompute without it.
-    touchedDates: file.dataset === 'products' ? [] : file.partitions,
+    touchedDates: isPartitionedByDate(file.dataset) ? file.partitions : [],
     rowCountsByDate: file.rowCountsByDate,
   });
   if (commit.outcome === 'superseded') {
@@ -115,13 +116,13 @@ async function commitVersion(context: FileContext, file: AcceptedFile): Promise<
     key.sourceKey,
     context.signal,
   );
-  // Items are referenced by nothing: only products and orders can complete a deferred file.
-  if (file.dataset !== 'order_items') await wakeDeferredFiles(context);
+  // Only products and orders are referenced, so only they can complete a deferred file.
+  if (file.dataset === 'products' || file.dataset === 'orders') await wakeDeferredFiles(context);
   const previous = commit.previous;
   if (previous !== undefined && previous.objectVersion !== key.objectVersion) {
     await file.silver.deleteVersion(
       { ...file.version, objectVersion: previous.objectVersion },
-      file.dataset === 'products' ? [''] : previous.touchedDates,
+      isPartitionedByDate(file.dataset) ? previous.touchedDates : [''],
     );
   }
   return [...new Set([...touchedDates, ...(previous?.touchedDates ?? [])])].sort();

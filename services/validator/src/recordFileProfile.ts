@@ -1,6 +1,6 @@
 import {
   type Anomaly,
-  type Dataset,
+  type DatasetName,
   fileQualitySummary,
   judgeFile,
   type ValidationReport,
@@ -33,7 +33,7 @@ export function hasRowProfile(report: ValidationReport): boolean {
  */
 export async function recordFileProfile(
   context: FileContext,
-  file: { dataset: Dataset; report: ValidationReport; reportKey: string },
+  file: { dataset: DatasetName; report: ValidationReport; reportKey: string },
 ): Promise<readonly Anomaly[]> {
   const { deps, key, eventTime } = context;
   const summary = fileQualitySummary(

@@ -1,5 +1,11 @@
 import { archiveObject, putJsonObject } from '@storeflow/aws';
-import { archiveKey, type Dataset, FileStatus, type IssueCode, type ValidationReport } from '@storeflow/core';
+import {
+  archiveKey,
+  type DatasetName,
+  FileStatus,
+  type IssueCode,
+  type ValidationReport,
+} from '@storeflow/core';
 import { outputKeys } from './outputKeys.js';
 import type { FileContext } from './validatorContext.js';
 
@@ -9,7 +15,7 @@ import type { FileContext } from './validatorContext.js';
  */
 export async function rejectFile(
   context: FileContext,
-  dataset: Dataset | 'unknown',
+  dataset: DatasetName | 'unknown',
   report: ValidationReport,
 ): Promise<void> {
   const { deps, key, bucket, eventTime } = context;

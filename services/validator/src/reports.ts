@@ -1,7 +1,8 @@
 import {
-  type Dataset,
+  type DatasetName,
   datasetContract,
   type FileIssue,
+  isPipelineDataset,
   type ValidationReport,
   ValidationReportBuilder,
   type Verdict,
@@ -12,7 +13,7 @@ import type { FileContext, ValidatorDependencies } from './validatorContext.js';
 export function rejectionReport(
   context: FileContext,
   fileIssues: readonly FileIssue[],
-  dataset: Dataset | 'unknown',
+  dataset: DatasetName | 'unknown',
 ): ValidationReport {
   const builder = new ValidationReportBuilder(
     [],
@@ -26,7 +27,7 @@ export function rejectionReport(
 export function buildReport(
   context: FileContext,
   builder: ValidationReportBuilder,
-  dataset: Dataset | 'unknown',
+  dataset: DatasetName | 'unknown',
   verdict: Verdict,
   touchedDates: readonly string[],
 ): ValidationReport {
@@ -52,15 +53,17 @@ export function buildReport(
  */
 export function maxRejectedRowRatio(
   deps: Pick<ValidatorDependencies, 'config' | 'contracts'>,
-  dataset: Dataset | 'unknown',
+  dataset: DatasetName | 'unknown',
 ): number {
   const { config, contracts } = deps;
   const override =
-    dataset === 'products'
-      ? config.maxRejectedRowRatioProducts
-      : dataset === 'orders'
-        ? config.maxRejectedRowRatioOrders
-        : config.maxRejectedRowRatioOrderItems;
+    dataset !== 'unknown' && !isPipelineDataset(dataset)
+      ? undefined
+      : dataset === 'products'
+        ? config.maxRejectedRowRatioProducts
+        : dataset === 'orders'
+          ? config.maxRejectedRowRatioOrders
+          : config.maxRejectedRowRatioOrderItems;
   return (
     override ??
     datasetContract(contracts, dataset === 'unknown' ? 'order_items' : dataset).maxRejectedRowRatio

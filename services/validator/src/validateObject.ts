@@ -6,7 +6,7 @@ import {
   recordFailedAttempt,
   withLease,
 } from '@storeflow/aws';
-import { type Dataset, deferredObjectsCodec, type ObjectRef, parseIngestMessage } from '@storeflow/core';
+import { type DatasetName, deferredObjectsCodec, type ObjectRef, parseIngestMessage } from '@storeflow/core';
 import { admitObject, claimObject } from './claimObject.js';
 import { rejectFile } from './rejectFile.js';
 import { rejectionReport } from './reports.js';
@@ -139,7 +139,7 @@ async function processObject(
  */
 async function releaseFailedFile(
   context: FileContext,
-  dataset: Dataset | 'unknown',
+  dataset: DatasetName | 'unknown',
   message: QueueMessage,
   error: unknown,
 ): Promise<void> {

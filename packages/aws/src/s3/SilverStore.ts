@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import {
-  type Dataset,
+  type DatasetName,
   parseSilverPartKey,
   type SilverRecord,
   silverPartitionPrefix,
@@ -18,7 +18,7 @@ import { MalformedSilverPartError, toWorkerError } from '../errors.js';
 
 /** The silver of one object version of one source file. */
 export interface SilverVersion {
-  readonly dataset: Dataset;
+  readonly dataset: DatasetName;
   /** The source key's stable short name (`sourceIdOf` in core). */
   readonly sourceId: string;
   readonly objectVersion: string;
@@ -96,7 +96,7 @@ export class SilverStore {
   }
 
   /** Every part of every source and version under one order date (orders or order_items). */
-  async dateParts(dataset: Dataset, orderDate: string): Promise<SilverPart[]> {
+  async dateParts(dataset: DatasetName, orderDate: string): Promise<SilverPart[]> {
     const prefix = silverPartitionPrefix(dataset, orderDate);
     const parts: SilverPart[] = [];
     for (const key of await this.#list(prefix)) {

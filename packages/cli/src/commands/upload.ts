@@ -3,11 +3,20 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type AwsClients, callAws } from '@storeflow/aws';
-import { type Dataset, detectFormat } from '@storeflow/core';
+import { type DatasetName, datasetFolders, detectFormat } from '@storeflow/core';
+import { compileContractsOrThrow } from '@storeflow/runtime';
 import { withAwsTarget } from '../awsTarget.js';
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson } from '../commandLine.js';
-import { datasetNamed, type LocalFile, type PlannedUpload, planUploads } from '../uploadPlan.js';
+import { contractPaths, readContractSources } from '../contractSources.js';
+import {
+  type DatasetFolders,
+  datasetNamed,
+  datasetsInUploadOrder,
+  type LocalFile,
+  type PlannedUpload,
+  planUploads,
+} from '../uploadPlan.js';
 
 export const UPLOAD_USAGE = `Usage: storeflow upload <path>... [options]
 
@@ -54,9 +63,11 @@ export async function uploadCommand(
   }
   if (positionals.length === 0)
     throw new UsageError('name at least one file or directory to upload; see --help');
-  const dataset = values.dataset === undefined ? undefined : parseDataset(values.dataset);
+  // The contracts in use say which folders name a dataset, those a contract alone adds included.
+  const folders = datasetFolders(compileContractsOrThrow(readContractSources(contractPaths([], env))));
+  const dataset = values.dataset === undefined ? undefined : parseDataset(values.dataset, folders);
   const files = (await Promise.all(positionals.map((argument) => findDataFiles(argument)))).flat();
-  const uploads = planUploads(files, dataset);
+  const uploads = planUploads(files, dataset, folders);
   const done = await withAwsTarget(env, values, async ({ clients, names }) => {
     const results: UploadResult[] = [];
     for (const upload of uploads) {
@@ -81,15 +92,17 @@ export async function uploadCommand(
 interface UploadResult {
   file: string;
   key: string;
-  dataset: Dataset;
+  dataset: DatasetName;
   bytes: number;
   eTag: string;
 }
 
-function parseDataset(value: string): Dataset {
-  const dataset = datasetNamed(value);
+function parseDataset(value: string, folders: DatasetFolders): DatasetName {
+  const dataset = datasetNamed(value, folders);
   if (dataset === undefined) {
-    throw new UsageError(`--dataset must be products, orders or order_items, got '${value}'`);
+    throw new UsageError(
+      `--dataset must name a dataset of the contracts in use (${datasetsInUploadOrder(folders).join(', ')}), got '${value}'`,
+    );
   }
   return dataset;
 }

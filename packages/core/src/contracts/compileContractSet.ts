@@ -520,7 +520,7 @@ function compileColumn(
     valueRequired,
     headerRequired: valueRequired || customProperty(custom, 'headerRequired') === true,
     invalidCode,
-    invalidRule: invalidRuleText(kind, options, range),
+    invalidRule: invalidRuleText(property.name, kind, options, range),
     ...(options.pattern === undefined ? {} : { pattern: options.pattern }),
     ...(options.minLength === undefined ? {} : { minLength: options.minLength }),
     ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
@@ -552,6 +552,7 @@ export function rangeText(range: NumericRange, money: boolean): string {
 }
 
 function invalidRuleText(
+  name: string,
   kind: ColumnKind,
   options: NonNullable<Property['logicalTypeOptions']>,
   range: NumericRange,
@@ -565,7 +566,8 @@ function invalidRuleText(
     case 'money':
       return rangeText(range, true);
     case 'enum':
-      return 'is a known value';
+      // `status is a known status`: the allowed values are listed in the contract.
+      return `is a known ${name}`;
     case 'timestamp':
       return 'is an ISO 8601 or YYYY-MM-DD HH:MM:SS timestamp';
     default:
@@ -717,4 +719,13 @@ export function datasetContract(contracts: ContractSet, dataset: string): Datase
   const contract = contracts.datasets.get(dataset);
   if (contract === undefined) throw new Error(`no contract for dataset ${dataset}`);
   return contract;
+}
+
+/** Folder under `raw/` (lower case) → dataset, from each contract's name and `folderAliases`. */
+export function datasetFolders(contracts: ContractSet): Map<string, string> {
+  const folders = new Map<string, string>();
+  for (const contract of contracts.datasets.values())
+    for (const folder of [contract.dataset, ...contract.folderAliases])
+      folders.set(folder.toLowerCase(), contract.dataset);
+  return folders;
 }

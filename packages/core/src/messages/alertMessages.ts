@@ -1,4 +1,4 @@
-import type { Dataset } from '../datasets.js';
+import type { DatasetName } from '../datasets.js';
 import type { Anomaly } from '../quality/types.js';
 import { defineCodec, isObject, type MessageCodec, ok, unrecognised } from './codec.js';
 
@@ -11,7 +11,7 @@ export interface AlertedFile {
   readonly key: string;
   readonly objectVersion: string;
   /** `unknown` for a file rejected because its key names no dataset. */
-  readonly dataset: Dataset | 'unknown';
+  readonly dataset: DatasetName | 'unknown';
 }
 
 /**
@@ -40,7 +40,7 @@ export type Alert =
       readonly messageId: string;
       readonly receiveCount: number;
       /** The file the message was about, when it could be read. */
-      readonly file?: Omit<AlertedFile, 'dataset'> & { readonly dataset?: Dataset };
+      readonly file?: Omit<AlertedFile, 'dataset'> & { readonly dataset?: DatasetName };
     }
   | { readonly kind: 'anomaly'; readonly anomaly: Anomaly };
 

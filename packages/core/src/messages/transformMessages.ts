@@ -1,4 +1,4 @@
-import { DATASETS, type Dataset } from '../datasets.js';
+import { DATASET_NAME_PATTERN, type DatasetName } from '../datasets.js';
 import {
   defineCodec,
   isObject,
@@ -14,7 +14,7 @@ export interface ValidatedFile {
   readonly bucket: string;
   readonly key: string;
   readonly objectVersion: string;
-  readonly dataset: Dataset;
+  readonly dataset: DatasetName;
   readonly eventTime: string;
   /** Order dates to recompute: those of this version and of the version it replaced. */
   readonly touchedDates: readonly string[];
@@ -100,11 +100,12 @@ function validatedFileOf(value: Record<string, unknown>): ValidatedFile | undefi
     typeof key !== 'string' ||
     typeof objectVersion !== 'string' ||
     typeof eventTime !== 'string' ||
-    !(DATASETS as readonly unknown[]).includes(dataset) ||
+    typeof dataset !== 'string' ||
+    !DATASET_NAME_PATTERN.test(dataset) ||
     !Array.isArray(touchedDates) ||
     !touchedDates.every((date) => typeof date === 'string' && DATE.test(date))
   ) {
     return undefined;
   }
-  return { bucket, key, objectVersion, dataset: dataset as Dataset, eventTime, touchedDates };
+  return { bucket, key, objectVersion, dataset, eventTime, touchedDates };
 }

@@ -55,7 +55,7 @@ describe('transform message codecs', () => {
     ['not JSON', '{oops'],
     ['a JSON array', '[]'],
     ['an ingest message', '{"type":"storeflow.reprocess","bucket":"data","key":"k","requestId":"r"}'],
-    ['an unknown dataset', VALIDATED_BODY.replace('"orders"', '"customers"')],
+    ['a dataset name no contract could declare', VALIDATED_BODY.replace('"orders"', '"Customers!"')],
     ['a touched date that is not a date', VALIDATED_BODY.replace('"2025-03-31"', '"yesterday"')],
     ['a ticket that is not an integer', PENDING_BODY.replace('"2025-03-31":4', '"2025-03-31":4.5')],
     ['a ticket for a key that is not a date', PENDING_BODY.replace('"2025-03-31":4', '"soon":4')],
@@ -65,6 +65,13 @@ describe('transform message codecs', () => {
     const message = parseTransformMessage(body);
     // Assess
     expect(message.kind).toBe('unrecognised');
+  });
+
+  it("carries a dataset a contract alone adds, like the pipeline's own", () => {
+    // Act
+    const message = parseTransformMessage(VALIDATED_BODY.replace('"orders"', '"users"'));
+    // Assess
+    expect(message).toMatchObject({ kind: 'file', file: { dataset: 'users' } });
   });
 
   it('keeps each codec to its own format', () => {
