@@ -43,3 +43,10 @@ fi
 "${pnpm_command[@]}" --filter "$package_name" deploy --prod --legacy "$out"
 
 [ -f "$out/dist/main.js" ] || { echo "deploy-service: $out/dist/main.js was not deployed" >&2; exit 1; }
+
+# The data contracts the validator compiles and the CLI's contract commands read by default
+# (docs/contracts.md): in dist/contracts, where defaultContractsDir looks, so the images need no
+# step of their own.
+if [ "$1" != transformer ]; then
+  cp -R contracts "$out/dist/contracts"
+fi

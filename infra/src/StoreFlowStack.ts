@@ -212,7 +212,7 @@ export class StoreFlowStack extends Stack {
       sizing: settings.validator,
       metricsPort: MetricsPort.VALIDATOR,
       queue: this.queues.ingest,
-      permissions: validatorPermissions(arns),
+      permissions: validatorPermissions(arns, { contractsFromBucket: settings.contractsFromBucket }),
       environment: validatorEnvironment(settings, {
         queueUrl: this.queues.ingest.queueUrl,
         transformQueueUrl: this.queues.transform.queueUrl,
@@ -305,7 +305,9 @@ export class StoreFlowStack extends Stack {
 
 /**
  * The validator's environment (services/validator/src/config.ts, VALIDATOR_ENV). Settings that
- * must agree with the stack are set explicitly; the rest keep the service's defaults.
+ * must agree with the stack are set explicitly; the rest keep the service's defaults. With
+ * `contractsFromBucket`, `VALIDATOR_CONTRACTS` is `s3://<bucket>/contracts/` (else the image's
+ * own /app/contracts), and a refresh period is passed when set.
  */
 export function validatorEnvironment(
   settings: StoreFlowSettings,
@@ -321,6 +323,12 @@ export function validatorEnvironment(
     VALIDATOR_VISIBILITY_TIMEOUT_SECONDS: String(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
     VALIDATOR_SHUTDOWN_GRACE_SECONDS: String(settings.shutdownGraceSeconds),
     VALIDATOR_METRICS_PORT: String(MetricsPort.VALIDATOR),
+    ...(settings.contractsFromBucket
+      ? { VALIDATOR_CONTRACTS: `s3://${settings.bucketName}/${BucketPrefix.CONTRACTS}` }
+      : {}),
+    ...(settings.contractsRefreshSeconds > 0
+      ? { VALIDATOR_CONTRACTS_REFRESH_SECONDS: String(settings.contractsRefreshSeconds) }
+      : {}),
   };
 }
 

@@ -18,5 +18,10 @@ export const BucketPrefix = {
   FAILED: 'failed/',
   /** The quality report page (`index.html`), replaced whole by the transformer's refreshes. */
   QUALITY: 'quality/',
+  /**
+   * The data contracts the validator reads with `contractsFromBucket` (`VALIDATOR_CONTRACTS`
+   * `s3://<bucket>/contracts/`); uploaded by an operator, read-only to the services.
+   */
+  CONTRACTS: 'contracts/',
 } as const;
 export type BucketPrefix = (typeof BucketPrefix)[keyof typeof BucketPrefix];

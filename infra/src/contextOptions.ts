@@ -54,6 +54,8 @@ export function optionsFromContext(context: ContextReader): StoreFlowOptions {
     fargateSpot: readBoolean('fargateSpot', context('fargateSpot')),
     prometheus: readBoolean('prometheus', context('prometheus')),
     collectorImage: readString('collectorImage', context('collectorImage')),
+    contractsFromBucket: readBoolean('contractsFromBucket', context('contractsFromBucket')),
+    contractsRefreshSeconds: integer('contractsRefreshSeconds'),
   });
 }
 

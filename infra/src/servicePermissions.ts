@@ -78,13 +78,27 @@ const LINEAGE = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
  * The validator's grants, read off the aws package adapters it uses (services/validator/src
  * imports no AWS SDK client itself: RawObjectSource, SilverStore, JsonLinesUpload, putJsonObject,
  * archiveObject, sendQueueMessage, LineageRepository, ReferenceStore, SourceVersionStore,
- * FileProfileStore).
+ * FileProfileStore, and readContractObjects with `contractsFromBucket`).
  *
  * It has nothing on the KPI tables or KpiDates: it never computes KPIs.
  */
-export function validatorPermissions(arns: PipelineArns): ServicePermissions {
+export function validatorPermissions(
+  arns: PipelineArns,
+  options: { contractsFromBucket?: boolean } = {},
+): ServicePermissions {
   return {
     objects: [
+      ...(options.contractsFromBucket === true
+        ? [
+            {
+              // readContractObjects: the contracts under contracts/, at start and at each refresh;
+              // their listing is ListDataBucket's, below.
+              sid: 'ReadDataContracts',
+              actions: ['s3:GetObject'],
+              prefixes: [BucketPrefix.CONTRACTS],
+            },
+          ]
+        : []),
       {
         // HeadObject and GetObject of the input; reading back the silver parts it wrote to record
         // references; HeadObject of an archive copy to confirm it before deleting the source.
@@ -120,8 +134,9 @@ export function validatorPermissions(arns: PipelineArns): ServicePermissions {
     ],
     resources: [
       {
-        // ListObjectsV2 of a version's silver parts; it also makes HeadObject of a missing key
-        // answer 404 (handled as "already archived") instead of 403.
+        // ListObjectsV2 of a version's silver parts (and of contracts/ with contractsFromBucket);
+        // it also makes HeadObject of a missing key answer 404 (handled as "already archived")
+        // instead of 403.
         sid: 'ListDataBucket',
         actions: ['s3:ListBucket'],
         resources: [arns.bucket],

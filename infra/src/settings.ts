@@ -46,6 +46,13 @@ export interface StoreFlowSettings {
   /** Adds an ADOT collector sidecar per task that remote-writes `/metrics` to Amazon Managed Prometheus. */
   prometheus: boolean;
   collectorImage: string;
+  /**
+   * The validator reads its data contracts from `s3://<bucket>/contracts/` (and may read them
+   * only there) instead of those built into its image, so a rule changes without a deploy.
+   */
+  contractsFromBucket: boolean;
+  /** With {@link contractsFromBucket}: how often they are read again (0: at each task's start only). */
+  contractsRefreshSeconds: number;
 }
 
 /** What a caller may set; everything left out takes the default. */
@@ -63,6 +70,8 @@ export interface StoreFlowOptions {
   fargateSpot?: boolean;
   prometheus?: boolean;
   collectorImage?: string;
+  contractsFromBucket?: boolean;
+  contractsRefreshSeconds?: number;
 }
 
 /**
@@ -161,6 +170,20 @@ export function resolveSettings(options: StoreFlowOptions = {}): StoreFlowSettin
       `name an image, e.g. ${DEFAULT_COLLECTOR_IMAGE}`,
     );
   }
+  const contractsFromBucket = options.contractsFromBucket ?? false;
+  const contractsRefreshSeconds = integer(
+    'contractsRefreshSeconds',
+    options.contractsRefreshSeconds ?? 0,
+    0,
+    86_400,
+  );
+  if (contractsRefreshSeconds > 0 && !contractsFromBucket) {
+    throw new InvalidSettingError(
+      'contractsRefreshSeconds',
+      contractsRefreshSeconds,
+      'set contractsFromBucket too: only contracts in the bucket change without a deploy',
+    );
+  }
   return {
     resourcePrefix,
     bucketName: names.bucket,
@@ -180,6 +203,8 @@ export function resolveSettings(options: StoreFlowOptions = {}): StoreFlowSettin
     fargateSpot: options.fargateSpot ?? false,
     prometheus: options.prometheus ?? false,
     collectorImage,
+    contractsFromBucket,
+    contractsRefreshSeconds,
   };
 }
 

@@ -449,3 +449,21 @@ export class MalformedSilverPartError extends WorkerError {
     this.line = line;
   }
 }
+
+/**
+ * An S3 location of data contracts (`s3://<bucket>/<prefix>/`) is malformed, or holds no contract:
+ * its bucket does not exist, nothing under the prefix is named like a contract, the object named
+ * is missing, or S3 refused the read (access denied). A configuration mistake: the same location
+ * fails the same way until someone uploads the contracts, fixes the location or grants the read.
+ */
+export class ContractLocationError extends WorkerError {
+  readonly code = 'CONTRACT_LOCATION_INVALID';
+  readonly retryable = false;
+  /** The location as configured (`s3://bucket/contracts/`). */
+  readonly location: string;
+
+  constructor(location: string, reason: string, options?: ErrorOptions) {
+    super(`no data contracts at ${location}: ${reason}`, options);
+    this.location = location;
+  }
+}

@@ -80,6 +80,7 @@ export {
 export {
   AwsCallError,
   ClaimConflictError,
+  ContractLocationError,
   EndpointUnreachableError,
   errorName,
   InvalidEndpointError,
@@ -141,6 +142,14 @@ export { type ArchiveOutcome, archiveObject, headETag } from './s3/archiveObject
 export { JsonLinesUpload } from './s3/JsonLinesUpload.js';
 export { putJsonObject } from './s3/putJsonObject.js';
 export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
+export {
+  type ContractNames,
+  isS3Location,
+  parseS3Location,
+  readContractObjects,
+  S3_LOCATION_SCHEME,
+  type S3ContractLocation,
+} from './s3/readContractObjects.js';
 export { type SilverPart, SilverStore, type SilverVersion } from './s3/SilverStore.js';
 export {
   ALERT_KIND_ATTRIBUTE,

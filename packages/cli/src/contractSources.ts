@@ -1,15 +1,22 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { isS3Location, readContractObjects } from '@storeflow/aws';
 import type { ContractSource } from '@storeflow/core';
-import { DEFAULT_CONTRACTS_DIR, readContractFiles } from '@storeflow/runtime';
+import {
+  CONTRACT_FILE_NAMES,
+  CONTRACT_FILE_PATTERN,
+  defaultContractsDir,
+  readContractFiles,
+} from '@storeflow/runtime';
+import { withAwsTarget } from './awsTarget.js';
 
 /** The variable naming the contracts in use, as the validator reads it. */
 export const CONTRACTS_ENV = 'VALIDATOR_CONTRACTS';
 
 /**
- * The contract paths to read: those given, else `VALIDATOR_CONTRACTS` (a directory or file, or
- * several separated by commas, as the validator reads it), else the repository's `contracts/`.
- * Each given value may itself list paths separated by commas.
+ * The contract paths to read: those given, else `VALIDATOR_CONTRACTS` (a directory or file, an
+ * `s3://` location, or several separated by commas, as the validator reads it), else the
+ * repository's `contracts/`. Each given value may itself list paths separated by commas.
  */
 export function contractPaths(
   given: readonly string[],
@@ -22,7 +29,8 @@ export function contractPaths(
       .filter((part) => part !== '');
   if (given.length > 0) return given.flatMap(split);
   const configured = split(env[CONTRACTS_ENV] ?? '');
-  return configured.length > 0 ? configured : [DEFAULT_CONTRACTS_DIR];
+  // A deployed CLI (the tools image) has them in its dist/contracts; the repository in contracts/.
+  return configured.length > 0 ? configured : [defaultContractsDir(import.meta.url)];
 }
 
 /** What the file system said, in the words an operator acts on. */
@@ -43,6 +51,10 @@ const FS_REASONS: Readonly<Record<string, string>> = {
 export function readContractSources(paths: readonly string[]): ContractSource[] {
   const sources: ContractSource[] = [];
   for (const given of paths) {
+    if (isS3Location(given))
+      throw new Error(
+        `cannot read contracts at ${given} here: S3 locations are read by 'storeflow contracts'; give a file or directory`,
+      );
     let read: ContractSource[];
     try {
       read = readContractFiles([given]);
@@ -56,4 +68,35 @@ export function readContractSources(paths: readonly string[]): ContractSource[] 
     sources.push(...read);
   }
   return sources;
+}
+
+/**
+ * Reads the contract documents of files, directories and S3 locations, in the order given: an
+ * `s3://<bucket>/<prefix>/` location is every contract directly under the prefix (one object when
+ * the key names a contract), read over the AWS connection the other commands use (the
+ * `AWS_ENDPOINT_URL*` variables, else AWS); the rest as {@link readContractSources} reads them.
+ * No AWS client is made when no location is on S3.
+ *
+ * @throws Error naming the path or location when it cannot be read or holds no contract
+ */
+export async function readContractLocations(
+  paths: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ContractSource[]> {
+  const onS3 = [...new Set(paths.filter(isS3Location))];
+  const fromS3 = new Map<string, ContractSource[]>();
+  if (onS3.length > 0) {
+    await withAwsTarget(env, {}, async ({ clients }) => {
+      for (const location of onS3) {
+        fromS3.set(
+          location,
+          await readContractObjects(clients, location, {
+            pattern: CONTRACT_FILE_PATTERN,
+            description: CONTRACT_FILE_NAMES,
+          }),
+        );
+      }
+    });
+  }
+  return paths.flatMap((given) => fromS3.get(given) ?? readContractSources([given]));
 }

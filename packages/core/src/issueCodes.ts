@@ -96,7 +96,8 @@ export const ISSUE_CODES = {
     level: 'file',
     kind: 'notice',
     rejects: false,
-    description: 'The header has columns the dataset does not define; they are ignored and reported once.',
+    description:
+      "The header (or a JSON object) has columns the dataset's contract does not define; they are kept in silver under `extra` and reported once.",
   },
   COLUMN_COUNT_MISMATCH: {
     level: 'row',

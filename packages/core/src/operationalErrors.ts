@@ -57,6 +57,14 @@ export const OPERATIONAL_ERRORS = {
     action:
       'Look for absurd amounts or counts in the silver rows of that date; correct the source file, reprocess it, then redrive the transform message.',
   },
+  CONTRACT_INVALID: {
+    retryable: false,
+    thrownBy: ['@storeflow/core', '@storeflow/runtime'],
+    description:
+      'The data contracts in use have problems (a service refuses to start); `problems` lists every one with its code, file and path ([docs/contracts.md](contracts.md#contract-problems)).',
+    action:
+      'Run `storeflow contracts validate` on the contracts, fix every problem it lists, and start the service again.',
+  },
   CONFIG_INVALID: {
     retryable: false,
     thrownBy: ['@storeflow/runtime'],
@@ -203,6 +211,14 @@ export const OPERATIONAL_ERRORS = {
       'A line of a silver part is not JSON, or not a JSON object; the transform of the file fails.',
     action:
       "Reprocess the part's source file so the validator writes it again, then redrive the transform message.",
+  },
+  CONTRACT_LOCATION_INVALID: {
+    retryable: false,
+    thrownBy: ['@storeflow/aws'],
+    description:
+      'An S3 location of data contracts (`s3://<bucket>/<prefix>/`) is malformed, its bucket does not exist, nothing directly under the prefix is named like a contract, the object named is missing, or S3 refused the read; `location` names it.',
+    action:
+      'Upload the contracts under the prefix (`storeflow contracts validate` the location first), fix `VALIDATOR_CONTRACTS`, or grant the task `s3:GetObject` and `s3:ListBucket` on it; then start the task again.',
   },
   BENCH_USAGE: {
     retryable: false,

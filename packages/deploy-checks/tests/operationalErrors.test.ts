@@ -41,6 +41,14 @@ const SAMPLES = new Map<ErrorClass, () => WorkerError[]>([
     () => [new core.KpiOverflowError('total_revenue_cents', { orderDate: '2025-03-30' })],
   ],
   [
+    core.ContractInvalidError,
+    () => [
+      new core.ContractInvalidError([
+        { code: 'KEY_INVALID', source: 'contracts/users.odcs.yaml', path: 'schema[0]', message: 'no key' },
+      ]),
+    ],
+  ],
+  [
     runtime.ConfigInvalidError,
     () => [new runtime.ConfigInvalidError([{ variable: 'QUEUE_URL', problem: 'is required' }])],
   ],
@@ -78,6 +86,12 @@ const SAMPLES = new Map<ErrorClass, () => WorkerError[]>([
   [
     aws.MalformedSilverPartError,
     () => [new aws.MalformedSilverPartError('silver/orders/part-0.jsonl', 3, 'not JSON')],
+  ],
+  [
+    aws.ContractLocationError,
+    () => [
+      new aws.ContractLocationError('s3://storeflow-data/contracts/', 'bucket storeflow-data does not exist'),
+    ],
   ],
   [
     localStack.JavaUnavailableError,

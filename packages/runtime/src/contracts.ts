@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,8 +11,23 @@ import {
 /** The repository's own contracts (`contracts/` at the root), used when nothing else is configured. */
 export const DEFAULT_CONTRACTS_DIR = fileURLToPath(new URL('../../../contracts/', import.meta.url));
 
+/**
+ * The contracts a program uses when none are configured: a `contracts/` folder inside its `dist/`
+ * (where `docker/deploy-service.sh` puts the repository's for a deployed service or CLI, so in
+ * the images `/app/dist/contracts`), else the repository's own.
+ *
+ * @param moduleUrl `import.meta.url` of a module directly in the program's `dist/` (or `src/`)
+ */
+export function defaultContractsDir(moduleUrl: string): string {
+  const beside = fileURLToPath(new URL('./contracts/', moduleUrl));
+  return existsSync(beside) ? beside : DEFAULT_CONTRACTS_DIR;
+}
+
 /** File names read as contracts in a directory: `*.odcs.yaml`, `*.odcs.yml` or `*.odcs.json`. */
 export const CONTRACT_FILE_PATTERN = /\.odcs\.(?:ya?ml|json)$/i;
+
+/** {@link CONTRACT_FILE_PATTERN} in words, for messages. */
+export const CONTRACT_FILE_NAMES = '*.odcs.yaml, *.odcs.yml or *.odcs.json';
 
 /**
  * Reads contract documents from files and directories (a directory: its `*.odcs.yaml` files,

@@ -4,9 +4,11 @@ export {
   registerAwsRequestMetrics,
 } from './awsRequestMetrics.js';
 export {
+  CONTRACT_FILE_NAMES,
   CONTRACT_FILE_PATTERN,
   compileContractsOrThrow,
   DEFAULT_CONTRACTS_DIR,
+  defaultContractsDir,
   loadContractFiles,
   readContractFiles,
 } from './contracts.js';

@@ -26,6 +26,11 @@ export interface QueueServiceContext<Config, Clients, Metrics> {
   /** The root logger, at the configured level. */
   log: Logger;
   now: () => number;
+  /**
+   * Aborted when the service shuts down, once its worker stopped: what the handler started beside
+   * its messages (a timer re-reading its configuration) stops with it.
+   */
+  signal: AbortSignal;
 }
 
 /** The poller options this function fills in; the aws package's `SqsPollerOptions` accepts them. */
@@ -88,8 +93,12 @@ export interface QueueServiceOptions<
     /** The consumed queue's depth gauge, under the service's prefix. */
     registerQueueDepth(registry: Registry, options: Pick<QueueDepthMetricsOptions, 'read' | 'log'>): unknown;
   };
-  /** Builds the message handler the poller runs; everything it needs arrives in `context`. */
-  createHandler(context: QueueServiceContext<Config, Clients, Metrics>): Handler;
+  /**
+   * Builds the message handler the poller runs; everything it needs arrives in `context`. It may
+   * return a promise (a handler that reads its rules from S3 first): the poller starts once it
+   * resolves, and a failure stops the service before any message is read.
+   */
+  createHandler(context: QueueServiceContext<Config, Clients, Metrics>): Handler | Promise<Handler>;
 }
 
 /**
@@ -97,7 +106,10 @@ export interface QueueServiceOptions<
  * connection are read first, and a problem with either is one fatal log line, `invalid
  * configuration; nothing was consumed`, and exit 1 before anything starts. Then the logger at the
  * configured level, the AWS clients, the metrics registry with the service's series and queue
- * depth, the handler, the poller, and {@link serveQueueWorker}'s `/metrics`, health and shutdown.
+ * depth, and the handler, awaited when `createHandler` returns a promise: a handler that cannot
+ * be built (invalid data contracts, contracts S3 cannot give) is one fatal log line, `handler not
+ * built; nothing was consumed`, with the error, and exit 1, still before any message is read.
+ * Then the poller, and {@link serveQueueWorker}'s `/metrics`, health and shutdown.
  *
  * Without a `<PREFIX>WORKER_ID`, the worker id is `<service>-<host>-<pid>`, unique per task.
  *
@@ -140,7 +152,23 @@ export async function runQueueService<
     read: () => queueDepths.read(),
     log: log.child({ component: 'queue-depth' }),
   });
-  const handle = options.createHandler({ clients, config, metrics, log, now: Date.now });
+  const stopping = new AbortController();
+  let handle: Handler;
+  try {
+    handle = await options.createHandler({
+      clients,
+      config,
+      metrics,
+      log,
+      now: Date.now,
+      signal: stopping.signal,
+    });
+  } catch (error) {
+    log.fatal({ err: error }, 'handler not built; nothing was consumed');
+    stopping.abort();
+    clients.destroy();
+    process.exit(1);
+  }
   const poller = new aws.SqsPoller({
     clients,
     queueUrl: config.queueUrl,
@@ -163,7 +191,10 @@ export async function runQueueService<
     metricsHost: config.metricsHost,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
     healthStallSeconds: config.healthStallSeconds,
-    release: () => clients.destroy(),
+    release: () => {
+      stopping.abort();
+      clients.destroy();
+    },
     startedFields: { queueUrl: config.queueUrl, concurrency: config.concurrency, workerId: config.workerId },
   });
 }

@@ -17,12 +17,13 @@ export interface SourceFile {
 const WORKSPACE_SCOPE = '@storeflow/';
 
 /**
- * Core is pure. Besides ajv and fast-csv it may import `node:crypto` only: hashing (source ids) is
+ * Core is pure. Besides ajv, fast-csv and yaml (reading a contract's text, handed over by the
+ * caller) it may import `node:crypto` only: hashing (source ids) is
  * computation, not I/O. It reads bytes as an `AsyncIterable<Uint8Array>` its caller has already
  * gunzipped, so it needs neither `node:stream` nor `node:zlib`, and every other node module is
  * I/O (fs, net, http, child_process, ...) or process state (os, process, worker_threads).
  */
-export const CORE_ALLOWED_IMPORTS: ReadonlySet<string> = new Set(['ajv', 'fast-csv', 'node:crypto']);
+export const CORE_ALLOWED_IMPORTS: ReadonlySet<string> = new Set(['ajv', 'fast-csv', 'node:crypto', 'yaml']);
 
 /** The workspace packages a package's production `dependencies` may name; unlisted packages are free. */
 export const ALLOWED_WORKSPACE_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {

@@ -80,14 +80,26 @@ const VALIDATOR_SETTINGS = {
     optional: true,
   },
   /**
-   * Where the data contracts are: a directory or file, or several separated by commas (default:
-   * the repository's `contracts/`; the image sets /app/contracts).
+   * Where the data contracts are: a directory or file, an S3 location (`s3://<bucket>/contracts/`:
+   * every contract directly under the prefix), or several separated by commas (default: the
+   * repository's `contracts/`; the image sets /app/contracts).
    */
   contracts: {
     variable: 'VALIDATOR_CONTRACTS',
     type: 'string',
     minLength: 1,
     optional: true,
+  },
+  /**
+   * How often the contracts are read again, and the new set swapped in when it compiles (a set
+   * that does not is logged, counted and ignored; the one in use stays). 0 reads them once, at start.
+   */
+  contractsRefreshSeconds: {
+    variable: 'VALIDATOR_CONTRACTS_REFRESH_SECONDS',
+    type: 'integer',
+    minimum: 0,
+    maximum: 86_400,
+    default: 0,
   },
 } satisfies Record<string, SettingDefinition>;
 

@@ -13,10 +13,17 @@ import {
   SourceVersionStore,
 } from '@storeflow/aws';
 import { parseIngestMessage } from '@storeflow/core';
-import { DEFAULT_CONTRACTS_DIR, loadContractFiles, reportedAlertSink } from '@storeflow/runtime';
+import { compileContractsOrThrow, defaultContractsDir, reportedAlertSink } from '@storeflow/runtime';
 import { VALIDATOR_ENV, type ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
+import {
+  contractLocations,
+  contractsSummary,
+  readContractSources,
+  refreshContracts,
+  swappableHandler,
+} from './validatorContracts.js';
 
 export interface ValidatorWiring {
   clients: AwsClients;
@@ -25,35 +32,43 @@ export interface ValidatorWiring {
   /** The service's root logger: what is wired is said once at start (alerts off). */
   log: PollerLogger;
   now: () => number;
+  /** Stops the contracts' refresh (`VALIDATOR_CONTRACTS_REFRESH_SECONDS`) when aborted. */
+  signal?: AbortSignal;
 }
 
 /**
  * The validator's message handler with every adapter it stands on, built over `clients`: the one
  * wiring main.ts runs, also used by tests that add SDK middleware to `clients` for a fault the
  * emulators cannot produce.
+ *
+ * The data contracts are read from `VALIDATOR_CONTRACTS` (files, or `s3://` locations) and
+ * compiled before it resolves, so before any message is read: a contract with a problem rejects
+ * it with one `ContractInvalidError` listing every problem, an S3 location without contracts with
+ * `ContractLocationError`. With `VALIDATOR_CONTRACTS_REFRESH_SECONDS`, they are read again that
+ * often and a changed set that compiles is swapped in for the messages that start after it.
  */
-export function createValidator({ clients, config, metrics, log, now }: ValidatorWiring): MessageHandler {
+export async function createValidator({
+  clients,
+  config,
+  metrics,
+  log,
+  now,
+  signal,
+}: ValidatorWiring): Promise<MessageHandler> {
   const names = resourceNamesFor(config.resourcePrefix);
-  // Compiled before any message is read: a contract with a problem stops the service here, with
-  // every problem in one ContractInvalidError.
-  const contracts = loadContractFiles(config.contracts?.split(',') ?? [DEFAULT_CONTRACTS_DIR]);
-  log.info(
-    {
-      contracts: [...contracts.datasets.values()].map(
-        (contract) => `${contract.dataset}: ${contract.contractId}@${contract.contractVersion}`,
-      ),
-    },
-    'data contracts compiled',
-  );
+  // Unset: the contracts beside dist/ when deployed with them, else the repository's.
+  const locations = contractLocations(config.contracts, defaultContractsDir(import.meta.url));
+  const sources = await readContractSources(clients, locations);
+  const contracts = compileContractsOrThrow(sources);
+  log.info(contractsSummary(contracts), 'data contracts compiled');
   const alerts = reportedAlertSink(alertSinkFor(clients, config.alertsTopicArn), {
     log,
     published: metrics.alertsPublished,
     topicVariable: VALIDATOR_ENV.alertsTopicArn,
   });
-  const handle = createIngestHandler({
+  const dependencies = {
     clients,
     config,
-    contracts,
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
     references: new ReferenceStore({ clients, tableName: names.referenceTable }),
     sourceVersions: new SourceVersionStore({ clients, table: names.referenceTable }),
@@ -62,8 +77,20 @@ export function createValidator({ clients, config, metrics, log, now }: Validato
     alerts,
     metrics,
     now,
-  });
-  return alertOnDeadLetter(handle, {
+  };
+  const handler = swappableHandler(createIngestHandler({ ...dependencies, contracts }));
+  if (config.contractsRefreshSeconds > 0) {
+    refreshContracts({
+      read: () => readContractSources(clients, locations),
+      initial: sources,
+      intervalSeconds: config.contractsRefreshSeconds,
+      apply: (next) => handler.swap(createIngestHandler({ ...dependencies, contracts: next })),
+      log,
+      refreshes: metrics.contractRefreshes,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+  return alertOnDeadLetter(handler.handle, {
     alerts,
     service: 'validator',
     maxReceiveCount: config.maxReceiveCount,

@@ -67,6 +67,12 @@ export function createValidatorMetrics(registry: Registry) {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers,
     }),
+    contractRefreshes: new Counter({
+      name: 'storeflow_validator_contract_refreshes_total',
+      help: 'Changed data contracts read by a refresh (VALIDATOR_CONTRACTS_REFRESH_SECONDS), by outcome (applied; invalid or unreadable: the contracts in use stay)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     outageRetries: new Counter({
       name: 'storeflow_validator_outage_retries_total',
       help: 'Ingest messages run again in place because S3, SQS or DynamoDB was out (throttling, 5xx, timeouts, unreachable)',

@@ -32,7 +32,9 @@ const subscribeInbox = (pipeline: Pipeline) =>
   );
 
 /** Waits until the validator has acknowledged a delivery of a version it had finished. */
-async function waitForDuplicate(metrics: ReturnType<typeof startValidator>['metrics']): Promise<void> {
+async function waitForDuplicate(
+  metrics: Awaited<ReturnType<typeof startValidator>>['metrics'],
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const { values } = await metrics.filesProcessed.get();
@@ -46,7 +48,7 @@ describe('alerts on the embedded stack', () => {
   it('publishes one file-rejected alert per rejected version, none for accepted files or a repeated delivery', async () => {
     const pipeline = await createPipeline(stack());
     const inbox = await subscribeInbox(pipeline);
-    const validator = startValidator(pipeline);
+    const validator = await startValidator(pipeline);
     try {
       // Prepare: every SKU of the rejected file breaks the pattern, so its verdict is REJECTED
       const acceptedKey = 'raw/products/good.csv';
@@ -93,7 +95,7 @@ describe('alerts on the embedded stack', () => {
     const maxReceiveCount = 2;
     const pipeline = await createPipeline(stack(), { maxReceiveCount });
     const inbox = await subscribeInbox(pipeline);
-    const validator = startValidator(
+    const validator = await startValidator(
       pipeline,
       {},
       {

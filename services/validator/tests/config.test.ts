@@ -24,6 +24,7 @@ describe('the validator configuration', () => {
         'VALIDATOR_DEFERRAL_BASE_SECONDS',
         'VALIDATOR_DEFERRED_WAKE_LIMIT',
         'VALIDATOR_CONTRACTS',
+        'VALIDATOR_CONTRACTS_REFRESH_SECONDS',
         'VALIDATOR_ALERTS_TOPIC_ARN',
         'VALIDATOR_VISIBILITY_TIMEOUT_SECONDS',
         'VALIDATOR_HEARTBEAT_SECONDS',
@@ -36,6 +37,20 @@ describe('the validator configuration', () => {
         'VALIDATOR_WORKER_ID',
         'VALIDATOR_OUTAGE_BUDGET_SECONDS',
       ].sort(),
+    );
+  });
+
+  it('reads the contracts once by default, and refreshes them every VALIDATOR_CONTRACTS_REFRESH_SECONDS', () => {
+    expect(loadValidatorConfig(QUEUES).contractsRefreshSeconds).toBe(0);
+    expect(
+      loadValidatorConfig({
+        ...QUEUES,
+        VALIDATOR_CONTRACTS: 's3://storeflow-data/contracts/',
+        VALIDATOR_CONTRACTS_REFRESH_SECONDS: '60',
+      }),
+    ).toMatchObject({ contracts: 's3://storeflow-data/contracts/', contractsRefreshSeconds: 60 });
+    expect(() => loadValidatorConfig({ ...QUEUES, VALIDATOR_CONTRACTS_REFRESH_SECONDS: '-1' })).toThrow(
+      'VALIDATOR_CONTRACTS_REFRESH_SECONDS',
     );
   });
 

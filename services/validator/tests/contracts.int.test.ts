@@ -232,7 +232,7 @@ describe('data contracts on the embedded stack', () => {
       // Act
       let thrown: unknown;
       try {
-        await startValidator(pipeline, { VALIDATOR_CONTRACTS: dir }).stop();
+        await (await startValidator(pipeline, { VALIDATOR_CONTRACTS: dir })).stop();
       } catch (error) {
         thrown = error;
       }

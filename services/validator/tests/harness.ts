@@ -14,6 +14,8 @@ import {
   bootstrapResources,
   createAwsClients,
   LineageRepository,
+  type MessageHandler,
+  type PollerLogger,
   type ResourceNames,
   resolveAwsConnection,
   resourceNamesFor,
@@ -83,19 +85,21 @@ export async function createPipeline(
 }
 
 /**
- * Runs the validator in this process, as main.ts wires it, until `stop()`. With `configureClients`
- * the validator gets SDK clients of its own, which the callback may add middleware to (see
- * {@link injectS3Faults}); otherwise it shares the pipeline's.
+ * Runs the validator in this process, as main.ts wires it, until `stop()`; it resolves once the
+ * contracts are compiled and the poller started, and rejects, having read no message, when they
+ * cannot be. With `configureClients` the validator gets SDK clients of its own, which the callback
+ * may add middleware to (see {@link injectS3Faults}); otherwise it shares the pipeline's. `log`
+ * receives the validator's logs (default: none).
  */
-export function startValidator(
+export async function startValidator(
   pipeline: Pipeline,
   overrides: Record<string, string> = {},
-  options: { configureClients?: (clients: AwsClients) => void } = {},
-): {
+  options: { configureClients?: (clients: AwsClients) => void; log?: PollerLogger } = {},
+): Promise<{
   stop: () => Promise<void>;
   config: Readonly<ValidatorConfig>;
   metrics: ReturnType<typeof createValidatorMetrics>;
-} {
+}> {
   const config = loadValidatorConfig({
     ...pipeline.env(overrides),
     VALIDATOR_WORKER_ID: `test-${randomUUID()}`,
@@ -109,10 +113,19 @@ export function startValidator(
   const metrics = createValidatorMetrics(
     createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' }),
   );
+  const stopping = new AbortController();
+  const log = options.log ?? silent;
+  let handle: MessageHandler;
+  try {
+    handle = await createValidator({ clients, config, metrics, log, now: Date.now, signal: stopping.signal });
+  } catch (error) {
+    ownClients?.destroy();
+    throw error;
+  }
   const poller = new SqsPoller({
     clients,
     queueUrl: config.queueUrl,
-    handle: createValidator({ clients, config, metrics, log: silent, now: Date.now }),
+    handle,
     log: silent,
     concurrency: config.concurrency,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
@@ -124,6 +137,7 @@ export function startValidator(
     config,
     metrics,
     stop: async () => {
+      stopping.abort();
       await poller.stop({ graceMs: 10_000 });
       ownClients?.destroy();
     },
@@ -142,7 +156,11 @@ export interface ValidatorSuite {
   readonly withPipeline: (
     overrides: Record<string, string>,
     run: (pipeline: Pipeline) => Promise<void>,
-    options?: { maxReceiveCount?: number; configureClients?: (clients: AwsClients) => void },
+    options?: {
+      maxReceiveCount?: number;
+      configureClients?: (clients: AwsClients) => void;
+      log?: PollerLogger;
+    },
   ) => Promise<void>;
 }
 
@@ -166,7 +184,13 @@ export function validatorOnEmbeddedStack(): ValidatorSuite {
     },
     withPipeline: async (overrides, run, options = {}) => {
       const pipeline = await createPipeline(suite.stack, options);
-      const validator = startValidator(pipeline, overrides, options);
+      let validator: Awaited<ReturnType<typeof startValidator>>;
+      try {
+        validator = await startValidator(pipeline, overrides, options);
+      } catch (error) {
+        pipeline.clients.destroy();
+        throw error;
+      }
       try {
         await run(pipeline);
       } finally {

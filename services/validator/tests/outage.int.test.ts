@@ -107,7 +107,7 @@ afterAll(async () => {
 });
 
 /** The validator as main.ts wires it, its DynamoDB calls going through `dynamoEndpoint`. */
-function startValidatorThrough(pipeline: Pipeline, dynamoEndpoint: string) {
+async function startValidatorThrough(pipeline: Pipeline, dynamoEndpoint: string) {
   const clients = createAwsClients(
     resolveAwsConnection({ ...pipeline.stack.env(), AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint }),
   );
@@ -119,7 +119,7 @@ function startValidatorThrough(pipeline: Pipeline, dynamoEndpoint: string) {
     createMetricsRegistry({ service: 'validator', prefix: 'storeflow_' }),
   );
   const log = createRecordingLogger();
-  const handle = createValidator({ clients, config, metrics, log, now: Date.now });
+  const handle = await createValidator({ clients, config, metrics, log, now: Date.now });
   const runs: (Pick<QueueMessage, 'body' | 'receiveCount' | 'outageReruns'> & { ended: string })[] = [];
   const settled: SettledOutcome[] = [];
   const poller = new SqsPoller({
@@ -173,7 +173,7 @@ describe('validator through a DynamoDB outage', () => {
       4_000,
     );
     await dynamo.open();
-    const validator = startValidatorThrough(pipeline, dynamo.url);
+    const validator = await startValidatorThrough(pipeline, dynamo.url);
     const key = 'raw/products/during-outage.csv';
     const rows = Array.from(
       { length: 20 },

@@ -30,7 +30,7 @@ function product(id: number, overrides: { sku?: string; cost?: string } = {}): s
 
 /** Files the validator acknowledged as already processed, of one dataset. */
 async function duplicates(
-  metrics: ReturnType<typeof startValidator>['metrics'],
+  metrics: Awaited<ReturnType<typeof startValidator>>['metrics'],
   dataset: string,
 ): Promise<number> {
   const { values } = await metrics.filesProcessed.get();
@@ -232,7 +232,7 @@ describe('validator on the embedded stack', () => {
       });
 
       // Act
-      const validator = startValidator(pipeline);
+      const validator = await startValidator(pipeline);
       let accepted: LineageRecord;
       try {
         accepted = await waitForStatus(pipeline, key, eTag, { timeoutMs: 30_000 });
@@ -418,7 +418,7 @@ describe('validator on the embedded stack', () => {
     it('defers items whose order is not known yet, and accepts them as soon as the order file commits, long before their delay', async () => {
       // A deferral delay of 10 minutes: only the wake-up by the orders' commit can be in time.
       const pipeline = await createPipeline(suite.stack);
-      const validator = startValidator(pipeline, { VALIDATOR_DEFERRAL_BASE_SECONDS: '600' });
+      const validator = await startValidator(pipeline, { VALIDATOR_DEFERRAL_BASE_SECONDS: '600' });
       try {
         // Prepare
         const productTag = await upload(

@@ -2,7 +2,7 @@ import { type ContractProblem, type ContractSet, compileContractSet } from '@sto
 import { ExitCode, UsageError } from '../cliErrors.js';
 import { parseCommandLine, printJson } from '../commandLine.js';
 import { ChangeImpact, diffContractSets, unbumpedVersions } from '../contractDiff.js';
-import { contractPaths, readContractSources } from '../contractSources.js';
+import { contractPaths, readContractLocations } from '../contractSources.js';
 import {
   contractDocument,
   datasetSummary,
@@ -19,10 +19,11 @@ export const CONTRACTS_USAGE = `Usage: storeflow contracts <validate|show|diff> 
   diff OLD NEW         compare two sets of contracts and classify each change
 
 PATH, OLD and NEW are contract files (*.odcs.yaml, *.odcs.yml, *.odcs.json) or directories of
-them, or several separated by commas; each names a whole set, with every dataset the pipeline
-reads. Without PATH (validate) or --contracts (validate, show), the contracts in use are read:
-$VALIDATOR_CONTRACTS (a directory or file, or several separated by commas), else the
-repository's contracts/.
+them, S3 locations (s3://<bucket>/<prefix>/: every contract directly under the prefix, read over
+the AWS_ENDPOINT_URL* variables' connection, else AWS), or several separated by commas; each
+names a whole set, with every dataset the pipeline reads. Without PATH (validate) or --contracts
+(validate, show), the contracts in use are read: $VALIDATOR_CONTRACTS (a directory or file, an
+S3 location, or several separated by commas), else the repository's contracts/.
 
 diff compiles both sets (each must be valid) and classifies every change by what it can do to
 data the pipeline has already judged:
@@ -62,10 +63,10 @@ export async function contractsCommand(argv: string[], env: Env): Promise<number
   const json = values.json === true;
   switch (command) {
     case 'validate':
-      return validate(contractPaths([...args, ...given], env), json);
+      return validate(contractPaths([...args, ...given], env), env, json);
     case 'show':
       if (args.length > 1) throw new UsageError(`unexpected argument '${args[1]}'; see --help`);
-      return show(contractPaths(given, env), args[0], json);
+      return show(contractPaths(given, env), env, args[0], json);
     case 'diff': {
       if (given.length > 0)
         throw new UsageError('diff compares OLD and NEW: it takes no --contracts; see --help');
@@ -73,23 +74,23 @@ export async function contractsCommand(argv: string[], env: Env): Promise<number
       if (oldPath === undefined || newPath === undefined)
         throw new UsageError('diff needs OLD and NEW (contract files or directories); see --help');
       if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; see --help`);
-      return diff(oldPath, newPath, json);
+      return diff(oldPath, newPath, env, json);
     }
     default:
       throw new UsageError(`unknown command '${command}'; use validate, show or diff (see --help)`);
   }
 }
 
-function compile(paths: readonly string[]) {
-  return compileContractSet(readContractSources(paths));
+async function compile(paths: readonly string[], env: Env) {
+  return compileContractSet(await readContractLocations(paths, env));
 }
 
 function problemCount(problems: readonly ContractProblem[]): string {
   return `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}`;
 }
 
-function validate(paths: readonly string[], json: boolean): number {
-  const result = compile(paths);
+async function validate(paths: readonly string[], env: Env, json: boolean): Promise<number> {
+  const result = await compile(paths, env);
   if (!result.ok) {
     if (json) printJson({ ok: false, problems: result.problems });
     else process.stdout.write(`${result.problems.map(problemLine).join('\n')}\n`);
@@ -104,8 +105,12 @@ function validate(paths: readonly string[], json: boolean): number {
 }
 
 /** The compiled set, or its problems once they are printed on stderr. */
-function compileOrReport(paths: readonly string[], what: string): ContractSet | ContractProblem[] {
-  const result = compile(paths);
+async function compileOrReport(
+  paths: readonly string[],
+  env: Env,
+  what: string,
+): Promise<ContractSet | ContractProblem[]> {
+  const result = await compile(paths, env);
   if (result.ok) return result.contracts;
   process.stderr.write(
     `storeflow: ${what} (${paths.join(', ')}) have ${problemCount(result.problems)}:\n${result.problems.map((problem) => `  ${problemLine(problem)}\n`).join('')}`,
@@ -113,8 +118,13 @@ function compileOrReport(paths: readonly string[], what: string): ContractSet | 
   return [...result.problems];
 }
 
-function show(paths: readonly string[], dataset: string | undefined, json: boolean): number {
-  const contracts = compileOrReport(paths, 'the contracts');
+async function show(
+  paths: readonly string[],
+  env: Env,
+  dataset: string | undefined,
+  json: boolean,
+): Promise<number> {
+  const contracts = await compileOrReport(paths, env, 'the contracts');
   if (Array.isArray(contracts)) {
     if (json) printJson({ ok: false, problems: contracts });
     return ExitCode.ERROR;
@@ -134,9 +144,10 @@ function show(paths: readonly string[], dataset: string | undefined, json: boole
   return ExitCode.OK;
 }
 
-function diff(oldPath: string, newPath: string, json: boolean): number {
-  const old = compileOrReport(contractPaths([oldPath], {}), 'the OLD contracts');
-  const next = compileOrReport(contractPaths([newPath], {}), 'the NEW contracts');
+async function diff(oldPath: string, newPath: string, env: Env, json: boolean): Promise<number> {
+  // OLD and NEW are read as given, never from $VALIDATOR_CONTRACTS; env is the AWS connection.
+  const old = await compileOrReport(contractPaths([oldPath], {}), env, 'the OLD contracts');
+  const next = await compileOrReport(contractPaths([newPath], {}), env, 'the NEW contracts');
   if (Array.isArray(old) || Array.isArray(next)) {
     if (json)
       printJson({
