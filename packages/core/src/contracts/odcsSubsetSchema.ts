@@ -78,9 +78,12 @@ const property: SchemaObject = {
   },
 };
 
-/** The schema `readContract` checks a parsed contract against, with every error at once. */
+/**
+ * The schema `compileContractSet` checks a parsed contract against, with every error at once.
+ * `contracts/odcs-subset.schema.json` is the same schema for editors and other tools (a test keeps
+ * the two equal); the shipped contracts name it in a `yaml-language-server` comment.
+ */
 export const ODCS_SUBSET_SCHEMA: SchemaObject = {
-  $id: 'https://storeflow.dev/schemas/odcs-v3.1-subset.json',
   type: 'object',
   required: ['apiVersion', 'kind', 'id', 'version', 'schema'],
   properties: {
