@@ -5,6 +5,8 @@ import { loadValidatorConfig, VALIDATOR_ENV } from '@storeflow/validator/config'
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   actionsOf,
+  containerEnvironment,
+  containerOf,
   objectArnJson,
   type PolicyStatementJson,
   resourceOf,
@@ -46,33 +48,6 @@ function grantedOn(statements: PolicyStatementJson[], resource: unknown): string
     .filter((statement) => resourcesOf(statement).some((candidate) => JSON.stringify(candidate) === target))
     .flatMap(actionsOf)
     .sort();
-}
-
-function containerOf(component: 'validator' | 'transformer') {
-  const [, task] = resourceOf(template, 'AWS::ECS::TaskDefinition', `"Name":"${component}"`);
-  const containers = task.Properties.ContainerDefinitions as {
-    Name: string;
-    Environment: { Name: string; Value: unknown }[];
-    HealthCheck: { Command: string[]; Interval: number; Retries: number; StartPeriod: number };
-    StopTimeout: number;
-  }[];
-  const container = containers.find((candidate) => candidate.Name === component);
-  if (container === undefined) throw new Error(`no ${component} container`);
-  return { task, container };
-}
-
-/** The container's environment with every queue URL and topic ARN token replaced by a plausible value. */
-function environmentOf(component: 'validator' | 'transformer'): Record<string, string> {
-  return Object.fromEntries(
-    containerOf(component).container.Environment.map(({ Name, Value }) => [
-      Name,
-      typeof Value === 'string'
-        ? Value
-        : Name.endsWith('_TOPIC_ARN')
-          ? 'arn:aws:sns:eu-west-1:123456789012:storeflow-alerts'
-          : `https://sqs.eu-west-1.amazonaws.com/123456789012/${Name.toLowerCase()}`,
-    ]),
-  );
 }
 
 describe('StoreFlowStack storage', () => {
@@ -265,8 +240,8 @@ describe('StoreFlowStack services', () => {
 
   it('gives each service an environment its own config loader accepts', () => {
     // Act
-    const validator = loadValidatorConfig(environmentOf('validator'));
-    const transformer = loadTransformerConfig(environmentOf('transformer'));
+    const validator = loadValidatorConfig(containerEnvironment(template, 'validator'));
+    const transformer = loadTransformerConfig(containerEnvironment(template, 'transformer'));
 
     // Assess
     expect(validator).toMatchObject({
@@ -289,8 +264,8 @@ describe('StoreFlowStack services', () => {
     });
     const known = new Set([...Object.values(VALIDATOR_ENV), ...Object.values(TRANSFORMER_ENV), 'AWS_REGION']);
     for (const name of [
-      ...Object.keys(environmentOf('validator')),
-      ...Object.keys(environmentOf('transformer')),
+      ...Object.keys(containerEnvironment(template, 'validator')),
+      ...Object.keys(containerEnvironment(template, 'transformer')),
     ]) {
       expect(known).toContain(name);
     }
@@ -299,14 +274,14 @@ describe('StoreFlowStack services', () => {
   it('points each service at its own queue', () => {
     // Assess
     const url = (queueName: string) => ({ Ref: queueId(queueName) });
-    const validatorEnvironment = containerOf('validator').container.Environment;
+    const validatorEnvironment = containerOf(template, 'validator').container.Environment;
     expect(validatorEnvironment).toEqual(
       expect.arrayContaining([
         { Name: 'VALIDATOR_QUEUE_URL', Value: url('storeflow-ingest') },
         { Name: 'VALIDATOR_TRANSFORM_QUEUE_URL', Value: url('storeflow-transform') },
       ]),
     );
-    expect(containerOf('transformer').container.Environment).toEqual(
+    expect(containerOf(template, 'transformer').container.Environment).toEqual(
       expect.arrayContaining([{ Name: 'TRANSFORMER_QUEUE_URL', Value: url('storeflow-transform') }]),
     );
   });
@@ -317,7 +292,7 @@ describe('StoreFlowStack services', () => {
       ['validator', 9464],
       ['transformer', 9465],
     ] as const) {
-      const { task, container } = containerOf(component);
+      const { task, container } = containerOf(template, component);
       expect(container.StopTimeout).toBe(30);
       expect(container.HealthCheck.Command[0]).toBe('CMD');
       expect(container.HealthCheck.Command.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
@@ -445,7 +420,7 @@ describe('StoreFlowStack alerts', () => {
     for (const component of ['validator', 'transformer'] as const) {
       const variable =
         component === 'validator' ? VALIDATOR_ENV.alertsTopicArn : TRANSFORMER_ENV.alertsTopicArn;
-      expect(containerOf(component).container.Environment).toEqual(
+      expect(containerOf(template, component).container.Environment).toEqual(
         expect.arrayContaining([{ Name: variable, Value: { Ref: topicId() } }]),
       );
     }

@@ -3,27 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { optionsFromContext } from '../src/contextOptions.js';
 import { resolveSettings } from '../src/settings.js';
-import { actionsOf, resourceOf, resourcesOf, roleStatements, synthStack } from './helpers.js';
-
-/** The validator container's environment, tokens (queue URLs, the topic ARN) made plain strings. */
-function validatorEnvironment(template: Template): Record<string, string> {
-  const [, task] = resourceOf(template, 'AWS::ECS::TaskDefinition', '"Name":"validator"');
-  const containers = task.Properties.ContainerDefinitions as {
-    Name: string;
-    Environment: { Name: string; Value: unknown }[];
-  }[];
-  const container = containers.find((candidate) => candidate.Name === 'validator');
-  return Object.fromEntries(
-    (container?.Environment ?? []).map(({ Name, Value }) => [
-      Name,
-      typeof Value === 'string'
-        ? Value
-        : Name.endsWith('_TOPIC_ARN')
-          ? 'arn:aws:sns:eu-west-1:123456789012:storeflow-alerts'
-          : `https://sqs.eu-west-1.amazonaws.com/123456789012/${Name.toLowerCase()}`,
-    ]),
-  );
-}
+import { actionsOf, containerEnvironment, resourcesOf, roleStatements, synthStack } from './helpers.js';
 
 /** The resources of every statement of a role that allows `action`. */
 function resourcesAllowed(template: Template, rolePrefix: string, action: string): string[] {
@@ -38,7 +18,7 @@ describe('data contracts in the bucket (contractsFromBucket)', () => {
     const { template } = synthStack();
 
     // Assess
-    const environment = validatorEnvironment(template);
+    const environment = containerEnvironment(template, 'validator');
     expect(environment.VALIDATOR_CONTRACTS).toBeUndefined();
     expect(environment.VALIDATOR_CONTRACTS_REFRESH_SECONDS).toBeUndefined();
     expect(resourcesAllowed(template, 'ValidatorTaskTaskRole', 's3:GetObject').join()).not.toContain(
@@ -51,7 +31,7 @@ describe('data contracts in the bucket (contractsFromBucket)', () => {
     const { stack, template } = synthStack({ contractsFromBucket: true, contractsRefreshSeconds: 300 });
 
     // Assess: an environment the validator's own loader accepts
-    const config = loadValidatorConfig(validatorEnvironment(template));
+    const config = loadValidatorConfig(containerEnvironment(template, 'validator'));
     expect(config).toMatchObject({
       contracts: 's3://storeflow-data/contracts/',
       contractsRefreshSeconds: 300,

@@ -64,3 +64,34 @@ export function resourcesOf(statement: PolicyStatementJson): unknown[] {
 export function objectArnJson(bucket: string, prefix: string): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/${prefix}*`]] };
 }
+
+/** The container of a service's task definition. */
+export function containerOf(template: Template, component: 'validator' | 'transformer') {
+  const [, task] = resourceOf(template, 'AWS::ECS::TaskDefinition', `"Name":"${component}"`);
+  const containers = task.Properties.ContainerDefinitions as {
+    Name: string;
+    Environment: { Name: string; Value: unknown }[];
+    HealthCheck: { Command: string[]; Interval: number; Retries: number; StartPeriod: number };
+    StopTimeout: number;
+  }[];
+  const container = containers.find((candidate) => candidate.Name === component);
+  if (container === undefined) throw new Error(`no ${component} container`);
+  return { task, container };
+}
+
+/** A service container's environment with every queue URL and topic ARN token replaced by a plausible value. */
+export function containerEnvironment(
+  template: Template,
+  component: 'validator' | 'transformer',
+): Record<string, string> {
+  return Object.fromEntries(
+    containerOf(template, component).container.Environment.map(({ Name, Value }) => [
+      Name,
+      typeof Value === 'string'
+        ? Value
+        : Name.endsWith('_TOPIC_ARN')
+          ? 'arn:aws:sns:eu-west-1:123456789012:storeflow-alerts'
+          : `https://sqs.eu-west-1.amazonaws.com/123456789012/${Name.toLowerCase()}`,
+    ]),
+  );
+}

@@ -143,6 +143,11 @@ export { JsonLinesUpload } from './s3/JsonLinesUpload.js';
 export { putJsonObject } from './s3/putJsonObject.js';
 export { type RawObjectHead, type RawObjectRef, RawObjectSource } from './s3/RawObjectSource.js';
 export {
+  type ContractLocationReaders,
+  contractLocations,
+  readContractLocations,
+} from './s3/readContractLocations.js';
+export {
   type ContractNames,
   isS3Location,
   parseS3Location,

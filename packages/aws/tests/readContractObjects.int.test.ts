@@ -1,39 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
-import {
-  type AwsClients,
-  bootstrapResources,
-  ContractLocationError,
-  createAwsClients,
-  readContractObjects,
-  resolveAwsConnection,
-  resourceNamesFor,
-} from '../src/index.js';
+import { ContractLocationError, readContractLocations, readContractObjects } from '../src/index.js';
+import { bucketPerTestFile } from './helpers/stackBucket.js';
 
 // As the runtime names contract files (CONTRACT_FILE_PATTERN); the aws package does not import it.
 const NAMES = { pattern: /\.odcs\.(?:ya?ml|json)$/i, description: '*.odcs.yaml, *.odcs.yml or *.odcs.json' };
 
-let stack: EmbeddedStack;
-let clients: AwsClients;
-let bucket: string;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  const names = resourceNamesFor(`c-${randomUUID().slice(0, 8)}`);
-  await bootstrapResources(clients, { names });
-  bucket = names.bucket;
-}, 60_000);
-
-afterAll(async () => {
-  clients?.destroy();
-  await stack?.stop();
-});
-
-async function put(key: string, body: string): Promise<void> {
-  await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-}
+const s3 = bucketPerTestFile('c');
 
 /** A fresh prefix, so each test sees only its own objects. */
 function freshPrefix(): string {
@@ -52,6 +24,7 @@ async function failureOf(read: Promise<unknown>): Promise<unknown> {
 describe('readContractObjects on the embedded stack', () => {
   it('reads every contract directly under the prefix, in key order, page by page', async () => {
     // Prepare: five contracts (one per spelling) beside a README, and one a "folder" deeper
+    const { clients, bucket, put } = s3();
     const prefix = freshPrefix();
     const contracts = ['orders.odcs.yaml', 'b.odcs.yml', 'a.odcs.json', 'products.ODCS.YAML', 'z.odcs.yaml'];
     for (const name of contracts) await put(`${prefix}${name}`, `# ${name}\nkind: DataContract\n`);
@@ -79,6 +52,7 @@ describe('readContractObjects on the embedded stack', () => {
 
   it('reads a prefix written without its trailing slash, and one object named in full', async () => {
     // Prepare
+    const { clients, bucket, put } = s3();
     const prefix = freshPrefix();
     await put(`${prefix}orders.odcs.yaml`, 'orders: é');
     await put(`${prefix}products.odcs.yaml`, 'products');
@@ -97,6 +71,7 @@ describe('readContractObjects on the embedded stack', () => {
 
   it('refuses, not retryable and naming the location, a missing bucket, a prefix without contracts and a missing object', async () => {
     // Prepare: a prefix holding only a file that is not a contract
+    const { clients, bucket, put } = s3();
     const prefix = freshPrefix();
     await put(`${prefix}notes.txt`, 'no contracts here');
     const missingBucket = `s3://${bucket}-nope/contracts/`;
@@ -123,5 +98,34 @@ describe('readContractObjects on the embedded stack', () => {
       `no data contracts at ${missingObject}: the object does not exist`,
     ]);
     expect((failures[0] as ContractLocationError).location).toBe(missingBucket);
+  });
+});
+
+describe('readContractLocations on the embedded stack', () => {
+  it('keeps the order given between S3 locations and files, reading a location listed twice once', async () => {
+    // Prepare
+    const { clients, bucket, put } = s3();
+    const prefix = freshPrefix();
+    await put(`${prefix}orders.odcs.yaml`, 'orders');
+    const location = `s3://${bucket}/${prefix}`;
+    const lists = () =>
+      clients.requests.tallies().find((tally) => tally.operation === 'ListObjectsV2')?.requests ?? 0;
+    const listsBefore = lists();
+
+    // Act
+    const sources = await readContractLocations(['first.odcs.yaml', location, 'last/', location], {
+      ...NAMES,
+      withClients: (read) => read(clients),
+      readFiles: (file) => [{ source: file, text: 'a file' }],
+    });
+
+    // Assess
+    expect(sources.map((source) => source.source)).toEqual([
+      'first.odcs.yaml',
+      `${location}orders.odcs.yaml`,
+      'last/',
+      `${location}orders.odcs.yaml`,
+    ]);
+    expect(lists() - listsBefore).toBe(1);
   });
 });

@@ -1,43 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { SilverOrder } from '@storeflow/core';
-import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import {
-  type AwsClients,
-  bootstrapResources,
-  createAwsClients,
   JsonLinesUpload,
   MalformedSilverPartError,
   ObjectUnreadableError,
   RawObjectSource,
-  resolveAwsConnection,
-  resourceNamesFor,
   SilverStore,
   type SilverVersion,
 } from '../src/index.js';
+import { bucketPerTestFile } from './helpers/stackBucket.js';
 
-let stack: EmbeddedStack;
-let clients: AwsClients;
-let bucket: string;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-  clients = createAwsClients(resolveAwsConnection(stack.env()));
-  const names = resourceNamesFor(`s3-${randomUUID().slice(0, 8)}`);
-  await bootstrapResources(clients, { names });
-  bucket = names.bucket;
-}, 60_000);
-
-afterAll(async () => {
-  clients?.destroy();
-  await stack?.stop();
-});
-
-async function put(key: string, body: string | Uint8Array): Promise<string> {
-  const response = await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  return (response.ETag ?? '').replace(/"/g, '');
-}
+const s3 = bucketPerTestFile('s3');
 
 async function text(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Uint8Array[] = [];
@@ -74,6 +49,7 @@ function order(orderId: number): SilverOrder {
 describe('SilverStore on the embedded stack', () => {
   it('lists and reads a date by source version, and deletes one version without touching another', async () => {
     // Prepare: two versions of one source, and a part on another date
+    const { clients, bucket } = s3();
     const store = new SilverStore({ clients, bucket });
     const v1 = ordersVersion('etag-1');
     const v2 = ordersVersion('etag-2', v1.sourceId);
@@ -101,6 +77,7 @@ describe('SilverStore on the embedded stack', () => {
 
   it('fails a part whose line is not a JSON object as SILVER_PART_MALFORMED, naming part and line', async () => {
     // Prepare
+    const { clients, bucket, put } = s3();
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
     await store.writePart(version, '2025-04-03', 0, [order(1)]);
@@ -117,6 +94,7 @@ describe('SilverStore on the embedded stack', () => {
 
   it('streams rows whose UTF-8 characters and lines straddle the chunks of a large part', async () => {
     // Prepare: a part of about 4 MB, many chunks, whose every row carries a two-byte character, and no final newline
+    const { clients, bucket, put } = s3();
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ ...order(i), gender: 'é'.repeat(90) }));
@@ -133,6 +111,7 @@ describe('SilverStore on the embedded stack', () => {
 
   it('requests no more parts ahead than its concurrency, and none once the reader stops', async () => {
     // Prepare: five parts of one row each, and a count of the GetObject requests sent
+    const { clients, bucket } = s3();
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
     for (let chunk = 0; chunk < 5; chunk++)
@@ -167,6 +146,7 @@ describe('SilverStore on the embedded stack', () => {
 
 describe('RawObjectSource on the embedded stack', () => {
   it('answers HEAD of a missing object with undefined', async () => {
+    const { clients, bucket } = s3();
     // Act
     const head = await new RawObjectSource({ clients }).head({
       bucket,
@@ -179,6 +159,7 @@ describe('RawObjectSource on the embedded stack', () => {
 
   it('reads a gzip object decompressed, and a plain one as stored', async () => {
     // Prepare
+    const { clients, bucket, put } = s3();
     const source = new RawObjectSource({ clients });
     const content = 'order_id,user_id\n1,7\n';
     const gzipKey = `raw/orders/${randomUUID()}.csv.gz`;
@@ -206,6 +187,7 @@ describe('RawObjectSource on the embedded stack', () => {
 
   it('fails a corrupt gzip stream as OBJECT_UNREADABLE, a permanent error', async () => {
     // Prepare
+    const { clients, bucket, put } = s3();
     const source = new RawObjectSource({ clients });
     const key = `raw/orders/${randomUUID()}.csv.gz`;
     const eTag = await put(key, 'not gzip at all');
@@ -220,6 +202,7 @@ describe('RawObjectSource on the embedded stack', () => {
 
   it('does not read a newer upload in place of the version asked for', async () => {
     // Prepare
+    const { clients, bucket, put } = s3();
     const source = new RawObjectSource({ clients });
     const key = `raw/orders/${randomUUID()}.csv`;
     const firstETag = await put(key, 'order_id\n1\n');
@@ -235,6 +218,7 @@ describe('RawObjectSource on the embedded stack', () => {
 
 describe('JsonLinesUpload on the embedded stack', () => {
   async function read(key: string): Promise<string | undefined> {
+    const { clients, bucket } = s3();
     try {
       const response = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return (await response.Body?.transformToString('utf-8')) ?? '';
@@ -246,6 +230,7 @@ describe('JsonLinesUpload on the embedded stack', () => {
 
   it('writes one JSON line per value, and no object at all when no value was written', async () => {
     // Prepare
+    const { clients, bucket } = s3();
     const written = `rejected/${randomUUID()}.jsonl`;
     const untouched = `rejected/${randomUUID()}.jsonl`;
     const upload = new JsonLinesUpload(clients, { bucket, key: written });
@@ -266,6 +251,7 @@ describe('JsonLinesUpload on the embedded stack', () => {
 
   it('with writeEmpty, replaces what an earlier writer left by an empty object when no value was written', async () => {
     // Prepare: an earlier attempt's lines
+    const { clients, bucket, put } = s3();
     const key = `rejected/${randomUUID()}.jsonl`;
     await put(key, '{"line":9}\n');
     const rerun = new JsonLinesUpload(clients, { bucket, key });

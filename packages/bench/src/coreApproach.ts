@@ -11,7 +11,6 @@ import {
   type FileValidationSink,
   type OrderReference,
   type ProductReference,
-  type ReferenceLookup,
   type RejectedRow,
   recordParserFor,
   type SilverOrder,
@@ -21,31 +20,9 @@ import {
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
+import { MemoryReferences } from '@storeflow/testing';
 import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
 import type { DataSet, RowTally, ValidationOutcome } from './types.js';
-
-/** Everything accepted so far, in memory: the core's ReferenceLookup port without DynamoDB. */
-export class InMemoryReferences implements ReferenceLookup {
-  readonly products = new Map<number, ProductReference>();
-  readonly orders = new Map<number, OrderReference>();
-
-  async findProducts(ids: readonly number[]): Promise<ReadonlyMap<number, ProductReference>> {
-    return pick(this.products, ids);
-  }
-
-  async findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>> {
-    return pick(this.orders, ids);
-  }
-}
-
-function pick<V>(from: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
-  const found = new Map<number, V>();
-  for (const id of ids) {
-    const value = from.get(id);
-    if (value !== undefined) found.set(id, value);
-  }
-  return found;
-}
 
 /** Silver parts written or read at once, as the services' S3 adapters do. */
 const PARTS_AT_ONCE = 8;
@@ -116,7 +93,8 @@ class LocalSilverSink implements FileValidationSink {
 export async function runCore(dataSet: DataSet, nowMs: number): Promise<ValidationOutcome> {
   const silverDir = await mkdtemp(path.join(tmpdir(), 'storeflow-bench-silver-'));
   try {
-    const references = new InMemoryReferences();
+    // Everything accepted so far, in memory: the core's ReferenceLookup port without DynamoDB.
+    const references = new MemoryReferences<ProductReference, OrderReference>();
     const contracts = loadContractFiles();
     const rows: Record<Dataset, RowTally> = {
       products: { total: 0, accepted: 0, rejected: 0 },

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { isS3Location, readContractObjects } from '@storeflow/aws';
+import { contractLocations, isS3Location, readContractLocations as readLocations } from '@storeflow/aws';
 import type { ContractSource } from '@storeflow/core';
 import {
   CONTRACT_FILE_NAMES,
@@ -22,15 +22,9 @@ export function contractPaths(
   given: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
-  const split = (value: string) =>
-    value
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '');
-  if (given.length > 0) return given.flatMap(split);
-  const configured = split(env[CONTRACTS_ENV] ?? '');
+  if (given.length > 0) return given.flatMap((value) => contractLocations(value));
   // A deployed CLI (the tools image) has them in its dist/contracts; the repository in contracts/.
-  return configured.length > 0 ? configured : [defaultContractsDir(import.meta.url)];
+  return contractLocations(env[CONTRACTS_ENV], defaultContractsDir(import.meta.url));
 }
 
 /** What the file system said, in the words an operator acts on. */
@@ -79,24 +73,14 @@ export function readContractSources(paths: readonly string[]): ContractSource[] 
  *
  * @throws Error naming the path or location when it cannot be read or holds no contract
  */
-export async function readContractLocations(
+export function readContractLocations(
   paths: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ContractSource[]> {
-  const onS3 = [...new Set(paths.filter(isS3Location))];
-  const fromS3 = new Map<string, ContractSource[]>();
-  if (onS3.length > 0) {
-    await withAwsTarget(env, {}, async ({ clients }) => {
-      for (const location of onS3) {
-        fromS3.set(
-          location,
-          await readContractObjects(clients, location, {
-            pattern: CONTRACT_FILE_PATTERN,
-            description: CONTRACT_FILE_NAMES,
-          }),
-        );
-      }
-    });
-  }
-  return paths.flatMap((given) => fromS3.get(given) ?? readContractSources([given]));
+  return readLocations(paths, {
+    withClients: (read) => withAwsTarget(env, {}, ({ clients }) => read(clients)),
+    readFiles: (given) => readContractSources([given]),
+    pattern: CONTRACT_FILE_PATTERN,
+    description: CONTRACT_FILE_NAMES,
+  });
 }

@@ -9,11 +9,9 @@ import {
   type ContractSet,
   type Dataset,
   datasetContract,
-  type FileValidationSink,
   type IssueCode,
   type OrderReference,
   type ProductReference,
-  type ReferenceLookup,
   type RejectedRow,
   recordParserFor,
   routeObjectKey,
@@ -21,8 +19,10 @@ import {
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
-import { DEFAULT_CONTRACTS_DIR, loadContractFiles } from '@storeflow/runtime';
+import { loadContractFiles } from '@storeflow/runtime';
+import { MemoryReferences, MemorySink } from '@storeflow/testing';
 import type { WrittenManifest } from '../src/commands/generate.js';
+import { writeEdited } from './contractFixtures.js';
 import { assertCliBuilt, runCli } from './helpers.js';
 
 const CONTRACTS = loadContractFiles();
@@ -49,19 +49,6 @@ async function listFiles(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
     .sort();
-}
-
-/** A directory of the shipped contracts, with `editItems` applied to order_items'. */
-async function contractsDir(name: string, editItems: (text: string) => string): Promise<string> {
-  const dir = path.join(workDir, name);
-  await mkdir(dir);
-  for (const file of ['products.odcs.yaml', 'orders.odcs.yaml', 'order_items.odcs.yaml']) {
-    const text = await readFile(path.join(DEFAULT_CONTRACTS_DIR, file), 'utf8');
-    const edited = file === 'order_items.odcs.yaml' ? editItems(text) : text;
-    if (file === 'order_items.odcs.yaml' && edited === text) throw new Error('the edit changed nothing');
-    await writeFile(path.join(dir, file), edited);
-  }
-  return dir;
 }
 
 async function treeDigest(dir: string): Promise<string> {
@@ -167,9 +154,13 @@ describe('storeflow generate', () => {
 
   it('names the columns as --contracts or $VALIDATOR_CONTRACTS do, and the mapped contract judges the files as the manifest says', async () => {
     // Prepare: the shipped contracts with order_items' sale_price read from a price column
-    const mappedDir = await contractsDir('mapped-contracts', (text) =>
-      text.replace('      - name: sale_price\n', '      - name: sale_price\n        physicalName: price\n'),
-    );
+    const mappedDir = await writeEdited(path.join(workDir, 'mapped-contracts'), [
+      {
+        file: 'order_items.odcs.yaml',
+        from: '      - name: sale_price\n',
+        to: '      - name: sale_price\n        physicalName: price\n',
+      },
+    ]);
     const options = [...SMALL, '--gzip', '--error-rate', '0.03', '--error-kinds', 'all', '--late-items'];
     const out = path.join(workDir, 'mapped');
     const fromEnv = path.join(workDir, 'mapped-env');
@@ -205,9 +196,13 @@ describe('storeflow generate', () => {
 
   it('exits 1 listing every problem of --contracts that do not compile, and writes nothing', async () => {
     // Prepare
-    const badDir = await contractsDir('bad-contracts', (text) =>
-      text.replace('implementation: created_at <= now', 'implementation: created_at <= '),
-    );
+    const badDir = await writeEdited(path.join(workDir, 'bad-contracts'), [
+      {
+        file: 'order_items.odcs.yaml',
+        from: 'implementation: created_at <= now',
+        to: 'implementation: created_at <= ',
+      },
+    ]);
     const out = path.join(workDir, 'never-contracts');
 
     // Act
@@ -359,38 +354,12 @@ describe('storeflow generate', () => {
   });
 });
 
-class MemoryReferences implements ReferenceLookup {
-  readonly products = new Map<number, ProductReference>();
-  readonly orders = new Map<number, OrderReference>();
-  async findProducts(ids: readonly number[]) {
-    return new Map(ids.flatMap((id) => this.#entry(this.products, id)));
-  }
-  async findOrders(ids: readonly number[]) {
-    return new Map(ids.flatMap((id) => this.#entry(this.orders, id)));
-  }
-  #entry<V>(known: ReadonlyMap<number, V>, id: number): [number, V][] {
-    const value = known.get(id);
-    return value === undefined ? [] : [[id, value]];
-  }
-}
-
-class MemorySink implements FileValidationSink {
-  readonly accepted: AcceptedBatch[] = [];
-  readonly rejected: RejectedRow[] = [];
-  async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    this.accepted.push(batch);
-  }
-  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
-    this.rejected.push(...rows);
-  }
-}
-
 /** Streams each written file through gunzip and the real validator, in manifest order, grace window passed. */
 async function validateFromDisk(dir: string, manifest: WrittenManifest, contracts: ContractSet = CONTRACTS) {
-  const references = new MemoryReferences();
+  const references = new MemoryReferences<ProductReference, OrderReference>();
   const outcomes = [];
   for (const file of manifest.files) {
-    const sink = new MemorySink();
+    const sink = new MemorySink<AcceptedBatch, RejectedRow>();
     const parse = recordParserFor({
       contract: datasetContract(contracts, file.dataset),
       format: file.format,
@@ -419,7 +388,11 @@ async function validateFromDisk(dir: string, manifest: WrittenManifest, contract
   return outcomes;
 }
 
-function remember(dataset: Dataset, sink: MemorySink, references: MemoryReferences): void {
+function remember(
+  dataset: Dataset,
+  sink: MemorySink<AcceptedBatch, RejectedRow>,
+  references: MemoryReferences<ProductReference, OrderReference>,
+): void {
   const records = sink.accepted.flatMap((batch) => [...batch.partitions.values()].flat());
   for (const record of records) {
     if (dataset === 'products') {

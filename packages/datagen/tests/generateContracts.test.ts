@@ -111,19 +111,9 @@ describe('DataGenerator with contracts', () => {
           .flatMap((outcome) => Object.keys(outcome.ruleCounts));
         expect(itemCodes).toEqual(expect.arrayContaining(['MONEY_NOT_DECIMAL', 'MONEY_TOO_MANY_DECIMALS']));
       }
-      expect(mapped.generator.manifest().columns?.order_items).toEqual([
-        'id',
-        'order_id',
-        'user_id',
-        'product_id',
-        'inventory_item_id',
-        'status',
-        'created_at',
-        'shipped_at',
-        'delivered_at',
-        'returned_at',
-        'price',
-      ]);
+      expect(mapped.generator.manifest().columns?.order_items?.join(',')).toBe(
+        'id,order_id,user_id,product_id,inventory_item_id,status,created_at,shipped_at,delivered_at,returned_at,price',
+      );
     },
   );
 
@@ -207,17 +197,9 @@ describe('DataGenerator with contracts', () => {
     const { columns, ...manifest } = withContracts.generator.manifest();
     expect(manifest).toEqual(without.generator.manifest());
     expect(without.generator.manifest()).not.toHaveProperty('columns');
-    expect(columns?.orders).toEqual([
-      'order_id',
-      'user_id',
-      'status',
-      'gender',
-      'created_at',
-      'returned_at',
-      'shipped_at',
-      'delivered_at',
-      'num_of_item',
-    ]);
+    expect(columns?.orders?.join(',')).toBe(
+      'order_id,user_id,status,gender,created_at,returned_at,shipped_at,delivered_at,num_of_item',
+    );
     expect(withContracts.generator.options).not.toHaveProperty('contracts');
   });
 

@@ -1,33 +1,29 @@
 import {
-  type AcceptedBatch,
   createRowValidator,
   type Dataset,
   datasetContract,
-  type FileFormat,
-  type FileValidationSink,
   type IssueCode,
   type OrderItemRow,
-  type OrderReference,
   type OrderRow,
-  type ProductReference,
   type ProductRow,
-  type RecordParser,
-  type ReferenceLookup,
-  type RejectedRow,
   recordParserFor,
-  type SilverOrder,
-  type SilverProduct,
   type Verdict,
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
+import { ALL_ERROR_KINDS, type ErrorKind, errorKindCode } from '../src/index.js';
 import {
-  ALL_ERROR_KINDS,
-  DataGenerator,
-  type ErrorKind,
-  errorKindCode,
-  type GenerateOptions,
-} from '../src/index.js';
+  acceptedReferences,
+  bytesOf,
+  type GeneratedSet,
+  generate,
+  expectedOutcomes as manifestOutcomes,
+  NOW_MS,
+  type Outcome,
+  remember,
+  validateAll,
+  validationSink,
+} from './helpers/validateGenerated.js';
 
 const CONTRACTS = loadContractFiles();
 /** The SKU pattern of SPEC §3, written out here so the generator is checked against the spec. */
@@ -50,143 +46,11 @@ function expectedVerdict(rows: { total: number; rejected: number }, fileIssues: 
   return rows.rejected * 100 <= MAX_REJECTED_PER_100 * rows.total ? 'ACCEPTED' : 'REJECTED';
 }
 
-/** The validator's clock: after every generated created_at (the data starts 2026-01-01). */
-const NOW_MS = Date.UTC(2026, 6, 1);
-
-interface GeneratedSet {
-  generator: DataGenerator;
-  /** File key → text, in generation order. */
-  texts: Map<string, string>;
-}
-
-function generate(options: Partial<GenerateOptions>): GeneratedSet {
-  const generator = new DataGenerator(options);
-  const texts = new Map<string, string>();
-  for (const file of generator.files) texts.set(file.key, [...generator.chunks(file)].join(''));
-  return { generator, texts };
-}
-
-async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  // Several source chunks, so records cross chunk boundaries as they do when streaming from S3.
-  for (let at = 0; at < bytes.length; at += 4096) yield bytes.subarray(at, at + 4096);
-}
-
-class MemoryReferences implements ReferenceLookup {
-  readonly products = new Map<number, ProductReference>();
-  readonly orders = new Map<number, OrderReference>();
-  async findProducts(ids: readonly number[]) {
-    return pick(this.products, ids);
-  }
-  async findOrders(ids: readonly number[]) {
-    return pick(this.orders, ids);
-  }
-}
-
-function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
-  const found = new Map<number, V>();
-  for (const id of ids) {
-    const value = known.get(id);
-    if (value !== undefined) found.set(id, value);
-  }
-  return found;
-}
-
-class MemorySink implements FileValidationSink {
-  readonly accepted: AcceptedBatch[] = [];
-  readonly rejected: RejectedRow[] = [];
-  async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    this.accepted.push(batch);
-  }
-  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
-    this.rejected.push(...rows);
-  }
-}
-
-/** What the validator made of one file, in the manifest's terms. */
-interface Outcome {
-  key: string;
-  rows: { total: number; accepted: number; rejected: number };
-  ruleCounts: Partial<Record<IssueCode, number>>;
-  rejectedRows: number[];
-  fileIssues: IssueCode[];
-  verdict: string;
-}
-
-/**
- * Runs the real validateFile over every file, in generation order, the way the pipeline ends up
- * once every file has arrived: references are what earlier ACCEPTED files accepted, and the
- * late-reference grace window has passed.
- */
-async function validateAll(set: GeneratedSet, format: FileFormat): Promise<Outcome[]> {
-  const references = new MemoryReferences();
-  const outcomes: Outcome[] = [];
-  for (const file of set.generator.files) {
-    const sink = new MemorySink();
-    const parse: RecordParser = recordParserFor({
-      contract: datasetContract(CONTRACTS, file.dataset),
-      format,
-    });
-    const result = await validateFile(
-      parse(bytesOf(set.texts.get(file.key) ?? ''), { batchSize: 500 }),
-      {
-        contract: datasetContract(CONTRACTS, file.dataset),
-        rowVersion: `2026-07-01T00:00:00.000Z#raw/${file.key}`,
-        nowMs: NOW_MS,
-        maxRejectedRowRatio: MAX_REJECTED_PER_100 / 100,
-        references,
-        referenceGraceExpired: true,
-      },
-      sink,
-    );
-    if (result.outcome !== 'completed') throw new Error(`${file.key} was deferred`);
-    if (result.verdict === 'ACCEPTED') remember(file.dataset, sink, references);
-    const ruleCounts: Partial<Record<IssueCode, number>> = {};
-    for (const row of sink.rejected) {
-      for (const issue of row.issues) ruleCounts[issue.code] = (ruleCounts[issue.code] ?? 0) + 1;
-    }
-    outcomes.push({
-      key: file.key,
-      rows: result.report.counts,
-      ruleCounts,
-      // A CSV file's header is its line 1; JSON Lines has none.
-      rejectedRows: sink.rejected.map((row) => row.line - (format === 'csv' ? 1 : 0)).sort((a, b) => a - b),
-      fileIssues: result.report.fileIssues.map((issue) => issue.code),
-      verdict: result.verdict,
-    });
-  }
-  return outcomes;
-}
-
-function remember(dataset: Dataset, sink: MemorySink, references: MemoryReferences): void {
-  for (const batch of sink.accepted) {
-    for (const records of batch.partitions.values()) {
-      for (const record of records) {
-        if (dataset === 'products') {
-          const product = record as SilverProduct;
-          references.products.set(product.id, { category: product.category });
-        } else if (dataset === 'orders') {
-          const order = record as SilverOrder;
-          references.orders.set(order.order_id, {
-            userId: order.user_id,
-            createdAtMs: order.created_at_ms,
-            status: order.status,
-          });
-        }
-      }
-    }
-  }
-}
-
 /** The manifest's expectations, with each verdict worked out from its counts by {@link expectedVerdict}. */
 function expectedOutcomes(set: GeneratedSet): Outcome[] {
-  return set.generator.manifest().files.map((file) => ({
-    key: file.key,
-    rows: file.rows,
-    ruleCounts: file.ruleCounts,
-    rejectedRows: [...file.rejectedRows],
-    fileIssues: [...file.fileIssues],
-    verdict: expectedVerdict(file.rows, file.fileIssues),
+  return manifestOutcomes(set).map((outcome) => ({
+    ...outcome,
+    verdict: expectedVerdict(outcome.rows, outcome.fileIssues),
   }));
 }
 
@@ -250,7 +114,7 @@ describe('generated data through the real validator', () => {
     });
 
     // Act
-    const outcomes = await validateAll(set, format);
+    const outcomes = await validateAll(set, CONTRACTS);
 
     // Assess
     const rows = outcomes.reduce((total, outcome) => total + outcome.rows.total, 0);
@@ -287,7 +151,7 @@ describe('generated data through the real validator', () => {
       });
 
       // Act
-      const outcomes = await validateAll(set, format);
+      const outcomes = await validateAll(set, CONTRACTS);
 
       // Assess: the manifest's own verdicts agree too
       expect(outcomes).toEqual(expectedOutcomes(set));
@@ -314,7 +178,7 @@ describe('generated data through the real validator', () => {
     });
 
     // Act
-    const outcomes = await validateAll(set, format);
+    const outcomes = await validateAll(set, CONTRACTS);
 
     // Assess
     const injected = set.generator
@@ -343,7 +207,7 @@ describe('generated data through the real validator', () => {
     });
 
     // Act
-    const outcomes = await validateAll(set, 'csv');
+    const outcomes = await validateAll(set, CONTRACTS);
 
     // Assess
     const manifest = set.generator.manifest();
@@ -372,7 +236,7 @@ describe('generated data through the real validator', () => {
       });
 
       // Act
-      const outcomes = await validateAll(set, format);
+      const outcomes = await validateAll(set, CONTRACTS);
 
       // Assess
       const items = set.generator.manifest().files.filter((file) => file.dataset === 'order_items');
@@ -394,14 +258,14 @@ describe('generated data through the real validator', () => {
       errorRate: 0,
       lateItems: true,
     });
-    const references = new MemoryReferences();
+    const references = acceptedReferences();
     const byKey = (key: string) => set.texts.get(key) ?? '';
     const files = set.generator.files;
     const manifest = set.generator.manifest();
     for (const file of files.filter(
       (candidate) => candidate.dataset === 'products' || candidate.key === files[3]?.key,
     )) {
-      const sink = new MemorySink();
+      const sink = validationSink();
       await validateFile(
         recordParserFor({ contract: datasetContract(CONTRACTS, file.dataset), format: 'csv' })(
           bytesOf(byKey(file.key)),
@@ -440,7 +304,7 @@ describe('generated data through the real validator', () => {
         references,
         referenceGraceExpired: false,
       },
-      new MemorySink(),
+      validationSink(),
     );
 
     // Assess

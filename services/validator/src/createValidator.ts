@@ -2,6 +2,7 @@ import {
   type AwsClients,
   alertOnDeadLetter,
   alertSinkFor,
+  contractLocations,
   type DeadLetterFile,
   FileProfileStore,
   LineageRepository,
@@ -18,7 +19,6 @@ import { VALIDATOR_ENV, type ValidatorConfig } from './config.js';
 import type { ValidatorMetrics } from './metrics.js';
 import { createIngestHandler } from './validateObject.js';
 import {
-  contractLocations,
   contractsSummary,
   readContractSources,
   refreshContracts,

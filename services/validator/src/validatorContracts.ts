@@ -1,60 +1,30 @@
 import { createHash } from 'node:crypto';
 import {
   type AwsClients,
-  isS3Location,
   type MessageHandler,
   type PollerLogger,
-  readContractObjects,
+  readContractLocations,
 } from '@storeflow/aws';
 import { type ContractSet, type ContractSource, compileContractSet } from '@storeflow/core';
-import {
-  CONTRACT_FILE_NAMES,
-  CONTRACT_FILE_PATTERN,
-  DEFAULT_CONTRACTS_DIR,
-  readContractFiles,
-} from '@storeflow/runtime';
+import { CONTRACT_FILE_NAMES, CONTRACT_FILE_PATTERN, readContractFiles } from '@storeflow/runtime';
 
 /**
- * `VALIDATOR_CONTRACTS` as a list of locations; `fallback` when it names none (default: the
- * repository's `contracts/`).
- */
-export function contractLocations(
-  configured: string | undefined,
-  fallback = DEFAULT_CONTRACTS_DIR,
-): string[] {
-  const locations = (configured ?? '')
-    .split(',')
-    .map((location) => location.trim())
-    .filter((location) => location !== '');
-  return locations.length > 0 ? locations : [fallback];
-}
-
-/**
- * The contract documents of every location, in order: an `s3://` location through
- * `readContractObjects` (each contract directly under its prefix), anything else as a file or
- * directory.
+ * The contract documents of every location, in order (see `readContractLocations`): an `s3://`
+ * location through `clients`, anything else as a file or directory.
  *
  * @throws ContractLocationError for an S3 location without contracts; the typed error of an S3
  *   call when S3 is out; the file system's error for a path that cannot be read
  */
-export async function readContractSources(
+export function readContractSources(
   clients: AwsClients,
   locations: readonly string[],
 ): Promise<ContractSource[]> {
-  const sources: ContractSource[] = [];
-  for (const location of locations) {
-    if (isS3Location(location)) {
-      sources.push(
-        ...(await readContractObjects(clients, location, {
-          pattern: CONTRACT_FILE_PATTERN,
-          description: CONTRACT_FILE_NAMES,
-        })),
-      );
-    } else {
-      sources.push(...readContractFiles([location]));
-    }
-  }
-  return sources;
+  return readContractLocations(locations, {
+    withClients: (read) => read(clients),
+    readFiles: (location) => readContractFiles([location]),
+    pattern: CONTRACT_FILE_PATTERN,
+    description: CONTRACT_FILE_NAMES,
+  });
 }
 
 /** What a log line says of a compiled set: each dataset's contract, and where they were read. */

@@ -1,4 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -335,4 +339,51 @@ export async function drainTransformQueue(pipeline: Pipeline): Promise<Record<st
     if (Messages.length === 0) return bodies;
     bodies.push(...Messages.map((message) => JSON.parse(message.Body ?? '{}')));
   }
+}
+
+/** The validator's entry point as its container runs it. */
+const MAIN = path.resolve(import.meta.dirname, '../dist/main.js');
+
+/** Fails, saying what to do, when the validator has not been built: process tests run it from dist. */
+export async function assertValidatorBuilt(): Promise<void> {
+  await access(MAIN).catch(() => {
+    throw new Error(`${MAIN} is missing: run the tests with 'pnpm test', or 'pnpm build' first`);
+  });
+}
+
+/** A validator process, with what it has written to stdout and stderr so far. */
+export interface ValidatorProcess {
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+/** Starts the built validator as a process of its own, with `env` (and PATH) as its whole environment. */
+export function spawnValidator(env: Record<string, string>): ValidatorProcess {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  return { child, output: () => output };
+}
+
+/** The exit code of a process, once it has exited. */
+export async function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+/** A process's output as its JSON log lines; a line that is not JSON (a stack trace) fails the parse. */
+export function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

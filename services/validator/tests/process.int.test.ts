@@ -1,59 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { type EmbeddedStack, startEmbeddedStack } from '@storeflow/local-stack';
 import { isExposed, metricFamilies, sumOf } from '@storeflow/testing';
 import {
+  assertValidatorBuilt,
   createPipeline,
   drainTransformQueue,
+  exitOf,
+  logLines,
   type Pipeline,
   readJsonLines,
+  spawnValidator,
   upload,
   waitForStatus,
 } from './harness.js';
-
-const MAIN = path.resolve(import.meta.dirname, '../dist/main.js');
 
 let stack: EmbeddedStack;
 
 beforeAll(async () => {
   // The service runs from dist, as in its container: `pnpm test` builds it first.
-  await access(MAIN).catch(() => {
-    throw new Error(`${MAIN} is missing: run the tests with 'pnpm test', or 'pnpm build' first`);
-  });
+  await assertValidatorBuilt();
   stack = await startEmbeddedStack();
 }, 60_000);
 
 afterAll(async () => {
   await stack?.stop();
 });
-
-interface RunningValidator {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function spawnValidator(env: Record<string, string>): RunningValidator {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  return { child, output: () => output };
-}
-
-async function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
 
 const PRODUCTS_HEADER = 'id,sku,cost,category,name,brand,retail_price,department';
 
@@ -98,11 +68,7 @@ describe('the validator process', () => {
 
     // Assess: JSON lines only (no uncaught stack trace), the last one the fatal configuration error
     expect(code).toBe(1);
-    const lines = validator
-      .output()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = logLines(validator.output());
     expect(lines.at(-1)).toMatchObject({
       level: 'fatal',
       msg: 'invalid configuration; nothing was consumed',

@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ContractLocationError } from '@storeflow/aws';
@@ -8,16 +5,18 @@ import { ContractInvalidError } from '@storeflow/core';
 import { DEFAULT_CONTRACTS_DIR, readContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger } from '@storeflow/testing';
 import {
+  assertValidatorBuilt,
   createPipeline,
+  exitOf,
+  logLines,
   type Pipeline,
   readText,
+  spawnValidator,
   startValidator,
   upload,
   validatorOnEmbeddedStack,
   waitForStatus,
 } from './harness.js';
-
-const MAIN = path.resolve(import.meta.dirname, '../dist/main.js');
 
 const suite = validatorOnEmbeddedStack();
 
@@ -245,38 +244,8 @@ describe('data contracts read from S3', () => {
 describe('the validator process with contracts in S3', () => {
   beforeAll(async () => {
     // The service runs from dist, as in its container: `pnpm test` builds it first.
-    await access(MAIN).catch(() => {
-      throw new Error(`${MAIN} is missing: run the tests with 'pnpm test', or 'pnpm build' first`);
-    });
+    await assertValidatorBuilt();
   });
-
-  function spawnValidator(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-    const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    return { child, output: () => output };
-  }
-
-  async function exitOf(child: ChildProcess): Promise<number | null> {
-    if (child.exitCode !== null) return child.exitCode;
-    const [code] = (await once(child, 'exit')) as [number | null];
-    return code;
-  }
-
-  function logLines(output: string): Record<string, unknown>[] {
-    return output
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
 
   it('compiles the S3 contracts before it starts, and exits 1 with every problem of a bad set before consuming', async () => {
     const pipeline = await createPipeline(suite.stack);

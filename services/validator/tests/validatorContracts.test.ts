@@ -1,10 +1,10 @@
+import { jest } from '@jest/globals';
 import type { MessageHandler, MessageOutcome, QueueMessage } from '@storeflow/aws';
 import type { ContractSet, ContractSource } from '@storeflow/core';
 import { DEFAULT_CONTRACTS_DIR, readContractFiles } from '@storeflow/runtime';
 import { createRecordingLogger } from '@storeflow/testing';
 import {
   type ContractRefreshOutcome,
-  contractLocations,
   refreshContracts,
   swappableHandler,
 } from '../src/validatorContracts.js';
@@ -36,16 +36,6 @@ function counter() {
 function productsVersion(contracts: ContractSet | undefined): string | undefined {
   return contracts?.datasets.get('products')?.contractVersion;
 }
-
-describe('contractLocations', () => {
-  it('splits VALIDATOR_CONTRACTS on commas, and defaults to the repository contracts', () => {
-    expect(contractLocations(' s3://shop-data/contracts/ , extra/orders.odcs.yaml,')).toEqual([
-      's3://shop-data/contracts/',
-      'extra/orders.odcs.yaml',
-    ]);
-    expect(contractLocations(undefined)).toEqual([DEFAULT_CONTRACTS_DIR]);
-  });
-});
 
 describe('swappableHandler', () => {
   it('finishes a message on the handler it started with, and runs the next on the new one', async () => {
@@ -156,7 +146,8 @@ describe('refreshContracts', () => {
   });
 
   it('reads again every interval until stopped', async () => {
-    // Prepare
+    // Prepare: the clock is jest's, so the test counts intervals, not milliseconds
+    jest.useFakeTimers();
     let reads = 0;
     const stopping = new AbortController();
     refreshContracts({
@@ -165,21 +156,28 @@ describe('refreshContracts', () => {
         return SHIPPED;
       },
       initial: SHIPPED,
-      intervalSeconds: 0.02,
+      intervalSeconds: 30,
       apply: () => undefined,
       log: createRecordingLogger(),
       refreshes: counter(),
       signal: stopping.signal,
     });
 
-    // Act
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    stopping.abort();
-    const atStop = reads;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      // Act: three intervals pass, then the service stops and three more pass
+      await jest.advanceTimersByTimeAsync(29_999);
+      const beforeFirst = reads;
+      await jest.advanceTimersByTimeAsync(1 + 2 * 30_000);
+      const atStop = reads;
+      stopping.abort();
+      await jest.advanceTimersByTimeAsync(3 * 30_000);
 
-    // Assess
-    expect(atStop).toBeGreaterThanOrEqual(2);
-    expect(reads).toBe(atStop);
+      // Assess: one read per interval, none before the first nor after the stop
+      expect(beforeFirst).toBe(0);
+      expect(atStop).toBe(3);
+      expect(reads).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

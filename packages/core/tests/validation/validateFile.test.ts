@@ -1,11 +1,10 @@
+import { MemoryReferences, MemorySink } from '@storeflow/testing';
 import {
   type AcceptedBatch,
   createJsonLinesParser,
-  type FileValidationSink,
   type OrderReference,
   type ProductReference,
   parseCsv,
-  type ReferenceLookup,
   type RejectedRow,
   type SilverOrderItem,
   type ValidateFileOptions,
@@ -16,40 +15,10 @@ import { contractOf } from '../helpers/contracts.js';
 import { NOW_MS } from '../helpers/factories.js';
 import { bytesOf, chunkedSource } from '../helpers/parsing.js';
 
-class MemorySink implements FileValidationSink {
-  readonly accepted: AcceptedBatch[] = [];
-  readonly rejected: RejectedRow[] = [];
-  async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    this.accepted.push(batch);
-  }
-  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
-    this.rejected.push(...rows);
-  }
-}
+/** The sink validateFile writes to, in memory. */
+const memorySink = () => new MemorySink<AcceptedBatch, RejectedRow>();
 
-class MemoryReferences implements ReferenceLookup {
-  constructor(
-    private readonly products: Map<number, ProductReference>,
-    private readonly orders: Map<number, OrderReference>,
-  ) {}
-  async findProducts(ids: readonly number[]) {
-    return pick(this.products, ids);
-  }
-  async findOrders(ids: readonly number[]) {
-    return pick(this.orders, ids);
-  }
-}
-
-function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
-  const found = new Map<number, V>();
-  for (const id of ids) {
-    const value = known.get(id);
-    if (value !== undefined) found.set(id, value);
-  }
-  return found;
-}
-
-const noReferences = new MemoryReferences(new Map(), new Map());
+const noReferences = new MemoryReferences<ProductReference, OrderReference>();
 
 function options(overrides: Partial<ValidateFileOptions>): ValidateFileOptions {
   return {
@@ -89,7 +58,7 @@ describe('validateFile', () => {
       const cost = id === 7 ? '60.00' : '10.50';
       return `${id},ABC-${String(id).padStart(8, '0')},${cost},Jeans,Slim ${id},Acme,50.00,Men`;
     });
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     const result = await validateFile(events([PRODUCTS_HEADER, ...lines].join('\n')), options({}), sink);
@@ -131,7 +100,7 @@ describe('validateFile', () => {
     const result = await validateFile(
       events([PRODUCTS_HEADER, ...lines].join('\n')),
       options({}),
-      new MemorySink(),
+      memorySink(),
     );
 
     // Assess
@@ -140,7 +109,7 @@ describe('validateFile', () => {
 
   it('rejects a file whose header lacks a required column without reading its rows', async () => {
     // Prepare
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     const result = await validateFile(events('id,sku\n1,ABC-00000001\n'), options({}), sink);
@@ -154,7 +123,7 @@ describe('validateFile', () => {
   });
 
   it('rejects an empty file with EMPTY_FILE', async () => {
-    const result = await validateFile(events(''), options({}), new MemorySink());
+    const result = await validateFile(events(''), options({}), memorySink());
     expect(result.outcome === 'completed' && result.report.fileIssues.map((issue) => issue.code)).toEqual([
       'EMPTY_FILE',
     ]);
@@ -167,7 +136,7 @@ describe('validateFile', () => {
       '1,10,Complete,2025-03-08T10:00:00,1',
       '2,11,complete,2025-03-08T23:30:00-02:00,2',
     ].join('\n');
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     const result = await validateFile(events(csv), options({ contract: contractOf('orders') }), sink);
@@ -188,7 +157,7 @@ describe('validateFile', () => {
       'order_id,user_id,status,created_at,num_of_item',
       ...dates.map((date, index) => `${index + 1},10,complete,${date}T10:00:00,1`),
     ].join('\n');
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     await validateFile(events(csv), options({ contract: contractOf('orders') }), sink);
@@ -216,7 +185,7 @@ describe('validateFile', () => {
         '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
         '2,1,99,100,complete,2025-03-09T00:10:00,5.00',
       ].join('\n');
-      const sink = new MemorySink();
+      const sink = memorySink();
 
       // Act
       const result = await validateFile(
@@ -251,7 +220,7 @@ describe('validateFile', () => {
         '{"id":2,"order_id":1,"user_id":10,"product_id":100,"status":"complete","created_at":"2025-03-09T00:10:00","sale_price":5}',
         '{"id":3,"order_id":1,"user_id":10,"product_id":100,"status":"complete","created_at":"2025-03-09T00:10:00","sale_price":"7.50","currency":"USD"}',
       ];
-      const sink = new MemorySink();
+      const sink = memorySink();
 
       // Act
       const result = await validateFile(
@@ -291,7 +260,7 @@ describe('validateFile', () => {
       const result = await validateFile(
         events(csv),
         options({ contract: contractOf('order_items'), references, maxRejectedRowRatio: 0.7 }),
-        new MemorySink(),
+        memorySink(),
       );
 
       // Assess
@@ -325,7 +294,7 @@ describe('validateFile', () => {
       const result = await validateFile(
         events(csv),
         options({ contract: contractOf('order_items'), references }),
-        new MemorySink(),
+        memorySink(),
       );
 
       // Assess
@@ -344,7 +313,7 @@ describe('validateFile', () => {
         '1,1,10,100,complete,2025-03-09T00:10:00,19.99',
         '2,2,10,101,complete,2025-03-09T00:10:00,5.00',
       ].join('\n');
-      const sink = new MemorySink();
+      const sink = memorySink();
 
       // Act
       const result = await validateFile(
@@ -380,7 +349,7 @@ describe('validateFile', () => {
       plain,
       unterminated,
     ].join('\r\n');
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     await validateFile(events(csv), options({ maxRejectedRowRatio: 1 }), sink);
@@ -400,7 +369,7 @@ describe('validateFile', () => {
       '{ "sku": "bad", "id": 2, "cost": 1.00, "category": "Jeans", "name": "N", "retail_price": 5, "department": "Men", "x": 1 }',
       '{"id": 3,',
     ];
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     await validateFile(
@@ -427,8 +396,8 @@ describe('validateFile', () => {
       '1,ABC-00000001,1,Jeans,N,A,5,Men,EUR',
       '2,ABC-00000002,1,Jeans,N,A,5,Men,USD',
     ];
-    const jsonSink = new MemorySink();
-    const csvSink = new MemorySink();
+    const jsonSink = memorySink();
+    const csvSink = memorySink();
 
     // Act
     const fromJson = await validateFile(
@@ -439,7 +408,8 @@ describe('validateFile', () => {
     const fromCsv = await validateFile(events(csv.join('\n')), options({}), csvSink);
 
     // Assess
-    const recordsOf = (sink: MemorySink) => sink.accepted.flatMap((batch) => batch.partitions.get('') ?? []);
+    const recordsOf = (sink: ReturnType<typeof memorySink>) =>
+      sink.accepted.flatMap((batch) => batch.partitions.get('') ?? []);
     expect(recordsOf(jsonSink).map((record) => record.extra)).toEqual([
       { currency: 'EUR' },
       { currency: 'USD' },
@@ -463,7 +433,7 @@ describe('validateFile', () => {
       const retail = n === 17 ? 'ten' : '50.00';
       return `${id},ABC-${String(n).padStart(8, '0')},1.00,Jeans,N,Acme,${retail},Men`;
     });
-    const sink = new MemorySink();
+    const sink = memorySink();
 
     // Act
     const result = await validateFile(

@@ -1,29 +1,23 @@
 import { Readable } from 'node:stream';
 import {
-  type AcceptedBatch,
   type Anomaly,
   computeDateKpis,
   type DailyQualityMetrics,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
   type FileQualitySummary,
-  type FileValidationSink,
   judgeDate,
   judgeFile,
-  type OrderReference,
   type ParseEvent,
-  type ProductReference,
   parseCsv,
   parseTimestamp,
-  type ReferenceLookup,
-  type RejectedRow,
   type SilverOrder,
   type SilverOrderItem,
-  type SilverProduct,
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
 import type { DataGenerator } from '../../src/index.js';
+import { acceptedReferences, remember, validationSink } from './validateGenerated.js';
 
 const CONTRACTS = loadContractFiles();
 
@@ -37,33 +31,6 @@ export interface QualityHistory {
 
 /** Files of a dataset a file is judged against: the most recent, by event time. */
 const RECENT_FILES = 28;
-
-class MemoryReferences implements ReferenceLookup {
-  readonly products = new Map<number, ProductReference>();
-  readonly orders = new Map<number, OrderReference>();
-  async findProducts(ids: readonly number[]) {
-    return pick(this.products, ids);
-  }
-  async findOrders(ids: readonly number[]) {
-    return pick(this.orders, ids);
-  }
-}
-
-function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
-  return new Map(ids.flatMap((id) => (known.has(id) ? [[id, known.get(id) as V] as const] : [])));
-}
-
-/** Keeps a file's accepted rows by partition and its rejected rows, until its verdict is known. */
-class MemorySink implements FileValidationSink {
-  readonly accepted: AcceptedBatch[] = [];
-  readonly rejected: RejectedRow[] = [];
-  async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    this.accepted.push(batch);
-  }
-  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
-    this.rejected.push(...rows);
-  }
-}
 
 /** Passes a parse through, counting per column the records whose value is empty. */
 async function* countingNulls(
@@ -94,7 +61,7 @@ async function* countingNulls(
  * judges. Rows of a rejected file count nowhere.
  */
 export async function measureHistory(generator: DataGenerator, nowMs: number): Promise<QualityHistory> {
-  const references = new MemoryReferences();
+  const references = acceptedReferences();
   const orders = new Map<string, SilverOrder[]>();
   const items = new Map<string, SilverOrderItem[]>();
   const rowsByDate = new Map<string, { accepted: number; rejected: number }>();
@@ -109,7 +76,7 @@ export async function measureHistory(generator: DataGenerator, nowMs: number): P
     const text = [...generator.chunks(file)].join('');
     const eventTime = new Date(startMs + index * 1000).toISOString();
     const tally = { header: [] as readonly string[], rows: 0, nulls: [] as number[] };
-    const sink = new MemorySink();
+    const sink = validationSink();
     const result = await validateFile(
       countingNulls(parseCsv(Readable.from([Buffer.from(text)])), tally),
       {
@@ -139,28 +106,17 @@ export async function measureHistory(generator: DataGenerator, nowMs: number): P
       date: partitionDate(file.key),
     });
     if (result.verdict === 'REJECTED') continue;
+    remember(file.dataset, sink, references);
     const createdAt = tally.header.indexOf('created_at');
     for (const row of sink.rejected) {
       const createdMs = createdAt < 0 ? undefined : parseTimestamp(row.raw.split(',')[createdAt] ?? '');
       if (createdMs !== undefined) countOn(new Date(createdMs).toISOString().slice(0, 10), 'rejected', 1);
     }
+    if (file.dataset === 'products') continue;
     for (const batch of sink.accepted) {
       for (const [date, records] of batch.partitions) {
-        if (file.dataset === 'products') {
-          for (const product of records as SilverProduct[]) {
-            references.products.set(product.id, { category: product.category });
-          }
-          continue;
-        }
         countOn(date, 'accepted', records.length);
         if (file.dataset === 'orders') {
-          for (const order of records as SilverOrder[]) {
-            references.orders.set(order.order_id, {
-              userId: order.user_id,
-              createdAtMs: order.created_at_ms,
-              status: order.status,
-            });
-          }
           orders.set(date, [...(orders.get(date) ?? []), ...(records as SilverOrder[])]);
         } else {
           items.set(date, [...(items.get(date) ?? []), ...(records as SilverOrderItem[])]);

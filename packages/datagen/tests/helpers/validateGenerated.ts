@@ -4,21 +4,20 @@ import {
   type Dataset,
   datasetContract,
   type FileFormat,
-  type FileValidationSink,
   type IssueCode,
   type OrderReference,
   type ProductReference,
-  type ReferenceLookup,
   type RejectedRow,
   recordParserFor,
   type SilverOrder,
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
+import { MemoryReferences, MemorySink } from '@storeflow/testing';
 import { DataGenerator, type DataGeneratorOptions } from '../../src/index.js';
 
 /** The validator's clock: after every generated created_at (the data starts 2026-01-01). */
-const NOW_MS = Date.UTC(2026, 6, 1);
+export const NOW_MS = Date.UTC(2026, 6, 1);
 
 /** A generated data set: the generator (for its files and manifest) and every file's text. */
 export interface GeneratedSet {
@@ -34,41 +33,25 @@ export function generate(options: DataGeneratorOptions): GeneratedSet {
   return { generator, texts };
 }
 
-async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
+/** A file's text as a byte stream, in several chunks. */
+export async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
   const bytes = new TextEncoder().encode(text);
   // Several source chunks, so records cross chunk boundaries as they do when streaming from S3.
   for (let at = 0; at < bytes.length; at += 4096) yield bytes.subarray(at, at + 4096);
 }
 
-class MemoryReferences implements ReferenceLookup {
-  readonly products = new Map<number, ProductReference>();
-  readonly orders = new Map<number, OrderReference>();
-  async findProducts(ids: readonly number[]) {
-    return pick(this.products, ids);
-  }
-  async findOrders(ids: readonly number[]) {
-    return pick(this.orders, ids);
-  }
+/** What validateFile wrote for one file. */
+export type ValidationSink = MemorySink<AcceptedBatch, RejectedRow>;
+
+/** What earlier files accepted, as validateFile looks it up. */
+export type AcceptedReferences = MemoryReferences<ProductReference, OrderReference>;
+
+export function validationSink(): ValidationSink {
+  return new MemorySink<AcceptedBatch, RejectedRow>();
 }
 
-function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
-  const found = new Map<number, V>();
-  for (const id of ids) {
-    const value = known.get(id);
-    if (value !== undefined) found.set(id, value);
-  }
-  return found;
-}
-
-class MemorySink implements FileValidationSink {
-  readonly accepted: AcceptedBatch[] = [];
-  readonly rejected: RejectedRow[] = [];
-  async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    this.accepted.push(batch);
-  }
-  async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
-    this.rejected.push(...rows);
-  }
+export function acceptedReferences(): AcceptedReferences {
+  return new MemoryReferences<ProductReference, OrderReference>();
 }
 
 /** What the validator made of one file, in the manifest's terms. */
@@ -90,10 +73,10 @@ export interface Outcome {
  */
 export async function validateAll(set: GeneratedSet, contracts: ContractSet): Promise<Outcome[]> {
   const format: FileFormat = set.generator.options.format;
-  const references = new MemoryReferences();
+  const references = acceptedReferences();
   const outcomes: Outcome[] = [];
   for (const file of set.generator.files) {
-    const sink = new MemorySink();
+    const sink = validationSink();
     const contract = datasetContract(contracts, file.dataset);
     const parse = recordParserFor({ contract, format });
     const result = await validateFile(
@@ -138,7 +121,8 @@ export async function validateAll(set: GeneratedSet, contracts: ContractSet): Pr
   return outcomes;
 }
 
-function remember(dataset: Dataset, sink: MemorySink, references: MemoryReferences): void {
+/** Adds the products or orders a file accepted to the references, as the validator records them. */
+export function remember(dataset: Dataset, sink: ValidationSink, references: AcceptedReferences): void {
   for (const batch of sink.accepted) {
     for (const records of batch.partitions.values()) {
       for (const record of records) {
