@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
   type FileValidationSink,
+  InMemoryReferences,
   type OrderReference,
   type ProductReference,
   type RejectedRow,
@@ -20,7 +21,6 @@ import {
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
-import { MemoryReferences } from '@storeflow/testing';
 import { addDateKpis, ZERO_KPI_TOTALS } from './kpiTotals.js';
 import type { DataSet, RowTally, ValidationOutcome } from './types.js';
 
@@ -94,7 +94,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
   const silverDir = await mkdtemp(path.join(tmpdir(), 'storeflow-bench-silver-'));
   try {
     // Everything accepted so far, in memory: the core's ReferenceLookup port without DynamoDB.
-    const references = new MemoryReferences<ProductReference, OrderReference>();
+    const references = new InMemoryReferences();
     const contracts = loadContractFiles();
     const rows: Record<Dataset, RowTally> = {
       products: { total: 0, accepted: 0, rejected: 0 },

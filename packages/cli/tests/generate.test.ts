@@ -9,6 +9,7 @@ import {
   type ContractSet,
   type Dataset,
   datasetContract,
+  InMemoryReferences,
   type IssueCode,
   type OrderReference,
   type ProductReference,
@@ -20,7 +21,7 @@ import {
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
-import { MemoryReferences, MemorySink } from '@storeflow/testing';
+import { MemorySink } from '@storeflow/testing';
 import type { WrittenManifest } from '../src/commands/generate.js';
 import { writeEdited } from './contractFixtures.js';
 import { assertCliBuilt, runCli } from './helpers.js';
@@ -356,7 +357,7 @@ describe('storeflow generate', () => {
 
 /** Streams each written file through gunzip and the real validator, in manifest order, grace window passed. */
 async function validateFromDisk(dir: string, manifest: WrittenManifest, contracts: ContractSet = CONTRACTS) {
-  const references = new MemoryReferences<ProductReference, OrderReference>();
+  const references = new InMemoryReferences();
   const outcomes = [];
   for (const file of manifest.files) {
     const sink = new MemorySink<AcceptedBatch, RejectedRow>();
@@ -391,7 +392,7 @@ async function validateFromDisk(dir: string, manifest: WrittenManifest, contract
 function remember(
   dataset: Dataset,
   sink: MemorySink<AcceptedBatch, RejectedRow>,
-  references: MemoryReferences<ProductReference, OrderReference>,
+  references: InMemoryReferences,
 ): void {
   const records = sink.accepted.flatMap((batch) => [...batch.partitions.values()].flat());
   for (const record of records) {

@@ -120,6 +120,7 @@ export type {
 export {
   ALERTS_OFF,
   type AlertSink,
+  InMemoryReferences,
   type OrderReference,
   type ProductReference,
   type ReferenceLookup,

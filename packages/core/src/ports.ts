@@ -27,6 +27,36 @@ export interface ReferenceLookup {
   findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>>;
 }
 
+/**
+ * A {@link ReferenceLookup} over two maps by id, filled by its user as files are accepted: the
+ * port without DynamoDB, for the bench's in-process core and for tests that run the real
+ * validator. Pure (no I/O), so it lives beside the port.
+ */
+export class InMemoryReferences implements ReferenceLookup {
+  constructor(
+    readonly products: Map<number, ProductReference> = new Map(),
+    readonly orders: Map<number, OrderReference> = new Map(),
+  ) {}
+
+  async findProducts(ids: readonly number[]): Promise<Map<number, ProductReference>> {
+    return pick(this.products, ids);
+  }
+
+  async findOrders(ids: readonly number[]): Promise<Map<number, OrderReference>> {
+    return pick(this.orders, ids);
+  }
+}
+
+/** The known entries among `ids`; an unknown id is left out, as the port says. */
+function pick<V>(known: ReadonlyMap<number, V>, ids: readonly number[]): Map<number, V> {
+  const found = new Map<number, V>();
+  for (const id of ids) {
+    const value = known.get(id);
+    if (value !== undefined) found.set(id, value);
+  }
+  return found;
+}
+
 /** Port to the alerts topic: where the services announce what a person should look at. */
 export interface AlertSink {
   /** Publishes one alert; a failure is thrown (typed), never dropped. */

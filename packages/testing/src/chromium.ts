@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** Debian's chromium, which scripts/setup.sh installs: no test ever downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,13 +49,16 @@ export async function openHtmlInChromium(html: string): Promise<OpenedPage> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`;
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'storeflow-chromium-'));
-  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
+  let context: BrowserContext | undefined;
   const close = async () => {
     await context?.close();
     await new Promise((resolve) => server.close(resolve));
     await rm(userDataDir, { recursive: true, force: true });
   };
   try {
+    // Loaded here, not with the package: playwright is large, and most users of @storeflow/testing
+    // (the bench's core run among them, whose peak RSS is measured) never open a browser.
+    const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,

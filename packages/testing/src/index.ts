@@ -8,7 +8,7 @@ export {
   halfEven,
   type RowsByDataset,
 } from './expectedKpis.js';
-export { MemoryReferences, MemorySink } from './memoryPorts.js';
+export { MemorySink } from './memoryPorts.js';
 export { isExposed, metricFamilies, parseSamples, type Sample, sumOf } from './metricsText.js';
 export {
   createRecordingLogger,

@@ -1,7 +1,8 @@
-import { MemoryReferences, MemorySink } from '@storeflow/testing';
+import { MemorySink } from '@storeflow/testing';
 import {
   type AcceptedBatch,
   createJsonLinesParser,
+  InMemoryReferences,
   type OrderReference,
   type ProductReference,
   parseCsv,
@@ -18,7 +19,7 @@ import { bytesOf, chunkedSource } from '../helpers/parsing.js';
 /** The sink validateFile writes to, in memory. */
 const memorySink = () => new MemorySink<AcceptedBatch, RejectedRow>();
 
-const noReferences = new MemoryReferences<ProductReference, OrderReference>();
+const noReferences = new InMemoryReferences();
 
 function options(overrides: Partial<ValidateFileOptions>): ValidateFileOptions {
   return {
@@ -173,7 +174,7 @@ describe('validateFile', () => {
 
   describe('order_items', () => {
     const header = 'id,order_id,user_id,product_id,status,created_at,sale_price';
-    const references = new MemoryReferences(
+    const references = new InMemoryReferences(
       new Map([[100, { category: 'Jeans' }]]),
       new Map([[1, { userId: 10, createdAtMs: Date.UTC(2025, 2, 8, 23, 59), status: 'complete' as const }]]),
     );

@@ -4,6 +4,7 @@ import {
   type Dataset,
   datasetContract,
   type FileFormat,
+  InMemoryReferences,
   type IssueCode,
   type OrderReference,
   type ProductReference,
@@ -13,7 +14,7 @@ import {
   type SilverProduct,
   validateFile,
 } from '@storeflow/core';
-import { MemoryReferences, MemorySink } from '@storeflow/testing';
+import { MemorySink } from '@storeflow/testing';
 import { DataGenerator, type DataGeneratorOptions } from '../../src/index.js';
 
 /** The validator's clock: after every generated created_at (the data starts 2026-01-01). */
@@ -44,14 +45,14 @@ export async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
 export type ValidationSink = MemorySink<AcceptedBatch, RejectedRow>;
 
 /** What earlier files accepted, as validateFile looks it up. */
-export type AcceptedReferences = MemoryReferences<ProductReference, OrderReference>;
+export type AcceptedReferences = InMemoryReferences;
 
 export function validationSink(): ValidationSink {
   return new MemorySink<AcceptedBatch, RejectedRow>();
 }
 
 export function acceptedReferences(): AcceptedReferences {
-  return new MemoryReferences<ProductReference, OrderReference>();
+  return new InMemoryReferences();
 }
 
 /** What the validator made of one file, in the manifest's terms. */
