@@ -10,8 +10,6 @@ import {
   datasetContract,
   type FileValidationSink,
   InMemoryReferences,
-  type OrderReference,
-  type ProductReference,
   type RejectedRow,
   recordParserFor,
   type SilverOrder,
@@ -140,15 +138,8 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
         await Promise.all([...sink.partFiles].map((part) => rm(part)));
         continue;
       }
-      for (const product of sink.products)
-        references.products.set(product.id, { category: product.category });
-      for (const order of sink.orders) {
-        references.orders.set(order.order_id, {
-          userId: order.user_id,
-          createdAtMs: order.created_at_ms,
-          status: order.status,
-        });
-      }
+      references.accept('products', sink.products);
+      references.accept('orders', sink.orders);
     }
     let kpis = ZERO_KPI_TOTALS;
     const dates = new Set([

@@ -11,13 +11,9 @@ import {
   datasetContract,
   InMemoryReferences,
   type IssueCode,
-  type OrderReference,
-  type ProductReference,
   type RejectedRow,
   recordParserFor,
   routeObjectKey,
-  type SilverOrder,
-  type SilverProduct,
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
@@ -394,18 +390,6 @@ function remember(
   sink: MemorySink<AcceptedBatch, RejectedRow>,
   references: InMemoryReferences,
 ): void {
-  const records = sink.accepted.flatMap((batch) => [...batch.partitions.values()].flat());
-  for (const record of records) {
-    if (dataset === 'products') {
-      const product = record as SilverProduct;
-      references.products.set(product.id, { category: product.category });
-    } else if (dataset === 'orders') {
-      const order = record as SilverOrder;
-      references.orders.set(order.order_id, {
-        userId: order.user_id,
-        createdAtMs: order.created_at_ms,
-        status: order.status,
-      });
-    }
-  }
+  for (const batch of sink.accepted)
+    for (const records of batch.partitions.values()) references.accept(dataset, records);
 }

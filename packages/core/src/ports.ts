@@ -1,4 +1,6 @@
+import type { DatasetName } from './datasets.js';
 import type { Alert } from './messages/alertMessages.js';
+import type { SilverOrder, SilverProduct, SilverRecord } from './silver.js';
 import type { OrderStatus } from './types.js';
 
 /** What an order item needs from its product: the KPI category. */
@@ -37,6 +39,28 @@ export class InMemoryReferences implements ReferenceLookup {
     readonly products: Map<number, ProductReference> = new Map(),
     readonly orders: Map<number, OrderReference> = new Map(),
   ) {}
+
+  /**
+   * Records what the referential checks need of a file's accepted products or orders, as the
+   * validator records them once the file is committed; other datasets are referenced by nothing.
+   */
+  accept(dataset: DatasetName, records: Iterable<SilverRecord>): void {
+    if (dataset === 'products') {
+      for (const record of records) {
+        const product = record as SilverProduct;
+        this.products.set(product.id, { category: product.category });
+      }
+    } else if (dataset === 'orders') {
+      for (const record of records) {
+        const order = record as SilverOrder;
+        this.orders.set(order.order_id, {
+          userId: order.user_id,
+          createdAtMs: order.created_at_ms,
+          status: order.status,
+        });
+      }
+    }
+  }
 
   async findProducts(ids: readonly number[]): Promise<Map<number, ProductReference>> {
     return pick(this.products, ids);

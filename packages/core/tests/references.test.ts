@@ -1,4 +1,5 @@
 import {
+  InMemoryReferences,
   type OrderReference,
   type ProductReference,
   referencedIds,
@@ -101,5 +102,43 @@ describe('referencedIds', () => {
     const ids = referencedIds(items);
     // Assess
     expect(ids).toEqual({ productIds: [3, 1], orderIds: [9, 8] });
+  });
+});
+
+describe('InMemoryReferences', () => {
+  it('keeps what the checks need of accepted products and orders, and finds only known ids', async () => {
+    // Prepare
+    const references = new InMemoryReferences();
+    // Act
+    references.accept('products', [
+      {
+        id: 7,
+        sku: 'ABC-00000007',
+        cost_cents: 100,
+        category: 'Jeans',
+        name: 'J',
+        brand: '',
+        retail_price_cents: 200,
+        department: 'Men',
+        _version: 'v',
+      },
+    ]);
+    references.accept('orders', [
+      {
+        order_id: 3,
+        user_id: 9,
+        status: 'complete',
+        created_at_ms: 1_700_000_000_000,
+        num_of_item: 1,
+        order_date: '2023-11-14',
+        _version: 'v',
+      },
+    ]);
+    references.accept('users', [{ id: 1, _version: 'v' }]);
+    const products = await references.findProducts([7, 8]);
+    const orders = await references.findOrders([3, 7]);
+    // Assess
+    expect([...products]).toEqual([[7, { category: 'Jeans' }]]);
+    expect([...orders]).toEqual([[3, { userId: 9, createdAtMs: 1_700_000_000_000, status: 'complete' }]]);
   });
 });

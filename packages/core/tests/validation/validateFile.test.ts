@@ -3,8 +3,6 @@ import {
   type AcceptedBatch,
   createJsonLinesParser,
   InMemoryReferences,
-  type OrderReference,
-  type ProductReference,
   parseCsv,
   type RejectedRow,
   type SilverOrderItem,

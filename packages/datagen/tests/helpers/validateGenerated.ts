@@ -6,12 +6,8 @@ import {
   type FileFormat,
   InMemoryReferences,
   type IssueCode,
-  type OrderReference,
-  type ProductReference,
   type RejectedRow,
   recordParserFor,
-  type SilverOrder,
-  type SilverProduct,
   validateFile,
 } from '@storeflow/core';
 import { MemorySink } from '@storeflow/testing';
@@ -124,23 +120,8 @@ export async function validateAll(set: GeneratedSet, contracts: ContractSet): Pr
 
 /** Adds the products or orders a file accepted to the references, as the validator records them. */
 export function remember(dataset: Dataset, sink: ValidationSink, references: AcceptedReferences): void {
-  for (const batch of sink.accepted) {
-    for (const records of batch.partitions.values()) {
-      for (const record of records) {
-        if (dataset === 'products') {
-          const product = record as SilverProduct;
-          references.products.set(product.id, { category: product.category });
-        } else if (dataset === 'orders') {
-          const order = record as SilverOrder;
-          references.orders.set(order.order_id, {
-            userId: order.user_id,
-            createdAtMs: order.created_at_ms,
-            status: order.status,
-          });
-        }
-      }
-    }
-  }
+  for (const batch of sink.accepted)
+    for (const records of batch.partitions.values()) references.accept(dataset, records);
 }
 
 /** The manifest's expectations, in the terms of {@link Outcome} (generated files have no extra columns). */
