@@ -116,7 +116,7 @@ class Problems {
  *
  * @example
  * const result = compileContractSet([{ source: 'contracts/orders.odcs.yaml', text }]);
- * if (!result.ok) throw new ContractError(result.problems);
+ * if (!result.ok) throw new ContractInvalidError(result.problems);
  * const orders = result.contracts.datasets.get('orders');
  */
 export function compileContractSet(sources: readonly ContractSource[]): ContractSetResult {

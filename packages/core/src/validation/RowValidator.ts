@@ -1,5 +1,4 @@
 import type { ValidateFunction } from 'ajv';
-import { rangeText } from '../contracts/compileContractSet.js';
 import type { ColumnSpec, CompiledRule, ConvertedValue, DatasetContract } from '../contracts/types.js';
 import type { IssueCode } from '../issueCodes.js';
 import { KeyTracker } from '../KeyTracker.js';
@@ -168,7 +167,8 @@ export class RowValidator<R> {
               ruleText = 'has at most 2 decimal places';
             } else if (!inRange(cents, column)) {
               code = column.invalidCode;
-              ruleText = rangeText(column.range, true);
+              // For money the compiled rule text is the range itself (`> 0`).
+              ruleText = column.invalidRule;
             }
             value = cents;
             break;
