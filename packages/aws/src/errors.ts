@@ -149,19 +149,22 @@ export class UnprocessedKeysError extends WorkerError {
 }
 
 /**
- * A fenced TransactWriteItems kept being cancelled by conflicting writes or throttling after every
- * allowed attempt (see `fencedWriteAll`). The writes are idempotent overwrites and deletes, so
- * running the whole replacement again later is safe.
+ * A write kept being refused by other writers after every allowed attempt: a fenced
+ * TransactWriteItems cancelled by conflicts or throttling (see `fencedWriteAll`), whose writes are
+ * idempotent overwrites and deletes, or a references bucket changed by other validators between
+ * each read and write (`ReferenceStore`), whose recording decides every row again. Running the
+ * work again later is safe either way.
  */
 export class WriteContentionError extends WorkerError {
   readonly code = 'DYNAMODB_WRITE_CONTENTION';
   readonly retryable = true;
-  /** The cancellation reasons of the last attempt (`TransactionConflict`, `ThrottlingError`, …). */
+  /** Why the last attempt was refused (`TransactionConflict`, `ThrottlingError`, `ConditionalCheckFailed`, …). */
   readonly reasons: readonly string[];
   readonly attempts: number;
 
-  constructor(reasons: readonly string[], attempts: number) {
-    super(`TransactWriteItems was cancelled (${reasons.join(', ')}) on each of ${attempts} attempts`);
+  /** @param operation the refused write: a `TransactWriteItems`, or a conditional `PutItem` of the references */
+  constructor(reasons: readonly string[], attempts: number, operation = 'TransactWriteItems') {
+    super(`${operation} was refused (${reasons.join(', ')}) on each of ${attempts} attempts`);
     this.reasons = reasons;
     this.attempts = attempts;
   }

@@ -1,4 +1,4 @@
-import { DeleteItemCommand, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
@@ -27,11 +27,12 @@ afterAll(() => {
   clients?.destroy();
 });
 
-// Ids are unique per test so tests sharing the table cannot see each other's rows.
-let nextId = 1;
+// Ids are unique per test and start a bucket of their own (500 ids to a bucket), so tests
+// sharing the table cannot see each other's rows.
+let nextId = 500;
 function freshIds(count: number): number[] {
   const ids = Array.from({ length: count }, (_, index) => nextId + index);
-  nextId += count + 1000;
+  nextId += Math.ceil((count + 1000) / 500) * 500;
   return ids;
 }
 
@@ -56,30 +57,42 @@ function order(
 }
 
 /**
- * Clients whose next TransactWriteItems call first waits for `meanwhile`: the store has read
- * what is stored, and another writer changes it before the store's conditional puts arrive.
+ * Clients whose next PutItem call first waits for `meanwhile`: the store has read what is
+ * stored, and another writer changes it before the store's conditional put arrives.
  */
 function clientsInterruptedBy(meanwhile: () => Promise<unknown>): AwsClients {
   let interrupted = false;
   const send = async (command: unknown) => {
-    if (command instanceof TransactWriteItemsCommand && !interrupted) {
+    if (command instanceof PutItemCommand && !interrupted) {
       interrupted = true;
       await meanwhile();
     }
-    return clients.dynamodb.send(command as TransactWriteItemsCommand);
+    return clients.dynamodb.send(command as PutItemCommand);
   };
   return { ...clients, dynamodb: { send } as unknown as AwsClients['dynamodb'] };
 }
 
-async function storedVersion(refKey: string): Promise<string | undefined> {
+type Kind = 'products' | 'orders';
+
+/** The key of the item holding `id`: 500 consecutive ids to an item (packages/aws/README.md). */
+const bucketOf = (kind: Kind, id: number) => ({ ref_key: { S: `${kind}#${Math.floor(id / 500)}` } });
+
+/** The stored bucket of `id`, as the table holds it. */
+async function storedBucket(kind: Kind, id: number) {
   const { Item } = await clients.dynamodb.send(
-    new GetItemCommand({ TableName: table, Key: { ref_key: { S: refKey } }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: table, Key: bucketOf(kind, id), ConsistentRead: true }),
   );
-  return Item?.version?.S;
+  return Item;
 }
 
-async function deleteBehindTheStoresBack(refKey: string): Promise<void> {
-  await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { ref_key: { S: refKey } } }));
+/** The version stored for order `id`, read off its bucket's `rows` (an order row ends in version, source). */
+async function storedVersion(id: number): Promise<string | undefined> {
+  const rows = JSON.parse((await storedBucket('orders', id))?.rows?.S ?? '{}') as Record<string, string[]>;
+  return rows[String(id)]?.at(-2);
+}
+
+async function deleteBehindTheStoresBack(kind: Kind, id: number): Promise<void> {
+  await clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: bucketOf(kind, id) }));
 }
 
 describe('ReferenceStore on DynamoDB Local', () => {
@@ -124,25 +137,29 @@ describe('ReferenceStore on DynamoDB Local', () => {
     });
   });
 
-  it('stores the item layout the other services read (snake_case, UTC order_date, version, source)', async () => {
-    // Prepare
+  it('stores the documented bucket layout: 500 ids to an item, rows as JSON arrays, a write count', async () => {
+    // Prepare: two orders of one bucket, recorded by two files, and a product.
     const [id] = freshIds(1) as [number];
+    const neighbour = id + 1;
 
     // Act
     await store().recordOrders([order(id, '2025-03-08T23:30:00-02:00')], V1, 'raw/orders/a.csv');
-    const { Item } = await clients.dynamodb.send(
-      new GetItemCommand({ TableName: table, Key: { ref_key: { S: `order#${id}` } }, ConsistentRead: true }),
-    );
+    await store().recordOrders([order(neighbour, '2025-03-08T10:00:00Z')], V2, 'raw/orders/b.csv');
+    await store().recordProducts([{ id, category: 'Jeans' }], V1, 'raw/products/p.csv');
+    const orders = await storedBucket('orders', id);
+    const products = await storedBucket('products', id);
 
     // Assess
-    expect(Item).toEqual({
-      ref_key: { S: `order#${id}` },
-      user_id: { N: String(id * 10) },
-      created_at_ms: { N: String(Date.parse('2025-03-09T01:30:00Z')) },
-      order_date: { S: '2025-03-09' },
-      status: { S: 'shipped' },
-      version: { S: V1 },
-      source_key: { S: 'raw/orders/a.csv' },
+    expect(orders?.ref_key).toEqual({ S: `orders#${Math.floor(id / 500)}` });
+    expect(orders?.rev).toEqual({ N: '2' });
+    expect(JSON.parse(orders?.rows?.S ?? '')).toEqual({
+      [id]: [id * 10, Date.parse('2025-03-09T01:30:00Z'), 'shipped', V1, 'raw/orders/a.csv'],
+      [neighbour]: [neighbour * 10, Date.parse('2025-03-08T10:00:00Z'), 'shipped', V2, 'raw/orders/b.csv'],
+    });
+    expect(products).toEqual({
+      ref_key: { S: `products#${Math.floor(id / 500)}` },
+      rev: { N: '1' },
+      rows: { S: JSON.stringify({ [id]: ['Jeans', V1, 'raw/products/p.csv'] }) },
     });
   });
 
@@ -223,8 +240,8 @@ describe('ReferenceStore on DynamoDB Local', () => {
     const reader = store();
     await reader.findProducts([productId]);
     await reader.findOrders([orderId]);
-    await deleteBehindTheStoresBack(`product#${productId}`);
-    await deleteBehindTheStoresBack(`order#${orderId}`);
+    await deleteBehindTheStoresBack('products', productId);
+    await deleteBehindTheStoresBack('orders', orderId);
 
     // Act
     const products = await reader.findProducts([productId]);
@@ -271,9 +288,9 @@ describe('ReferenceStore on DynamoDB Local', () => {
     await expect(recording).rejects.toBeInstanceOf(InvalidOptionError);
   });
 
-  it('records a slice of 263 rows (several reads and transactions) row by row right', async () => {
-    // Prepare: of 263 ids, the first 90 hold an older version, the next 40 a newer one.
-    const ids = freshIds(263);
+  it('records 1,263 rows over three buckets row by row right', async () => {
+    // Prepare: of 1,263 ids, the first 90 hold an older version, the next 40 a newer one.
+    const ids = freshIds(1263);
     const older = ids.slice(0, 90);
     const newer = ids.slice(90, 130);
     await store().recordOrders(
@@ -310,7 +327,7 @@ describe('ReferenceStore on DynamoDB Local', () => {
       }
     });
     const found = await store().findOrders(ids);
-    expect(found.size).toBe(263);
+    expect(found.size).toBe(1263);
     for (const [index, id] of ids.entries()) {
       expect(found.get(id)?.createdAtMs).toBe(
         Date.parse(index >= 90 && index < 130 ? '2025-03-03T10:00:00Z' : '2025-03-02T10:00:00Z'),
@@ -338,7 +355,7 @@ describe('ReferenceStore on DynamoDB Local', () => {
 
     // Assess
     expect(result).toMatchObject({ id, outcome: 'kept', current: { version: V2, orderDate: '2025-03-10' } });
-    expect(await storedVersion(`order#${id}`)).toBe(V2);
+    expect(await storedVersion(id)).toBe(V2);
     expect((await olderWriter.findOrders([id])).get(id)?.createdAtMs).toBe(
       Date.parse('2025-03-10T10:00:00Z'),
     );
@@ -368,13 +385,13 @@ describe('ReferenceStore on DynamoDB Local', () => {
       outcome: 'written',
       previous: { version: V1, orderDate: '2025-03-08' },
     });
-    expect(await storedVersion(`order#${id}`)).toBe(V2);
+    expect(await storedVersion(id)).toBe(V2);
   });
 
   it('leaves the newest version stored whatever the interleaving of racing writers', async () => {
-    // Prepare: 40 races on one order id each, started in alternating order, with versions that
-    // differ per race so no equal versions meet.
-    const ids = freshIds(40);
+    // Prepare: 40 races on one order id each, in buckets of their own, started in alternating
+    // order, with versions that differ per race so no equal versions meet.
+    const ids = freshIds(40 * 500).filter((_, index) => index % 500 === 0);
     const versions = ['2025-04-01', '2025-04-02', '2025-04-03'].map(
       (day) => `${day}T10:00:00.000Z#raw/orders/x.csv`,
     );
@@ -392,7 +409,39 @@ describe('ReferenceStore on DynamoDB Local', () => {
     );
 
     // Assess
-    const stored = await Promise.all(ids.map((id) => storedVersion(`order#${id}`)));
+    const stored = await Promise.all(ids.map((id) => storedVersion(id)));
     expect(stored).toEqual(ids.map(() => versions[2]));
+  });
+
+  it('loses no row when validators record different ids of one bucket at the same time', async () => {
+    // Prepare: four writers, each with one order of the same bucket; three more ids of that
+    // bucket were stored before by another file.
+    const ids = freshIds(7);
+    const [earlier, racing] = [ids.slice(0, 3), ids.slice(3)];
+    await store().recordOrders(
+      earlier.map((id) => order(id, '2025-03-01T10:00:00Z')),
+      V1,
+      'raw/orders/a.csv',
+    );
+
+    // Act
+    const results = await Promise.all(
+      racing.map((id) =>
+        store().recordOrders([order(id, '2025-03-02T10:00:00Z')], V2, `raw/orders/${id}.csv`),
+      ),
+    );
+
+    // Assess
+    expect(results.flat().map((result) => result.outcome)).toEqual([
+      'written',
+      'written',
+      'written',
+      'written',
+    ]);
+    const found = await store().findOrders(ids);
+    expect([...found.keys()].sort((a, b) => a - b)).toEqual(ids);
+    expect(new Set(ids.map((id) => Math.floor(id / 500))).size).toBe(1);
+    for (const id of racing) expect(await storedVersion(id)).toBe(V2);
+    for (const id of earlier) expect(await storedVersion(id)).toBe(V1);
   });
 });

@@ -1,9 +1,4 @@
-import {
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  type TransactWriteItem,
-  type TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type DynamoDBClient, type PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   AwsCallError,
   type AwsClients,
@@ -13,9 +8,9 @@ import {
   WriteContentionError,
 } from '../src/index.js';
 
-// DynamoDB Local never throttles, always processes every key and never cancels a transaction
-// for contention, so these faults are faked with a stub client (STYLE §2.9: fakes only for what
-// the emulator cannot produce).
+// DynamoDB Local never throttles, always processes every key, and cannot be made to change a
+// bucket between a store's read and its write on cue, so these cases are faked with a stub client
+// (STYLE §2.9: fakes only for what the emulator cannot produce).
 
 type Key = Record<string, { S: string }>;
 type Send = (command: BatchGetItemCommand) => Promise<unknown>;
@@ -34,8 +29,20 @@ function clientsWith(send: Send): AwsClients {
 
 const TABLE = 'test-References';
 
-function productItem(key: Key): Record<string, { S: string }> {
-  return { ...key, category: { S: 'Jeans' }, version: { S: 'v1' }, source_key: { S: 'raw/products/p.csv' } };
+/**
+ * A stored products bucket as the table holds it, every one of its 500 ids present, written
+ * `rev` times, each row of `category` and `version`. The expected layout is spelled out here, not
+ * taken from the code under test.
+ */
+function productBucket(key: Key, options: { rev?: number; category?: string; version?: string } = {}) {
+  const bucket = Number((key.ref_key?.S ?? '').replace('products#', ''));
+  const rows = Object.fromEntries(
+    Array.from({ length: 500 }, (_, offset) => [
+      String(bucket * 500 + offset),
+      [options.category ?? 'Jeans', options.version ?? 'v1', 'raw/products/p.csv'],
+    ]),
+  );
+  return { ...key, rev: { N: String(options.rev ?? 1) }, rows: { S: JSON.stringify(rows) } };
 }
 
 function requestedKeys(command: BatchGetItemCommand): Key[] {
@@ -45,25 +52,29 @@ function requestedKeys(command: BatchGetItemCommand): Key[] {
 const fastRetries = { maxBatchGetAttempts: 4, batchGetBaseDelayMs: 1, batchGetMaxDelayMs: 2 };
 
 describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
-  it('asks for at most 100 keys per BatchGetItem call, once per distinct id', async () => {
+  it('reads each bucket of 500 ids once, at most 100 buckets per BatchGetItem call', async () => {
     // Prepare
-    const pages: number[] = [];
+    const pages: string[][] = [];
     const store = new ReferenceStore({
       clients: clientsWith(async (command) => {
         const keys = requestedKeys(command);
-        pages.push(keys.length);
-        return { Responses: { [TABLE]: keys.map(productItem) } };
+        pages.push(keys.map((key) => key.ref_key?.S ?? ''));
+        return { Responses: { [TABLE]: keys.map((key) => productBucket(key)) } };
       }),
       tableName: TABLE,
     });
-    const ids = Array.from({ length: 250 }, (_, index) => index + 1);
+    // 250 ids 500 apart, in 250 buckets, and 150 neighbours in the first bucket.
+    const spread = Array.from({ length: 250 }, (_, index) => index * 500 + 7);
+    const neighbours = Array.from({ length: 150 }, (_, index) => index + 20);
 
     // Act
-    const found = await store.findProducts([...ids, ...ids.slice(0, 50)]);
+    const found = await store.findProducts([...spread, ...neighbours, ...spread.slice(0, 50)]);
 
     // Assess
-    expect(found.size).toBe(250);
-    expect(pages.sort((a, b) => b - a)).toEqual([100, 100, 50]);
+    expect(found.size).toBe(400);
+    expect(pages.map((page) => page.length).sort((a, b) => b - a)).toEqual([100, 100, 50]);
+    expect(new Set(pages.flat()).size).toBe(250);
+    expect(pages.flat()).toContain('products#249');
   });
 
   it('retries unprocessed keys until every key is read', async () => {
@@ -75,7 +86,7 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
         calls.push(keys.length);
         // Each call processes only the first 2 keys it is given.
         return {
-          Responses: { [TABLE]: keys.slice(0, 2).map(productItem) },
+          Responses: { [TABLE]: keys.slice(0, 2).map((key) => productBucket(key)) },
           UnprocessedKeys: keys.length > 2 ? { [TABLE]: { Keys: keys.slice(2) } } : {},
         };
       }),
@@ -84,10 +95,10 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
     });
 
     // Act
-    const found = await store.findProducts([1, 2, 3, 4, 5]);
+    const found = await store.findProducts([1, 501, 1001, 1501, 2001]);
 
     // Assess
-    expect([...found.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect([...found.keys()].sort((a, b) => a - b)).toEqual([1, 501, 1001, 1501, 2001]);
     expect(calls).toEqual([5, 3, 1]);
   });
 
@@ -103,8 +114,8 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
       ...fastRetries,
     });
 
-    // Act
-    const lookup = store.findProducts([1, 2]);
+    // Act: two ids in two buckets.
+    const lookup = store.findProducts([1, 501]);
 
     // Assess
     await expect(lookup).rejects.toMatchObject({
@@ -162,7 +173,33 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
     await expect(recording).rejects.toMatchObject({
       code: 'AWS_CALL_FAILED',
       retryable: true,
-      operation: 'TransactWriteItems',
+      operation: 'PutItem',
+    });
+  });
+
+  it('refuses a bucket whose rows are not what the table layout says, naming the row', async () => {
+    // Prepare
+    const store = new ReferenceStore({
+      clients: clientsWith(async (command) => ({
+        Responses: {
+          [TABLE]: requestedKeys(command).map((key) => ({
+            ...key,
+            rev: { N: '1' },
+            rows: { S: JSON.stringify({ 5: ['Jeans', 'v1'] }) },
+          })),
+        },
+      })),
+      tableName: TABLE,
+    });
+
+    // Act
+    const lookup = store.findProducts([5]);
+
+    // Assess
+    await expect(lookup).rejects.toMatchObject({
+      code: 'DYNAMODB_ITEM_INVALID',
+      retryable: false,
+      attribute: 'rows.5',
     });
   });
 
@@ -173,7 +210,7 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
     const store = new ReferenceStore({
       clients: clientsWith(async (command) => {
         calls += 1;
-        return { Responses: { [TABLE]: requestedKeys(command).map(productItem) } };
+        return { Responses: { [TABLE]: requestedKeys(command).map((key) => productBucket(key)) } };
       }),
       tableName: TABLE,
       cacheTtlMs: 500,
@@ -200,47 +237,55 @@ describe('ReferenceStore lookups (stubbed DynamoDB)', () => {
   });
 });
 
-/** The stub's view of one TransactWriteItems call: the key of each put and its condition. */
-interface SentTransaction {
-  keys: string[];
-  conditions: string[];
+/** The stub's view of one conditional PutItem: the bucket, its condition and the rows it writes. */
+interface SentPut {
+  key: string;
+  condition: string;
+  seenRev: string | undefined;
+  rev: string | undefined;
+  rows: Record<string, unknown[]>;
 }
 
-function sentPuts(command: TransactWriteItemsCommand): SentTransaction {
-  const items = (command.input.TransactItems ?? []) as TransactWriteItem[];
+function sentPut(command: PutItemCommand): SentPut {
+  const input = command.input;
   return {
-    keys: items.map((item) => item.Put?.Item?.ref_key?.S ?? ''),
-    conditions: items.map((item) => item.Put?.ConditionExpression ?? ''),
+    key: input.Item?.ref_key?.S ?? '',
+    condition: input.ConditionExpression ?? '',
+    seenRev: input.ExpressionAttributeValues?.[':seen']?.N,
+    rev: input.Item?.rev?.N,
+    rows: JSON.parse(input.Item?.rows?.S ?? '{}') as Record<string, unknown[]>,
   };
 }
 
-function cancelled(codes: string[]): Error {
-  return Object.assign(new Error('Transaction cancelled'), {
-    name: 'TransactionCanceledException',
+function conditionFailed(): Error {
+  return Object.assign(new Error('The conditional request failed'), {
+    name: 'ConditionalCheckFailedException',
     $metadata: { httpStatusCode: 400 },
-    CancellationReasons: codes.map((Code) => ({ Code })),
   });
 }
 
 const fastWrites = { writeRetry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } };
 
 describe('ReferenceStore recording (stubbed DynamoDB)', () => {
-  it('sends at most 100 conditional puts per TransactWriteItems call, after one read per 100 rows', async () => {
-    // Prepare
+  it('writes each bucket with one conditional put, after one read per 100 buckets', async () => {
+    // Prepare: 263 ids 500 apart, one to a bucket, and 99 more in the first bucket.
     const reads: number[] = [];
-    const transactions: SentTransaction[] = [];
+    const puts: SentPut[] = [];
     const store = new ReferenceStore({
       clients: clientsWith(async (command: unknown) => {
         if (command instanceof BatchGetItemCommand) {
           reads.push(requestedKeys(command).length);
           return { Responses: { [TABLE]: [] } };
         }
-        transactions.push(sentPuts(command as TransactWriteItemsCommand));
+        puts.push(sentPut(command as PutItemCommand));
         return {};
       }),
       tableName: TABLE,
     });
-    const ids = Array.from({ length: 263 }, (_, index) => index + 1);
+    const ids = [
+      ...Array.from({ length: 263 }, (_, index) => index * 500),
+      ...Array.from({ length: 99 }, (_, index) => index + 1),
+    ];
 
     // Act
     const results = await store.recordProducts(
@@ -251,56 +296,88 @@ describe('ReferenceStore recording (stubbed DynamoDB)', () => {
 
     // Assess
     expect(reads.sort((a, b) => b - a)).toEqual([100, 100, 63]);
-    expect(transactions.map((sent) => sent.keys.length).sort((a, b) => b - a)).toEqual([100, 100, 63]);
-    expect(new Set(transactions.flatMap((sent) => sent.keys)).size).toBe(263);
-    // Every key was absent when read, so each put requires it to be absent still.
-    expect(new Set(transactions.flatMap((sent) => sent.conditions))).toEqual(
-      new Set(['attribute_not_exists(#key)']),
-    );
+    expect(puts).toHaveLength(263);
+    expect(new Set(puts.map((put) => put.key)).size).toBe(263);
+    const first = puts.find((put) => put.key === 'products#0');
+    expect(Object.keys(first?.rows ?? {})).toHaveLength(100);
+    expect(first?.rows['42']).toEqual(['Jeans', 'v1', 'raw/products/p.csv']);
+    // Every bucket was absent when read, so each put requires it to be absent still.
+    expect(new Set(puts.map((put) => put.condition))).toEqual(new Set(['attribute_not_exists(#key)']));
+    expect(new Set(puts.map((put) => put.rev))).toEqual(new Set(['1']));
+    expect(results.map((result) => result.id)).toEqual(ids);
     expect(results.every((result) => result.outcome === 'written' && result.previous === undefined)).toBe(
       true,
     );
   });
 
-  it('sends a transaction cancelled by a conflict or throttling again until it lands', async () => {
-    // Prepare
-    const transactions: SentTransaction[] = [];
+  it('reads a bucket whose condition failed again, and keeps the newer row another writer stored', async () => {
+    // Prepare: the bucket is absent at the first read; when the put arrives another writer has
+    // stored v2 of every product of the bucket, so the condition fails and nothing lands.
+    const puts: SentPut[] = [];
+    let reads = 0;
     const store = new ReferenceStore({
       clients: clientsWith(async (command: unknown) => {
-        if (command instanceof BatchGetItemCommand) return { Responses: { [TABLE]: [] } };
-        transactions.push(sentPuts(command as TransactWriteItemsCommand));
-        if (transactions.length === 1) throw cancelled(['None', 'TransactionConflict', 'None']);
-        if (transactions.length === 2) throw cancelled(['ThrottlingError', 'None', 'None']);
+        if (command instanceof BatchGetItemCommand) {
+          reads += 1;
+          const keys = requestedKeys(command);
+          return {
+            Responses: {
+              [TABLE]:
+                reads === 1 ? [] : keys.map((key) => productBucket(key, { category: 'Tops', version: 'v2' })),
+            },
+          };
+        }
+        const put = sentPut(command as PutItemCommand);
+        puts.push(put);
+        if (puts.length === 1) throw conditionFailed();
         return {};
       }),
       tableName: TABLE,
       ...fastWrites,
     });
 
-    // Act
-    const results = await store.recordProducts(
-      [1, 2, 3].map((id) => ({ id, category: 'Jeans' })),
-      'v1',
-      'raw/products/p.csv',
-    );
+    // Act: v3 of product 1 and v1 of product 2.
+    const newer = await store.recordProducts([{ id: 1, category: 'Shorts' }], 'v3', 'raw/products/q.csv');
+    const older = await store.recordProducts([{ id: 2, category: 'Jeans' }], 'v1', 'raw/products/p.csv');
+    const cached = await store.findProducts([2]);
 
     // Assess
-    expect(transactions.map((sent) => sent.keys)).toEqual([
-      ['product#1', 'product#2', 'product#3'],
-      ['product#1', 'product#2', 'product#3'],
-      ['product#1', 'product#2', 'product#3'],
+    expect(puts.map((put) => [put.condition, put.seenRev, put.rev])).toEqual([
+      ['attribute_not_exists(#key)', undefined, '1'],
+      ['#rev = :seen', '1', '2'],
     ]);
-    expect(results.map((result) => result.outcome)).toEqual(['written', 'written', 'written']);
+    // The second write keeps the other writer's rows and replaces only product 1.
+    expect(puts[1]?.rows['1']).toEqual(['Shorts', 'v3', 'raw/products/q.csv']);
+    expect(puts[1]?.rows['2']).toEqual(['Tops', 'v2', 'raw/products/p.csv']);
+    expect(newer).toEqual([
+      {
+        id: 1,
+        outcome: 'written',
+        previous: { category: 'Tops', version: 'v2', sourceKey: 'raw/products/p.csv' },
+      },
+    ]);
+    // Product 2's bucket holds only a newer row: nothing to write.
+    expect(older).toEqual([
+      {
+        id: 2,
+        outcome: 'kept',
+        current: { category: 'Tops', version: 'v2', sourceKey: 'raw/products/p.csv' },
+      },
+    ]);
+    expect(puts).toHaveLength(2);
+    // The kept row is cached; the lookup needs no fourth read.
+    expect(cached.get(2)).toEqual({ category: 'Tops' });
+    expect(reads).toBe(3);
   });
 
   it('gives up with a retryable WriteContentionError after the allowed attempts', async () => {
     // Prepare
-    let transactions = 0;
+    let puts = 0;
     const store = new ReferenceStore({
       clients: clientsWith(async (command: unknown) => {
         if (command instanceof BatchGetItemCommand) return { Responses: { [TABLE]: [] } };
-        transactions += 1;
-        throw cancelled(['TransactionConflict']);
+        puts += 1;
+        throw conditionFailed();
       }),
       tableName: TABLE,
       ...fastWrites,
@@ -311,69 +388,8 @@ describe('ReferenceStore recording (stubbed DynamoDB)', () => {
 
     // Assess
     await expect(recording).rejects.toBeInstanceOf(WriteContentionError);
-    await expect(recording).rejects.toMatchObject({ retryable: true, reasons: ['TransactionConflict'] });
-    expect(transactions).toBe(3);
-  });
-
-  it('reads a row whose condition failed again, and keeps the newer row another writer stored', async () => {
-    // Prepare: product#2 is absent at the first read; when the puts arrive another writer has
-    // stored v2 under it, so its condition fails and the transaction lands nothing.
-    const transactions: SentTransaction[] = [];
-    let reads = 0;
-    const store = new ReferenceStore({
-      clients: clientsWith(async (command: unknown) => {
-        if (command instanceof BatchGetItemCommand) {
-          reads += 1;
-          const keys = requestedKeys(command);
-          return {
-            Responses: {
-              [TABLE]:
-                reads === 1
-                  ? []
-                  : keys.map((key) => ({
-                      ...productItem(key),
-                      category: { S: 'Tops' },
-                      version: { S: 'v2' },
-                    })),
-            },
-          };
-        }
-        const sent = sentPuts(command as TransactWriteItemsCommand);
-        transactions.push(sent);
-        if (sent.keys.includes('product#2')) {
-          throw cancelled(sent.keys.map((key) => (key === 'product#2' ? 'ConditionalCheckFailed' : 'None')));
-        }
-        return {};
-      }),
-      tableName: TABLE,
-      ...fastWrites,
-    });
-
-    // Act
-    const results = await store.recordProducts(
-      [1, 2, 3].map((id) => ({ id, category: 'Jeans' })),
-      'v1',
-      'raw/products/p.csv',
-    );
-    const cached = await store.findProducts([2]);
-
-    // Assess
-    expect(transactions.map((sent) => sent.keys)).toEqual([
-      ['product#1', 'product#2', 'product#3'],
-      ['product#1', 'product#3'],
-    ]);
-    expect(results).toEqual([
-      { id: 1, outcome: 'written' },
-      {
-        id: 2,
-        outcome: 'kept',
-        current: { category: 'Tops', version: 'v2', sourceKey: 'raw/products/p.csv' },
-      },
-      { id: 3, outcome: 'written' },
-    ]);
-    // The kept row is cached; the lookup needs no third read.
-    expect(cached.get(2)).toEqual({ category: 'Tops' });
-    expect(reads).toBe(2);
+    await expect(recording).rejects.toMatchObject({ retryable: true, reasons: ['ConditionalCheckFailed'] });
+    expect(puts).toBe(3);
   });
 
   it('does not let a lookup answered late replace a newer row this store recorded meanwhile', async () => {
@@ -389,7 +405,7 @@ describe('ReferenceStore recording (stubbed DynamoDB)', () => {
         reads += 1;
         if (reads > 1) return { Responses: { [TABLE]: [] } };
         await lookupHeld;
-        return { Responses: { [TABLE]: requestedKeys(command).map(productItem) } };
+        return { Responses: { [TABLE]: requestedKeys(command).map((key) => productBucket(key)) } };
       }),
       tableName: TABLE,
     });

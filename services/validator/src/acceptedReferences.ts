@@ -6,8 +6,9 @@ import { createInterface } from 'node:readline';
 import type { OrderRecordInput, ProductRecordInput, ReferenceStore } from '@storeflow/aws';
 import type { AcceptedBatch, DatasetName, SilverOrder, SilverProduct } from '@storeflow/core';
 
-// Recorded in slices, so a shutdown is noticed within one slice's writes.
-const REFERENCE_SLICE_ROWS = 500;
+// Recorded in slices, so a shutdown is noticed within one slice's writes: a file's consecutive ids
+// fill a hundred buckets of the References table, one read and a hundred puts.
+const REFERENCE_SLICE_ROWS = 50_000;
 // Entries held in memory before they are spilled to disk: about 10 MB at ~100 bytes each.
 const DEFAULT_MEMORY_ROWS = 100_000;
 

@@ -1,7 +1,6 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   InvalidOptionError,
-  ORDER_STATUSES,
   type OrderReference,
   type OrderStatus,
   type ProductReference,
@@ -10,12 +9,27 @@ import {
 } from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { AwsClients } from '../createAwsClients.js';
-import { InvalidItemError, type UnprocessedKeysError, WriteContentionError } from '../errors.js';
+import { type UnprocessedKeysError, WriteContentionError } from '../errors.js';
 import { type Item, numberValue, requireNumber, requireString, stringValue } from './attributes.js';
 import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
-import { type ConditionalPut, conditionalPutAll, TRANSACT_WRITE_LIMIT } from './conditionalPutAll.js';
+import { conditionalWrite } from './conditionalWrite.js';
 import { LruCache } from './LruCache.js';
+import {
+  type BucketRows,
+  bucketKey,
+  mergeIntoBucket,
+  ORDER_ROWS,
+  PRODUCT_ROWS,
+  parseBucketRows,
+  type RecordResult,
+  type RowCodec,
+  type RowToRecord,
+  type StoredOrder,
+  type StoredProduct,
+} from './referenceBuckets.js';
 import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
+
+export type { RecordResult, StoredOrder, StoredProduct } from './referenceBuckets.js';
 
 /** Options of {@link ReferenceStore}. */
 export interface ReferenceStoreOptions {
@@ -23,17 +37,17 @@ export interface ReferenceStoreOptions {
   /** The references table, `ResourceNames.referenceTable` (`<prefix>-References`). */
   tableName: string;
   /**
-   * TransactWriteItems calls (up to {@link TRANSACT_WRITE_LIMIT} conditional puts each) in flight
-   * at once, over all recordings of this store; their reads share `readConcurrency`. @defaultValue 8
+   * Conditional PutItem calls (one bucket of up to 500 rows each) in flight at once, over all
+   * recordings of this store; their reads share `readConcurrency`. @defaultValue 8
    */
   writeConcurrency?: number;
   /**
-   * Recording retries: TransactWriteItems calls cancelled by contention or throttling, and rounds
-   * of re-reading rows another writer changed, each before {@link WriteContentionError}.
+   * Recording retries: rounds of re-reading and deciding again the buckets another writer changed
+   * between a read and a write, before {@link WriteContentionError}.
    * @defaultValue DEFAULT_RETRY_POLICY
    */
   writeRetry?: RetryPolicy;
-  /** BatchGetItem pages (100 keys each) in flight at once, over all lookups of this store. @defaultValue 4 */
+  /** BatchGetItem pages (100 buckets each) in flight at once, over all lookups and recordings of this store. @defaultValue 4 */
   readConcurrency?: number;
   /** Found references kept in memory (products and orders together); 0 turns caching off. @defaultValue 200_000 */
   cacheMaxEntries?: number;
@@ -68,27 +82,6 @@ export interface OrderRecordInput {
   readonly status: OrderStatus;
 }
 
-/** A product as stored, with the version and source object that wrote it. */
-export interface StoredProduct extends ProductReference {
-  readonly version: string;
-  readonly sourceKey: string;
-}
-
-/** An order as stored, with its UTC `order_date` and the version and source object that wrote it. */
-export interface StoredOrder extends OrderReference {
-  /** `YYYY-MM-DD`, the UTC date of `createdAtMs`. */
-  readonly orderDate: string;
-  readonly version: string;
-  readonly sourceKey: string;
-}
-
-/** What recording one row did. */
-export type RecordResult<S> =
-  /** The row is stored now; `previous` is what it replaced (absent for a new id). */
-  | { readonly id: number; readonly outcome: 'written'; readonly previous?: S }
-  /** An equal-or-newer version was already stored and stays; `current` is that row when known. */
-  | { readonly id: number; readonly outcome: 'kept'; readonly current?: S };
-
 interface CacheEntry {
   readonly reference: ProductReference | OrderReference;
   /** The row version the reference comes from: a cached row is only replaced by an equal or newer one. */
@@ -96,37 +89,35 @@ interface CacheEntry {
   readonly expiresAtMs: number;
 }
 
-/** One row of a recording call, in the shape the table stores and the shape the caller gets. */
-interface RowToRecord<S> {
-  readonly id: number;
-  readonly key: string;
-  /** Every attribute but the key. */
-  readonly attributes: Item;
-  readonly stored: S;
+/** A bucket as read: its write count (0 when it does not exist yet) and its rows. */
+interface StoredBucket {
+  readonly rev: number;
+  readonly rows: BucketRows;
 }
 
 const KEY_ATTRIBUTE = 'ref_key';
+const ABSENT_BUCKET: StoredBucket = { rev: 0, rows: {} };
 
-const productKey = (id: number): string => `product#${id}`;
-const orderKey = (id: number): string => `order#${id}`;
+/** The cache's key of one row, apart from the bucket keys of the table. */
+const cacheKey = (kind: RowCodec<unknown>['kind'], id: number): string => `${kind}:${id}`;
 
 /**
  * Shared reference state for SPEC §3 referential checks: every accepted product and order, in
- * `<prefix>-References` (hash key `ref_key`, `product#<id>` or `order#<id>`). All validator tasks
- * read and write the same table, never process memory, so a row accepted by one task is seen by
- * the others.
+ * `<prefix>-References`, 500 consecutive ids to an item (`products#<id div 500>`,
+ * `orders#<id div 500>`, see `referenceBuckets.ts`). All validator tasks read and write the same
+ * table, never process memory, so a row accepted by one task is seen by the others.
  *
  * The newest `version` (an opaque string ordered like the source events) wins, so a late
- * reprocess of an old file cannot roll back a newer row. Rows are recorded in batches: one
- * strongly consistent BatchGetItem per 100 rows reads what is stored; rows a newer version is
- * stored for are `kept`; the others are written in TransactWriteItems calls of 100 puts, each put
- * conditional on the stored version still being the one read, so `previous` is exactly what was
- * replaced. A row whose key another writer changed in between is read and decided again.
- * (BatchWriteItem cannot do this: its puts are unconditional, and a late one would replace a
- * newer row; see docs/design.md, "References".)
+ * reprocess of an old file cannot roll back a newer row. Rows are recorded bucket by bucket: one
+ * strongly consistent BatchGetItem per 100 buckets reads what is stored; rows a newer version is
+ * stored for are `kept`; the others go into the bucket, written back with one PutItem conditional
+ * on the bucket's `rev` still being the one read, so `previous` is exactly what was replaced. A
+ * bucket another writer changed in between is read and decided again (docs/design.md,
+ * "References").
  *
- * Lookups are batched, de-duplicated and served from a bounded LRU cache of found references;
- * ids not found are never cached, because a late reference may be accepted a minute later.
+ * Lookups read whole buckets, batched and de-duplicated, and are served from a bounded LRU cache
+ * of found references; ids not found are never cached, because a late reference may be accepted
+ * a minute later.
  *
  * @example
  * const store = new ReferenceStore({ clients, tableName: names.referenceTable });
@@ -169,15 +160,15 @@ export class ReferenceStore implements ReferenceLookup {
   }
 
   /**
-   * Records accepted products of one source object in batches (see {@link ReferenceStore}), and
-   * updates the cache with the outcome.
+   * Records accepted products of one source object bucket by bucket (see {@link ReferenceStore}),
+   * and updates the cache with the outcome.
    *
    * @param version orders versions: a row is written only when no greater version is stored
    * @param sourceKey the S3 key of the object the rows come from, kept for lineage
    * @returns one result per row, in input order
    * @throws InvalidOptionError when an id appears twice (the caller rejects in-file duplicates first)
-   * @throws WriteContentionError (retryable) when rows kept being changed by other writers, or
-   *   throttled, on every allowed attempt
+   * @throws WriteContentionError (retryable) when buckets kept being changed by other writers on
+   *   every allowed attempt
    */
   async recordProducts(
     rows: readonly ProductRecordInput[],
@@ -186,18 +177,9 @@ export class ReferenceStore implements ReferenceLookup {
   ): Promise<RecordResult<StoredProduct>[]> {
     assertDistinct(rows.map((row) => row.id));
     return this.#recordAll(
-      rows.map((row) => ({
-        id: row.id,
-        key: productKey(row.id),
-        attributes: {
-          category: stringValue(row.category),
-          version: stringValue(version),
-          source_key: stringValue(sourceKey),
-        },
-        stored: { category: row.category, version, sourceKey },
-      })),
+      rows.map((row) => ({ id: row.id, stored: { category: row.category, version, sourceKey } })),
       version,
-      (item) => this.#parseProduct(item),
+      PRODUCT_ROWS,
     );
   }
 
@@ -213,42 +195,30 @@ export class ReferenceStore implements ReferenceLookup {
   ): Promise<RecordResult<StoredOrder>[]> {
     assertDistinct(rows.map((row) => row.orderId));
     return this.#recordAll(
-      rows.map((row) => {
-        const orderDate = utcDate(row.createdAtMs);
-        return {
-          id: row.orderId,
-          key: orderKey(row.orderId),
-          attributes: {
-            user_id: numberValue(row.userId),
-            created_at_ms: numberValue(row.createdAtMs),
-            order_date: stringValue(orderDate),
-            status: stringValue(row.status),
-            version: stringValue(version),
-            source_key: stringValue(sourceKey),
-          },
-          stored: {
-            userId: row.userId,
-            createdAtMs: row.createdAtMs,
-            status: row.status,
-            orderDate,
-            version,
-            sourceKey,
-          },
-        };
-      }),
+      rows.map((row) => ({
+        id: row.orderId,
+        stored: {
+          userId: row.userId,
+          createdAtMs: row.createdAtMs,
+          status: row.status,
+          orderDate: utcDate(row.createdAtMs),
+          version,
+          sourceKey,
+        },
+      })),
       version,
-      (item) => this.#parseOrder(item),
+      ORDER_ROWS,
     );
   }
 
   /** {@inheritDoc ReferenceLookup.findProducts} */
   async findProducts(ids: readonly number[]): Promise<ReadonlyMap<number, ProductReference>> {
-    return this.#find(ids, productKey, (item) => this.#parseProduct(item));
+    return this.#find(ids, PRODUCT_ROWS);
   }
 
   /** {@inheritDoc ReferenceLookup.findOrders} */
   async findOrders(ids: readonly number[]): Promise<ReadonlyMap<number, OrderReference>> {
-    return this.#find(ids, orderKey, (item) => this.#parseOrder(item));
+    return this.#find(ids, ORDER_ROWS);
   }
 
   /** Forgets every cached reference (for tests and operators; lookups read the table again). */
@@ -257,95 +227,111 @@ export class ReferenceStore implements ReferenceLookup {
   }
 
   /**
-   * Records rows in chunks of one transaction each, side by side, so one chunk's read overlaps
-   * another's write (the store's read and write limits bound what is in flight).
+   * Records rows bucket by bucket, a page of 100 buckets at a time side by side, so one page's
+   * read overlaps another's writes (the store's read and write limits bound what is in flight).
    */
   async #recordAll<S extends StoredProduct | StoredOrder>(
     records: readonly RowToRecord<S>[],
     version: string,
-    parse: (item: Item) => S,
+    codec: RowCodec<S>,
   ): Promise<RecordResult<S>[]> {
-    const chunks: (readonly RowToRecord<S>[])[] = [];
-    for (let start = 0; start < records.length; start += TRANSACT_WRITE_LIMIT) {
-      chunks.push(records.slice(start, start + TRANSACT_WRITE_LIMIT));
+    const indexesByBucket = new Map<string, number[]>();
+    records.forEach((record, index) => {
+      const key = bucketKey(codec.kind, record.id);
+      const indexes = indexesByBucket.get(key);
+      if (indexes === undefined) indexesByBucket.set(key, [index]);
+      else indexes.push(index);
+    });
+    const results = new Array<RecordResult<S>>(records.length);
+    const keys = [...indexesByBucket.keys()];
+    const pages: string[][] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
     }
-    return (await Promise.all(chunks.map((chunk) => this.#recordChunk(chunk, version, parse)))).flat();
+    await Promise.all(
+      pages.map((page) =>
+        this.#recordPage(
+          page.map((key) => ({ key, indexes: indexesByBucket.get(key) as number[] })),
+          records,
+          version,
+          codec,
+          results,
+        ),
+      ),
+    );
+    return results;
   }
 
   /**
-   * Reads what is stored for the rows' keys, keeps the rows a newer version is stored for, and
-   * writes the others with puts conditional on the stored version being exactly the one read
-   * (compare-and-swap); a row whose key changed in between is read and decided again.
+   * Reads a page of buckets, decides each one's rows ({@link mergeIntoBucket}) and writes the
+   * changed ones, each conditional on its `rev` still being the one read (compare-and-swap); a
+   * bucket whose condition failed is read and decided again. Fills `results` of the page's rows.
    */
-  async #recordChunk<S extends StoredProduct | StoredOrder>(
+  async #recordPage<S extends StoredProduct | StoredOrder>(
+    buckets: readonly { readonly key: string; readonly indexes: readonly number[] }[],
     records: readonly RowToRecord<S>[],
     version: string,
-    parse: (item: Item) => S,
-  ): Promise<RecordResult<S>[]> {
-    const results = new Array<RecordResult<S>>(records.length);
-    let pending = records.map((_, index) => index);
+    codec: RowCodec<S>,
+    results: RecordResult<S>[],
+  ): Promise<void> {
+    let pending = buckets;
     for (let round = 1; ; round++) {
-      const storedItems = await this.#readItems(
-        pending.map((index) => (records[index] as RowToRecord<S>).key),
+      const stored = await this.#readBuckets(pending.map((bucket) => bucket.key));
+      const changedByOthers: (typeof pending)[number][] = [];
+      await Promise.all(
+        pending.map((bucket) =>
+          this.#writeLimit(async () => {
+            const seen = stored.get(bucket.key) ?? ABSENT_BUCKET;
+            const bucketRecords = bucket.indexes.map((index) => records[index] as RowToRecord<S>);
+            const merge = mergeIntoBucket(seen.rows, bucketRecords, version, codec, this.#table);
+            if (merge.changed && !(await this.#swapBucket(bucket.key, seen, merge.rows))) {
+              changedByOthers.push(bucket);
+              return;
+            }
+            merge.results.forEach((result, position) => {
+              const index = bucket.indexes[position] as number;
+              results[index] = result;
+              const remembered =
+                result.outcome === 'kept' ? result.current : (records[index] as RowToRecord<S>).stored;
+              if (remembered !== undefined) this.#remember(cacheKey(codec.kind, result.id), remembered);
+            });
+          }),
+        ),
       );
-      const writes: { readonly index: number; readonly seen: Item | undefined }[] = [];
-      for (const index of pending) {
-        const record = records[index] as RowToRecord<S>;
-        const seen = storedItems.get(record.key);
-        if (seen !== undefined && requireString(seen, 'version', this.#table) > version) {
-          // Stored versions never decrease (every write is conditional), so this row stays kept.
-          const current = parse(seen);
-          this.#remember(record.key, current);
-          results[index] = { id: record.id, outcome: 'kept', current };
-        } else {
-          writes.push({ index, seen });
-        }
-      }
-      const landed = await conditionalPutAll(
-        this.#clients,
-        writes.map(({ index, seen }) => this.#swapPut(records[index] as RowToRecord<S>, seen)),
-        this.#writeLimit,
-        this.#writeRetry,
-      );
-      pending = [];
-      writes.forEach(({ index, seen }, position) => {
-        const record = records[index] as RowToRecord<S>;
-        if (landed[position] !== true) {
-          pending.push(index);
-          return;
-        }
-        this.#remember(record.key, record.stored);
-        results[index] =
-          seen === undefined
-            ? { id: record.id, outcome: 'written' }
-            : { id: record.id, outcome: 'written', previous: parse(seen) };
-      });
-      if (pending.length === 0) return results;
-      // Each failed condition means another writer changed the key after it was read.
+      if (changedByOthers.length === 0) return;
       if (round >= this.#writeRetry.maxAttempts) {
-        throw new WriteContentionError(['ConditionalCheckFailed'], round);
+        throw new WriteContentionError(['ConditionalCheckFailed'], round, 'PutItem');
       }
       await backOff(round, this.#writeRetry);
+      pending = changedByOthers;
     }
   }
 
-  /** A put of `record` that lands only if the stored item is still `seen` (by its version). */
-  #swapPut(record: RowToRecord<StoredProduct | StoredOrder>, seen: Item | undefined): ConditionalPut {
-    const item = { [KEY_ATTRIBUTE]: stringValue(record.key), ...record.attributes };
-    return seen === undefined
-      ? {
-          table: this.#table,
-          item,
-          condition: 'attribute_not_exists(#key)',
-          names: { '#key': KEY_ATTRIBUTE },
-        }
-      : {
-          table: this.#table,
-          item,
-          condition: '#version = :seen',
-          names: { '#version': 'version' },
-          values: { ':seen': seen.version as AttributeValue },
-        };
+  /** Writes a bucket's rows if it is still the one read; false when another writer changed it since. */
+  async #swapBucket(key: string, seen: StoredBucket, rows: BucketRows): Promise<boolean> {
+    const written = await conditionalWrite(this.#clients, 'PutItem', () =>
+      this.#clients.dynamodb.send(
+        new PutItemCommand({
+          TableName: this.#table,
+          Item: {
+            [KEY_ATTRIBUTE]: stringValue(key),
+            rev: numberValue(seen.rev + 1),
+            rows: stringValue(JSON.stringify(rows)),
+          },
+          ...(seen.rev === 0
+            ? {
+                ConditionExpression: 'attribute_not_exists(#key)',
+                ExpressionAttributeNames: { '#key': KEY_ATTRIBUTE },
+              }
+            : {
+                ConditionExpression: '#rev = :seen',
+                ExpressionAttributeNames: { '#rev': 'rev' },
+                ExpressionAttributeValues: { ':seen': numberValue(seen.rev) },
+              }),
+        }),
+      ),
+    );
+    return written.ok;
   }
 
   /**
@@ -365,41 +351,52 @@ export class ReferenceStore implements ReferenceLookup {
 
   async #find<R extends ProductReference | OrderReference>(
     ids: readonly number[],
-    keyOf: (id: number) => string,
-    parse: (item: Item) => StoredProduct | StoredOrder,
+    codec: RowCodec<StoredProduct | StoredOrder>,
   ): Promise<ReadonlyMap<number, R>> {
     const found = new Map<number, R>();
-    const missing = new Map<string, number>();
+    const missing = new Set<number>();
     const now = this.#now();
     for (const id of ids) {
-      if (found.has(id)) continue;
-      const key = keyOf(id);
-      if (missing.has(key)) continue;
+      if (found.has(id) || missing.has(id)) continue;
+      const key = cacheKey(codec.kind, id);
       const cached = this.#cache.get(key);
       if (cached !== undefined && cached.expiresAtMs > now) {
         found.set(id, cached.reference as R);
       } else {
         if (cached !== undefined) this.#cache.delete(key);
-        missing.set(key, id);
+        missing.add(id);
       }
     }
     if (missing.size === 0) return found;
-    for (const [key, item] of await this.#readItems([...missing.keys()])) {
-      const stored = parse(item);
-      found.set(missing.get(key) as number, referenceOf(stored) as R);
-      this.#remember(key, stored);
+    const buckets = await this.#readBuckets([
+      ...new Set([...missing].map((id) => bucketKey(codec.kind, id))),
+    ]);
+    for (const id of missing) {
+      const fields = buckets.get(bucketKey(codec.kind, id))?.rows[String(id)];
+      if (fields === undefined) continue;
+      const stored = codec.decode(fields, this.#table, String(id));
+      found.set(id, referenceOf(stored) as R);
+      this.#remember(cacheKey(codec.kind, id), stored);
     }
     return found;
   }
 
-  /** The stored items of `keys` (distinct), by key; absent keys are not in the map. */
-  async #readItems(keys: readonly string[]): Promise<Map<string, Item>> {
+  /** The stored buckets of `keys` (distinct), by key; absent buckets are not in the map. */
+  async #readBuckets(keys: readonly string[]): Promise<Map<string, StoredBucket>> {
     const pages: string[][] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
     }
     const items = (await Promise.all(pages.map((page) => this.#readLimit(() => this.#getPage(page))))).flat();
-    return new Map(items.map((item) => [requireString(item, KEY_ATTRIBUTE, this.#table), item]));
+    return new Map(
+      items.map((item) => [
+        requireString(item, KEY_ATTRIBUTE, this.#table),
+        {
+          rev: requireNumber(item, 'rev', this.#table),
+          rows: parseBucketRows(requireString(item, 'rows', this.#table), this.#table),
+        },
+      ]),
+    );
   }
 
   /** One BatchGetItem page, retrying unprocessed keys with capped exponential backoff. */
@@ -414,35 +411,8 @@ export class ReferenceStore implements ReferenceLookup {
           baseDelayMs: this.#baseDelayMs,
           maxDelayMs: this.#maxDelayMs,
         },
-        projection: {
-          expression: '#key, category, user_id, created_at_ms, #status, order_date, #version, source_key',
-          names: { '#key': KEY_ATTRIBUTE, '#status': 'status', '#version': 'version' },
-        },
       },
     );
-  }
-
-  #parseProduct(item: Item): StoredProduct {
-    return {
-      category: requireString(item, 'category', this.#table),
-      version: requireString(item, 'version', this.#table),
-      sourceKey: requireString(item, 'source_key', this.#table),
-    };
-  }
-
-  #parseOrder(item: Item): StoredOrder {
-    const status = requireString(item, 'status', this.#table);
-    if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
-      throw new InvalidItemError(this.#table, 'status', `holds unknown order status "${status}"`);
-    }
-    return {
-      userId: requireNumber(item, 'user_id', this.#table),
-      createdAtMs: requireNumber(item, 'created_at_ms', this.#table),
-      status: status as OrderStatus,
-      orderDate: requireString(item, 'order_date', this.#table),
-      version: requireString(item, 'version', this.#table),
-      sourceKey: requireString(item, 'source_key', this.#table),
-    };
   }
 }
 
@@ -464,7 +434,7 @@ function assertDistinct(ids: readonly number[]): void {
   const seen = new Set<number>();
   for (const id of ids) {
     if (seen.has(id)) {
-      // Two puts of one key in one call race each other; which one wins would be arbitrary.
+      // Two rows of one id in one recording would race for the same place in a bucket.
       throw new InvalidOptionError('rows', `id ${id} appears more than once`);
     }
     seen.add(id);
