@@ -124,6 +124,29 @@ describe('DateRecomputeCoordinator on DynamoDB Local', () => {
     expect(afterB.leaseHolder).toBeUndefined();
   });
 
+  it('acquires for a ticket only while it is not covered, reading coverage with the lease', async () => {
+    // Prepare: worker-a covers ticket A; ticket B arrives after its acquisition
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    const ticketA = await coordinator.request(date);
+    const holder = await coordinator.acquireUnlessCovered(date, 'worker-a', LEASE_MS, ticketA);
+    if (holder.outcome !== 'acquired') throw new Error('worker-a should have acquired');
+    const ticketB = await coordinator.request(date);
+
+    // Act
+    const whileHeld = await coordinator.acquireUnlessCovered(date, 'worker-b', LEASE_MS, ticketB);
+    await coordinator.complete(date, 'worker-a', holder.seq);
+    const coveredA = await coordinator.acquireUnlessCovered(date, 'worker-b', LEASE_MS, ticketA);
+    const afterCovered = await coordinator.state(date);
+    const dirtyB = await coordinator.acquireUnlessCovered(date, 'worker-b', LEASE_MS, ticketB);
+
+    // Assess: a covered ticket writes nothing, not even the lease; an uncovered one acquires
+    expect(whileHeld).toMatchObject({ outcome: 'held', holder: 'worker-a' });
+    expect(coveredA).toEqual({ outcome: 'covered' });
+    expect(afterCovered).toEqual({ requestedSeq: ticketB, computedSeq: ticketA });
+    expect(dirtyB).toMatchObject({ outcome: 'acquired', seq: ticketB });
+  });
+
   it('lets another worker take over an expired lease; the old holder then fails typed and retryable', async () => {
     // Prepare
     const { coordinator, clock } = coordinatorWithClock();

@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Anomaly } from '@storeflow/core';
+import type { Anomaly, DateRowCounts } from '@storeflow/core';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -10,6 +10,7 @@ import {
   DailyQualityStore,
   DateAnomalyStore,
   DateRecomputeCoordinator,
+  fencedWriteAll,
   KpiDateLeaseLostError,
   KpiRepository,
   type ResourceNames,
@@ -56,11 +57,13 @@ describe('DailyQualityStore on DynamoDB Local', () => {
     const fence = (date: string) => leases.leaseFence(date, 'worker-a');
 
     // Act
-    await store.replace('2025-02-01', { accepted: 9, rejected: 1 }, fence('2025-02-01'));
-    await store.replace('2025-02-02', { accepted: 5, rejected: 0 }, fence('2025-02-02'));
-    await store.replace('2025-02-02', { accepted: 6, rejected: 2 }, fence('2025-02-02'));
-    await store.replace('2025-02-03', { accepted: 3, rejected: 3 }, fence('2025-02-03'));
-    await store.replace('2025-02-03', undefined, fence('2025-02-03'));
+    const replace = (date: string, counts: DateRowCounts | undefined) =>
+      fencedWriteAll(clients, [store.replacement(date, counts)], fence(date));
+    await replace('2025-02-01', { accepted: 9, rejected: 1 });
+    await replace('2025-02-02', { accepted: 5, rejected: 0 });
+    await replace('2025-02-02', { accepted: 6, rejected: 2 });
+    await replace('2025-02-03', { accepted: 3, rejected: 3 });
+    await replace('2025-02-03', undefined);
 
     // Assess
     expect(await store.list('2025-01-01', '2025-12-31')).toEqual(
@@ -72,21 +75,34 @@ describe('DailyQualityStore on DynamoDB Local', () => {
     expect([...(await store.list('2025-02-02', '2025-02-02')).keys()]).toEqual(['2025-02-02']);
   });
 
-  it('writes nothing for a worker that no longer holds the date', async () => {
+  it('lands with the date KPI rows, and not at all for a worker that no longer holds the date', async () => {
     // Prepare
     const store = new DailyQualityStore({ clients, tableName: names.qualityTable });
+    const kpis = new KpiRepository({
+      clients,
+      categoryTableName: names.categoryKpisTable,
+      orderTableName: names.orderKpisTable,
+    });
+    const replace = (date: string, workerId: string) =>
+      kpis.replaceDate(
+        date,
+        { orderKpis: undefined, categoryKpis: [] },
+        { updatedAt: '2025-02-11T00:00:00.000Z', computedBy: workerId, sources: 1 },
+        leases.leaseFence(date, workerId),
+        [store.replacement(date, { accepted: 1, rejected: 0 })],
+      );
     await leases.tryAcquire('2025-02-10', 'worker-a', 60_000);
+    await leases.tryAcquire('2025-02-11', 'worker-a', 60_000);
 
     // Act
-    const write = store.replace(
-      '2025-02-10',
-      { accepted: 1, rejected: 0 },
-      leases.leaseFence('2025-02-10', 'worker-b'),
-    );
+    const lost = replace('2025-02-10', 'worker-b');
+    await replace('2025-02-11', 'worker-a');
 
     // Assess
-    await expect(write).rejects.toBeInstanceOf(KpiDateLeaseLostError);
-    expect(await store.list('2025-02-10', '2025-02-10')).toEqual(new Map());
+    await expect(lost).rejects.toBeInstanceOf(KpiDateLeaseLostError);
+    expect(await store.list('2025-02-10', '2025-02-11')).toEqual(
+      new Map([['2025-02-11', { accepted: 1, rejected: 0 }]]),
+    );
   });
 });
 

@@ -24,7 +24,7 @@ import {
 } from '@storeflow/cli/pipeline';
 import { type Dataset, FileStatus, isPipelineDataset } from '@storeflow/core';
 import { parseAwsRequestTallies } from './awsCosts.js';
-import { childPidsOf, commandLineOf, peakRssOf } from './processMemory.js';
+import { childPidsOf, commandLineOf, cpuSecondsOf, peakRssOf } from './processMemory.js';
 
 const PREFIX = 'storeflow-bench';
 const POLL_MS = 1000;
@@ -180,20 +180,29 @@ export class PipelineSession {
 
   /** Peak RSS per process (each service, the stack, the DynamoDB Local JVM), bytes. */
   async peakRssBytes(): Promise<Record<string, number>> {
-    const peaks: Record<string, number> = {};
+    return this.#perProcess(peakRssOf);
+  }
+
+  /** CPU seconds used so far per process (each service, the stack, the DynamoDB Local JVM). */
+  async cpuSeconds(): Promise<Record<string, number>> {
+    return this.#perProcess(cpuSecondsOf);
+  }
+
+  async #perProcess(measure: (pid: number) => Promise<number | undefined>): Promise<Record<string, number>> {
+    const values: Record<string, number> = {};
     for (const service of this.#services) {
-      const bytes = await peakRssOf(service.pid);
-      if (bytes !== undefined) peaks[service.name] = bytes;
+      const value = await measure(service.pid);
+      if (value !== undefined) values[service.name] = value;
     }
-    if (this.#stackPid === undefined) return peaks;
-    const stackBytes = await peakRssOf(this.#stackPid);
-    if (stackBytes !== undefined) peaks['stack (S3, SQS)'] = stackBytes;
+    if (this.#stackPid === undefined) return values;
+    const stackValue = await measure(this.#stackPid);
+    if (stackValue !== undefined) values['stack (S3, SQS)'] = stackValue;
     for (const child of await childPidsOf(this.#stackPid)) {
       if (!(await commandLineOf(child)).includes('java')) continue;
-      const bytes = await peakRssOf(child);
-      if (bytes !== undefined) peaks['DynamoDB Local JVM'] = bytes;
+      const value = await measure(child);
+      if (value !== undefined) values['DynamoDB Local JVM'] = value;
     }
-    return peaks;
+    return values;
   }
 
   /** Stops the services and the stack and removes the session's files. */

@@ -10,6 +10,23 @@ export async function peakRssOf(pid: number): Promise<number | undefined> {
   return match === null ? undefined : Number(match[1]) * 1024;
 }
 
+/** Clock ticks a second of `/proc/<pid>/stat`'s times: USER_HZ, 100 on every Linux the bench runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds a live process has used so far, user and system (`utime` + `stime` of
+ * `/proc/<pid>/stat`, Linux): on a machine shared with other work, a steadier measure of a
+ * process's cost than wall time. Undefined where /proc does not exist or the process is gone.
+ */
+export async function cpuSecondsOf(pid: number): Promise<number | undefined> {
+  const stat = await readProc(`/proc/${pid}/stat`);
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields === undefined) return undefined;
+  // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name and state.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Direct children of a live process (Linux), e.g. the DynamoDB Local JVM of the stack daemon. */
 export async function childPidsOf(pid: number): Promise<number[]> {
   const children = await readProc(`/proc/${pid}/task/${pid}/children`);

@@ -111,8 +111,21 @@ function backfillSummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'b
       datesRecomputed: of((measure) => measure.datesRecomputed),
       kpiWritesPerDate: of((measure) => measure.kpiWritesPerDate),
       transformerDynamodbRequestsPerKpiRow: of((measure) => measure.transformerDynamodbRequestsPerKpiRow),
+      transformerRequestsPerDate: medianByKey(measures.map((measure) => measure.transformerRequestsPerDate)),
+      cpuSeconds: medianByKey(measures.map((measure) => measure.cpuSeconds)),
     },
   };
+}
+
+/** The median of each key over the records that have it. */
+function medianByKey(records: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const keys = [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
+  return Object.fromEntries(
+    keys.map((key) => [
+      key,
+      median(records.flatMap((record) => (key in record ? [record[key] as number] : []))),
+    ]),
+  );
 }
 
 function latencySummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'latency'> {
@@ -220,6 +233,14 @@ export function formatTable(
         `backfill: ${count(backfill.kpiRowsWritten)} KPI rows written, ${count(backfill.datesRecomputed)} dates recomputed, ` +
           `${backfill.kpiWritesPerDate.toFixed(1)} KPI writes per date, ` +
           `${backfill.transformerDynamodbRequestsPerKpiRow.toFixed(2)} transformer DynamoDB requests per KPI row`,
+        `backfill: transformer requests per recomputed date: ${Object.entries(
+          backfill.transformerRequestsPerDate,
+        )
+          .map(([kind, perDate]) => `${kind} ${perDate.toFixed(2)}`)
+          .join(', ')}`,
+        `backfill: CPU seconds to all files final: ${Object.entries(backfill.cpuSeconds)
+          .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+          .join(', ')}`,
       );
     }
     if (latency !== undefined) {

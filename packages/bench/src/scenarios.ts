@@ -1,5 +1,5 @@
 import { type AwsRequestTally, KpiRepository } from '@storeflow/aws';
-import { sumOf } from '@storeflow/testing';
+import { parseSamples, sumOf } from '@storeflow/testing';
 import { mergeTallies } from './awsCosts.js';
 import { runCore } from './coreApproach.js';
 import { kpiDifferences, storedKpiTotals } from './kpiTotals.js';
@@ -22,6 +22,13 @@ export interface BackfillMeasures {
   readonly kpiWritesPerDate: number;
   /** The transformer's DynamoDB requests of every kind over the KPI rows it wrote. */
   readonly transformerDynamodbRequestsPerKpiRow: number;
+  /**
+   * The transformer's AWS requests per recomputed date, by `<service> <operation>` (from
+   * `storeflow_aws_requests_total`): where a date's requests go, deterministic where wall time is not.
+   */
+  readonly transformerRequestsPerDate: Readonly<Record<string, number>>;
+  /** CPU seconds each process used from its start to every file final (services, stack, JVM). */
+  readonly cpuSeconds: Readonly<Record<string, number>>;
   readonly failedFiles: number;
 }
 
@@ -54,6 +61,7 @@ export async function runBackfill(dataSet: DataSet, log: (line: string) => void)
     log(`backfill: ${uploaded.length} files uploaded, waiting until all are final`);
     const finalAt = await session.waitUntilFinal(uploaded, BACKFILL_TIMEOUT_MS);
     const wallMs = performance.now() - startedMs;
+    const cpuSeconds = await session.cpuSeconds();
     const texts = await session.scrapeMetrics();
     const transformer = [...texts].find(([name]) => name.startsWith('transformer'))?.[1] ?? '';
     const kpiRowsWritten = sumOf(transformer, 'storeflow_transformer_dynamodb_writes_total');
@@ -64,6 +72,13 @@ export async function runBackfill(dataSet: DataSet, log: (line: string) => void)
       aws_service: 'DYNAMODB',
     });
     const awsRequests = mergeTallies([...(await session.awsRequests()).values()]);
+    const transformerRequestsPerDate: Record<string, number> = {};
+    for (const sample of parseSamples(transformer)) {
+      if (sample.name !== 'storeflow_aws_requests_total' || datesRecomputed === 0) continue;
+      const kind = `${sample.labels.aws_service} ${sample.labels.operation}`;
+      transformerRequestsPerDate[kind] =
+        (transformerRequestsPerDate[kind] ?? 0) + sample.value / datesRecomputed;
+    }
     return {
       wallMs,
       peakRssBytes: await session.peakRssBytes(),
@@ -74,6 +89,8 @@ export async function runBackfill(dataSet: DataSet, log: (line: string) => void)
         kpiWritesPerDate: datesRecomputed === 0 ? 0 : kpiRowsWritten / datesRecomputed,
         transformerDynamodbRequestsPerKpiRow:
           kpiRowsWritten === 0 ? 0 : transformerDynamodbRequests / kpiRowsWritten,
+        transformerRequestsPerDate,
+        cpuSeconds,
         failedFiles: [...finalAt.values()].filter((entry) => entry.failed).length,
       },
     };

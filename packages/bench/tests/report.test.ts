@@ -85,6 +85,8 @@ describe('the scenarios and the AWS costs', () => {
       datesRecomputed,
       kpiWritesPerDate: kpiRowsWritten / datesRecomputed,
       transformerDynamodbRequestsPerKpiRow: 2,
+      transformerRequestsPerDate: { 'DYNAMODB UpdateItem': round, 'S3 GetObject': 1 },
+      cpuSeconds: { transformer: 10 * round },
       failedFiles: 0,
     },
   });
@@ -108,6 +110,10 @@ describe('the scenarios and the AWS costs', () => {
     expect(text).toContain(
       'backfill: 1,000 KPI rows written, 400 dates recomputed, 3.0 KPI writes per date, 2.00 transformer DynamoDB requests per KPI row',
     );
+    expect(text).toContain(
+      'backfill: transformer requests per recomputed date: DYNAMODB UpdateItem 2.00, S3 GetObject 1.00',
+    );
+    expect(text).toContain('backfill: CPU seconds to all files final: transformer 20.0');
     expect(text).toContain(
       "latency: median 5.00 s from a day's items upload to its KPIs visible (5 uploads)",
     );

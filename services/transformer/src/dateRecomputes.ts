@@ -22,6 +22,8 @@ export interface DateRecomputesOptions {
 
 type RunResult =
   | { readonly outcome: 'computed'; readonly seq: number; readonly summary: RecomputeSummary }
+  /** The ticket the run was started for was covered already: nothing was run. */
+  | { readonly outcome: 'covered' }
   | { readonly outcome: 'held' };
 
 /** What {@link DateRecomputes.ensure} found. */
@@ -55,40 +57,39 @@ export class DateRecomputes {
    * holder's callers force after it, covers the ticket).
    */
   async ensure(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<EnsureResult> {
-    const { coordinator, metrics } = this.#options;
-    let covering: RecomputeSummary | undefined;
+    const { metrics } = this.#options;
     for (;;) {
       const local = this.#running.get(orderDate);
       if (local !== undefined) {
         // Its owner reports its failure; here only its end matters, then the state decides.
         const [settled] = await Promise.allSettled([local]);
+        // A run that completed with seq >= ticket set computed_seq >= ticket: nothing to read.
         if (settled.status === 'fulfilled' && settled.value.outcome === 'computed') {
-          if (settled.value.seq >= ticket) covering = settled.value.summary;
+          if (settled.value.seq >= ticket) return { outcome: 'done', summary: settled.value.summary };
         }
         continue;
       }
-      const state = await coordinator.state(orderDate);
-      if (state.computedSeq >= ticket) {
-        if (covering === undefined) metrics.recomputations.inc({ outcome: 'up_to_date' });
-        return covering === undefined ? { outcome: 'done' } : { outcome: 'done', summary: covering };
-      }
-      // Another handler may have started a run while the state was read.
-      if (this.#running.has(orderDate)) continue;
-      const run = this.#run(bucket, orderDate, log);
+      // Set before the first await, so another handler of this task waits for this run.
+      const run = this.#run(bucket, orderDate, ticket, log);
       this.#running.set(orderDate, run);
       try {
         const result = await run;
+        if (result.outcome === 'covered') {
+          metrics.recomputations.inc({ outcome: 'up_to_date' });
+          return { outcome: 'done' };
+        }
         if (result.outcome === 'held') return result;
-        if (result.seq >= ticket) covering = result.summary;
+        if (result.seq >= ticket) return { outcome: 'done', summary: result.summary };
       } finally {
         this.#running.delete(orderDate);
       }
     }
   }
 
-  async #run(bucket: string, orderDate: string, log: PollerLogger): Promise<RunResult> {
+  async #run(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<RunResult> {
     const { coordinator, metrics, workerId, leaseMs } = this.#options;
-    const acquired = await coordinator.tryAcquire(orderDate, workerId, leaseMs);
+    const acquired = await coordinator.acquireUnlessCovered(orderDate, workerId, leaseMs, ticket);
+    if (acquired.outcome === 'covered') return acquired;
     if (acquired.outcome === 'held') {
       metrics.recomputations.inc({ outcome: 'held' });
       return { outcome: 'held' };

@@ -51,8 +51,8 @@ export interface RecomputeSummary {
  * Recomputes one order date from scratch: every silver part of the date whose source's current
  * version it belongs to (docs/design.md), streamed through core's DateKpiAggregator (newest row
  * version per key, the KPI math), and an overwrite of the date's stored KPIs (rows whose data
- * disappeared are deleted) and of its row counts (summed over the same versions), every write
- * made under `fence` (the caller's date lease). The rows
+ * disappeared are deleted) and of its row counts (summed over the same versions), in the same
+ * transactions, every write made under `fence` (the caller's date lease). The rows
  * themselves are not kept, so memory grows with the date's distinct keys (about 60 bytes an item),
  * not with its copies or its bytes. A pure function of silver, so running it again, or twice at
  * once, gives the same rows.
@@ -91,8 +91,8 @@ export async function recomputeDate(
       })),
     },
     fence,
+    [deps.dayRows.replacement(orderDate, rowCountsOf(orderDate, live.contributing))],
   );
-  await deps.dayRows.replace(orderDate, rowCountsOf(orderDate, live.contributing), fence);
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
   return {

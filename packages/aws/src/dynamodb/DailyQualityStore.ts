@@ -2,7 +2,7 @@ import { type DateRowCounts, InvalidOptionError } from '@storeflow/core';
 import type { AwsClients } from '../createAwsClients.js';
 import { type Item, numberValue, requireNumber, requireString, stringValue } from './attributes.js';
 import { checkDate } from './checkDate.js';
-import { fencedWriteAll, type WriteFence } from './fencedWrite.js';
+import type { FencedWrite } from './fencedWrite.js';
 import { partitionRange, queryAll } from './queryAll.js';
 
 /** The quality table partition of the per-date row counts. */
@@ -11,12 +11,13 @@ const PARTITION = 'dayrows';
 /**
  * The row counts of each order date in the quality table (`pk = dayrows`, `sk = <date>`,
  * `accepted`, `rejected`), from which the date's rejected-row rate is judged. The transformer's
- * recompute of a date replaces its item under the date's lease, from the same current source
+ * recompute of a date replaces its item in the same fenced transaction as the date's KPI rows, from the same current source
  * versions as the date's KPIs, so the counts and the KPIs of a date always come from one run.
  *
  * @example
- * await dayRows.replace('2025-04-01', { accepted: 120, rejected: 3 }, dates.leaseFence(date, me));
- * const counts = await dayRows.list('2025-03-04', '2025-04-29'); // Map of date to counts
+ * const counts = dayRows.replacement('2025-04-01', { accepted: 120, rejected: 3 });
+ * await kpis.replaceDate('2025-04-01', kpis, provenance, dates.leaseFence(date, me), [counts]);
+ * const stored = await dayRows.list('2025-03-04', '2025-04-29'); // Map of date to counts
  */
 export class DailyQualityStore {
   readonly #clients: AwsClients;
@@ -28,28 +29,24 @@ export class DailyQualityStore {
   }
 
   /**
-   * Makes the stored counts of `date` exactly `counts`, or deletes them when `counts` is undefined
-   * (the date has no rows), in one transaction fenced by `fence` (the date's recompute lease):
-   * a holder that lost the lease writes nothing and gets `fence.broken()`.
+   * The write that makes the stored counts of `date` exactly `counts`, or deletes them when
+   * `counts` is undefined (the date has no rows). It is applied by the date's recompute in the
+   * same fenced transaction as the date's KPI rows (`KpiRepository.replaceDate`'s `alongside`),
+   * so a holder that lost the lease writes neither, and the date costs one transaction, not two.
    */
-  async replace(date: string, counts: DateRowCounts | undefined, fence: WriteFence): Promise<void> {
+  replacement(date: string, counts: DateRowCounts | undefined): FencedWrite {
     checkDate('date', date);
     const key = { pk: stringValue(PARTITION), sk: stringValue(date) };
-    if (counts !== undefined) {
-      for (const [name, value] of Object.entries(counts)) {
-        if (!Number.isSafeInteger(value) || value < 0) {
-          throw new InvalidOptionError(`counts.${name}`, `must be a non-negative integer, got ${value}`);
-        }
+    if (counts === undefined) return { table: this.#table, delete: key };
+    for (const [name, value] of Object.entries(counts)) {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new InvalidOptionError(`counts.${name}`, `must be a non-negative integer, got ${value}`);
       }
     }
-    const write =
-      counts === undefined
-        ? { table: this.#table, delete: key }
-        : {
-            table: this.#table,
-            put: { ...key, accepted: numberValue(counts.accepted), rejected: numberValue(counts.rejected) },
-          };
-    await fencedWriteAll(this.#clients, [write], fence);
+    return {
+      table: this.#table,
+      put: { ...key, accepted: numberValue(counts.accepted), rejected: numberValue(counts.rejected) },
+    };
   }
 
   /** The stored counts of the dates from `from` to `to` (inclusive), strongly consistent. */

@@ -161,9 +161,41 @@ export class DateRecomputeCoordinator {
    *   `held` with the holder and its lease end
    */
   async tryAcquire(orderDate: string, workerId: string, leaseMs: number): Promise<AcquireResult> {
+    const result = await this.#acquire(orderDate, workerId, leaseMs, undefined);
+    // Without a ticket the condition has no coverage part, so only acquired or held come back.
+    if (result.outcome === 'covered') throw new Error(`${orderDate}: covered without a ticket`);
+    return result;
+  }
+
+  /**
+   * Steps 2 and 3 of the protocol in one request: {@link tryAcquire}, unless `ticket` is already
+   * covered (`computed_seq >= ticket`), in which case nothing is written and `covered` comes
+   * back. A caller that holds a ticket needs no {@link state} read before acquiring: the
+   * acquisition's condition reads `computed_seq` atomically with the lease.
+   */
+  async acquireUnlessCovered(
+    orderDate: string,
+    workerId: string,
+    leaseMs: number,
+    ticket: number,
+  ): Promise<AcquireResult | { readonly outcome: 'covered' }> {
+    if (!Number.isSafeInteger(ticket) || ticket < 1) {
+      throw new InvalidOptionError('ticket', `must be a ticket request returned, got ${ticket}`);
+    }
+    return this.#acquire(orderDate, workerId, leaseMs, ticket);
+  }
+
+  async #acquire(
+    orderDate: string,
+    workerId: string,
+    leaseMs: number,
+    ticket: number | undefined,
+  ): Promise<AcquireResult | { readonly outcome: 'covered' }> {
     checkDate(orderDate);
     checkWorker(workerId);
     positive('leaseMs', leaseMs);
+    const leaseFree =
+      'attribute_not_exists(#lease_holder) OR #lease_expires_at <= :now_ms OR #lease_holder = :me';
     // A failed condition returns the stored item, so another round is needed only when the
     // endpoint does not return it and the lease was released between the write and the read.
     for (let round = 1; ; round++) {
@@ -177,7 +209,9 @@ export class DateRecomputeCoordinator {
           '#requested_seq = if_not_exists(#requested_seq, :zero), ' +
           '#computed_seq = if_not_exists(#computed_seq, :zero)',
         ConditionExpression:
-          'attribute_not_exists(#lease_holder) OR #lease_expires_at <= :now_ms OR #lease_holder = :me',
+          ticket === undefined
+            ? leaseFree
+            : `(${leaseFree}) AND (attribute_not_exists(#computed_seq) OR #computed_seq < :ticket)`,
         ExpressionAttributeNames: names(
           '#lease_holder',
           '#lease_expires_at',
@@ -191,6 +225,7 @@ export class DateRecomputeCoordinator {
           ':now_iso': stringValue(new Date(nowMs).toISOString()),
           ':now_ms': numberValue(nowMs),
           ':zero': numberValue(0),
+          ...(ticket === undefined ? {} : { ':ticket': numberValue(ticket) }),
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -201,6 +236,9 @@ export class DateRecomputeCoordinator {
       }
       const stored = result.item ?? (await this.#getItem(orderDate));
       const state = stored === undefined ? undefined : this.#parse(stored);
+      if (ticket !== undefined && state !== undefined && state.computedSeq >= ticket) {
+        return { outcome: 'covered' };
+      }
       if (
         state?.leaseHolder !== undefined &&
         state.leaseExpiresAt !== undefined &&

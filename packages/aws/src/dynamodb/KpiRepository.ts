@@ -193,6 +193,10 @@ export class KpiRepository {
    * transaction: readers may see old and new rows of the date side by side while a date of more
    * than 99 rows is written, and a failure leaves part of it applied until the next replacement.
    *
+   * `alongside` are writes to other tables that belong to the same recompute (the date's row
+   * counts, `DailyQualityStore.replacement`): they go into the same fenced transactions as the
+   * KPI rows, first, so they cost no request of their own and land only with the fence.
+   *
    * Every input is checked before anything is written: rows of another date, a repeated
    * category, a count that is not a non-negative integer or money / a rate with too many
    * decimals are an {@link InvalidOptionError}.
@@ -204,6 +208,7 @@ export class KpiRepository {
     kpis: KpiReplacement,
     provenance: KpiProvenance,
     fence: WriteFence,
+    alongside: readonly FencedWrite[] = [],
   ): Promise<ReplaceResult> {
     checkDate('orderDate', orderDate);
     const provenanceAttributes = marshalProvenance(provenance);
@@ -263,7 +268,7 @@ export class KpiRepository {
       });
     }
 
-    await fencedWriteAll(this.#clients, [...puts, ...deletes], fence, this.#retry);
+    await fencedWriteAll(this.#clients, [...alongside, ...puts, ...deletes], fence, this.#retry);
     return { written: puts.length, deleted: deletes.length };
   }
 
