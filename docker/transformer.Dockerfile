@@ -23,9 +23,10 @@ RUN bash docker/deploy-service.sh transformer /out
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# Both services stream rows through short-lived objects; V8 otherwise grows its young generation
-# with the host's memory, past the 256 MB a worker is given (docs/design.md, "KPIs: recompute").
-ENV NODE_OPTIONS=--max-semi-space-size=8
+# SERVICE_NODE_OPTIONS of @storeflow/runtime, which says why and which the demo's, the bench's and
+# the chaos suite's service processes get too (a test checks the two agree): V8 otherwise sizes
+# its heap from the host's memory, past the 256 MB a worker is budgeted.
+ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=160"
 WORKDIR /app
 COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AwsRequestTally } from '@storeflow/aws';
 import type { Dataset } from '@storeflow/core';
+import { SERVICE_NODE_OPTIONS } from '@storeflow/runtime';
 import { BenchChildFailedError } from './errors.js';
 import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
 import type { Approach, ValidationOutcome } from './types.js';
@@ -37,6 +38,8 @@ export async function runInChild(approach: Approach, manifestPath: string): Prom
   try {
     ({ stdout } = await run(process.execPath, [CHILD_SCRIPT, approach, manifestPath], {
       maxBuffer: 16 * 1024 * 1024,
+      // The core is the services' code: it runs with their Node options, as they are deployed.
+      ...(approach === 'core' ? { env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_OPTIONS } } : {}),
     }));
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';

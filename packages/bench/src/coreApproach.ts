@@ -14,7 +14,6 @@ import {
   recordParserFor,
   type SilverOrder,
   type SilverOrderItem,
-  type SilverProduct,
   type SilverRecord,
   validateFile,
 } from '@storeflow/core';
@@ -27,13 +26,13 @@ const PARTS_AT_ONCE = 8;
 
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
- * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and accepted
- * products and orders are held back as references until the file's verdict is known.
+ * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and what the
+ * referential checks need of accepted products and orders is held back until the file's verdict
+ * is known: only those fields, as the validator's AcceptedReferences keeps them, never the rows.
  */
 class LocalSilverSink implements FileValidationSink {
   readonly rejectedByRule = new Map<string, number>();
-  readonly products: SilverProduct[] = [];
-  readonly orders: SilverOrder[] = [];
+  readonly accepted = new InMemoryReferences();
   readonly partFiles = new Set<string>();
 
   constructor(
@@ -55,12 +54,9 @@ class LocalSilverSink implements FileValidationSink {
   }
 
   async #writePart(partition: string, records: readonly SilverRecord[]): Promise<void> {
-    if (this.dataset === 'products') {
-      // Products feed only the references; the KPIs never read their silver.
-      this.products.push(...(records as SilverProduct[]));
-      return;
-    }
-    if (this.dataset === 'orders') this.orders.push(...(records as SilverOrder[]));
+    this.accepted.accept(this.dataset, records);
+    // Products feed only the references; the KPIs never read their silver.
+    if (this.dataset === 'products') return;
     const dir = path.join(this.silverDir, this.dataset, partition);
     const part = path.join(dir, `${this.fileNumber}.jsonl`);
     // Once per part file, not once per batch: S3, which this stands for, has no directories to make.
@@ -138,8 +134,8 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
         await Promise.all([...sink.partFiles].map((part) => rm(part)));
         continue;
       }
-      references.accept('products', sink.products);
-      references.accept('orders', sink.orders);
+      for (const [id, product] of sink.accepted.products) references.products.set(id, product);
+      for (const [id, order] of sink.accepted.orders) references.orders.set(id, order);
     }
     let kpis = ZERO_KPI_TOTALS;
     const dates = new Set([

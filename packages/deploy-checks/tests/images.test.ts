@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SERVICE_NODE_OPTIONS } from '@storeflow/runtime';
 import { argsOf, execForm, parseDockerfile, type Stage } from './dockerfile.js';
 import { readJson, readRepositoryFile, run, SERVICES, serviceDefaults } from './repository.js';
 
@@ -62,6 +63,16 @@ describe('the service images', () => {
       ]);
       expect(argsOf(runtime, 'WORKDIR')).toEqual(['/app']);
       expect(argsOf(runtime, 'CMD').map(execForm)).toEqual([['node', 'dist/main.js']]);
+    },
+  );
+
+  it.each(SERVICES)(
+    '%s: runs with the Node options the demo, the bench and the chaos suite give the service',
+    async (service) => {
+      const { runtime } = await stagesOf(`docker/${service}.Dockerfile`);
+
+      const nodeOptions = argsOf(runtime, 'ENV').filter((env) => env.startsWith('NODE_OPTIONS='));
+      expect(nodeOptions).toEqual([`NODE_OPTIONS="${SERVICE_NODE_OPTIONS}"`]);
     },
   );
 

@@ -41,6 +41,7 @@ export {
   type ServiceMetrics,
 } from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
+export { SERVICE_NODE_OPTIONS } from './serviceNodeOptions.js';
 export { runOnce } from './shutdown.js';
 export {
   type HealthVerdict,

@@ -3,6 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, httpAnswers, isProcessAlive, waitFor } from '@storeflow/local-stack/ports';
+import { SERVICE_NODE_OPTIONS } from '@storeflow/runtime';
 
 export type ServiceName = 'validator' | 'transformer';
 
@@ -70,8 +71,8 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 40_000;
 
 /**
- * Starts one service process as Fargate would run it: its own `node dist/main.js`, configured by
- * environment only, logs appended to `logFile`, `/metrics` on a free loopback port. Detached, so
+ * Starts one service process as Fargate would run it: its own `node dist/main.js` with the images'
+ * Node options, configured by environment only, logs appended to `logFile`, `/metrics` on a free loopback port. Detached, so
  * a `--keep` run can leave it behind; resolves once `/healthz` answers.
  *
  * @throws Error with the log's last line when the process exits or stays unhealthy
@@ -95,6 +96,7 @@ export async function startServiceProcess(
       stdio: ['ignore', log.fd, log.fd],
       env: {
         ...env,
+        NODE_OPTIONS: SERVICE_NODE_OPTIONS,
         [`${prefix}_METRICS_PORT`]: String(port),
         [`${prefix}_METRICS_HOST`]: '127.0.0.1',
         [`${prefix}_WORKER_ID`]: `demo-${name}`,
