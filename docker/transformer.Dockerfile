@@ -23,10 +23,6 @@ RUN bash docker/deploy-service.sh transformer /out
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# SERVICE_NODE_OPTIONS of @storeflow/runtime, which says why and which the demo's, the bench's and
-# the chaos suite's service processes get too (a test checks the two agree): V8 otherwise sizes
-# its heap from the host's memory, past the 256 MB a worker is budgeted.
-ENV NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=160"
 WORKDIR /app
 COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules
@@ -39,4 +35,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/usr/local/lib/storeflow/healthcheck.mjs", "TRANSFORMER_METRICS_PORT", "9465"]
 # Node is PID 1 and handles SIGTERM itself: it finishes or hands back in-flight work, then exits 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+# The flags are SERVICE_NODE_FLAGS of @storeflow/runtime, which says why and which the demo's, the
+# bench's and the chaos suite's service processes get too (a test checks the two agree): V8
+# otherwise sizes its heap from the host's memory, past the 256 MB a worker is budgeted.
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=20", "dist/main.js"]

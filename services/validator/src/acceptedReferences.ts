@@ -8,7 +8,7 @@ import type { AcceptedBatch, DatasetName, SilverOrder, SilverProduct } from '@st
 
 // Recorded in slices, so a shutdown is noticed within one slice's writes: a file's consecutive ids
 // fill a hundred buckets of the References table, one read and a hundred puts.
-const REFERENCE_SLICE_ROWS = 50_000;
+const DEFAULT_SLICE_ROWS = 50_000;
 // Entries held in memory before they are spilled to disk: about 10 MB at ~100 bytes each.
 const DEFAULT_MEMORY_ROWS = 100_000;
 
@@ -24,12 +24,14 @@ type ReferenceEntry = ProductRecordInput | OrderRecordInput;
 export class AcceptedReferences {
   readonly #dataset: DatasetName;
   readonly #memoryRows: number;
+  readonly #sliceRows: number;
   #inMemory: ReferenceEntry[] = [];
   #spillFile: string | undefined;
 
-  constructor(dataset: DatasetName, options: { memoryRows?: number } = {}) {
+  constructor(dataset: DatasetName, options: { memoryRows?: number; sliceRows?: number } = {}) {
     this.#dataset = dataset;
     this.#memoryRows = options.memoryRows ?? DEFAULT_MEMORY_ROWS;
+    this.#sliceRows = options.sliceRows ?? DEFAULT_SLICE_ROWS;
   }
 
   /** Keeps the reference fields of a batch's accepted rows; only products and orders are referenced. */
@@ -63,7 +65,7 @@ export class AcceptedReferences {
     };
     for await (const entry of this.#entries()) {
       slice.push(entry);
-      if (slice.length === REFERENCE_SLICE_ROWS) await flush();
+      if (slice.length === this.#sliceRows) await flush();
     }
     if (slice.length > 0) await flush();
   }

@@ -61,7 +61,7 @@ describe('AcceptedReferences', () => {
   it('records every product kept, spilled ones included, in order and in slices of 500', async () => {
     // Prepare: 1,234 products in batches of 100, at most 250 held in memory
     const ids = Array.from({ length: 1234 }, (_, index) => index + 1);
-    const references = new AcceptedReferences('products', { memoryRows: 250 });
+    const references = new AcceptedReferences('products', { memoryRows: 250, sliceRows: 500 });
     for (const batch of batches(ids.map(product), 100)) await references.add(batch);
     const { store, products } = recordingStore();
 

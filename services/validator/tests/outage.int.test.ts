@@ -18,13 +18,14 @@ import { createPipeline, ingestDeadLetters, type Pipeline, upload, waitForStatus
 
 /**
  * A TCP proxy in front of DynamoDB Local that takes the endpoint down for `downMs` the first time a
- * request for `operation` goes through it: that request's connection and every other one are
- * reset, and new connections are refused until the listener opens again on the same port. The
+ * request holding `trigger` goes through it (an operation's `X-Amz-Target`, or a key in its body:
+ * Node sends a small request's headers and body in one write): that request's connection and
+ * every other one are reset, and new connections are refused until the listener opens again on the same port. The
  * validator sees what a real outage gives: resets, then refused connections.
  */
 class DynamoOutage {
   readonly #target: URL;
-  readonly #operation: string;
+  readonly #trigger: string;
   readonly #downMs: number;
   readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
@@ -32,9 +33,9 @@ class DynamoOutage {
   /** When the outage began and ended, once it has. */
   outage: { startedAt: number; endedAt?: number } | undefined;
 
-  constructor(target: string, operation: string, downMs: number) {
+  constructor(target: string, trigger: string, downMs: number) {
     this.#target = new URL(target);
-    this.#operation = `DynamoDB_20120810.${operation}`;
+    this.#trigger = trigger;
     this.#downMs = downMs;
   }
 
@@ -64,7 +65,7 @@ class DynamoOutage {
       socket.on('error', () => socket.destroy());
     }
     client.on('data', (chunk: Buffer) => {
-      if (this.outage === undefined && chunk.includes(this.#operation)) {
+      if (this.outage === undefined && chunk.includes(this.#trigger)) {
         this.#goDown();
         return;
       }
@@ -164,14 +165,11 @@ async function startValidatorThrough(pipeline: Pipeline, dynamoEndpoint: string)
 
 describe('validator through a DynamoDB outage', () => {
   it('runs the file again in place until DynamoDB is back, and ends it validated on its first receive', async () => {
-    // Prepare: DynamoDB goes away for 4 s when the file's references are being recorded, after
-    // the file was claimed, so the release of its lease fails too and the run again re-enters it.
+    // Prepare: DynamoDB goes away for 4 s when the file's references are being recorded (the
+    // first request naming the bucket of its products, `products#0`), after the file was claimed,
+    // so the release of its lease fails too and the run again re-enters it.
     const pipeline = await createPipeline(stack);
-    const dynamo = new DynamoOutage(
-      pipeline.stack.env().AWS_ENDPOINT_URL_DYNAMODB,
-      'TransactWriteItems',
-      4_000,
-    );
+    const dynamo = new DynamoOutage(pipeline.stack.env().AWS_ENDPOINT_URL_DYNAMODB, '"products#0"', 4_000);
     await dynamo.open();
     const validator = await startValidatorThrough(pipeline, dynamo.url);
     const key = 'raw/products/during-outage.csv';

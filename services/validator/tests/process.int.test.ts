@@ -179,8 +179,9 @@ describe('the validator process', () => {
 
   it('on SIGTERM mid-file exits 0 within its grace period, and the next worker finishes the file', async () => {
     const pipeline = await createPipeline(stack);
-    // Prepare: a file large enough to still be in progress when the signal comes
-    const rows = 5_000;
+    // Prepare: a file large enough to still be in progress when the signal comes and after the
+    // grace period (its references alone are recorded in a fraction of a second)
+    const rows = 40_000;
     const key = 'raw/products/large.csv';
     const env = pipeline.env({ VALIDATOR_CHUNK_ROWS: '250', VALIDATOR_SHUTDOWN_GRACE_SECONDS: '1' });
     const first = spawnValidator(env);
