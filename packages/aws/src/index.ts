@@ -74,6 +74,7 @@ export {
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './dynamodb/retryPolicy.js';
 export {
   type CommitResult,
+  type DatedSourceVersion,
   type SourceVersion,
   SourceVersionStore,
 } from './dynamodb/SourceVersionStore.js';

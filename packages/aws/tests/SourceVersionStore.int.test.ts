@@ -76,12 +76,23 @@ describe('SourceVersionStore on DynamoDB Local', () => {
     // Act
     await store.commit(v1);
     const afterFirst = (await store.current([v1.sourceId])).get(v1.sourceId);
+    const ofOneDate = await store.currentOfDate([v1.sourceId, 'never-committed'], '2017-03-15');
+    const ofAnotherDate = await store.currentOfDate([v1.sourceId], '2025-03-01');
     const replacing = await store.commit(v2);
     const afterSecond = (await store.current([v2.sourceId])).get(v2.sourceId);
 
     // Assess
     expect(afterFirst?.rowCountsByDate?.['2017-03-15']).toEqual(rowCountsByDate['2017-03-15']);
     expect(afterFirst).toEqual(v1);
+    expect(ofOneDate.get(v1.sourceId)).toEqual({
+      sourceId: v1.sourceId,
+      sourceKey: v1.sourceKey,
+      objectVersion: 'etag-1',
+      eventTime: v1.eventTime,
+      dataset: 'order_items',
+      rowCounts: rowCountsByDate['2017-03-15'],
+    });
+    expect(ofAnotherDate.get(v1.sourceId)).not.toHaveProperty('rowCounts');
     expect(replacing).toEqual({ outcome: 'committed', previous: version('etag-1', 1, dates) });
     expect(afterSecond).toEqual(v2);
   });

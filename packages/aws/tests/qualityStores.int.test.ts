@@ -202,7 +202,7 @@ describe('KpiRepository.orderKpisOf on DynamoDB Local', () => {
 });
 
 describe('SourceVersionStore row counts by date', () => {
-  it('reads the counts a version recorded, and none for a version that did not', async () => {
+  it('reads the counts a version recorded before they were a map, and none for a version that did not', async () => {
     // Prepare: one record with counts, as the validator commits it, and one without
     const table = names.referenceTable;
     const base = {
@@ -218,7 +218,7 @@ describe('SourceVersionStore row counts by date', () => {
         Item: {
           ...base,
           ref_key: { S: 'source#counted' },
-          // The stored form: one JSON string of [accepted, rejected] by date
+          // The form of versions committed before 2026-12-07: one JSON string of [accepted, rejected] by date
           row_counts_by_date: { S: '{"2025-04-01":[7,2]}' },
         },
       }),
@@ -233,5 +233,11 @@ describe('SourceVersionStore row counts by date', () => {
     // Assess
     expect(current.get('counted')?.rowCountsByDate).toEqual({ '2025-04-01': { accepted: 7, rejected: 2 } });
     expect(current.get('older')).not.toHaveProperty('rowCountsByDate');
+    const ofDate = await new SourceVersionStore({ clients, table }).currentOfDate(
+      ['counted', 'older'],
+      '2025-04-01',
+    );
+    expect(ofDate.get('counted')?.rowCounts).toEqual({ accepted: 7, rejected: 2 });
+    expect(ofDate.get('older')).not.toHaveProperty('rowCounts');
   });
 });

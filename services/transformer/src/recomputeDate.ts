@@ -1,9 +1,9 @@
 import type {
   DailyQualityStore,
+  DatedSourceVersion,
   KpiRepository,
   SilverPart,
   SilverStore,
-  SourceVersion,
   SourceVersionStore,
   WriteFence,
 } from '@storeflow/aws';
@@ -91,7 +91,7 @@ export async function recomputeDate(
       })),
     },
     fence,
-    [deps.dayRows.replacement(orderDate, rowCountsOf(orderDate, live.contributing))],
+    [deps.dayRows.replacement(orderDate, rowCountsOf(live.contributing))],
   );
   deps.metrics.dynamodbWrites.inc({ operation: 'put' }, written);
   deps.metrics.dynamodbWrites.inc({ operation: 'delete' }, deleted);
@@ -111,7 +111,7 @@ interface LiveParts {
   readonly orderKeys: readonly string[];
   readonly itemKeys: readonly string[];
   /** Newest first, so a cut list keeps the latest uploads; then by key, so it is stable. */
-  readonly contributing: readonly SourceVersion[];
+  readonly contributing: readonly DatedSourceVersion[];
 }
 
 /** The date's parts that belong to their source's current (committed) version, and no others. */
@@ -120,8 +120,9 @@ async function liveParts(deps: RecomputeDependencies, orderDate: string): Promis
     deps.silver.dateParts('orders', orderDate),
     deps.silver.dateParts('order_items', orderDate),
   ]);
-  const current = await deps.sourceVersions.current(
+  const current = await deps.sourceVersions.currentOfDate(
     [...orderParts, ...itemParts].map((part) => part.sourceId),
+    orderDate,
   );
   const counted = (part: SilverPart) => {
     const version = current.get(part.sourceId);
@@ -130,7 +131,7 @@ async function liveParts(deps: RecomputeDependencies, orderDate: string): Promis
   const liveOrderParts = orderParts.filter(counted);
   const liveItemParts = itemParts.filter(counted);
   const contributing = [...new Set([...liveOrderParts, ...liveItemParts].map((part) => part.sourceId))]
-    .map((sourceId) => current.get(sourceId) as SourceVersion)
+    .map((sourceId) => current.get(sourceId) as DatedSourceVersion)
     .sort((a, b) => compare(b.eventTime, a.eventTime) || compare(a.sourceKey, b.sourceKey));
   return {
     orderKeys: liveOrderParts.map((part) => part.key),
@@ -140,14 +141,15 @@ async function liveParts(deps: RecomputeDependencies, orderDate: string): Promis
 }
 
 /**
- * The rows dated `orderDate` in the versions that count for it; undefined when there are none (or
- * the versions were committed before their counts were recorded).
+ * The date's rows in the versions that count for it (each read with its counts of this date
+ * only); undefined when there are none (or the versions were committed before their counts were
+ * recorded).
  */
-function rowCountsOf(orderDate: string, versions: readonly SourceVersion[]): DateRowCounts | undefined {
+function rowCountsOf(versions: readonly DatedSourceVersion[]): DateRowCounts | undefined {
   let accepted = 0;
   let rejected = 0;
   for (const version of versions) {
-    const counts = version.rowCountsByDate?.[orderDate];
+    const counts = version.rowCounts;
     accepted += counts?.accepted ?? 0;
     rejected += counts?.rejected ?? 0;
   }

@@ -1,7 +1,13 @@
-/** Slots per page of the columns: pages are added, never copied, so growing costs no peak. */
+/** Slots per page of the columns: full pages are added, never copied, so growing costs no peak. */
 const PAGE_BITS = 16;
 const PAGE_SLOTS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SLOTS - 1;
+/**
+ * Slots the first page starts with; it doubles, copied, until it is a full page. A date of a few
+ * rows would otherwise zero 3 MB of pages for them: a backfill of 2,500 such dates spent more of
+ * its recompute CPU allocating and collecting them than on anything else.
+ */
+const FIRST_PAGE_SLOTS = 256;
 /** Entries the key index starts with (a power of two); it doubles past {@link MAX_LOAD}. */
 const INITIAL_INDEX_ENTRIES = 1024;
 /** Linear probing stays short below this share of entries in use. */
@@ -107,7 +113,8 @@ class KeyIndex {
  * Two copies with equal versions are the same row; the first one offered is kept. A key's slot is
  * assigned when the key is first offered (0, 1, …), so slots `0` to `size - 1` list the keys in
  * that order. Memory: 6 to 12 bytes a key in the index, then 8 for the key, 4 for the version id
- * and 8 a field (exact for every safe integer), in pages that are added as needed, never copied.
+ * and 8 a field (exact for every safe integer), in pages that are added as needed (the first one
+ * grows from 256 slots by doubling, later ones are added whole and never copied).
  */
 export class LatestCopies {
   readonly #versions: StringTable;
@@ -138,10 +145,7 @@ export class LatestCopies {
     let slot = this.#index.get(key);
     if (slot === EMPTY) {
       slot = this.#size;
-      if ((slot & PAGE_MASK) === 0) {
-        this.#versionPages.push(new Int32Array(PAGE_SLOTS));
-        this.#cellPages.push(new Float64Array(PAGE_SLOTS * this.#stride));
-      }
+      this.#makeRoom(slot);
       this.#cellPage(slot)[(slot & PAGE_MASK) * this.#stride] = key;
       this.#index.add(slot);
       this.#size += 1;
@@ -177,6 +181,26 @@ export class LatestCopies {
   /** Copies offered and not kept: an older (or identical) copy of a key seen. */
   get dropped(): number {
     return this.#offered - this.#size;
+  }
+
+  /** Adds a page when `slot` starts one, or doubles the first page when `slot` is past its end. */
+  #makeRoom(slot: number): void {
+    if (slot === 0 || (slot & PAGE_MASK) === 0) {
+      const slots = slot === 0 ? FIRST_PAGE_SLOTS : PAGE_SLOTS;
+      this.#versionPages.push(new Int32Array(slots));
+      this.#cellPages.push(new Float64Array(slots * this.#stride));
+      return;
+    }
+    const versions = this.#versionPages[0] as Int32Array;
+    if (slot < PAGE_SLOTS && slot === versions.length) {
+      const slots = Math.min(versions.length * 2, PAGE_SLOTS);
+      const grownVersions = new Int32Array(slots);
+      grownVersions.set(versions);
+      const grownCells = new Float64Array(slots * this.#stride);
+      grownCells.set(this.#cellPages[0] as Float64Array);
+      this.#versionPages[0] = grownVersions;
+      this.#cellPages[0] = grownCells;
+    }
   }
 
   #versionPage(slot: number): Int32Array {
