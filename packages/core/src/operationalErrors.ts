@@ -138,7 +138,7 @@ export const OPERATIONAL_ERRORS = {
     retryable: true,
     thrownBy: ['@storeflow/aws'],
     description:
-      'A `TransactWriteItems` (KPIs: fenced on the date lease; references: conditional puts) was cancelled by conflicting writes or throttling on every attempt, or references kept being changed by other writers between read and write.',
+      'A KPI `TransactWriteItems` (fenced on the date lease) was cancelled by conflicting writes or throttling on every attempt, or a References bucket kept being changed by other validators between each read and its conditional `PutItem`.',
     action:
       'Nothing if rare: the writes are idempotent and run again on the next receive. If it recurs, give the KPI and References tables more write capacity.',
   },
