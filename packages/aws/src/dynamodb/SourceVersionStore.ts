@@ -33,12 +33,7 @@ export interface SourceVersion {
 }
 
 /** A source's current version as the recompute of one date needs it: its row counts of that date only. */
-export interface DatedSourceVersion {
-  readonly sourceId: string;
-  readonly sourceKey: string;
-  readonly objectVersion: string;
-  readonly eventTime: string;
-  readonly dataset: string;
+export interface DatedSourceVersion extends Omit<SourceVersion, 'touchedDates' | 'rowCountsByDate'> {
   /** The version's rows of the date; absent when it has none there, or recorded no counts. */
   readonly rowCounts?: DateRowCounts;
 }
@@ -137,50 +132,43 @@ export class SourceVersionStore {
     sourceIds: readonly string[],
     orderDate: string,
   ): Promise<ReadonlyMap<string, DatedSourceVersion>> {
-    const found = new Map<string, DatedSourceVersion>();
-    const unique = [...new Set(sourceIds)];
-    const table = this.#table;
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      const keys = unique.slice(start, start + BATCH_GET_LIMIT).map(keyOf);
-      const items = await batchGetPage(this.#clients, table, keys, {
-        projection: {
-          expression: '#key, #source, #version, #event, #dataset, #counts.#date, #legacy',
-          names: {
-            '#key': 'ref_key',
-            '#source': 'source_key',
-            '#version': 'object_version',
-            '#event': 'event_time',
-            '#dataset': 'dataset',
-            '#counts': ROW_COUNTS,
-            '#date': orderDate,
-            '#legacy': LEGACY_ROW_COUNTS,
-          },
-        },
-      });
-      for (const item of items) {
-        const counts = readRowCounts(item, table)?.[orderDate];
-        const version: DatedSourceVersion = {
-          sourceId: requireString(item, 'ref_key', table).slice(KEY_PREFIX.length),
-          sourceKey: requireString(item, 'source_key', table),
-          objectVersion: requireString(item, 'object_version', table),
-          eventTime: requireString(item, 'event_time', table),
-          dataset: requireString(item, 'dataset', table),
-          ...(counts === undefined ? {} : { rowCounts: counts }),
-        };
-        found.set(version.sourceId, version);
-      }
-    }
-    return found;
+    const projection = {
+      expression: '#key, #source, #version, #event, #dataset, #counts.#date, #legacy',
+      names: {
+        '#key': 'ref_key',
+        '#source': 'source_key',
+        '#version': 'object_version',
+        '#event': 'event_time',
+        '#dataset': 'dataset',
+        '#counts': ROW_COUNTS,
+        '#date': orderDate,
+        '#legacy': LEGACY_ROW_COUNTS,
+      },
+    };
+    return this.#readCurrent(sourceIds, projection, (item) => {
+      const counts = readRowCounts(item, this.#table)?.[orderDate];
+      return { ...this.#currentIdentity(item), ...(counts === undefined ? {} : { rowCounts: counts }) };
+    });
   }
 
   /** The current versions of the given sources, whole; a source never committed is absent. */
   async current(sourceIds: readonly string[]): Promise<ReadonlyMap<string, SourceVersion>> {
-    const found = new Map<string, SourceVersion>();
+    return this.#readCurrent(sourceIds, undefined, (item) => this.#read(item).current);
+  }
+
+  /** The records of `sourceIds` (distinct), strongly consistent, as `read` makes them, by source id. */
+  async #readCurrent<V extends { readonly sourceId: string }>(
+    sourceIds: readonly string[],
+    projection: { expression: string; names: Record<string, string> } | undefined,
+    read: (item: Item) => V,
+  ): Promise<ReadonlyMap<string, V>> {
+    const found = new Map<string, V>();
     const unique = [...new Set(sourceIds)];
     for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
       const keys = unique.slice(start, start + BATCH_GET_LIMIT).map(keyOf);
-      for (const item of await batchGetPage(this.#clients, this.#table, keys)) {
-        const version = this.#read(item).current;
+      const options = projection === undefined ? {} : { projection };
+      for (const item of await batchGetPage(this.#clients, this.#table, keys, options)) {
+        const version = read(item);
         found.set(version.sourceId, version);
       }
     }
@@ -193,17 +181,22 @@ export class SourceVersionStore {
     return item === undefined ? undefined : this.#read(item);
   }
 
-  #read(item: Item): StoredRecord {
+  /** The source and its current version, without the version's dates and counts. */
+  #currentIdentity(item: Item): Omit<SourceVersion, 'touchedDates' | 'rowCountsByDate'> {
     const table = this.#table;
-    const identity = {
+    return {
       sourceId: requireString(item, 'ref_key', table).slice(KEY_PREFIX.length),
       sourceKey: requireString(item, 'source_key', table),
       dataset: requireString(item, 'dataset', table),
-    };
-    const current: SourceVersion = {
-      ...identity,
       objectVersion: requireString(item, 'object_version', table),
       eventTime: requireString(item, 'event_time', table),
+    };
+  }
+
+  #read(item: Item): StoredRecord {
+    const table = this.#table;
+    const current: SourceVersion = {
+      ...this.#currentIdentity(item),
       touchedDates: readStringList(item, 'touched_dates', table) ?? [],
       ...rowCountsByDate(readRowCounts(item, table)),
     };
@@ -214,7 +207,9 @@ export class SourceVersionStore {
         previousVersion === undefined
           ? undefined
           : {
-              ...identity,
+              sourceId: current.sourceId,
+              sourceKey: current.sourceKey,
+              dataset: current.dataset,
               objectVersion: previousVersion,
               eventTime: requireString(item, 'previous_event_time', table),
               touchedDates: readStringList(item, 'previous_touched_dates', table) ?? [],
