@@ -100,15 +100,16 @@ export const ANOMALY_JUDGE_LEASE = 'anomaly-judge';
  * @example
  * const ticket = await dates.request(date);
  * for (;;) {
- *   const acquired = await dates.tryAcquire(date, workerId, 60_000);
+ *   const acquired = await dates.acquireUnlessCovered(date, workerId, 60_000, ticket);
+ *   if (acquired.outcome === 'covered') break;
  *   if (acquired.outcome === 'acquired') {
  *     await kpis.replaceDate(date, recompute(await readSilver(date)), provenance,
  *       dates.leaseFence(date, workerId));
  *     await dates.complete(date, workerId, acquired.seq);
+ *     if (acquired.seq >= ticket) break;
  *   } else {
  *     await sleep(Math.max(0, acquired.leaseExpiresAt - Date.now()) + jitter()); // or let SQS redeliver
  *   }
- *   if ((await dates.state(date)).computedSeq >= ticket) break;
  * }
  */
 export class DateRecomputeCoordinator {
