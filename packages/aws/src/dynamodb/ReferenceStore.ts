@@ -13,7 +13,7 @@ import { type UnprocessedKeysError, WriteContentionError } from '../errors.js';
 import { type Item, numberValue, requireNumber, requireString, stringValue } from './attributes.js';
 import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
 import { conditionalWrite } from './conditionalWrite.js';
-import { LruCache } from './LruCache.js';
+import { ReferenceCache } from './ReferenceCache.js';
 import {
   type BucketRows,
   bucketKey,
@@ -49,7 +49,10 @@ export interface ReferenceStoreOptions {
   writeRetry?: RetryPolicy;
   /** BatchGetItem pages (100 buckets each) in flight at once, over all lookups and recordings of this store. @defaultValue 4 */
   readConcurrency?: number;
-  /** Found references kept in memory (products and orders together); 0 turns caching off. @defaultValue 200_000 */
+  /**
+   * Found references kept in memory, products and orders each (about 100 bytes an order); 0 turns
+   * caching off. @defaultValue 200_000
+   */
   cacheMaxEntries?: number;
   /**
    * How long a cached reference is trusted, in ms. Another task may record a newer version of a
@@ -82,13 +85,6 @@ export interface OrderRecordInput {
   readonly status: OrderStatus;
 }
 
-interface CacheEntry {
-  readonly reference: ProductReference | OrderReference;
-  /** The row version the reference comes from: a cached row is only replaced by an equal or newer one. */
-  readonly version: string;
-  readonly expiresAtMs: number;
-}
-
 /** A bucket as read: its write count (0 when it does not exist yet) and its rows. */
 interface StoredBucket {
   readonly rev: number;
@@ -97,9 +93,6 @@ interface StoredBucket {
 
 const KEY_ATTRIBUTE = 'ref_key';
 const ABSENT_BUCKET: StoredBucket = { rev: 0, rows: {} };
-
-/** The cache's key of one row, apart from the bucket keys of the table. */
-const cacheKey = (kind: RowCodec<unknown>['kind'], id: number): string => `${kind}:${id}`;
 
 /**
  * Shared reference state for SPEC §3 referential checks: every accepted product and order, in
@@ -129,8 +122,7 @@ export class ReferenceStore implements ReferenceLookup {
   readonly #table: string;
   readonly #writeLimit: ReturnType<typeof pLimit>;
   readonly #readLimit: ReturnType<typeof pLimit>;
-  readonly #cache: LruCache<string, CacheEntry>;
-  readonly #cacheTtlMs: number;
+  readonly #cache: ReferenceCache;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
@@ -142,15 +134,15 @@ export class ReferenceStore implements ReferenceLookup {
     this.#table = options.tableName;
     this.#writeLimit = pLimit(positiveInteger('writeConcurrency', options.writeConcurrency ?? 8));
     this.#readLimit = pLimit(positiveInteger('readConcurrency', options.readConcurrency ?? 4));
-    const cacheMaxEntries = options.cacheMaxEntries ?? 200_000;
+    const cacheMaxEntries = options.cacheMaxEntries ?? 100_000;
     if (!Number.isInteger(cacheMaxEntries) || cacheMaxEntries < 0) {
       throw new InvalidOptionError('cacheMaxEntries', `must be an integer >= 0, got ${cacheMaxEntries}`);
     }
-    this.#cache = new LruCache(cacheMaxEntries);
-    this.#cacheTtlMs = options.cacheTtlMs ?? Number.POSITIVE_INFINITY;
-    if (!(this.#cacheTtlMs > 0)) {
+    const cacheTtlMs = options.cacheTtlMs ?? Number.POSITIVE_INFINITY;
+    if (!(cacheTtlMs > 0)) {
       throw new InvalidOptionError('cacheTtlMs', `must be > 0, got ${options.cacheTtlMs}`);
     }
+    this.#cache = new ReferenceCache(cacheMaxEntries, cacheTtlMs);
     this.#maxAttempts = positiveInteger('maxBatchGetAttempts', options.maxBatchGetAttempts ?? 8);
     this.#baseDelayMs = options.batchGetBaseDelayMs ?? 50;
     this.#maxDelayMs = options.batchGetMaxDelayMs ?? 2_000;
@@ -293,7 +285,9 @@ export class ReferenceStore implements ReferenceLookup {
               results[index] = result;
               const remembered =
                 result.outcome === 'kept' ? result.current : (records[index] as RowToRecord<S>).stored;
-              if (remembered !== undefined) this.#remember(cacheKey(codec.kind, result.id), remembered);
+              if (remembered !== undefined) {
+                this.#cache.remember(codec.kind, result.id, remembered, this.#now());
+              }
             });
           }),
         ),
@@ -334,21 +328,6 @@ export class ReferenceStore implements ReferenceLookup {
     return written.ok;
   }
 
-  /**
-   * Caches what a lookup returns of `stored`, unless a newer version is cached already: a
-   * response that was in flight while another call of this store recorded a newer row must not
-   * bring the older one back.
-   */
-  #remember(key: string, stored: StoredProduct | StoredOrder): void {
-    const cached = this.#cache.get(key);
-    if (cached !== undefined && cached.version > stored.version) return;
-    this.#cache.set(key, {
-      reference: referenceOf(stored),
-      version: stored.version,
-      expiresAtMs: this.#now() + this.#cacheTtlMs,
-    });
-  }
-
   async #find<R extends ProductReference | OrderReference>(
     ids: readonly number[],
     codec: RowCodec<StoredProduct | StoredOrder>,
@@ -358,14 +337,9 @@ export class ReferenceStore implements ReferenceLookup {
     const now = this.#now();
     for (const id of ids) {
       if (found.has(id) || missing.has(id)) continue;
-      const key = cacheKey(codec.kind, id);
-      const cached = this.#cache.get(key);
-      if (cached !== undefined && cached.expiresAtMs > now) {
-        found.set(id, cached.reference as R);
-      } else {
-        if (cached !== undefined) this.#cache.delete(key);
-        missing.add(id);
-      }
+      const cached = this.#cache.get(codec.kind, id, now);
+      if (cached !== undefined) found.set(id, cached as R);
+      else missing.add(id);
     }
     if (missing.size === 0) return found;
     const buckets = await this.#readBuckets([
@@ -375,8 +349,7 @@ export class ReferenceStore implements ReferenceLookup {
       const fields = buckets.get(bucketKey(codec.kind, id))?.rows[String(id)];
       if (fields === undefined) continue;
       const stored = codec.decode(fields, this.#table, String(id));
-      found.set(id, referenceOf(stored) as R);
-      this.#remember(cacheKey(codec.kind, id), stored);
+      found.set(id, this.#cache.remember(codec.kind, id, stored, now) as R);
     }
     return found;
   }
@@ -414,13 +387,6 @@ export class ReferenceStore implements ReferenceLookup {
       },
     );
   }
-}
-
-/** What a lookup returns of a stored row: the version and source stay out of the cache's values. */
-function referenceOf(stored: StoredProduct | StoredOrder): ProductReference | OrderReference {
-  return 'category' in stored
-    ? { category: stored.category }
-    : { userId: stored.userId, createdAtMs: stored.createdAtMs, status: stored.status };
 }
 
 function positiveInteger(option: string, value: number): number {

@@ -1,10 +1,4 @@
-import {
-  ORDER_STATUSES,
-  type OrderReference,
-  type OrderStatus,
-  type ProductReference,
-  utcDate,
-} from '@storeflow/core';
+import { ORDER_STATUSES, type OrderReference, type ProductReference, utcDate } from '@storeflow/core';
 import { InvalidItemError } from '../errors.js';
 
 /**
@@ -86,14 +80,16 @@ export const ORDER_ROWS: RowCodec<StoredOrder> = {
   decode(fields, table, id) {
     const [userId, createdAtMs, status, version, sourceKey] = rowFields(fields, 5, table, id);
     const createdAt = integer(createdAtMs, table, id, 'created_at_ms');
-    const orderStatus = text(status, table, id, 'status');
-    if (!(ORDER_STATUSES as readonly string[]).includes(orderStatus)) {
-      throw new InvalidItemError(table, `rows.${id}`, `holds unknown order status "${orderStatus}"`);
+    const statusText = text(status, table, id, 'status');
+    // The constant, not the parsed copy: a validator caches hundreds of thousands of orders.
+    const orderStatus = ORDER_STATUSES.find((known) => known === statusText);
+    if (orderStatus === undefined) {
+      throw new InvalidItemError(table, `rows.${id}`, `holds unknown order status "${statusText}"`);
     }
     return {
       userId: integer(userId, table, id, 'user_id'),
       createdAtMs: createdAt,
-      status: orderStatus as OrderStatus,
+      status: orderStatus,
       orderDate: utcDate(createdAt),
       version: text(version, table, id, 'version'),
       sourceKey: text(sourceKey, table, id, 'source_key'),
