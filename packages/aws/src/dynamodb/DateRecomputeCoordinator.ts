@@ -162,10 +162,7 @@ export class DateRecomputeCoordinator {
    *   `held` with the holder and its lease end
    */
   async tryAcquire(orderDate: string, workerId: string, leaseMs: number): Promise<AcquireResult> {
-    const result = await this.#acquire(orderDate, workerId, leaseMs, undefined);
-    // Without a ticket the condition has no coverage part, so only acquired or held come back.
-    if (result.outcome === 'covered') throw new Error(`${orderDate}: covered without a ticket`);
-    return result;
+    return this.#acquire(orderDate, workerId, leaseMs, undefined);
   }
 
   /**
@@ -186,6 +183,14 @@ export class DateRecomputeCoordinator {
     return this.#acquire(orderDate, workerId, leaseMs, ticket);
   }
 
+  // Without a ticket the condition has no coverage part, so only acquired or held come back.
+  #acquire(orderDate: string, workerId: string, leaseMs: number, ticket: undefined): Promise<AcquireResult>;
+  #acquire(
+    orderDate: string,
+    workerId: string,
+    leaseMs: number,
+    ticket: number,
+  ): Promise<AcquireResult | { readonly outcome: 'covered' }>;
   async #acquire(
     orderDate: string,
     workerId: string,

@@ -15,7 +15,7 @@ import {
   requireString,
   stringValue,
 } from './attributes.js';
-import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
+import { BATCH_GET_LIMIT, batchGetPage, batchGetPages } from './batchGet.js';
 import { checkDate } from './checkDate.js';
 import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
 import { queryAll } from './queryAll.js';
@@ -292,10 +292,8 @@ export class KpiRepository {
     const unique = [...new Set(dates)];
     for (const date of unique) checkDate('dates', date);
     const rows: StoredOrderKpiRow[] = [];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      const keys = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((date) => ({ order_date: stringValue(date) }));
+    for (const page of batchGetPages(unique)) {
+      const keys = page.map((date) => ({ order_date: stringValue(date) }));
       for (const item of await batchGetPage(this.#clients, this.#orderTable, keys)) {
         rows.push(this.#parseOrder(item));
       }

@@ -11,7 +11,7 @@ import pLimit from 'p-limit';
 import type { AwsClients } from '../createAwsClients.js';
 import { type UnprocessedKeysError, WriteContentionError } from '../errors.js';
 import { type Item, numberValue, requireNumber, requireString, stringValue } from './attributes.js';
-import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
+import { batchGetPage, batchGetPages } from './batchGet.js';
 import { conditionalWrite } from './conditionalWrite.js';
 import { ReferenceCache } from './ReferenceCache.js';
 import {
@@ -235,13 +235,8 @@ export class ReferenceStore implements ReferenceLookup {
       else indexes.push(index);
     });
     const results = new Array<RecordResult<S>>(records.length);
-    const keys = [...indexesByBucket.keys()];
-    const pages: string[][] = [];
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
-    }
     await Promise.all(
-      pages.map((page) =>
+      batchGetPages([...indexesByBucket.keys()]).map((page) =>
         this.#recordPage(
           page.map((key) => ({ key, indexes: indexesByBucket.get(key) as number[] })),
           records,
@@ -356,11 +351,9 @@ export class ReferenceStore implements ReferenceLookup {
 
   /** The stored buckets of `keys` (distinct), by key; absent buckets are not in the map. */
   async #readBuckets(keys: readonly string[]): Promise<Map<string, StoredBucket>> {
-    const pages: string[][] = [];
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
-    }
-    const items = (await Promise.all(pages.map((page) => this.#readLimit(() => this.#getPage(page))))).flat();
+    const items = (
+      await Promise.all(batchGetPages(keys).map((page) => this.#readLimit(() => this.#getPage(page))))
+    ).flat();
     return new Map(
       items.map((item) => [
         requireString(item, KEY_ATTRIBUTE, this.#table),

@@ -12,7 +12,7 @@ import {
   stringListValue,
   stringValue,
 } from './attributes.js';
-import { BATCH_GET_LIMIT, batchGetPage } from './batchGet.js';
+import { batchGetPage, batchGetPages } from './batchGet.js';
 import { conditionalWrite } from './conditionalWrite.js';
 
 /** The object version of a source key whose silver output counts. */
@@ -163,11 +163,9 @@ export class SourceVersionStore {
     read: (item: Item) => V,
   ): Promise<ReadonlyMap<string, V>> {
     const found = new Map<string, V>();
-    const unique = [...new Set(sourceIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      const keys = unique.slice(start, start + BATCH_GET_LIMIT).map(keyOf);
-      const options = projection === undefined ? {} : { projection };
-      for (const item of await batchGetPage(this.#clients, this.#table, keys, options)) {
+    const options = projection === undefined ? {} : { projection };
+    for (const page of batchGetPages([...new Set(sourceIds)])) {
+      for (const item of await batchGetPage(this.#clients, this.#table, page.map(keyOf), options)) {
         const version = read(item);
         found.set(version.sourceId, version);
       }

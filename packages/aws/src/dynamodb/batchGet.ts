@@ -7,6 +7,15 @@ import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.j
 /** The BatchGetItem maximum of keys per request. */
 export const BATCH_GET_LIMIT = 100;
 
+/** `keys` split, in order, into pages of at most {@link BATCH_GET_LIMIT}, one BatchGetItem each. */
+export function batchGetPages<K>(keys: readonly K[]): K[][] {
+  const pages: K[][] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    pages.push(keys.slice(start, start + BATCH_GET_LIMIT));
+  }
+  return pages;
+}
+
 /**
  * One strongly consistent BatchGetItem page (at most {@link BATCH_GET_LIMIT} keys), retrying the
  * keys DynamoDB leaves unprocessed under load with capped exponential backoff; after
