@@ -8,6 +8,7 @@ import {
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
+  encodeSilverPart,
   type FileValidationSink,
   InMemoryReferences,
   type RejectedRow,
@@ -64,7 +65,7 @@ class LocalSilverSink implements FileValidationSink {
       await mkdir(dir, { recursive: true });
       this.partFiles.add(part);
     }
-    await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    await appendFile(part, encodeSilverPart(records));
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ItemReferences } from './references.js';
 import { utcDate } from './timestamps.js';
 import type { OrderItemRow, OrderRow, OrderStatus, ProductRow } from './types.js';
@@ -140,4 +141,35 @@ export function toSilverOrderItem(
     _version: version,
     ...withExtra(extra),
   };
+}
+
+const LINE_FEED = 0x0a;
+
+/**
+ * The bytes of one silver part: each record as `JSON.stringify` writes it, one per line, every
+ * line ending in a line feed (JSON Lines, UTF-8). The one encoder of silver parts, for the
+ * validator's S3 parts and the bench's local ones alike.
+ *
+ * Each line is written straight into one buffer of the part's exact size: joining the lines into
+ * one string first, then encoding that, would copy the whole part twice more, and fresh memory
+ * for such copies is a large share of the validator's cost per row.
+ *
+ * @example
+ * encodeSilverPart([{ id: 1, _version: 'v' }]).toString(); // '{"id":1,"_version":"v"}\n'
+ */
+export function encodeSilverPart(records: readonly SilverRecord[]): Buffer {
+  const lines = new Array<string>(records.length);
+  let bytes = 0;
+  for (let index = 0; index < records.length; index++) {
+    const line = JSON.stringify(records[index]);
+    lines[index] = line;
+    bytes += Buffer.byteLength(line) + 1;
+  }
+  const part = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const line of lines) {
+    offset += part.write(line, offset);
+    part[offset++] = LINE_FEED;
+  }
+  return part;
 }

@@ -1,0 +1,102 @@
+import {
+  encodeSilverPart,
+  type SilverRecord,
+  toSilverOrder,
+  toSilverOrderItem,
+  toSilverProduct,
+} from '../src/index.js';
+import { orderItemRow } from './helpers/factories.js';
+
+/** Silver JSON Lines as they have always been written: JSON.stringify per record, a line feed after each. */
+function jsonLines(records: readonly SilverRecord[]): Buffer {
+  return Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
+}
+
+// Strings JSON.stringify escapes (quotes, backslashes, control characters, lone surrogates) or
+// encodes in several UTF-8 bytes, beside plain ones.
+const AWKWARD_TEXTS = [
+  'plain',
+  '',
+  'say "hi"',
+  'back\\slash',
+  'line\nbreak\r\ttab',
+  '\u0000\u001f\u007f',
+  'Crème brûlée',
+  '中文',
+  'emoji 🛒',
+  'lone \ud800 surrogate',
+  'trail \udc00',
+  'separators \u2028\u2029',
+];
+
+describe('encodeSilverPart', () => {
+  it('writes exactly what JSON.stringify writes, one line per record, for every kind of silver record', () => {
+    // Prepare
+    const version = '2026-01-01T00:00:00.000Z#raw/order_items/a "b".csv';
+    const records: SilverRecord[] = [];
+    AWKWARD_TEXTS.forEach((text, index) => {
+      records.push(
+        toSilverProduct(
+          {
+            id: index + 1,
+            sku: text,
+            costCents: 1999,
+            category: text,
+            name: `${text} name`,
+            brand: '',
+            retailPriceCents: 0,
+            department: 'Women',
+            distributionCenterId: index % 2 === 0 ? undefined : index,
+          },
+          version,
+          index % 3 === 0 ? { [text]: text, other: '' } : undefined,
+        ),
+        toSilverOrder(
+          {
+            orderId: index,
+            userId: -index,
+            status: 'returned',
+            createdAtMs: Date.UTC(2025, 2, 8, 23, 50) + index,
+            shippedAtMs: index % 2 === 0 ? Date.UTC(2025, 2, 9) : undefined,
+            deliveredAtMs: undefined,
+            returnedAtMs: index % 3 === 0 ? Date.UTC(2025, 2, 12) : undefined,
+            numOfItem: 3,
+            gender: index % 2 === 0 ? text : undefined,
+          },
+          version,
+        ),
+        toSilverOrderItem(
+          orderItemRow({ id: 2 ** 52 + index, inventoryItemId: index % 2 === 0 ? undefined : 7 }),
+          {
+            category: text,
+            orderCreatedAtMs: 0,
+            orderDate: '2025-03-08',
+            orderStatus: 'complete',
+            orderUserId: 1,
+          },
+          version,
+          { note: text },
+        ),
+        // A dataset the pipeline does not read: any logical columns, decimals included.
+        { code: text, ratio: 0.1 + index / 3, small: 1e-7, big: 1e21, _version: version },
+      );
+    });
+
+    // Act
+    const part = encodeSilverPart(records);
+
+    // Assess
+    expect(part.equals(jsonLines(records))).toBe(true);
+  });
+
+  it('writes a part of one record as one line', () => {
+    // Act
+    const part = encodeSilverPart([{ id: 1, name: 'é', _version: 'v' }]);
+    // Assess
+    expect(part.toString('utf8')).toBe('{"id":1,"name":"é","_version":"v"}\n');
+  });
+
+  it('writes nothing for no records', () => {
+    expect(encodeSilverPart([]).length).toBe(0);
+  });
+});
