@@ -25,6 +25,8 @@ import type { DataSet, RowTally, ValidationOutcome } from './types.js';
 /** Silver parts written or read at once, as the services' S3 adapters do. */
 const PARTS_AT_ONCE = 8;
 
+const LINE_FEED = 0x0a;
+
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
  * `<dir>/<dataset>/<order date>/<file>.jsonl`, as the validator's parts go to S3, and what the
@@ -168,12 +170,17 @@ async function readSilver<R>(dir: string): Promise<R[]> {
   const parts = await listDir(dir);
   // A few parts at a time, as the transformer reads a date's parts from S3.
   for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
-    const texts = await Promise.all(
-      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part), 'utf8')),
+    const contents = await Promise.all(
+      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part))),
     );
-    for (const text of texts) {
-      for (const line of text.split('\n')) {
-        if (line !== '') records.push(JSON.parse(line) as R);
+    // Line by line from the bytes, as the transformer decodes the parts it streams: decoding a
+    // whole part into one string first would copy it into fresh memory once more.
+    for (const bytes of contents) {
+      for (let lineStart = 0; lineStart < bytes.length; ) {
+        let lineEnd = bytes.indexOf(LINE_FEED, lineStart);
+        if (lineEnd === -1) lineEnd = bytes.length;
+        if (lineEnd > lineStart) records.push(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
+        lineStart = lineEnd + 1;
       }
     }
   }
