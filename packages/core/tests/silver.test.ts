@@ -8,9 +8,11 @@ import {
 import { orderItemRow } from './helpers/factories.js';
 
 /** Silver JSON Lines as they have always been written: JSON.stringify per record, a line feed after each. */
-function jsonLines(records: readonly SilverRecord[]): Buffer {
-  return Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
+function jsonLines(records: readonly SilverRecord[]): Uint8Array {
+  return new TextEncoder().encode(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
 }
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 // Strings JSON.stringify escapes (quotes, backslashes, control characters, lone surrogates) or
 // encodes in several UTF-8 bytes, beside plain ones.
@@ -86,14 +88,23 @@ describe('encodeSilverPart', () => {
     const part = encodeSilverPart(records);
 
     // Assess
-    expect(part.equals(jsonLines(records))).toBe(true);
+    expect(part).toEqual(jsonLines(records));
   });
 
   it('writes a part of one record as one line', () => {
     // Act
     const part = encodeSilverPart([{ id: 1, name: 'é', _version: 'v' }]);
     // Assess
-    expect(part.toString('utf8')).toBe('{"id":1,"name":"é","_version":"v"}\n');
+    expect(text(part)).toBe('{"id":1,"name":"é","_version":"v"}\n');
+  });
+
+  it('makes room for a line of characters that take three bytes each, after the lines before it', () => {
+    // Prepare
+    const name = '中'.repeat(90);
+    // Act
+    const part = encodeSilverPart([{ name: 'a', _version: 'v' }, { name, _version: 'v' }]);
+    // Assess
+    expect(text(part)).toBe(`{"name":"a","_version":"v"}\n{"name":"${name}","_version":"v"}\n`);
   });
 
   it('writes nothing for no records', () => {
