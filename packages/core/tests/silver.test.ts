@@ -31,6 +31,67 @@ const AWKWARD_TEXTS = [
   'separators \u2028\u2029',
 ];
 
+describe('silver records', () => {
+  it('keep their columns in the documented order and leave absent values out of the line', () => {
+    // Prepare
+    const item = toSilverOrderItem(
+      orderItemRow({ shippedAtMs: 1743354566000, inventoryItemId: 7 }),
+      {
+        category: 'Beauty',
+        orderCreatedAtMs: 0,
+        orderDate: '2025-03-30',
+        orderStatus: 'complete',
+        orderUserId: 100,
+      },
+      'v1',
+    );
+    const order = toSilverOrder(
+      {
+        orderId: 10,
+        userId: 100,
+        status: 'returned',
+        createdAtMs: 1743354566000,
+        shippedAtMs: undefined,
+        deliveredAtMs: undefined,
+        returnedAtMs: 1743440966000,
+        numOfItem: 2,
+        gender: undefined,
+      },
+      'v2',
+      { coupon: 'SPRING' },
+    );
+    const product = toSilverProduct(
+      {
+        id: 1000,
+        sku: 'S-1',
+        costCents: 150,
+        category: 'Beauty',
+        name: 'Soap',
+        brand: '',
+        retailPriceCents: 399,
+        department: 'Women',
+        distributionCenterId: 3,
+      },
+      'v3',
+    );
+
+    // Act
+    const lines = text(encodeSilverPart([item, order, product]));
+
+    // Assess
+    expect(lines).toBe(
+      '{"id":1,"order_id":10,"user_id":100,"product_id":1000,"status":"delivered","created_at_ms":1743354566000,' +
+        '"shipped_at_ms":1743354566000,"sale_price_cents":8164,"inventory_item_id":7,"order_date":"2025-03-30",' +
+        '"category":"Beauty","_version":"v1"}\n' +
+        '{"order_id":10,"user_id":100,"status":"returned","created_at_ms":1743354566000,' +
+        '"returned_at_ms":1743440966000,"num_of_item":2,"order_date":"2025-03-30","_version":"v2",' +
+        '"extra":{"coupon":"SPRING"}}\n' +
+        '{"id":1000,"sku":"S-1","cost_cents":150,"category":"Beauty","name":"Soap","brand":"",' +
+        '"retail_price_cents":399,"department":"Women","distribution_center_id":3,"_version":"v3"}\n',
+    );
+  });
+});
+
 describe('encodeSilverPart', () => {
   it('writes exactly what JSON.stringify writes, one line per record, for every kind of silver record', () => {
     // Prepare
