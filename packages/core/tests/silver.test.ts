@@ -163,7 +163,10 @@ describe('encodeSilverPart', () => {
     // Prepare
     const name = '中'.repeat(90);
     // Act
-    const part = encodeSilverPart([{ name: 'a', _version: 'v' }, { name, _version: 'v' }]);
+    const part = encodeSilverPart([
+      { name: 'a', _version: 'v' },
+      { name, _version: 'v' },
+    ]);
     // Assess
     expect(text(part)).toBe(`{"name":"a","_version":"v"}\n{"name":"${name}","_version":"v"}\n`);
   });
