@@ -73,8 +73,10 @@ export type SilverRecord = SilverProduct | SilverOrder | SilverOrderItem | Silve
 
 type Extra = Readonly<Record<string, string>> | undefined;
 
-function withExtra(extra: Extra): { extra?: Readonly<Record<string, string>> } {
-  return extra === undefined ? {} : { extra };
+/** The record with the extra columns, when there are any, as its last property. */
+function withExtra<R extends object>(record: R, extra: Extra): R {
+  if (extra !== undefined) (record as { extra?: Extra }).extra = extra;
+  return record;
 }
 
 export function toSilverRecord(
@@ -82,45 +84,52 @@ export function toSilverRecord(
   version: string,
   extra?: Extra,
 ): SilverGenericRecord {
-  return { ...(row as Record<string, number | string>), _version: version, ...withExtra(extra) };
+  return withExtra<SilverGenericRecord>(
+    { ...(row as Record<string, number | string>), _version: version },
+    extra,
+  );
 }
 
 // The converters below list every column, absent ones as undefined, rather than spreading
-// optional ones in: JSON.stringify leaves undefined out, so the lines are the same, while every
-// record of a dataset gets one shape and no temporary objects (the spreads cost about 400 bytes
-// of garbage per row).
+// optional ones in: JSON.stringify leaves undefined out, so the lines are the same, while the
+// records of a dataset get one shape (two, with and without extra) and no temporary objects
+// (the spreads cost about 400 bytes of garbage per row).
 
 export function toSilverProduct(row: ProductRow, version: string, extra?: Extra): SilverProduct {
-  return {
-    id: row.id,
-    sku: row.sku,
-    cost_cents: row.costCents,
-    category: row.category,
-    name: row.name,
-    brand: row.brand,
-    retail_price_cents: row.retailPriceCents,
-    department: row.department,
-    distribution_center_id: row.distributionCenterId,
-    _version: version,
+  return withExtra<SilverProduct>(
+    {
+      id: row.id,
+      sku: row.sku,
+      cost_cents: row.costCents,
+      category: row.category,
+      name: row.name,
+      brand: row.brand,
+      retail_price_cents: row.retailPriceCents,
+      department: row.department,
+      distribution_center_id: row.distributionCenterId,
+      _version: version,
+    },
     extra,
-  };
+  );
 }
 
 export function toSilverOrder(row: OrderRow, version: string, extra?: Extra): SilverOrder {
-  return {
-    order_id: row.orderId,
-    user_id: row.userId,
-    status: row.status,
-    created_at_ms: row.createdAtMs,
-    shipped_at_ms: row.shippedAtMs,
-    delivered_at_ms: row.deliveredAtMs,
-    returned_at_ms: row.returnedAtMs,
-    num_of_item: row.numOfItem,
-    gender: row.gender,
-    order_date: utcDate(row.createdAtMs),
-    _version: version,
+  return withExtra<SilverOrder>(
+    {
+      order_id: row.orderId,
+      user_id: row.userId,
+      status: row.status,
+      created_at_ms: row.createdAtMs,
+      shipped_at_ms: row.shippedAtMs,
+      delivered_at_ms: row.deliveredAtMs,
+      returned_at_ms: row.returnedAtMs,
+      num_of_item: row.numOfItem,
+      gender: row.gender,
+      order_date: utcDate(row.createdAtMs),
+      _version: version,
+    },
     extra,
-  };
+  );
 }
 
 export function toSilverOrderItem(
@@ -129,23 +138,25 @@ export function toSilverOrderItem(
   version: string,
   extra?: Extra,
 ): SilverOrderItem {
-  return {
-    id: row.id,
-    order_id: row.orderId,
-    user_id: row.userId,
-    product_id: row.productId,
-    status: row.status,
-    created_at_ms: row.createdAtMs,
-    shipped_at_ms: row.shippedAtMs,
-    delivered_at_ms: row.deliveredAtMs,
-    returned_at_ms: row.returnedAtMs,
-    sale_price_cents: row.salePriceCents,
-    inventory_item_id: row.inventoryItemId,
-    order_date: references.orderDate,
-    category: references.category,
-    _version: version,
+  return withExtra<SilverOrderItem>(
+    {
+      id: row.id,
+      order_id: row.orderId,
+      user_id: row.userId,
+      product_id: row.productId,
+      status: row.status,
+      created_at_ms: row.createdAtMs,
+      shipped_at_ms: row.shippedAtMs,
+      delivered_at_ms: row.deliveredAtMs,
+      returned_at_ms: row.returnedAtMs,
+      sale_price_cents: row.salePriceCents,
+      inventory_item_id: row.inventoryItemId,
+      order_date: references.orderDate,
+      category: references.category,
+      _version: version,
+    },
     extra,
-  };
+  );
 }
 
 const LINE_FEED = 0x0a;
