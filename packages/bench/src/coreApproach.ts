@@ -137,8 +137,13 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
         await Promise.all([...sink.partFiles].map((part) => rm(part)));
         continue;
       }
-      for (const [id, product] of sink.accepted.products) references.products.set(id, product);
-      for (const [id, order] of sink.accepted.orders) references.orders.set(id, order);
+      // forEach, not for-of: iterating a Map's entries makes an array per entry.
+      sink.accepted.products.forEach((product, id) => {
+        references.products.set(id, product);
+      });
+      sink.accepted.orders.forEach((order, id) => {
+        references.orders.set(id, order);
+      });
     }
     let kpis = ZERO_KPI_TOTALS;
     const dates = new Set([
