@@ -8,6 +8,7 @@ import {
   type Dataset,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
+  encodeSilverPart,
   type FileValidationSink,
   InMemoryReferences,
   type RejectedRow,
@@ -23,6 +24,8 @@ import type { DataSet, RowTally, ValidationOutcome } from './types.js';
 
 /** Silver parts written or read at once, as the services' S3 adapters do. */
 const PARTS_AT_ONCE = 8;
+
+const LINE_FEED = 0x0a;
 
 /**
  * The validator's sink on the local disk: accepted orders and items go to silver JSON Lines under
@@ -64,7 +67,7 @@ class LocalSilverSink implements FileValidationSink {
       await mkdir(dir, { recursive: true });
       this.partFiles.add(part);
     }
-    await appendFile(part, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+    await appendFile(part, encodeSilverPart(records));
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
@@ -134,8 +137,13 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
         await Promise.all([...sink.partFiles].map((part) => rm(part)));
         continue;
       }
-      for (const [id, product] of sink.accepted.products) references.products.set(id, product);
-      for (const [id, order] of sink.accepted.orders) references.orders.set(id, order);
+      // forEach, not for-of: iterating a Map's entries makes an array per entry.
+      sink.accepted.products.forEach((product, id) => {
+        references.products.set(id, product);
+      });
+      sink.accepted.orders.forEach((order, id) => {
+        references.orders.set(id, order);
+      });
     }
     let kpis = ZERO_KPI_TOTALS;
     const dates = new Set([
@@ -167,12 +175,17 @@ async function readSilver<R>(dir: string): Promise<R[]> {
   const parts = await listDir(dir);
   // A few parts at a time, as the transformer reads a date's parts from S3.
   for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
-    const texts = await Promise.all(
-      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part), 'utf8')),
+    const contents = await Promise.all(
+      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part))),
     );
-    for (const text of texts) {
-      for (const line of text.split('\n')) {
-        if (line !== '') records.push(JSON.parse(line) as R);
+    // Line by line from the bytes, as the transformer decodes the parts it streams: decoding a
+    // whole part into one string first would copy it into fresh memory once more.
+    for (const bytes of contents) {
+      for (let lineStart = 0; lineStart < bytes.length; ) {
+        let lineEnd = bytes.indexOf(LINE_FEED, lineStart);
+        if (lineEnd === -1) lineEnd = bytes.length;
+        if (lineEnd > lineStart) records.push(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
+        lineStart = lineEnd + 1;
       }
     }
   }

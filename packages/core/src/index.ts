@@ -164,6 +164,7 @@ export {
   ValidationReportBuilder,
 } from './report/ValidationReportBuilder.js';
 export {
+  encodeSilverPart,
   type SilverOrder,
   type SilverOrderItem,
   type SilverProduct,

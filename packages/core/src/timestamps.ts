@@ -125,6 +125,11 @@ function pad2(value: number): string {
   return value < 10 ? `0${value}` : `${value}`;
 }
 
+// The day of the last utcDate call and its text: rows come mostly in time order, so most calls
+// fall on the same day as the call before and reuse its string instead of building five new ones.
+let lastDayNumber = Number.NaN;
+let lastDate = '';
+
 /**
  * The UTC calendar date (`YYYY-MM-DD`) of an epoch-milliseconds instant, for years 0000 to 9999
  * (the range {@link parseTimestamp} produces). This is the `order_date` of SPEC §4.
@@ -133,8 +138,10 @@ function pad2(value: number): string {
  * utcDate(1741429331000); // '2025-03-08'
  */
 export function utcDate(epochMs: number): string {
+  const dayNumber = Math.floor(epochMs / MS_PER_DAY);
+  if (dayNumber === lastDayNumber) return lastDate;
   // H. Hinnant's civil_from_days: integer math, no Date object per row.
-  const z = Math.floor(epochMs / MS_PER_DAY) + 719_468;
+  const z = dayNumber + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
   const yearOfEra = Math.floor(
@@ -149,5 +156,7 @@ export function utcDate(epochMs: number): string {
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+  lastDayNumber = dayNumber;
+  lastDate = `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
+  return lastDate;
 }

@@ -128,6 +128,25 @@ describe('utcDate', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('gives each instant its own date when calls repeat a day, return to it or hop across midnight', () => {
+    // Prepare: runs of the same day, as rows in time order give, between jumps back and forth
+    const hour = 3_600_000;
+    const instants = [
+      Date.UTC(2025, 2, 8, 0, 5),
+      Date.UTC(2025, 2, 8, 23, 59, 59, 999),
+      Date.UTC(2025, 2, 9),
+      Date.UTC(2025, 2, 8, 12),
+      Date.UTC(2025, 2, 8, 12),
+      Date.UTC(1999, 11, 31, 23),
+      Date.UTC(1999, 11, 31, 23) + hour,
+      Date.UTC(2025, 2, 9, 1),
+    ];
+    // Act
+    const dates = instants.map((ms) => utcDate(ms));
+    // Assess
+    expect(dates).toEqual(instants.map((ms) => new Date(ms).toISOString().slice(0, 10)));
+  });
+
   it('round-trips with parseTimestamp for every day of a leap year', () => {
     // Prepare
     const start = Date.UTC(2024, 0, 1);

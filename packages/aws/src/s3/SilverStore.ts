@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   type DatasetName,
+  encodeSilverPart,
   parseSilverPartKey,
   type SilverRecord,
   silverPartitionPrefix,
@@ -57,7 +58,7 @@ export class SilverStore {
     records: readonly SilverRecord[],
   ): Promise<void> {
     const key = silverPartKey(version.dataset, partition, version.sourceId, version.objectVersion, chunk);
-    const body = `${records.map((record) => JSON.stringify(record)).join('\n')}\n`;
+    const body = encodeSilverPart(records);
     await callAws(this.#clients, 'S3', 'PutObject', () =>
       this.#clients.s3.send(
         new PutObjectCommand({

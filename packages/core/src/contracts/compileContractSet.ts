@@ -212,7 +212,11 @@ function readDocument(source: string, text: string, problems: Problems): Contrac
     return undefined;
   }
   const value: unknown = document.toJS();
-  validateDocument ??= new Ajv({ allErrors: true, strict: false }).compile(ODCS_SUBSET_SCHEMA);
+  // The schema is a constant, checked against the JSON Schema meta-schema by a unit test: checking
+  // it again at every start compiled the meta-schema too, most of the cost of loading contracts.
+  validateDocument ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(
+    ODCS_SUBSET_SCHEMA,
+  );
   if (!validateDocument(value)) {
     for (const error of validateDocument.errors ?? [])
       problems.add('ODCS_SCHEMA', source, jsonPath(error), schemaMessage(error));

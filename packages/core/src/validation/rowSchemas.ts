@@ -68,7 +68,9 @@ let ajv: Ajv | undefined;
 export function recordValidator(contract: DatasetContract): ValidateFunction {
   let validate = compiled.get(contract);
   if (validate === undefined) {
-    ajv ??= new Ajv({ allErrors: true, unicodeRegExp: true });
+    // Record schemas are built here, not written by hand, and strict mode still refuses any
+    // keyword or type they misuse; the meta-schema check would only cost its compilation.
+    ajv ??= new Ajv({ allErrors: true, unicodeRegExp: true, validateSchema: false });
     validate = ajv.compile(recordSchema(contract));
     compiled.set(contract, validate);
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { ODCS_SUBSET_SCHEMA } from '../../src/index.js';
 import { CONTRACTS_DIR } from '../helpers/contracts.js';
 
@@ -12,6 +13,16 @@ describe('the ODCS subset schema', () => {
     expect($schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(typeof description).toBe('string');
     expect(schema).toEqual(ODCS_SUBSET_SCHEMA);
+  });
+
+  it('is a valid draft-07 JSON Schema, which the contract loader leaves to this test', () => {
+    // Prepare
+    const ajv = new Ajv({ strict: false });
+    // Act
+    const valid = ajv.validateSchema(ODCS_SUBSET_SCHEMA);
+    // Assess
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
   });
 
   it('is named by every shipped contract for editors that read yaml-language-server comments', () => {

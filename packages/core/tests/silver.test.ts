@@ -1,0 +1,177 @@
+import {
+  encodeSilverPart,
+  type SilverRecord,
+  toSilverOrder,
+  toSilverOrderItem,
+  toSilverProduct,
+} from '../src/index.js';
+import { orderItemRow } from './helpers/factories.js';
+
+/** Silver JSON Lines as they have always been written: JSON.stringify per record, a line feed after each. */
+function jsonLines(records: readonly SilverRecord[]): Uint8Array {
+  return new TextEncoder().encode(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+// Strings JSON.stringify escapes (quotes, backslashes, control characters, lone surrogates) or
+// encodes in several UTF-8 bytes, beside plain ones.
+const AWKWARD_TEXTS = [
+  'plain',
+  '',
+  'say "hi"',
+  'back\\slash',
+  'line\nbreak\r\ttab',
+  '\u0000\u001f\u007f',
+  'Crème brûlée',
+  '中文',
+  'emoji 🛒',
+  'lone \ud800 surrogate',
+  'trail \udc00',
+  'separators \u2028\u2029',
+];
+
+describe('silver records', () => {
+  it('keep their columns in the documented order and leave absent values out of the line', () => {
+    // Prepare
+    const item = toSilverOrderItem(
+      orderItemRow({ shippedAtMs: 1743354566000, inventoryItemId: 7 }),
+      {
+        category: 'Beauty',
+        orderCreatedAtMs: 0,
+        orderDate: '2025-03-30',
+        orderStatus: 'complete',
+        orderUserId: 100,
+      },
+      'v1',
+    );
+    const order = toSilverOrder(
+      {
+        orderId: 10,
+        userId: 100,
+        status: 'returned',
+        createdAtMs: 1743354566000,
+        shippedAtMs: undefined,
+        deliveredAtMs: undefined,
+        returnedAtMs: 1743440966000,
+        numOfItem: 2,
+        gender: undefined,
+      },
+      'v2',
+      { coupon: 'SPRING' },
+    );
+    const product = toSilverProduct(
+      {
+        id: 1000,
+        sku: 'S-1',
+        costCents: 150,
+        category: 'Beauty',
+        name: 'Soap',
+        brand: '',
+        retailPriceCents: 399,
+        department: 'Women',
+        distributionCenterId: 3,
+      },
+      'v3',
+    );
+
+    // Act
+    const lines = text(encodeSilverPart([item, order, product]));
+
+    // Assess
+    expect(lines).toBe(
+      '{"id":1,"order_id":10,"user_id":100,"product_id":1000,"status":"delivered","created_at_ms":1743354566000,' +
+        '"shipped_at_ms":1743354566000,"sale_price_cents":8164,"inventory_item_id":7,"order_date":"2025-03-30",' +
+        '"category":"Beauty","_version":"v1"}\n' +
+        '{"order_id":10,"user_id":100,"status":"returned","created_at_ms":1743354566000,' +
+        '"returned_at_ms":1743440966000,"num_of_item":2,"order_date":"2025-03-30","_version":"v2",' +
+        '"extra":{"coupon":"SPRING"}}\n' +
+        '{"id":1000,"sku":"S-1","cost_cents":150,"category":"Beauty","name":"Soap","brand":"",' +
+        '"retail_price_cents":399,"department":"Women","distribution_center_id":3,"_version":"v3"}\n',
+    );
+  });
+});
+
+describe('encodeSilverPart', () => {
+  it('writes exactly what JSON.stringify writes, one line per record, for every kind of silver record', () => {
+    // Prepare
+    const version = '2026-01-01T00:00:00.000Z#raw/order_items/a "b".csv';
+    const records: SilverRecord[] = [];
+    AWKWARD_TEXTS.forEach((text, index) => {
+      records.push(
+        toSilverProduct(
+          {
+            id: index + 1,
+            sku: text,
+            costCents: 1999,
+            category: text,
+            name: `${text} name`,
+            brand: '',
+            retailPriceCents: 0,
+            department: 'Women',
+            distributionCenterId: index % 2 === 0 ? undefined : index,
+          },
+          version,
+          index % 3 === 0 ? { [text]: text, other: '' } : undefined,
+        ),
+        toSilverOrder(
+          {
+            orderId: index,
+            userId: -index,
+            status: 'returned',
+            createdAtMs: Date.UTC(2025, 2, 8, 23, 50) + index,
+            shippedAtMs: index % 2 === 0 ? Date.UTC(2025, 2, 9) : undefined,
+            deliveredAtMs: undefined,
+            returnedAtMs: index % 3 === 0 ? Date.UTC(2025, 2, 12) : undefined,
+            numOfItem: 3,
+            gender: index % 2 === 0 ? text : undefined,
+          },
+          version,
+        ),
+        toSilverOrderItem(
+          orderItemRow({ id: 2 ** 52 + index, inventoryItemId: index % 2 === 0 ? undefined : 7 }),
+          {
+            category: text,
+            orderCreatedAtMs: 0,
+            orderDate: '2025-03-08',
+            orderStatus: 'complete',
+            orderUserId: 1,
+          },
+          version,
+          { note: text },
+        ),
+        // A dataset the pipeline does not read: any logical columns, decimals included.
+        { code: text, ratio: 0.1 + index / 3, small: 1e-7, big: 1e21, _version: version },
+      );
+    });
+
+    // Act
+    const part = encodeSilverPart(records);
+
+    // Assess
+    expect(part).toEqual(jsonLines(records));
+  });
+
+  it('writes a part of one record as one line', () => {
+    // Act
+    const part = encodeSilverPart([{ id: 1, name: 'é', _version: 'v' }]);
+    // Assess
+    expect(text(part)).toBe('{"id":1,"name":"é","_version":"v"}\n');
+  });
+
+  it('makes room for a line of characters that take three bytes each, after the lines before it', () => {
+    // Prepare
+    const name = '中'.repeat(90);
+    // Act
+    const part = encodeSilverPart([
+      { name: 'a', _version: 'v' },
+      { name, _version: 'v' },
+    ]);
+    // Assess
+    expect(text(part)).toBe(`{"name":"a","_version":"v"}\n{"name":"${name}","_version":"v"}\n`);
+  });
+
+  it('writes nothing for no records', () => {
+    expect(encodeSilverPart([]).length).toBe(0);
+  });
+});
