@@ -179,11 +179,13 @@ describe('the validator process', () => {
 
   it('on SIGTERM mid-file exits 0 within its grace period, and the next worker finishes the file', async () => {
     const pipeline = await createPipeline(stack);
-    // Prepare: a file large enough to still be in progress when the signal comes and after the
-    // grace period (its references alone are recorded in a fraction of a second)
-    const rows = 40_000;
+    // Prepare: a file long enough to still be in progress when the signal comes and after the
+    // grace period: the smallest chunks make it a thousand silver parts, several seconds of S3
+    // writes however fast validation gets (its references alone are recorded in a fraction of a
+    // second)
+    const rows = 100_000;
     const key = 'raw/products/large.csv';
-    const env = pipeline.env({ VALIDATOR_CHUNK_ROWS: '250', VALIDATOR_SHUTDOWN_GRACE_SECONDS: '1' });
+    const env = pipeline.env({ VALIDATOR_CHUNK_ROWS: '100', VALIDATOR_SHUTDOWN_GRACE_SECONDS: '1' });
     const first = spawnValidator(env);
     const eTag = await upload(pipeline, key, productsCsv(1, rows));
     await waitForStatus(pipeline, key, eTag, { statuses: new Set(['VALIDATING']) });
