@@ -50,8 +50,8 @@ export interface ReferenceStoreOptions {
   /** BatchGetItem pages (100 buckets each) in flight at once, over all lookups and recordings of this store. @defaultValue 4 */
   readConcurrency?: number;
   /**
-   * Found references kept in memory, products and orders each (about 100 bytes an order); 0 turns
-   * caching off. @defaultValue 200_000
+   * Found references kept in memory, products and orders each (about 150 bytes an order); 0 turns
+   * caching off. @defaultValue 100_000
    */
   cacheMaxEntries?: number;
   /**
