@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -5,6 +6,8 @@ import {
   bootstrapResources,
   createAwsClients,
   DateRecomputeCoordinator,
+  type FencedWrite,
+  fencedWriteAll,
   KpiDateLeaseLostError,
   type ResourceNames,
   resolveAwsConnection,
@@ -228,4 +231,91 @@ describe('DateRecomputeCoordinator on DynamoDB Local', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'seq' });
     expect(await coordinator.state(date)).toMatchObject({ computedSeq: 0, leaseHolder: 'worker-a' });
   });
+  it('completes the date and releases its lease in the last write made under completingFence', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const [date, empty] = [uniqueDate(), uniqueDate()];
+    for (const day of [date, date, empty]) await coordinator.request(day);
+    const held = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    const heldEmpty = await coordinator.tryAcquire(empty, 'worker-a', LEASE_MS);
+    if (held.outcome !== 'acquired' || heldEmpty.outcome !== 'acquired')
+      throw new Error('worker-a should hold both');
+
+    // Act: 150 rows (two transactions), and a batch with nothing to write
+    await fencedWriteAll(
+      clients,
+      markers(date, 150),
+      coordinator.completingFence(date, 'worker-a', held.seq),
+    );
+    await fencedWriteAll(clients, [], coordinator.completingFence(empty, 'worker-a', heldEmpty.seq));
+
+    // Assess
+    expect(await coordinator.state(date)).toEqual({ requestedSeq: 2, computedSeq: 2 });
+    expect(await coordinator.state(empty)).toEqual({ requestedSeq: 1, computedSeq: 1 });
+    expect(await storedMarkers(date)).toBe(150);
+  });
+
+  it('lands nothing and completes nothing under the completingFence of a lease taken over', async () => {
+    // Prepare
+    const { coordinator, clock } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+    const stale = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+    if (stale.outcome !== 'acquired') throw new Error('worker-a should have acquired');
+    clock.ms += LEASE_MS + 1;
+    await coordinator.tryAcquire(date, 'worker-b', LEASE_MS);
+
+    // Act
+    const attempt = fencedWriteAll(
+      clients,
+      markers(date, 3),
+      coordinator.completingFence(date, 'worker-a', stale.seq),
+    );
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(KpiDateLeaseLostError);
+    expect(await coordinator.state(date)).toMatchObject({ computedSeq: 0, leaseHolder: 'worker-b' });
+    expect(await storedMarkers(date)).toBe(0);
+  });
+
+  it('refuses, writing nothing, to complete with a seq never handed out under completingFence', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const date = uniqueDate();
+    await coordinator.request(date);
+    await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+
+    // Act
+    const attempt = fencedWriteAll(
+      clients,
+      markers(date, 3),
+      coordinator.completingFence(date, 'worker-a', 99),
+    );
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'KPI_DATE_LEASE_LOST' });
+    expect(await coordinator.state(date)).toMatchObject({ computedSeq: 0, leaseHolder: 'worker-a' });
+    expect(await storedMarkers(date)).toBe(0);
+  });
 });
+
+/** `count` rows of the date in the CategoryKPIs table, standing for a recompute's writes. */
+function markers(orderDate: string, count: number): FencedWrite[] {
+  return Array.from({ length: count }, (_, index) => ({
+    table: names.categoryKpisTable,
+    put: { category: { S: `marker-${index}` }, order_date: { S: orderDate } },
+  }));
+}
+
+async function storedMarkers(orderDate: string): Promise<number> {
+  const response = await clients.dynamodb.send(
+    new QueryCommand({
+      TableName: names.categoryKpisTable,
+      IndexName: 'order_date-index',
+      KeyConditionExpression: 'order_date = :d',
+      ExpressionAttributeValues: { ':d': { S: orderDate } },
+      Select: 'COUNT',
+    }),
+  );
+  return response.Count ?? 0;
+}

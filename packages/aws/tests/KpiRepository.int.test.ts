@@ -1,4 +1,9 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -388,4 +393,108 @@ describe('KpiRepository on DynamoDB Local', () => {
     expect(onlyB.map((row) => row.order_date)).toEqual([d1, d2]);
     expect(fromD2.map((row) => row.order_date)).toEqual([d2, d3]);
   });
+  it('lists the stored category rows on the order row, also after a replacement of several transactions is cut short', async () => {
+    // Prepare: 120 categories stored, then a replacement by 10 others (131 writes, 2
+    // transactions) whose writer dies after the first
+    const date = uniqueDate();
+    const old = Array.from({ length: 120 }, (_, index) => categoryRow(date, `old-${index}`));
+    const fresh = Array.from({ length: 10 }, (_, index) => categoryRow(date, `new-${index}`));
+    await replace(date, { orderKpis: orderRow(date), categoryKpis: old }, PROVENANCE);
+    const afterFirst = await storedList(date);
+    const dying = new KpiRepository({
+      clients: diesAfterTransactions(1),
+      categoryTableName: names.categoryKpisTable,
+      orderTableName: names.orderKpisTable,
+    });
+
+    // Act
+    const cut = dying.replaceDate(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: fresh },
+      PROVENANCE,
+      dates.leaseFence(date, 'worker-a'),
+    );
+    await expect(cut).rejects.toThrow('writer died');
+    const afterCut = { rows: await rawCategoriesOf(date), listed: await storedList(date) };
+    const redone = await replace(date, { orderKpis: orderRow(date), categoryKpis: fresh }, PROVENANCE);
+
+    // Assess: every stored row is listed at each step, and the redo leaves exactly the new rows
+    expect(afterFirst).toEqual(old.map((row) => row.category).sort());
+    expect(afterCut.rows.length).toBeGreaterThan(10);
+    expect(afterCut.rows.filter((category) => !afterCut.listed.includes(category))).toEqual([]);
+    // The list named all 120 old rows, so each gets a delete, whether the cut writer removed it or not
+    expect(redone.deleted).toBe(120);
+    expect((await rawCategoriesOf(date)).sort()).toEqual(fresh.map((row) => row.category).sort());
+    expect(await storedList(date)).toEqual(fresh.map((row) => row.category).sort());
+  });
+
+  it('finds the category rows of an order row stored without a list through the GSI', async () => {
+    // Prepare: rows as stored before order rows listed their categories
+    const date = uniqueDate();
+    await replace(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'A'), categoryRow(date, 'B')] },
+      PROVENANCE,
+    );
+    await clients.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: names.orderKpisTable,
+        Key: { order_date: { S: date } },
+        UpdateExpression: 'REMOVE categories',
+      }),
+    );
+
+    // Act
+    const result = await replace(
+      date,
+      { orderKpis: orderRow(date), categoryKpis: [categoryRow(date, 'B')] },
+      PROVENANCE,
+    );
+
+    // Assess
+    expect(result).toEqual({ written: 2, deleted: 1 });
+    expect(await rawCategoriesOf(date)).toEqual(['B']);
+    expect(await storedList(date)).toEqual(['B']);
+  });
+
+  it('refuses category rows for a date without orders before writing anything', async () => {
+    // Prepare
+    const date = uniqueDate();
+
+    // Act
+    const attempt = replace(
+      date,
+      { orderKpis: undefined, categoryKpis: [categoryRow(date, 'A')] },
+      PROVENANCE,
+    );
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_OPTION', option: 'categoryKpis' });
+    expect(await rawCategoriesOf(date)).toEqual([]);
+  });
 });
+
+/** The order row's list of categories, read raw; absent row or list as none. */
+async function storedList(orderDate: string): Promise<string[]> {
+  const response = await clients.dynamodb.send(
+    new GetItemCommand({
+      TableName: names.orderKpisTable,
+      Key: { order_date: { S: orderDate } },
+      ConsistentRead: true,
+    }),
+  );
+  return (response.Item?.categories?.L ?? []).map((value) => value.S ?? '?');
+}
+
+/** The test's clients, whose DynamoDB dies (throws) at the transaction after the first `count`. */
+function diesAfterTransactions(count: number): AwsClients {
+  let transactions = 0;
+  const send = (command: Parameters<AwsClients['dynamodb']['send']>[0]) => {
+    if (command instanceof TransactWriteItemsCommand) {
+      transactions += 1;
+      if (transactions > count) return Promise.reject(new Error('writer died'));
+    }
+    return clients.dynamodb.send(command);
+  };
+  return { ...clients, dynamodb: { send } as unknown as AwsClients['dynamodb'] };
+}

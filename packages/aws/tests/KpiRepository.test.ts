@@ -9,6 +9,7 @@ import { InvalidOptionError } from '@storeflow/core';
 import {
   type AwsClients,
   AwsRequestCounter,
+  fencedWriteAll,
   KpiRepository,
   WriteContentionError,
   type WriteFence,
@@ -75,6 +76,17 @@ const rows = (count: number) =>
     avg_return_rate: 0,
   }));
 
+const ORDER = {
+  order_date: DATE,
+  total_orders: 1,
+  total_revenue: 1,
+  total_items_sold: 1,
+  returned_orders: 0,
+  return_rate: 0,
+  unique_customers: 1,
+  avg_order_value: 1,
+};
+
 function repository(clients: AwsClients, maxAttempts = 4): KpiRepository {
   return new KpiRepository({
     clients,
@@ -98,7 +110,7 @@ describe('KpiRepository fenced write transactions (stubbed DynamoDB)', () => {
     // Act
     const result = await repository(clients).replaceDate(
       DATE,
-      { orderKpis: undefined, categoryKpis: rows(2) },
+      { orderKpis: ORDER, categoryKpis: rows(1) },
       PROVENANCE,
       FENCE,
     );
@@ -122,7 +134,7 @@ describe('KpiRepository fenced write transactions (stubbed DynamoDB)', () => {
     // Act
     const attempt = repository(clients, 3).replaceDate(
       DATE,
-      { orderKpis: undefined, categoryKpis: rows(1) },
+      { orderKpis: ORDER, categoryKpis: [] },
       PROVENANCE,
       FENCE,
     );
@@ -145,7 +157,7 @@ describe('KpiRepository fenced write transactions (stubbed DynamoDB)', () => {
     // Act
     const attempt = repository(clients).replaceDate(
       DATE,
-      { orderKpis: undefined, categoryKpis: rows(1) },
+      { orderKpis: ORDER, categoryKpis: [] },
       PROVENANCE,
       FENCE,
     );
@@ -153,5 +165,45 @@ describe('KpiRepository fenced write transactions (stubbed DynamoDB)', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({ code: 'AWS_CALL_FAILED', retryable: false });
     expect(transactions).toHaveLength(1);
+  });
+
+  it('closes a closing fence in the last transaction only, with the fence condition and its own', async () => {
+    // Prepare: 150 category rows and the order row, 151 writes: two transactions
+    const { clients, transactions } = stub(() => undefined);
+    const closing: WriteFence = {
+      ...FENCE,
+      closing: {
+        update: 'SET #computed_seq = :seq REMOVE #lease_holder',
+        condition: '#computed_seq <= :seq',
+        names: { '#computed_seq': 'computed_seq' },
+        values: { ':seq': { N: '3' } },
+      },
+    };
+
+    // Act
+    await repository(clients).replaceDate(
+      DATE,
+      { orderKpis: ORDER, categoryKpis: rows(150) },
+      PROVENANCE,
+      closing,
+    );
+    await fencedWriteAll(clients, [], closing);
+
+    // Assess: 99 writes then 52 and the order row again (its list narrowed, see the class doc);
+    // a ConditionCheck guards the first; the last, and the empty batch's only one, update
+    expect(transactions.map((items) => items.length)).toEqual([100, 54, 1]);
+    expect(transactions[1]?.[53]?.Put?.TableName).toBe('t-OrderKPIs');
+    expect(transactions[0]?.[0]?.ConditionCheck?.ConditionExpression).toBe('#lease_holder = :me');
+    for (const last of [transactions[1]?.[0], transactions[2]?.[0]]) {
+      expect(last?.ConditionCheck).toBeUndefined();
+      expect(last?.Update).toEqual({
+        TableName: 't-KpiDates',
+        Key: { order_date: { S: DATE } },
+        UpdateExpression: 'SET #computed_seq = :seq REMOVE #lease_holder',
+        ConditionExpression: '(#lease_holder = :me) AND (#computed_seq <= :seq)',
+        ExpressionAttributeNames: { '#lease_holder': 'lease_holder', '#computed_seq': 'computed_seq' },
+        ExpressionAttributeValues: { ':me': { S: 'w' }, ':seq': { N: '3' } },
+      });
+    }
   });
 });

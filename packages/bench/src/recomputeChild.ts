@@ -60,10 +60,9 @@ try {
       now: Date.now,
     },
     orderDate,
-    coordinator.leaseFence(orderDate, WORKER_ID),
+    coordinator.completingFence(orderDate, WORKER_ID, acquired.seq),
   );
   const wallMs = performance.now() - startedMs;
-  await coordinator.complete(orderDate, WORKER_ID, acquired.seq);
   // maxRSS is in KiB.
   const report: RecomputeChildReport = {
     wallMs,

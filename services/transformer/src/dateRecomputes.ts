@@ -15,7 +15,9 @@ export interface DateRecomputesOptions {
   leaseMs: number;
   /**
    * Recomputes one order date from the silver of `bucket` and overwrites its KPIs, every write
-   * made under `fence` (this task still holds the date's lease).
+   * made under `fence` (this task still holds the date's lease) in one batch, as
+   * `KpiRepository.replaceDate` does: the batch's last transaction also completes the date and
+   * releases its lease (`DateRecomputeCoordinator.completingFence`).
    */
   recompute: (bucket: string, orderDate: string, fence: WriteFence) => Promise<RecomputeSummary>;
 }
@@ -106,12 +108,14 @@ export class DateRecomputes {
           logFields: { orderDate },
         },
         async () => {
-          const computed = await this.#options.recompute(
-            bucket,
-            orderDate,
-            coordinator.leaseFence(orderDate, workerId),
-          );
-          await coordinator.complete(orderDate, workerId, acquired.seq);
+          // The run's last write completes the date and releases the lease; a run that wrote
+          // nothing through the fence completes on its own.
+          let completed = false;
+          const fence = coordinator.completingFence(orderDate, workerId, acquired.seq, () => {
+            completed = true;
+          });
+          const computed = await this.#options.recompute(bucket, orderDate, fence);
+          if (!completed) await coordinator.complete(orderDate, workerId, acquired.seq);
           return computed;
         },
       );

@@ -300,9 +300,7 @@ export class DateRecomputeCoordinator {
   async complete(orderDate: string, workerId: string, seq: number): Promise<DateRecomputeState> {
     checkDate(orderDate);
     checkWorker(workerId);
-    if (!Number.isSafeInteger(seq) || seq < 0) {
-      throw new InvalidOptionError('seq', `must be the non-negative integer tryAcquire returned, got ${seq}`);
-    }
+    checkSeq(seq);
     const now = {
       ':now_iso': stringValue(new Date(this.#now()).toISOString()),
       ':me': stringValue(workerId),
@@ -369,6 +367,36 @@ export class DateRecomputeCoordinator {
     };
   }
 
+  /**
+   * {@link leaseFence} that also completes the recompute: the last transaction written under it
+   * does what {@link complete} does (`computed_seq = seq`, lease released) in the same atomic
+   * write as the date's last KPI rows, so a recompute costs no request of its own to complete,
+   * and its rows and its coverage land together; `onCompleted` is called once they have, and a
+   * caller whose writes did not go through the fence calls `complete` instead. Its condition adds to the fence's `requested_seq >= seq` (a seq never
+   * handed out is refused, as in `complete`) and `computed_seq <= seq`: `computed_seq` is raised
+   * only by a holder's completion, and every later acquisition reads a `requested_seq` at least
+   * as high, so while this worker holds the lease `computed_seq` cannot exceed its `seq`; should
+   * it ever, the write is refused like a lost lease, nothing lands, and the lease lapses to the
+   * next holder, whose run covers more.
+   */
+  completingFence(orderDate: string, workerId: string, seq: number, onCompleted?: () => void): WriteFence {
+    checkSeq(seq);
+    return {
+      ...this.leaseFence(orderDate, workerId),
+      closing: {
+        update: 'SET #computed_seq = :seq, #updated_at = :now_iso REMOVE #lease_holder, #lease_expires_at',
+        condition:
+          '#requested_seq >= :seq AND (attribute_not_exists(#computed_seq) OR #computed_seq <= :seq)',
+        names: names('#computed_seq', '#updated_at', '#lease_expires_at', '#requested_seq'),
+        values: {
+          ':seq': numberValue(seq),
+          ':now_iso': stringValue(new Date(this.#now()).toISOString()),
+        },
+        ...(onCompleted === undefined ? {} : { onClosed: onCompleted }),
+      },
+    };
+  }
+
   #leaseLost(orderDate: string, workerId: string, result: ConditionalResult<unknown>): KpiDateLeaseLostError {
     const holder =
       result.ok || result.item === undefined
@@ -410,6 +438,12 @@ export class DateRecomputeCoordinator {
       ...(leaseHolder === undefined ? {} : { leaseHolder }),
       ...(leaseExpiresAt === undefined ? {} : { leaseExpiresAt }),
     };
+  }
+}
+
+function checkSeq(seq: number): void {
+  if (!Number.isSafeInteger(seq) || seq < 0) {
+    throw new InvalidOptionError('seq', `must be the non-negative integer tryAcquire returned, got ${seq}`);
   }
 }
 

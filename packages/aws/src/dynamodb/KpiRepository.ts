@@ -17,7 +17,7 @@ import {
 } from './attributes.js';
 import { BATCH_GET_LIMIT, batchGetPage, batchGetPages } from './batchGet.js';
 import { checkDate } from './checkDate.js';
-import { type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
+import { FENCED_WRITE_LIMIT, type FencedWrite, fencedWriteAll, type WriteFence } from './fencedWrite.js';
 import { queryAll } from './queryAll.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
 
@@ -88,7 +88,10 @@ export interface KpiReplacement {
 export interface ReplaceResult {
   /** Rows put (OrderKPIs and CategoryKPIs together). */
   readonly written: number;
-  /** Stored rows deleted because the new KPIs no longer have them. */
+  /**
+   * Deletes sent for stored rows the new KPIs no longer have (after a replacement cut short, some
+   * of the listed rows may already have been gone).
+   */
   readonly deleted: number;
 }
 
@@ -155,6 +158,16 @@ const ORDER_METRICS = {
  * {@link InvalidOptionError} rather than rounded (the computation rounds half-even; this adapter
  * must not round differently). Counts must be non-negative safe integers.
  *
+ * **Stored categories.** A replacement must delete the date's category rows that the new result
+ * no longer has, so it must know which are stored. The OrderKPIs row lists them (`categories`, L
+ * of S), read with one strongly consistent GetItem, where a Query on the `order_date-index` GSI
+ * would cost more and, on AWS, could miss a row put a moment before. The list is written with the
+ * rows, so it names every stored category row after every transaction: a date written in one
+ * transaction gets its list with its rows; one that needs several gets, in the first, a list of
+ * the old and the new categories, and the exact one in the last; a date that lost its orders
+ * (which also loses its category rows: items count through their order's date) deletes its order
+ * row last. An order row without the list (written before it existed) falls back to the GSI.
+ *
  * @example
  * const kpis = new KpiRepository({
  *   clients, categoryTableName: names.categoryKpisTable, orderTableName: names.orderKpisTable,
@@ -181,13 +194,14 @@ export class KpiRepository {
   /**
    * Makes the stored KPIs of `orderDate` exactly `kpis`: puts the OrderKPIs row (or deletes the
    * stored one when `orderKpis` is undefined), puts every category row, and deletes the stored
-   * category rows of the date that are not in `categoryKpis` (found with a Query on the
-   * `order_date-index` GSI). Every written row also gets `updated_at`, `computed_by` and `sources`
-   * from `provenance`.
+   * category rows of the date that are not in `categoryKpis` (listed by the stored order row, see
+   * "Stored categories" above). Every written row also gets `updated_at`, `computed_by` and
+   * `sources` from `provenance`.
    *
-   * Every write is made under `fence` (in practice `DateRecomputeCoordinator.leaseFence`): the
-   * puts and deletes go through TransactWriteItems, 99 per call plus the fence's ConditionCheck,
-   * so once the fence fails nothing more lands and `fence.broken()` is thrown. Transactions
+   * Every write is made under `fence` (in practice `DateRecomputeCoordinator.completingFence`,
+   * or `leaseFence`): the puts and deletes go through TransactWriteItems, 99 per call plus the
+   * fence's ConditionCheck (or, in the last, its closing update), so once the fence fails nothing
+   * more lands and `fence.broken()` is thrown. Transactions
    * cancelled by contention are retried with capped exponential backoff, then fail with the
    * retryable `WriteContentionError`. The replacement is idempotent but atomic only per
    * transaction: readers may see old and new rows of the date side by side while a date of more
@@ -198,10 +212,10 @@ export class KpiRepository {
    * KPI rows, first, so they cost no request of their own and land only with the fence.
    *
    * Every input is checked before anything is written: rows of another date, a repeated
-   * category, a count that is not a non-negative integer or money / a rate with too many
-   * decimals are an {@link InvalidOptionError}.
+   * category, a count that is not a non-negative integer, money or a rate with too many
+   * decimals, or category rows without an order row are an {@link InvalidOptionError}.
    *
-   * @returns how many rows were put and how many stored rows were deleted
+   * @returns how many rows were put and how many stored rows were deleted (see {@link ReplaceResult})
    */
   async replaceDate(
     orderDate: string,
@@ -212,8 +226,7 @@ export class KpiRepository {
   ): Promise<ReplaceResult> {
     checkDate('orderDate', orderDate);
     const provenanceAttributes = marshalProvenance(provenance);
-    const sourceFiles = marshalSourceFiles(provenance);
-    const puts: FencedWrite[] = [];
+    let orderAttributes: Item | undefined;
     if (kpis.orderKpis !== undefined) {
       if (kpis.orderKpis.order_date !== orderDate) {
         throw new InvalidOptionError(
@@ -221,17 +234,15 @@ export class KpiRepository {
           `is ${kpis.orderKpis.order_date}, not ${orderDate}`,
         );
       }
-      puts.push({
-        table: this.#orderTable,
-        put: {
-          order_date: stringValue(orderDate),
-          ...marshalMetrics(kpis.orderKpis, ORDER_METRICS, 'orderKpis'),
-          ...provenanceAttributes,
-          ...sourceFiles,
-        },
-      });
+      orderAttributes = {
+        order_date: stringValue(orderDate),
+        ...marshalMetrics(kpis.orderKpis, ORDER_METRICS, 'orderKpis'),
+        ...provenanceAttributes,
+        ...marshalSourceFiles(provenance),
+      };
     }
     const categories = new Set<string>();
+    const categoryPuts: FencedWrite[] = [];
     kpis.categoryKpis.forEach((row, index) => {
       const field = `categoryKpis[${index}]`;
       if (row.order_date !== orderDate) {
@@ -245,7 +256,7 @@ export class KpiRepository {
         throw new InvalidOptionError(`${field}.category`, `repeats category ${row.category}`);
       }
       categories.add(row.category);
-      puts.push({
+      categoryPuts.push({
         table: this.#categoryTable,
         put: {
           category: stringValue(row.category),
@@ -255,21 +266,44 @@ export class KpiRepository {
         },
       });
     });
-
-    const deletes: FencedWrite[] = [];
-    if (kpis.orderKpis === undefined && (await this.#orderRowExists(orderDate))) {
-      deletes.push({ table: this.#orderTable, delete: { order_date: stringValue(orderDate) } });
+    if (orderAttributes === undefined && categories.size > 0) {
+      // Items count only through their order's date (SPEC §4): category rows need the order row.
+      throw new InvalidOptionError(
+        'categoryKpis',
+        'has rows, but orderKpis is undefined (the date has no orders)',
+      );
     }
-    for (const category of await this.#storedCategories(orderDate)) {
+
+    const stored = await this.#storedRows(orderDate);
+    const deletes: FencedWrite[] = [];
+    for (const category of stored.categories) {
       if (categories.has(category)) continue;
       deletes.push({
         table: this.#categoryTable,
         delete: { category: stringValue(category), order_date: stringValue(orderDate) },
       });
     }
-
-    await fencedWriteAll(this.#clients, [...alongside, ...puts, ...deletes], fence, this.#retry);
-    return { written: puts.length, deleted: deletes.length };
+    if (orderAttributes === undefined) {
+      // Last, so an interrupted replacement leaves the order row and its list of what is stored.
+      if (stored.orderRow) {
+        deletes.push({ table: this.#orderTable, delete: { order_date: stringValue(orderDate) } });
+      }
+      await fencedWriteAll(this.#clients, [...alongside, ...deletes], fence, this.#retry);
+      return { written: 0, deleted: deletes.length };
+    }
+    const orderRow = (listed: Iterable<string>): FencedWrite => ({
+      table: this.#orderTable,
+      put: { ...orderAttributes, categories: categoryList(listed) },
+    });
+    const writes = [...alongside, orderRow(categories), ...categoryPuts, ...deletes];
+    if (writes.length > FENCED_WRITE_LIMIT) {
+      // Several transactions: until the last lands the stored rows are any mix of the old and the
+      // new ones, so the list written first names both, and the last transaction narrows it.
+      writes[alongside.length] = orderRow(new Set([...stored.categories, ...categories]));
+      writes.push(orderRow(categories));
+    }
+    await fencedWriteAll(this.#clients, writes, fence, this.#retry);
+    return { written: 1 + categoryPuts.length, deleted: deletes.length };
   }
 
   /**
@@ -331,26 +365,38 @@ export class KpiRepository {
       .sort((a, b) => compare(a.order_date, b.order_date) || compare(a.category, b.category));
   }
 
-  async #orderRowExists(orderDate: string): Promise<boolean> {
+  /**
+   * Whether the date has an OrderKPIs row, and the categories of its stored CategoryKPIs rows:
+   * one strongly consistent GetItem of the order row, whose `categories` lists them. A row
+   * written before rows carried that list falls back to a Query on the GSI, eventually
+   * consistent (on AWS a row put a moment ago may be missing there; DynamoDB Local updates it at
+   * once).
+   */
+  async #storedRows(orderDate: string): Promise<{ orderRow: boolean; categories: readonly string[] }> {
     const response = await callAws(this.#clients, 'DYNAMODB', 'GetItem', () =>
       this.#clients.dynamodb.send(
         new GetItemCommand({
           TableName: this.#orderTable,
           Key: { order_date: stringValue(orderDate) },
           ConsistentRead: true,
-          ProjectionExpression: '#order_date',
-          ExpressionAttributeNames: { '#order_date': 'order_date' },
+          ProjectionExpression: '#order_date, #categories',
+          ExpressionAttributeNames: { '#order_date': 'order_date', '#categories': 'categories' },
         }),
       ),
     );
-    return response.Item !== undefined;
+    const item = response.Item;
+    // No order row, no category rows: the list is written with the order row and outlives them.
+    if (item === undefined) return { orderRow: false, categories: [] };
+    const listed = item.categories;
+    if (listed === undefined) return { orderRow: true, categories: await this.#indexedCategories(orderDate) };
+    if (listed.L === undefined || !listed.L.every((value) => value.S !== undefined)) {
+      throw new InvalidItemError(this.#orderTable, 'categories', 'is not a list of strings');
+    }
+    return { orderRow: true, categories: listed.L.map((value) => value.S as string) };
   }
 
-  /**
-   * Categories stored for the date, through the GSI. GSIs are eventually consistent: on AWS a row
-   * put a moment ago may be missing here (DynamoDB Local updates them synchronously).
-   */
-  async #storedCategories(orderDate: string): Promise<string[]> {
+  /** Categories stored for the date, through the GSI (rows written before the order row's list). */
+  async #indexedCategories(orderDate: string): Promise<string[]> {
     const items = await queryAll(this.#clients, {
       TableName: this.#categoryTable,
       IndexName: this.#orderDateIndex,
@@ -415,6 +461,11 @@ interface Filter {
   readonly expression: string | undefined;
   readonly names: Record<string, string>;
   readonly values: Record<string, AttributeValue>;
+}
+
+/** The order row's `categories`: L of S, sorted, so the same rows always give the same list. */
+function categoryList(categories: Iterable<string>): AttributeValue {
+  return { L: [...categories].sort().map(stringValue) };
 }
 
 /** `order_date` bounds as a condition usable both as a key condition and as a filter. */
