@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -13,6 +12,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '../src/index.js';
+import { storedCategoriesOf } from './helpers/storedCategories.js';
 
 const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
@@ -308,14 +308,5 @@ function markers(orderDate: string, count: number): FencedWrite[] {
 }
 
 async function storedMarkers(orderDate: string): Promise<number> {
-  const response = await clients.dynamodb.send(
-    new QueryCommand({
-      TableName: names.categoryKpisTable,
-      IndexName: 'order_date-index',
-      KeyConditionExpression: 'order_date = :d',
-      ExpressionAttributeValues: { ':d': { S: orderDate } },
-      Select: 'COUNT',
-    }),
-  );
-  return response.Count ?? 0;
+  return (await storedCategoriesOf(clients, names.categoryKpisTable, orderDate)).length;
 }

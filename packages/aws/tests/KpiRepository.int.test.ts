@@ -1,9 +1,4 @@
-import {
-  GetItemCommand,
-  QueryCommand,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -19,6 +14,7 @@ import {
   resolveAwsConnection,
   resourceNamesFor,
 } from '../src/index.js';
+import { storedCategoriesOf } from './helpers/storedCategories.js';
 
 const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
@@ -97,16 +93,8 @@ function orderRow(orderDate: string, overrides: Partial<OrderKpiAttributes> = {}
   };
 }
 
-async function rawCategoriesOf(orderDate: string): Promise<string[]> {
-  const response = await clients.dynamodb.send(
-    new QueryCommand({
-      TableName: names.categoryKpisTable,
-      IndexName: 'order_date-index',
-      KeyConditionExpression: 'order_date = :d',
-      ExpressionAttributeValues: { ':d': { S: orderDate } },
-    }),
-  );
-  return (response.Items ?? []).map((item) => item.category?.S ?? '?');
+function rawCategoriesOf(orderDate: string): Promise<string[]> {
+  return storedCategoriesOf(clients, names.categoryKpisTable, orderDate);
 }
 
 describe('KpiRepository on DynamoDB Local', () => {

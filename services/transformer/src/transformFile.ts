@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AwsClients,
   archiveObject,
+  type ClaimResult,
   type DateRecomputeCoordinator,
   failedAttemptOutcome,
   fileFailedAlert,
@@ -71,13 +73,22 @@ export function createTransformHandler(deps: TransformerDependencies) {
     const log = message.log.child({ key: file.key, objectVersion: file.objectVersion });
     const key: LineageKey = { sourceKey: file.key, objectVersion: file.objectVersion };
     const leaseMs = deps.config.visibilityTimeoutSeconds * 1000;
-    const claim = await deps.lineage.claimForTransform({
-      ...key,
-      workerId: deps.config.workerId,
-      leaseMs,
-      // A run again through an outage comes back to a file this worker may still hold.
-      reenter: message.outageReruns > 0,
-    });
+    const claimOnce = () =>
+      deps.lineage.claimForTransform({
+        ...key,
+        workerId: deps.config.workerId,
+        leaseMs,
+        // A run again through an outage comes back to a file this worker may still hold.
+        reenter: message.outageReruns > 0,
+      });
+    let claim = await claimOnce();
+    // The validator records VALIDATED a moment after it sends this message: ask again a few
+    // times before handing the message back for a whole second of SQS delay.
+    for (let recheck = 0; recheck < VALIDATING_RECHECKS && stillValidating(claim); recheck++) {
+      // Not cut short by a stop: 200 ms at most, well within the shutdown grace.
+      await sleep(VALIDATING_RECHECK_MS);
+      claim = await claimOnce();
+    }
     if (claim.outcome === 'done') {
       log.info({ status: claim.record.status }, 'duplicate transform message acknowledged');
       deps.metrics.filesProcessed.inc({ outcome: 'duplicate' });
@@ -123,6 +134,14 @@ export function createTransformHandler(deps: TransformerDependencies) {
       () => transformClaimedFile(deps, attempt),
     );
   };
+}
+
+/** Claims made again, this far apart, while the validator is still recording the file. */
+const VALIDATING_RECHECKS = 4;
+const VALIDATING_RECHECK_MS = 50;
+
+function stillValidating(claim: ClaimResult): boolean {
+  return claim.outcome === 'busy' && claim.record.status === FileStatus.VALIDATING;
 }
 
 /** A file this task has claimed, and what its attempt needs to end. */

@@ -12,16 +12,31 @@ import {
 // state cannot be held still on a real stack; lineage is a stub answering the claim as the
 // repository does for it.
 
-function handlerWhoseClaimFinds(status: 'VALIDATING' | 'TRANSFORMING') {
+/**
+ * A handler whose claims find the file busy with `status` the first `busyClaims` times (every
+ * time when undefined), then done (another attempt finished it); `claims` counts them.
+ */
+function handlerWhoseClaimFinds(status: 'VALIDATING' | 'TRANSFORMING', busyClaims?: number) {
+  const claims = { count: 0 };
   const lineage = {
-    claimForTransform: async () => ({
-      outcome: 'busy',
-      record: { ...KEY, status, workerId: 'holder-1' },
-      workerId: 'holder-1',
-      leaseExpiresAt: NOW_MS + 30_000,
-    }),
+    claimForTransform: async () => {
+      claims.count += 1;
+      if (busyClaims !== undefined && claims.count > busyClaims) {
+        return { outcome: 'done', record: { ...KEY, status: 'SUCCESS' } };
+      }
+      return {
+        outcome: 'busy',
+        record: { ...KEY, status, workerId: 'holder-1' },
+        workerId: 'holder-1',
+        leaseExpiresAt: NOW_MS + 30_000,
+      };
+    },
   };
-  return stubbedTransformHandler({ lineage, environment: { TRANSFORMER_HELD_DATE_RETRY_SECONDS: '2' } });
+  const handler = stubbedTransformHandler({
+    lineage,
+    environment: { TRANSFORMER_HELD_DATE_RETRY_SECONDS: '2' },
+  });
+  return { handler, claims };
 }
 
 describe('a transform message for a file the validator is still recording', () => {
@@ -30,22 +45,42 @@ describe('a transform message for a file the validator is still recording', () =
     const log = createRecordingLogger();
     const message = validatedMessage(log);
 
-    // Act
-    const outcome = await handlerWhoseClaimFinds('VALIDATING')(message, new AbortController().signal);
+    const { handler, claims } = handlerWhoseClaimFinds('VALIDATING');
 
-    // Assess: a requeue is a new message, so the receive count starts again
+    // Act
+    const outcome = await handler(message, new AbortController().signal);
+
+    // Assess: a requeue is a new message, so the receive count starts again; before it, the
+    // claim was asked again four times
     expect(outcome).toEqual<MessageOutcome>({ kind: 'requeue', delaySeconds: 2, body: message.body });
+    expect(claims.count).toBe(5);
     expect(log.messages('warn')).toEqual([]);
+  });
+
+  it('goes on in the same delivery once the validator has recorded the file, within the rechecks', async () => {
+    // Prepare: the validator records the file between the second and the third claim
+    const message = validatedMessage(createRecordingLogger());
+    const { handler, claims } = handlerWhoseClaimFinds('VALIDATING', 2);
+
+    // Act
+    const outcome = await handler(message, new AbortController().signal);
+
+    // Assess: the third claim found the file finished by then, so no requeue
+    expect(outcome).toEqual<MessageOutcome>({ kind: 'done' });
+    expect(claims.count).toBe(3);
   });
 
   it('still waits out another transformer holding the file, until its lease ends, spending no receive', async () => {
     // Prepare
     const message = validatedMessage(createRecordingLogger());
 
-    // Act
-    const outcome = await handlerWhoseClaimFinds('TRANSFORMING')(message, new AbortController().signal);
+    const { handler, claims } = handlerWhoseClaimFinds('TRANSFORMING');
 
-    // Assess: 30 s of lease left
+    // Act
+    const outcome = await handler(message, new AbortController().signal);
+
+    // Assess: 30 s of lease left, and no recheck: another transformer's lease is not a moment
     expect(outcome).toEqual<MessageOutcome>({ kind: 'requeue', delaySeconds: 30, body: message.body });
+    expect(claims.count).toBe(1);
   });
 });
