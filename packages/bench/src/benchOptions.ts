@@ -13,6 +13,8 @@ import { APPROACHES, type Approach, DEFAULT_APPROACHES } from './types.js';
 export interface BenchOptions {
   /** order_items to generate (orders are 0.4 × this). */
   readonly items: number;
+  /** One file per dataset, however large, instead of one per 100,000 orders. */
+  readonly oneFile: boolean;
   readonly runs: number;
   /** Approaches to run, in the order of {@link APPROACHES}. */
   readonly only: readonly Approach[];
@@ -33,6 +35,7 @@ export const DEFAULT_SEED = 'storeflow-bench';
 
 const OPTIONS = {
   items: { type: 'string' },
+  'one-file': { type: 'boolean' },
   runs: { type: 'string' },
   only: { type: 'string' },
   'daily-items': { type: 'string' },
@@ -52,6 +55,7 @@ latency (five days' items files, each timed from its upload to its KPIs visible)
 
 Options:
   --items <n>        order_items to generate; orders are 0.4 × n, products 30,000 (default ${DEFAULT_ITEMS})
+  --one-file         one file per dataset, however large (default: a file per 100,000 orders)
   --runs <n>         runs of each approach; the table shows medians (default ${DEFAULT_RUNS})
   --only <list>      comma-separated subset of ${APPROACHES.join(',')} (default ${DEFAULT_APPROACHES.join(',')})
   --daily-items <n>  order_items per day the monthly AWS cost is stated for (default ${DEFAULT_DAILY_ITEMS})
@@ -73,6 +77,7 @@ export function parseBenchOptions(argv: readonly string[], tempDir: string = tmp
   rejectPositionals(positionals, BenchUsageError);
   return {
     items: positiveInteger(values.items, '--items') ?? DEFAULT_ITEMS,
+    oneFile: values['one-file'] ?? false,
     runs: positiveInteger(values.runs, '--runs') ?? DEFAULT_RUNS,
     dailyItems: positiveInteger(values['daily-items'], '--daily-items') ?? DEFAULT_DAILY_ITEMS,
     only: approaches(values.only),

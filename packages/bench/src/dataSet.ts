@@ -80,15 +80,22 @@ export function latencyGeneratorOptions(seed: string): GeneratorOptions {
 
 /**
  * The data set for `items` and `seed` under `workDir`, generated on first use and reused after:
- * it is complete once its `dataset.json` exists, which is written last.
+ * it is complete once its `dataset.json` exists, which is written last. With `oneFile`, each
+ * dataset is one file however large (the validator's memory at any file size), in a directory of
+ * its own.
  */
 export async function ensureDataSet(
   workDir: string,
   items: number,
   seed: string,
+  oneFile = false,
 ): Promise<{ dataSet: DataSet; generatedMs: number | undefined }> {
-  const dir = path.join(workDir, `items-${items}-seed-${encodeURIComponent(seed)}`);
-  return ensureGenerated(dir, generatorOptionsFor(items, seed), items);
+  const dir = path.join(
+    workDir,
+    `items-${items}-seed-${encodeURIComponent(seed)}${oneFile ? '-one-file' : ''}`,
+  );
+  const options = generatorOptionsFor(items, seed);
+  return ensureGenerated(dir, oneFile ? { ...options, files: 1 } : options, items);
 }
 
 /** A scenario's data set (`backfill`, `latency`) under `workDir`, generated on first use. */

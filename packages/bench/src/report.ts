@@ -47,6 +47,7 @@ export interface BenchDocument {
   readonly machine: Machine;
   readonly parameters: {
     readonly items: number;
+    readonly oneFile: boolean;
     readonly runs: number;
     readonly only: readonly Approach[];
     readonly seed: string;

@@ -99,7 +99,7 @@ async function dataSetsFor(options: BenchOptions, log: ProgressLog): Promise<Map
     } else {
       if (comparison === undefined) {
         log(`data set: ${options.items} items, seed ${options.seed}, under ${options.workDir}`);
-        comparison = await ensureDataSet(options.workDir, options.items, options.seed);
+        comparison = await ensureDataSet(options.workDir, options.items, options.seed, options.oneFile);
       }
       prepared = comparison;
     }
@@ -166,6 +166,7 @@ export async function runBench(options: BenchOptions, log: ProgressLog): Promise
     machine: machine(),
     parameters: {
       items: options.items,
+      oneFile: options.oneFile,
       runs: options.runs,
       only: options.only,
       seed: options.seed,

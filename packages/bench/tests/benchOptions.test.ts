@@ -9,6 +9,7 @@ describe('parseBenchOptions', () => {
     // Assess
     expect(options).toEqual({
       items: 1_000_000,
+      oneFile: false,
       runs: 3,
       dailyItems: 1_000_000,
       only: ['core', 'duckdb', 'pipeline'],
@@ -25,13 +26,14 @@ describe('parseBenchOptions', () => {
     const options = parseBenchOptions(
       [
         ...['--items', '2000', '--runs', '1', '--only', 'latency,duckdb,core,backfill', '--json', 'out.json'],
-        ...['--seed', 's', '--daily-items', '250000'],
+        ...['--seed', 's', '--daily-items', '250000', '--one-file'],
       ],
       '/tmp',
     );
     // Assess
     expect(options).toMatchObject({
       items: 2000,
+      oneFile: true,
       runs: 1,
       dailyItems: 250_000,
       only: ['core', 'duckdb', 'backfill', 'latency'],
