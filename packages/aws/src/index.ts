@@ -59,7 +59,6 @@ export {
   type LineageRepositoryOptions,
   type TransformClaimInput,
 } from './dynamodb/LineageRepository.js';
-export { LruCache } from './dynamodb/LruCache.js';
 export { listLineage } from './dynamodb/listLineage.js';
 export { type AnomalyRange, listStoredAnomalies } from './dynamodb/listStoredAnomalies.js';
 export {

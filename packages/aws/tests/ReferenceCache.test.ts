@@ -95,4 +95,39 @@ describe('ReferenceCache', () => {
     expect(off.get('products', 1, 0)).toBeUndefined();
     expect(cleared.get('products', 1, 0)).toBeUndefined();
   });
+
+  it('evicts the least recently used: a read keeps an entry', () => {
+    // Prepare
+    const cache = new ReferenceCache(2, Number.POSITIVE_INFINITY);
+    cache.remember('orders', 1, order(1, 'v1'), 0);
+    cache.remember('orders', 2, order(2, 'v1'), 0);
+
+    // Act
+    cache.get('orders', 1, 0);
+    cache.remember('orders', 3, order(3, 'v1'), 0);
+
+    // Assess
+    expect(cache.get('orders', 1, 0)).toMatchObject({ userId: 1 });
+    expect(cache.get('orders', 2, 0)).toBeUndefined();
+    expect(cache.get('orders', 3, 0)).toMatchObject({ userId: 3 });
+  });
+
+  it('keeps its bound over many more ids than it holds, the oldest gone and the newest kept', () => {
+    // Prepare
+    const cache = new ReferenceCache(1_000, Number.POSITIVE_INFINITY);
+
+    // Act
+    for (let id = 0; id < 50_000; id++) cache.remember('orders', id, order(id, 'v1'), 0);
+
+    // Assess
+    const kept = Array.from({ length: 50_000 }, (_, id) => id).filter(
+      (id) => cache.get('orders', id, 0) !== undefined,
+    );
+    expect(kept).toEqual(Array.from({ length: 1_000 }, (_, index) => 49_000 + index));
+  });
+
+  it('refuses a bound that is negative or not an integer', () => {
+    expect(() => new ReferenceCache(-1, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => new ReferenceCache(1.5, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
 });

@@ -1,5 +1,5 @@
 import type { OrderReference, ProductReference } from '@storeflow/core';
-import { LruCache } from './LruCache.js';
+import { LRUCache } from 'lru-cache';
 import type { ReferenceKind, StoredOrder, StoredProduct } from './referenceBuckets.js';
 
 interface CacheEntry {
@@ -23,7 +23,13 @@ const MAX_SHARED_VERSIONS = 1_024;
  * none.
  */
 export class ReferenceCache {
-  readonly #byKind: Record<ReferenceKind, LruCache<number, CacheEntry>>;
+  /**
+   * `lru-cache`, which keeps its order in typed arrays. A Map re-inserted on every read, the way
+   * this was first written, leaves deleted slots at its front that every eviction walks past,
+   * which cost a validator most of its CPU once the cache was full (docs/design.md, "Memory").
+   * Undefined for a bound of 0, which lru-cache does not take.
+   */
+  readonly #byKind: Record<ReferenceKind, LRUCache<number, CacheEntry> | undefined>;
   readonly #ttlMs: number;
   #versions = new Map<string, string>();
 
@@ -32,15 +38,20 @@ export class ReferenceCache {
    * @param ttlMs how long an entry is trusted; `Infinity` for ever
    */
   constructor(maxEntriesPerKind: number, ttlMs: number) {
-    this.#byKind = { products: new LruCache(maxEntriesPerKind), orders: new LruCache(maxEntriesPerKind) };
+    if (!Number.isInteger(maxEntriesPerKind) || maxEntriesPerKind < 0) {
+      throw new RangeError(`maxEntriesPerKind must be an integer >= 0, got ${maxEntriesPerKind}`);
+    }
+    const bounded = () =>
+      maxEntriesPerKind === 0 ? undefined : new LRUCache<number, CacheEntry>({ max: maxEntriesPerKind });
+    this.#byKind = { products: bounded(), orders: bounded() };
     this.#ttlMs = ttlMs;
   }
 
   /** The cached reference of `id`, undefined when absent or expired at `nowMs` (then dropped). */
   get(kind: ReferenceKind, id: number, nowMs: number): ProductReference | OrderReference | undefined {
     const cache = this.#byKind[kind];
-    const cached = cache.get(id);
-    if (cached === undefined) return undefined;
+    const cached = cache?.get(id);
+    if (cache === undefined || cached === undefined) return undefined;
     if (cached.expiresAtMs !== undefined && cached.expiresAtMs <= nowMs) {
       cache.delete(id);
       return undefined;
@@ -62,6 +73,7 @@ export class ReferenceCache {
   ): ProductReference | OrderReference {
     const reference = referenceOf(stored);
     const cache = this.#byKind[kind];
+    if (cache === undefined) return reference;
     const cached = cache.get(id);
     if (cached === undefined || cached.version <= stored.version) {
       cache.set(id, {
@@ -74,8 +86,8 @@ export class ReferenceCache {
   }
 
   clear(): void {
-    this.#byKind.products.clear();
-    this.#byKind.orders.clear();
+    this.#byKind.products?.clear();
+    this.#byKind.orders?.clear();
     this.#versions = new Map();
   }
 
