@@ -372,12 +372,13 @@ export class DateRecomputeCoordinator {
    * does what {@link complete} does (`computed_seq = seq`, lease released) in the same atomic
    * write as the date's last KPI rows, so a recompute costs no request of its own to complete,
    * and its rows and its coverage land together; `onCompleted` is called once they have, and a
-   * caller whose writes did not go through the fence calls `complete` instead. Its condition adds to the fence's `requested_seq >= seq` (a seq never
-   * handed out is refused, as in `complete`) and `computed_seq <= seq`: `computed_seq` is raised
-   * only by a holder's completion, and every later acquisition reads a `requested_seq` at least
-   * as high, so while this worker holds the lease `computed_seq` cannot exceed its `seq`; should
-   * it ever, the write is refused like a lost lease, nothing lands, and the lease lapses to the
-   * next holder, whose run covers more.
+   * caller whose writes did not go through the fence calls `complete` instead. Its condition adds
+   * to the fence's `requested_seq >= seq` (a seq never handed out is refused, as in `complete`,
+   * though as a lost lease) and `computed_seq <= seq`: `computed_seq` is raised only by a
+   * holder's completion, and every later acquisition reads a `requested_seq` at least as high, so
+   * while this worker holds the lease `computed_seq` cannot exceed its `seq`; should it ever, the
+   * write is refused like a lost lease, nothing lands, and the lease lapses to the next holder,
+   * whose run covers more.
    */
   completingFence(orderDate: string, workerId: string, seq: number, onCompleted?: () => void): WriteFence {
     checkSeq(seq);
