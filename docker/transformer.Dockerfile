@@ -23,6 +23,10 @@ RUN bash docker/deploy-service.sh transformer /out
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# glibc's allocator settings, SERVICE_MALLOC_ENV of @storeflow/runtime (a test checks they agree):
+# freed buffers go back to the system instead of staying in a worker's resident memory.
+ENV MALLOC_ARENA_MAX=2
+ENV MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AwsRequestTally } from '@storeflow/aws';
 import type { Dataset } from '@storeflow/core';
-import { SERVICE_NODE_FLAGS } from '@storeflow/runtime';
+import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 import { BenchChildFailedError } from './errors.js';
 import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
 import type { Approach, ValidationOutcome } from './types.js';
@@ -36,11 +36,14 @@ export interface ChildReport {
 export async function runInChild(approach: Approach, manifestPath: string): Promise<ChildReport> {
   let stdout: string;
   try {
-    // The core is the services' code: it runs with their Node flags, as they are deployed.
-    const flags = approach === 'core' ? SERVICE_NODE_FLAGS : [];
-    ({ stdout } = await run(process.execPath, [...flags, CHILD_SCRIPT, approach, manifestPath], {
-      maxBuffer: 16 * 1024 * 1024,
-    }));
+    // The core is the services' code: it runs with their Node flags and allocator settings, as
+    // they are deployed.
+    const core = approach === 'core';
+    ({ stdout } = await run(
+      process.execPath,
+      [...(core ? SERVICE_NODE_FLAGS : []), CHILD_SCRIPT, approach, manifestPath],
+      { maxBuffer: 16 * 1024 * 1024, env: core ? { ...process.env, ...SERVICE_MALLOC_ENV } : process.env },
+    ));
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     throw new BenchChildFailedError(approach, stderr.trim() || (error as Error).message, { cause: error });

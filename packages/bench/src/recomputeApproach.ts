@@ -13,7 +13,7 @@ import {
 } from '@storeflow/aws';
 import { startStackDaemon, stopStackDaemon } from '@storeflow/cli/pipeline';
 import { type SilverOrder, type SilverOrderItem, type SilverRecord, sourceIdOf } from '@storeflow/core';
-import { SERVICE_NODE_FLAGS } from '@storeflow/runtime';
+import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 import { BenchChildFailedError } from './errors.js';
 import type { RecomputeChildReport } from './recomputeChild.js';
 import type { DataSet } from './types.js';
@@ -91,9 +91,9 @@ export async function runRecompute(dataSet: DataSet, log: (line: string) => void
 async function recomputeInChild(env: Record<string, string>): Promise<RecomputeChildReport> {
   let stdout: string;
   try {
-    // The transformer's own Node flags: its memory is measured as it is deployed.
+    // The transformer's own Node flags and allocator settings: its memory is measured as it is deployed.
     ({ stdout } = await run(process.execPath, [...SERVICE_NODE_FLAGS, RECOMPUTE_CHILD], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...SERVICE_MALLOC_ENV, ...env },
     }));
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isPortOpen, isProcessAlive } from '@storeflow/local-stack/ports';
+import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 import type { DemoRun } from '../src/demo/runState.js';
 import type { StackState } from '../src/stackState.js';
 import { assertCliBuilt, processGroupAlive, runCli, startCli } from './helpers.js';
@@ -26,6 +27,23 @@ afterAll(async () => {
 
 async function readStackState(demoDir: string): Promise<StackState> {
   return JSON.parse(await readFile(path.join(demoDir, 'stack', 'stack.json'), 'utf8')) as StackState;
+}
+
+/** The Node flags (the arguments before the script) and the environment of a live process (Linux). */
+async function launchOf(pid: number): Promise<{ nodeFlags: string[]; env: Record<string, string> }> {
+  const [, ...args] = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  const environ = (await readFile(`/proc/${pid}/environ`, 'utf8'))
+    .split('\0')
+    .filter((entry) => entry !== '');
+  return {
+    nodeFlags: args.slice(
+      0,
+      args.findIndex((arg) => !arg.startsWith('--')),
+    ),
+    env: Object.fromEntries(
+      environ.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+    ),
+  };
 }
 
 function portOf(url: string): number {
@@ -63,6 +81,7 @@ describe('storeflow demo', () => {
       run.services.map(async (service) => (await fetch(service.metricsUrl)).status),
     );
     const stackAliveWhileKept = processGroupAlive(stack.pid);
+    const launches = await Promise.all(run.services.map((service) => launchOf(service.pid)));
     const hint = /stop them with: (.*)$/m.exec(kept.stderr)?.[1];
 
     // Act 2: the printed command, run as the bin it names, from another directory.
@@ -74,6 +93,11 @@ describe('storeflow demo', () => {
     expect(JSON.parse(kept.stdout)).toHaveProperty('files');
     expect(run.services.map((service) => service.name)).toEqual(['validator-1', 'transformer-1']);
     expect(metricsAnswers).toEqual([200, 200]);
+    // Run as the images run them: the same Node flags and allocator settings.
+    for (const launch of launches) {
+      expect(launch.nodeFlags).toEqual(SERVICE_NODE_FLAGS);
+      expect(launch.env).toMatchObject(SERVICE_MALLOC_ENV);
+    }
     expect(stackAliveWhileKept).toBe(true);
     expect(hint).toBe(`storeflow demo --stop --dir ${demoDir}`);
     expect(bin).toBe('storeflow');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SERVICE_NODE_FLAGS } from '@storeflow/runtime';
+import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 import { argsOf, execForm, parseDockerfile, type Stage } from './dockerfile.js';
 import { readJson, readRepositoryFile, run, SERVICES, serviceDefaults } from './repository.js';
 
@@ -73,6 +73,17 @@ describe('the service images', () => {
 
       expect(argsOf(runtime, 'CMD').map(execForm)).toEqual([['node', ...SERVICE_NODE_FLAGS, 'dist/main.js']]);
       expect(argsOf(runtime, 'ENV').filter((env) => env.startsWith('NODE_OPTIONS='))).toEqual([]);
+    },
+  );
+
+  it.each(SERVICES)(
+    '%s: runs with the allocator settings the demo, the bench and the chaos suite give the service',
+    async (service) => {
+      const { runtime } = await stagesOf(`docker/${service}.Dockerfile`);
+
+      expect(argsOf(runtime, 'ENV').filter((env) => env.startsWith('MALLOC_'))).toEqual(
+        Object.entries(SERVICE_MALLOC_ENV).map(([name, value]) => `${name}=${value}`),
+      );
     },
   );
 

@@ -41,7 +41,7 @@ export {
   type ServiceMetrics,
 } from './runQueueService.js';
 export { type QueueWorker, type ServeQueueWorkerOptions, serveQueueWorker } from './serveQueueWorker.js';
-export { SERVICE_NODE_FLAGS } from './serviceNodeFlags.js';
+export { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from './serviceNodeFlags.js';
 export { runOnce } from './shutdown.js';
 export {
   type HealthVerdict,

@@ -3,7 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort, httpAnswers, isProcessAlive, waitFor } from '@storeflow/local-stack/ports';
-import { SERVICE_NODE_FLAGS } from '@storeflow/runtime';
+import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 
 export type ServiceName = 'validator' | 'transformer';
 
@@ -72,7 +72,7 @@ const STOP_GRACE_MS = 40_000;
 
 /**
  * Starts one service process as Fargate would run it: its own `node dist/main.js` with the images'
- * Node flags, configured by environment only, logs appended to `logFile`, `/metrics` on a free loopback port. Detached, so
+ * Node flags and allocator settings, configured by environment only, logs appended to `logFile`, `/metrics` on a free loopback port. Detached, so
  * a `--keep` run can leave it behind; resolves once `/healthz` answers.
  *
  * @throws Error with the log's last line when the process exits or stays unhealthy
@@ -95,6 +95,7 @@ export async function startServiceProcess(
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       env: {
+        ...SERVICE_MALLOC_ENV,
         ...env,
         [`${prefix}_METRICS_PORT`]: String(port),
         [`${prefix}_METRICS_HOST`]: '127.0.0.1',
