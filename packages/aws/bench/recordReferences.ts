@@ -1,12 +1,12 @@
 /**
  * Throughput of recording order references (`ReferenceStore.recordOrders`) into a fresh embedded
- * stack, the way the validator records an orders file: slices of 50,000 rows, one after the other.
+ * stack, the way the validator records an orders file: slices of 10,000 rows, one after the other.
  * Two passes over the same ids: first all new, then again with a newer version (every row read,
  * replaced and returned as `previous`). Prints rows/s per pass. A warm-up of other ids comes
  * first, so DynamoDB Local's JIT compilation is not charged to the first pass.
  *
  *   npx -y pnpm@10.34.9 build
- *   npx -y pnpm@10.34.9 --filter @storeflow/aws bench [--orders 50000] [--slice 50000] [--warmup 5000]
+ *   npx -y pnpm@10.34.9 --filter @storeflow/aws bench [--orders 50000] [--slice 10000] [--warmup 5000]
  *       [--dist <an @storeflow/aws dist/ directory, to measure another build>]
  *
  * Node runs this file as it is (type stripping); it needs no build of its own.
@@ -21,7 +21,7 @@ import { startEmbeddedStack } from '@storeflow/local-stack';
 const { values } = parseArgs({
   options: {
     orders: { type: 'string', default: '50000' },
-    slice: { type: 'string', default: '50000' },
+    slice: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '5000' },
     dist: { type: 'string', default: path.resolve(import.meta.dirname, '../dist') },
   },
