@@ -15,10 +15,13 @@ const order = (userId: number, version: string): StoredOrder => ({
   sourceKey: `raw/orders/${version}.csv`,
 });
 
+/** The same bound for both kinds. */
+const bound = (entries: number) => ({ products: entries, orders: entries });
+
 describe('ReferenceCache', () => {
   it('keeps a product and an order of the same id apart', () => {
     // Prepare
-    const cache = new ReferenceCache(10, Number.POSITIVE_INFINITY);
+    const cache = new ReferenceCache(bound(10), Number.POSITIVE_INFINITY);
 
     // Act
     cache.remember('products', 7, product('Tops', 'v1'), 0);
@@ -36,7 +39,7 @@ describe('ReferenceCache', () => {
 
   it('bounds each kind on its own: orders filling theirs evict no product', () => {
     // Prepare
-    const cache = new ReferenceCache(2, Number.POSITIVE_INFINITY);
+    const cache = new ReferenceCache(bound(2), Number.POSITIVE_INFINITY);
     cache.remember('products', 1, product('Tops', 'v1'), 0);
 
     // Act
@@ -48,9 +51,24 @@ describe('ReferenceCache', () => {
     expect(cache.get('orders', 3, 0)).toMatchObject({ userId: 3 });
   });
 
+  it('takes a bound for each kind', () => {
+    // Prepare
+    const cache = new ReferenceCache({ products: 3, orders: 1 }, Number.POSITIVE_INFINITY);
+
+    // Act
+    for (const id of [1, 2, 3]) {
+      cache.remember('products', id, product('Tops', 'v1'), 0);
+      cache.remember('orders', id, order(id, 'v1'), 0);
+    }
+
+    // Assess
+    expect([1, 2, 3].map((id) => cache.get('products', id, 0) !== undefined)).toEqual([true, true, true]);
+    expect([1, 2, 3].map((id) => cache.get('orders', id, 0) !== undefined)).toEqual([false, false, true]);
+  });
+
   it('keeps a newer version against an older one, and takes an equal or newer one', () => {
     // Prepare
-    const cache = new ReferenceCache(10, Number.POSITIVE_INFINITY);
+    const cache = new ReferenceCache(bound(10), Number.POSITIVE_INFINITY);
     cache.remember('products', 1, product('Tops', 'v2'), 0);
 
     // Act
@@ -67,7 +85,7 @@ describe('ReferenceCache', () => {
 
   it('forgets an entry once its TTL has passed, and only then', () => {
     // Prepare
-    const cache = new ReferenceCache(10, 500);
+    const cache = new ReferenceCache(bound(10), 500);
     cache.remember('orders', 1, order(1, 'v1'), 1_000);
 
     // Act
@@ -83,8 +101,8 @@ describe('ReferenceCache', () => {
 
   it('keeps nothing when its bound is 0, and nothing after clear', () => {
     // Prepare
-    const off = new ReferenceCache(0, Number.POSITIVE_INFINITY);
-    const cleared = new ReferenceCache(10, Number.POSITIVE_INFINITY);
+    const off = new ReferenceCache(bound(0), Number.POSITIVE_INFINITY);
+    const cleared = new ReferenceCache(bound(10), Number.POSITIVE_INFINITY);
     cleared.remember('products', 1, product('Tops', 'v1'), 0);
 
     // Act
@@ -98,7 +116,7 @@ describe('ReferenceCache', () => {
 
   it('evicts the least recently used: a read keeps an entry', () => {
     // Prepare
-    const cache = new ReferenceCache(2, Number.POSITIVE_INFINITY);
+    const cache = new ReferenceCache(bound(2), Number.POSITIVE_INFINITY);
     cache.remember('orders', 1, order(1, 'v1'), 0);
     cache.remember('orders', 2, order(2, 'v1'), 0);
 
@@ -114,7 +132,7 @@ describe('ReferenceCache', () => {
 
   it('keeps its bound over many more ids than it holds, the oldest gone and the newest kept', () => {
     // Prepare
-    const cache = new ReferenceCache(1_000, Number.POSITIVE_INFINITY);
+    const cache = new ReferenceCache(bound(1_000), Number.POSITIVE_INFINITY);
 
     // Act
     for (let id = 0; id < 50_000; id++) cache.remember('orders', id, order(id, 'v1'), 0);
@@ -127,7 +145,7 @@ describe('ReferenceCache', () => {
   });
 
   it('refuses a bound that is negative or not an integer', () => {
-    expect(() => new ReferenceCache(-1, Number.POSITIVE_INFINITY)).toThrow(RangeError);
-    expect(() => new ReferenceCache(1.5, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => new ReferenceCache(bound(-1), Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => new ReferenceCache(bound(1.5), Number.POSITIVE_INFINITY)).toThrow(RangeError);
   });
 });

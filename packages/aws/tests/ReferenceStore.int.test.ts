@@ -36,7 +36,7 @@ function freshIds(count: number): number[] {
   return ids;
 }
 
-const store = (options: { cacheMaxEntries?: number } = {}) =>
+const store = (options: { cacheMaxProducts?: number; cacheMaxOrders?: number } = {}) =>
   new ReferenceStore({ clients, tableName: table, ...options });
 
 const V1 = '2025-04-01T10:00:00.000Z#raw/orders/a.csv';
@@ -246,12 +246,15 @@ describe('ReferenceStore on DynamoDB Local', () => {
     // Act
     const products = await reader.findProducts([productId]);
     const orders = await reader.findOrders([orderId]);
-    const uncached = await store({ cacheMaxEntries: 0 }).findProducts([productId]);
+    const uncachedReader = store({ cacheMaxProducts: 0, cacheMaxOrders: 0 });
+    const uncached = await uncachedReader.findProducts([productId]);
+    const uncachedOrders = await uncachedReader.findOrders([orderId]);
 
     // Assess
     expect(products.get(productId)).toEqual({ category: 'Socks' });
     expect(orders.get(orderId)).toMatchObject({ userId: orderId * 10 });
     expect(uncached.has(productId)).toBe(false);
+    expect(uncachedOrders.has(orderId)).toBe(false);
   });
 
   it('does not cache a miss: an id recorded later, by this or another store, is found', async () => {

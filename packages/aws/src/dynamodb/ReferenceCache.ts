@@ -34,16 +34,18 @@ export class ReferenceCache {
   #versions = new Map<string, string>();
 
   /**
-   * @param maxEntriesPerKind products and orders each keep at most this many; 0 keeps nothing
+   * @param maxEntries how many products and how many orders are kept at most; 0 keeps none
    * @param ttlMs how long an entry is trusted; `Infinity` for ever
    */
-  constructor(maxEntriesPerKind: number, ttlMs: number) {
-    if (!Number.isInteger(maxEntriesPerKind) || maxEntriesPerKind < 0) {
-      throw new RangeError(`maxEntriesPerKind must be an integer >= 0, got ${maxEntriesPerKind}`);
-    }
-    const bounded = () =>
-      maxEntriesPerKind === 0 ? undefined : new LRUCache<number, CacheEntry>({ max: maxEntriesPerKind });
-    this.#byKind = { products: bounded(), orders: bounded() };
+  constructor(maxEntries: Readonly<Record<ReferenceKind, number>>, ttlMs: number) {
+    const bounded = (kind: ReferenceKind) => {
+      const max = maxEntries[kind];
+      if (!Number.isInteger(max) || max < 0) {
+        throw new RangeError(`maxEntries.${kind} must be an integer >= 0, got ${max}`);
+      }
+      return max === 0 ? undefined : new LRUCache<number, CacheEntry>({ max });
+    };
+    this.#byKind = { products: bounded('products'), orders: bounded('orders') };
     this.#ttlMs = ttlMs;
   }
 

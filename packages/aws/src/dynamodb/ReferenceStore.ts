@@ -50,10 +50,16 @@ export interface ReferenceStoreOptions {
   /** BatchGetItem pages (100 buckets each) in flight at once, over all lookups and recordings of this store. @defaultValue 4 */
   readConcurrency?: number;
   /**
-   * Found references kept in memory, products and orders each (about 150 bytes an order); 0 turns
-   * caching off. @defaultValue 100_000
+   * Found products kept in memory; 0 turns their caching off. Items name products at random, so a
+   * catalogue larger than this makes misses that each read a bucket. @defaultValue 100_000
    */
-  cacheMaxEntries?: number;
+  cacheMaxProducts?: number;
+  /**
+   * Found orders kept in memory (about 150 bytes each); 0 turns their caching off. Items come
+   * grouped by order, so a file's lookups need only the orders of its recent batches
+   * (docs/design.md, "Memory: what a worker holds"). @defaultValue 50_000
+   */
+  cacheMaxOrders?: number;
   /**
    * How long a cached reference is trusted, in ms. Another task may record a newer version of a
    * row; this store only sees its own writes, so without a TTL a cached row can stay stale until
@@ -134,10 +140,10 @@ export class ReferenceStore implements ReferenceLookup {
     this.#table = options.tableName;
     this.#writeLimit = pLimit(positiveInteger('writeConcurrency', options.writeConcurrency ?? 8));
     this.#readLimit = pLimit(positiveInteger('readConcurrency', options.readConcurrency ?? 4));
-    const cacheMaxEntries = options.cacheMaxEntries ?? 100_000;
-    if (!Number.isInteger(cacheMaxEntries) || cacheMaxEntries < 0) {
-      throw new InvalidOptionError('cacheMaxEntries', `must be an integer >= 0, got ${cacheMaxEntries}`);
-    }
+    const cacheMaxEntries = {
+      products: cacheBound('cacheMaxProducts', options.cacheMaxProducts ?? 100_000),
+      orders: cacheBound('cacheMaxOrders', options.cacheMaxOrders ?? 50_000),
+    };
     const cacheTtlMs = options.cacheTtlMs ?? Number.POSITIVE_INFINITY;
     if (!(cacheTtlMs > 0)) {
       throw new InvalidOptionError('cacheTtlMs', `must be > 0, got ${options.cacheTtlMs}`);
@@ -380,6 +386,13 @@ export class ReferenceStore implements ReferenceLookup {
       },
     );
   }
+}
+
+function cacheBound(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidOptionError(option, `must be an integer >= 0, got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(option: string, value: number): number {
