@@ -137,13 +137,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
         await Promise.all([...sink.partFiles].map((part) => rm(part)));
         continue;
       }
-      // forEach, not for-of: iterating a Map's entries makes an array per entry.
-      sink.accepted.products.forEach((product, id) => {
-        references.products.set(id, product);
-      });
-      sink.accepted.orders.forEach((order, id) => {
-        references.orders.set(id, order);
-      });
+      references.acceptAll(sink.accepted);
     }
     let kpis = ZERO_KPI_TOTALS;
     const dates = new Set([

@@ -141,4 +141,83 @@ describe('InMemoryReferences', () => {
     expect([...products]).toEqual([[7, { category: 'Jeans' }]]);
     expect([...orders]).toEqual([[3, { userId: 9, createdAtMs: 1_700_000_000_000, status: 'complete' }]]);
   });
+
+  it('keeps every order exactly as put, beyond the first columns and for ids past 32 bits', async () => {
+    // Prepare: more orders than the columns start with, ids and user ids too large for a 32-bit integer
+    const references = new InMemoryReferences();
+    const put = new Map<number, OrderReference>();
+    for (let index = 0; index < 3_000; index++) {
+      const id = 2 ** 40 + index * 7;
+      const order: OrderReference = {
+        userId: Number.MAX_SAFE_INTEGER - index,
+        createdAtMs: ORDER_CREATED + index * 61_001,
+        status: (['complete', 'cancelled', 'returned'] as const)[index % 3] ?? 'complete',
+      };
+      put.set(id, order);
+    }
+    // Act
+    for (const [id, order] of put) references.putOrder(id, order);
+    const found = await references.findOrders([...put.keys(), 5]);
+    // Assess
+    expect(found).toEqual(put);
+  });
+
+  it('replaces what it holds for an id with what is put later', async () => {
+    // Prepare
+    const references = new InMemoryReferences(
+      [[1, { category: 'Jeans' }]],
+      [[3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'processing' }]],
+    );
+    // Act
+    references.putProduct(1, { category: 'Tops' });
+    references.putOrder(3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'shipped' });
+    // Assess
+    expect(await references.findProducts([1])).toEqual(new Map([[1, { category: 'Tops' }]]));
+    expect(await references.findOrders([3])).toEqual(
+      new Map([[3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'shipped' }]]),
+    );
+  });
+
+  it('takes in everything another holds, the other one winning for the same id', async () => {
+    // Prepare
+    const earlier = new InMemoryReferences(
+      [
+        [1, { category: 'Jeans' }],
+        [2, { category: 'Tops' }],
+      ],
+      [[3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'processing' }]],
+    );
+    const file = new InMemoryReferences(
+      [[2, { category: 'Jeans' }]],
+      [
+        [3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'complete' }],
+        [4, { userId: 8, createdAtMs: ORDER_CREATED + 1, status: 'cancelled' }],
+      ],
+    );
+    // Act
+    earlier.acceptAll(file);
+    // Assess
+    expect(await earlier.findProducts([1, 2])).toEqual(
+      new Map([
+        [1, { category: 'Jeans' }],
+        [2, { category: 'Jeans' }],
+      ]),
+    );
+    expect(await earlier.findOrders([3, 4])).toEqual(
+      new Map([
+        [3, { userId: 9, createdAtMs: ORDER_CREATED, status: 'complete' }],
+        [4, { userId: 8, createdAtMs: ORDER_CREATED + 1, status: 'cancelled' }],
+      ]),
+    );
+  });
+
+  it('refuses an order whose status is not one the contract knows', () => {
+    // Prepare
+    const references = new InMemoryReferences();
+    const order = { userId: 1, createdAtMs: ORDER_CREATED, status: 'lost' } as unknown as OrderReference;
+    // Act
+    const put = () => references.putOrder(7, order);
+    // Assess
+    expect(put).toThrow(/order 7 has an unknown status "lost"/);
+  });
 });
