@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   type AcceptedBatch,
-  computeDateKpis,
   type Dataset,
+  DateKpiAggregator,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
   encodeSilverPart,
@@ -36,7 +36,8 @@ const LINE_FEED = 0x0a;
 class LocalSilverSink implements FileValidationSink {
   readonly rejectedByRule = new Map<string, number>();
   readonly accepted = new InMemoryReferences();
-  readonly partFiles = new Set<string>();
+  /** Each part file written, open for appending until {@link close}. */
+  readonly #parts = new Map<string, FileHandle>();
 
   constructor(
     private readonly silverDir: string,
@@ -62,12 +63,25 @@ class LocalSilverSink implements FileValidationSink {
     if (this.dataset === 'products') return;
     const dir = path.join(this.silverDir, this.dataset, partition);
     const part = path.join(dir, `${this.fileNumber}.jsonl`);
-    // Once per part file, not once per batch: S3, which this stands for, has no directories to make.
-    if (!this.partFiles.has(part)) {
+    // Made and opened once per part file, not once per batch: S3, which this stands for, takes a
+    // part in one request and has no directories to make.
+    let handle = this.#parts.get(part);
+    if (handle === undefined) {
       await mkdir(dir, { recursive: true });
-      this.partFiles.add(part);
+      handle = await open(part, 'a');
+      this.#parts.set(part, handle);
     }
-    await appendFile(part, encodeSilverPart(records));
+    await handle.write(encodeSilverPart(records));
+  }
+
+  /** The part files written. */
+  get partFiles(): readonly string[] {
+    return [...this.#parts.keys()];
+  }
+
+  /** Closes every part file; call it once the file's validation has ended, however it ended. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#parts.values()].map((handle) => handle.close()));
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {
@@ -82,8 +96,8 @@ class LocalSilverSink implements FileValidationSink {
 /**
  * The in-process core over a data set, as the two services drive it but without AWS: every file
  * parsed and validated in order (products, orders, then items against the in-memory references),
- * accepted rows written as silver parts per order date, then each date's KPIs computed from its
- * parts by computeDateKpis, as the transformer's recompute does.
+ * accepted rows written as silver parts per order date, then each date's parts streamed through
+ * core's DateKpiAggregator, as the transformer's recompute does.
  *
  * @param nowMs - the validator's clock: `created_at` may not be later than this
  */
@@ -117,7 +131,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
           referenceGraceExpired: true,
         },
         sink,
-      );
+      ).finally(() => sink.close());
       if (result.outcome === 'deferred') {
         throw new Error(`${file.key} was deferred although the reference grace had expired`);
       }
@@ -134,20 +148,28 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
       if (result.verdict === 'REJECTED') {
         rejectedFiles += 1;
         // Nothing of a rejected file reaches silver or the references.
-        await Promise.all([...sink.partFiles].map((part) => rm(part)));
+        await Promise.all(sink.partFiles.map((part) => rm(part)));
         continue;
       }
       references.acceptAll(sink.accepted);
     }
     let kpis = ZERO_KPI_TOTALS;
+    const silver = new SilverReader();
     const dates = new Set([
       ...(await listDir(path.join(silverDir, 'orders'))),
       ...(await listDir(path.join(silverDir, 'order_items'))),
     ]);
     for (const date of [...dates].sort()) {
-      const orders = await readSilver<SilverOrder>(path.join(silverDir, 'orders', date));
-      const items = await readSilver<SilverOrderItem>(path.join(silverDir, 'order_items', date));
-      kpis = addDateKpis(kpis, computeDateKpis(date, orders, items));
+      // Streamed through the aggregator row by row, as the transformer's recompute does: the
+      // date's rows are never held together.
+      const aggregator = new DateKpiAggregator(date);
+      await silver.forEachRow<SilverOrder>(path.join(silverDir, 'orders', date), (order) =>
+        aggregator.addOrder(order),
+      );
+      await silver.forEachRow<SilverOrderItem>(path.join(silverDir, 'order_items', date), (item) =>
+        aggregator.addItem(item),
+      );
+      kpis = addDateKpis(kpis, aggregator.result());
     }
     return { rows, rejectedByRule: Object.fromEntries(rejectedByRule), rejectedFiles, kpis };
   } finally {
@@ -164,24 +186,45 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-async function readSilver<R>(dir: string): Promise<R[]> {
-  const records: R[] = [];
-  const parts = await listDir(dir);
-  // A few parts at a time, as the transformer reads a date's parts from S3.
-  for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
-    const contents = await Promise.all(
-      parts.slice(start, start + PARTS_AT_ONCE).map((part) => readFile(path.join(dir, part))),
-    );
-    // Line by line from the bytes, as the transformer decodes the parts it streams: decoding a
-    // whole part into one string first would copy it into fresh memory once more.
-    for (const bytes of contents) {
+/**
+ * Hands every row of a date's silver parts to `add`, one at a time, line by line from the bytes
+ * as the transformer decodes the parts it streams (decoding a whole part into one string first
+ * would copy it into fresh memory once more).
+ *
+ * The parts are read one after the other into one buffer, grown when a part is larger. A fresh
+ * buffer per part was fresh memory each time: under the services' allocator settings, which this
+ * process runs with, glibc had given the last one back to the system, so every page of the next
+ * was faulted in again.
+ */
+class SilverReader {
+  #buffer = Buffer.alloc(0);
+
+  async forEachRow<R>(dir: string, add: (row: R) => void): Promise<void> {
+    for (const part of await listDir(dir)) {
+      const bytes = await this.#read(path.join(dir, part));
       for (let lineStart = 0; lineStart < bytes.length; ) {
         let lineEnd = bytes.indexOf(LINE_FEED, lineStart);
         if (lineEnd === -1) lineEnd = bytes.length;
-        if (lineEnd > lineStart) records.push(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
+        if (lineEnd > lineStart) add(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
         lineStart = lineEnd + 1;
       }
     }
   }
-  return records;
+
+  async #read(file: string): Promise<Buffer> {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (this.#buffer.length < size) this.#buffer = Buffer.alloc(Math.max(size, this.#buffer.length * 2));
+      let filled = 0;
+      while (filled < size) {
+        const { bytesRead } = await handle.read(this.#buffer, filled, size - filled, filled);
+        if (bytesRead === 0) throw new Error(`${file} ended after ${filled} of its ${size} bytes`);
+        filled += bytesRead;
+      }
+      return this.#buffer.subarray(0, size);
+    } finally {
+      await handle.close();
+    }
+  }
 }

@@ -171,6 +171,19 @@ describe('encodeSilverPart', () => {
     expect(text(part)).toBe(`{"name":"a","_version":"v"}\n{"name":"${name}","_version":"v"}\n`);
   });
 
+  it('writes every line of a part of many records, whichever of them hold characters of several bytes', () => {
+    // Prepare: enough records for several groups of lines, wide characters in some of the later ones
+    const records: SilverRecord[] = Array.from({ length: 200 }, (_, index) => ({
+      id: index,
+      name: index % 70 === 69 ? `${'中'.repeat(50)}é${index}` : `plain ${index}`,
+      _version: 'v',
+    }));
+    // Act
+    const part = encodeSilverPart(records);
+    // Assess
+    expect(part).toEqual(jsonLines(records));
+  });
+
   it('writes nothing for no records', () => {
     expect(encodeSilverPart([]).length).toBe(0);
   });
