@@ -73,6 +73,9 @@ export class InMemoryReferences implements ReferenceLookup {
 
   /** Records (or replaces) what the checks need of one order. */
   putOrder(id: number, order: OrderReference): void {
+    const status = ORDER_STATUSES.indexOf(order.status);
+    if (status === -1)
+      throw new TypeError(`order ${id} has an unknown status ${JSON.stringify(order.status)}`);
     let slot = this.#orderSlot.get(id);
     if (slot === undefined) {
       slot = this.#orderSlot.size;
@@ -81,9 +84,6 @@ export class InMemoryReferences implements ReferenceLookup {
     }
     this.#orderUserId[slot] = order.userId;
     this.#orderCreatedAtMs[slot] = order.createdAtMs;
-    const status = ORDER_STATUSES.indexOf(order.status);
-    if (status === -1)
-      throw new TypeError(`order ${id} has an unknown status ${JSON.stringify(order.status)}`);
     this.#orderStatus[slot] = status;
   }
 

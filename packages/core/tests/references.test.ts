@@ -211,7 +211,7 @@ describe('InMemoryReferences', () => {
     );
   });
 
-  it('refuses an order whose status is not one the contract knows', () => {
+  it('refuses an order whose status is not one the contract knows, and keeps nothing of it', async () => {
     // Prepare
     const references = new InMemoryReferences();
     const order = { userId: 1, createdAtMs: ORDER_CREATED, status: 'lost' } as unknown as OrderReference;
@@ -219,5 +219,6 @@ describe('InMemoryReferences', () => {
     const put = () => references.putOrder(7, order);
     // Assess
     expect(put).toThrow(/order 7 has an unknown status "lost"/);
+    expect(await references.findOrders([7])).toEqual(new Map());
   });
 });
