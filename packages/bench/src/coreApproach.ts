@@ -131,7 +131,13 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
           referenceGraceExpired: true,
         },
         sink,
-      ).finally(() => sink.close());
+      ).then(
+        async (done) => {
+          await sink.close();
+          return done;
+        },
+        (error: unknown) => closeBeside(() => sink.close(), error),
+      );
       if (result.outcome === 'deferred') {
         throw new Error(`${file.key} was deferred although the reference grace had expired`);
       }
@@ -175,6 +181,19 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
   } finally {
     await rm(silverDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Closes what a failed validation left open and rethrows its error: a failure to close is thrown
+ * beside that error, never instead of it.
+ */
+export async function closeBeside(close: () => Promise<void>, error: unknown): Promise<never> {
+  try {
+    await close();
+  } catch (closeError) {
+    throw new AggregateError([error, closeError], 'the validation failed, and so did closing its part files');
+  }
+  throw error;
 }
 
 async function listDir(dir: string): Promise<string[]> {
