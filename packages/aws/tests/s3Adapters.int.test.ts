@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { SilverOrder } from '@storeflow/core';
+import { encodeSilverPart, type SilverOrder } from '@storeflow/core';
 import {
   JsonLinesUpload,
   MalformedSilverPartError,
@@ -53,10 +53,10 @@ describe('SilverStore on the embedded stack', () => {
     const store = new SilverStore({ clients, bucket });
     const v1 = ordersVersion('etag-1');
     const v2 = ordersVersion('etag-2', v1.sourceId);
-    await store.writePart(v1, '2025-04-01', 0, [order(1), order(2)]);
-    await store.writePart(v1, '2025-04-01', 1, [order(3)]);
-    await store.writePart(v1, '2025-04-02', 0, [order(4)]);
-    await store.writePart(v2, '2025-04-01', 0, [order(5)]);
+    await store.writePart(v1, '2025-04-01', 0, encodeSilverPart([order(1), order(2)]));
+    await store.writePart(v1, '2025-04-01', 1, encodeSilverPart([order(3)]));
+    await store.writePart(v1, '2025-04-02', 0, encodeSilverPart([order(4)]));
+    await store.writePart(v2, '2025-04-01', 0, encodeSilverPart([order(5)]));
 
     // Act
     const before = (await store.dateParts('orders', '2025-04-01')).filter(
@@ -80,7 +80,7 @@ describe('SilverStore on the embedded stack', () => {
     const { clients, bucket, put } = s3();
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
-    await store.writePart(version, '2025-04-03', 0, [order(1)]);
+    await store.writePart(version, '2025-04-03', 0, encodeSilverPart([order(1)]));
     const [key] = await store.versionParts(version, '2025-04-03');
     await put(key as string, `${JSON.stringify(order(1))}\n[1,2]\n`);
 
@@ -98,7 +98,7 @@ describe('SilverStore on the embedded stack', () => {
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ ...order(i), gender: 'é'.repeat(90) }));
-    await store.writePart(version, '2025-04-04', 0, []);
+    await store.writePart(version, '2025-04-04', 0, encodeSilverPart([]));
     const [key] = await store.versionParts(version, '2025-04-04');
     await put(key as string, rows.map((row) => JSON.stringify(row)).join('\n'));
 
@@ -115,7 +115,7 @@ describe('SilverStore on the embedded stack', () => {
     const store = new SilverStore({ clients, bucket });
     const version = ordersVersion('etag-1');
     for (let chunk = 0; chunk < 5; chunk++)
-      await store.writePart(version, '2025-04-05', chunk, [order(chunk)]);
+      await store.writePart(version, '2025-04-05', chunk, encodeSilverPart([order(chunk)]));
     const keys = await store.versionParts(version, '2025-04-05');
     let gets = 0;
     const counter = 'count-silver-gets';

@@ -6,16 +6,16 @@ import {
   type AcceptedBatch,
   type Dataset,
   DateKpiAggregator,
+  DEFAULT_CHUNK_ROWS,
   DEFAULT_MAX_REJECTED_ROW_RATIO,
   datasetContract,
-  encodeSilverPart,
   type FileValidationSink,
   InMemoryReferences,
   type RejectedRow,
   recordParserFor,
+  SilverChunkParts,
   type SilverOrder,
   type SilverOrderItem,
-  type SilverRecord,
   validateFile,
 } from '@storeflow/core';
 import { loadContractFiles } from '@storeflow/runtime';
@@ -38,6 +38,7 @@ class LocalSilverSink implements FileValidationSink {
   readonly accepted = new InMemoryReferences();
   /** Each part file written, open for appending until {@link close}. */
   readonly #parts = new Map<string, FileHandle>();
+  readonly #chunkParts = new SilverChunkParts();
 
   constructor(
     private readonly silverDir: string,
@@ -46,24 +47,27 @@ class LocalSilverSink implements FileValidationSink {
   ) {}
 
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
-    const parts = [...batch.partitions];
+    for (const records of batch.partitions.values()) this.accepted.accept(this.dataset, records);
+    // Products feed only the references; the KPIs never read their silver.
+    if (this.dataset !== 'products') this.#chunkParts.add(batch.partitions);
+  }
+
+  async endChunk(): Promise<void> {
+    const parts = [...this.#chunkParts.take()];
     // A few parts at a time, as the validator's sink writes its parts to S3 (8 at once).
     for (let start = 0; start < parts.length; start += PARTS_AT_ONCE) {
       await Promise.all(
         parts
           .slice(start, start + PARTS_AT_ONCE)
-          .map(([partition, records]) => this.#writePart(partition, records)),
+          .map(([partition, body]) => this.#writePart(partition, body)),
       );
     }
   }
 
-  async #writePart(partition: string, records: readonly SilverRecord[]): Promise<void> {
-    this.accepted.accept(this.dataset, records);
-    // Products feed only the references; the KPIs never read their silver.
-    if (this.dataset === 'products') return;
+  async #writePart(partition: string, body: Uint8Array): Promise<void> {
     const dir = path.join(this.silverDir, this.dataset, partition);
     const part = path.join(dir, `${this.fileNumber}.jsonl`);
-    // Made and opened once per part file, not once per batch: S3, which this stands for, takes a
+    // Made and opened once per part file, not once per chunk: S3, which this stands for, takes a
     // part in one request and has no directories to make.
     let handle = this.#parts.get(part);
     if (handle === undefined) {
@@ -71,7 +75,7 @@ class LocalSilverSink implements FileValidationSink {
       handle = await open(part, 'a');
       this.#parts.set(part, handle);
     }
-    await handle.write(encodeSilverPart(records));
+    await handle.write(body);
   }
 
   /** The part files written. */
@@ -129,6 +133,8 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
           references,
           // Every product and order has been read already: a missing one is missing for good.
           referenceGraceExpired: true,
+          // Validated in the parser's batches, written in chunks of the validator's size.
+          chunkRows: DEFAULT_CHUNK_ROWS,
         },
         sink,
       ).then(

@@ -12,7 +12,13 @@ import {
   SourceVersionStore,
 } from '@storeflow/aws';
 import { startStackDaemon, stopStackDaemon } from '@storeflow/cli/pipeline';
-import { type SilverOrder, type SilverOrderItem, type SilverRecord, sourceIdOf } from '@storeflow/core';
+import {
+  encodeSilverPart,
+  type SilverOrder,
+  type SilverOrderItem,
+  type SilverRecord,
+  sourceIdOf,
+} from '@storeflow/core';
 import { SERVICE_MALLOC_ENV, SERVICE_NODE_FLAGS } from '@storeflow/runtime';
 import { BenchChildFailedError } from './errors.js';
 import type { RecomputeChildReport } from './recomputeChild.js';
@@ -166,7 +172,7 @@ async function writeFiles(
     for (let start = first, chunk = 0; start < last; start += ROWS_PER_PART, chunk++) {
       const end = Math.min(last, start + ROWS_PER_PART);
       const part = Array.from({ length: end - start }, (_, offset) => rowAt(start + offset, rowVersion));
-      await silver.writePart(version, ORDER_DATE, chunk, part);
+      await silver.writePart(version, ORDER_DATE, chunk, encodeSilverPart(part));
     }
     await sourceVersions.commit({
       ...version,

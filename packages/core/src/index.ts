@@ -165,6 +165,7 @@ export {
 } from './report/ValidationReportBuilder.js';
 export {
   encodeSilverPart,
+  SilverChunkParts,
   type SilverOrder,
   type SilverOrderItem,
   type SilverProduct,
@@ -204,6 +205,7 @@ export type { RowResult, RowValidator } from './validation/RowValidator.js';
 export type { GenericRow, ValidatedRow } from './validation/rowAssemblers.js';
 export {
   type AcceptedBatch,
+  DEFAULT_CHUNK_ROWS,
   type FileValidationResult,
   type FileValidationSink,
   type RejectedRow,

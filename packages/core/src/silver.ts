@@ -200,3 +200,52 @@ export function encodeSilverPart(records: readonly SilverRecord[]): Uint8Array {
   }
   return part.subarray(0, offset);
 }
+
+/**
+ * The silver parts of one chunk while its batches are validated: each batch's records are encoded
+ * as they arrive (`encodeSilverPart`) and only their bytes are kept, by partition, until the chunk
+ * ends. So no record outlives its batch, while a part still holds a whole chunk's rows of its date
+ * (one write per chunk and date, not per batch).
+ *
+ * @example
+ * const chunk = new SilverChunkParts();
+ * chunk.add(batch.partitions); // for each batch of the chunk
+ * for (const [partition, body] of chunk.take()) await write(partition, body);
+ */
+export class SilverChunkParts {
+  #pieces = new Map<string, Uint8Array[]>();
+
+  /** Encodes a batch's records and keeps their bytes under their partitions. */
+  add(partitions: ReadonlyMap<string, readonly SilverRecord[]>): void {
+    for (const [partition, records] of partitions) {
+      if (records.length === 0) continue;
+      let pieces = this.#pieces.get(partition);
+      if (pieces === undefined) {
+        pieces = [];
+        this.#pieces.set(partition, pieces);
+      }
+      pieces.push(encodeSilverPart(records));
+    }
+  }
+
+  /** Each partition's part, the bytes of its batches in the order they came; empties the chunk. */
+  take(): Map<string, Uint8Array> {
+    const parts = new Map<string, Uint8Array>();
+    for (const [partition, pieces] of this.#pieces) parts.set(partition, concatenate(pieces));
+    this.#pieces = new Map();
+    return parts;
+  }
+}
+
+function concatenate(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0] as Uint8Array;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const piece of pieces) {
+    joined.set(piece, offset);
+    offset += piece.length;
+  }
+  return joined;
+}

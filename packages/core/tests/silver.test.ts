@@ -1,5 +1,6 @@
 import {
   encodeSilverPart,
+  SilverChunkParts,
   type SilverRecord,
   toSilverOrder,
   toSilverOrderItem,
@@ -186,5 +187,60 @@ describe('encodeSilverPart', () => {
 
   it('writes nothing for no records', () => {
     expect(encodeSilverPart([]).length).toBe(0);
+  });
+});
+
+describe('SilverChunkParts', () => {
+  const record = (id: number, name = `n${id}`): SilverRecord => ({ id, name, _version: 'v' });
+
+  it("gives each partition one part: its batches' lines in the order they came, as JSON.stringify writes them", () => {
+    // Prepare: three batches, the second without partition a, the third with wide characters
+    const batches: Map<string, SilverRecord[]>[] = [
+      new Map([
+        ['a', [record(1), record(2)]],
+        ['b', [record(3)]],
+      ]),
+      new Map([['b', [record(4), record(5)]]]),
+      new Map([
+        ['a', [record(6, '中文 "q"')]],
+        ['b', []],
+      ]),
+    ];
+    const chunk = new SilverChunkParts();
+
+    // Act
+    for (const batch of batches) chunk.add(batch);
+    const parts = chunk.take();
+
+    // Assess
+    expect([...parts.keys()]).toEqual(['a', 'b']);
+    expect(parts.get('a')).toEqual(jsonLines([record(1), record(2), record(6, '中文 "q"')]));
+    expect(parts.get('b')).toEqual(jsonLines([record(3), record(4), record(5)]));
+  });
+
+  it('starts the next chunk empty once a chunk is taken', () => {
+    // Prepare
+    const chunk = new SilverChunkParts();
+    chunk.add(new Map([['a', [record(1)]]]));
+    chunk.take();
+
+    // Act
+    const empty = chunk.take();
+    chunk.add(new Map([['b', [record(2)]]]));
+    const next = chunk.take();
+
+    // Assess
+    expect(empty.size).toBe(0);
+    expect([...next.keys()]).toEqual(['b']);
+    expect(next.get('b')).toEqual(jsonLines([record(2)]));
+  });
+
+  it('keeps no part for a partition whose batches held no records', () => {
+    // Prepare
+    const chunk = new SilverChunkParts();
+    // Act
+    chunk.add(new Map([['a', []]]));
+    // Assess
+    expect(chunk.take().size).toBe(0);
   });
 });

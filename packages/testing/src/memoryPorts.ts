@@ -8,10 +8,12 @@
  * const sink = new MemorySink<AcceptedBatch, RejectedRow>(); // a FileValidationSink
  */
 
-/** A `FileValidationSink` that keeps every accepted batch and rejected row, in order. */
+/** A `FileValidationSink` that keeps every accepted batch, rejected row and ended chunk, in order. */
 export class MemorySink<Batch, Row> {
   readonly accepted: Batch[] = [];
   readonly rejected: Row[] = [];
+  /** The chunks ended, each as the number of accepted batches written by then. */
+  readonly endedChunks: { chunk: number; acceptedBatches: number }[] = [];
 
   async writeAccepted(batch: Batch): Promise<void> {
     this.accepted.push(batch);
@@ -19,5 +21,9 @@ export class MemorySink<Batch, Row> {
 
   async writeRejected(rows: readonly Row[]): Promise<void> {
     this.rejected.push(...rows);
+  }
+
+  async endChunk(chunk: number): Promise<void> {
+    this.endedChunks.push({ chunk, acceptedBatches: this.accepted.length });
   }
 }

@@ -1,11 +1,17 @@
 import { type AwsClients, JsonLinesUpload, type SilverStore, type SilverVersion } from '@storeflow/aws';
-import type { AcceptedBatch, FileValidationSink, RejectedRow } from '@storeflow/core';
+import {
+  type AcceptedBatch,
+  type FileValidationSink,
+  type RejectedRow,
+  SilverChunkParts,
+} from '@storeflow/core';
 import pLimit from 'p-limit';
 import type { AcceptedReferences } from './acceptedReferences.js';
 /**
- * Writes a file's validation output to S3 as it streams: one silver part per (chunk, order date)
- * and one rejected-rows object, streamed through a multipart upload so memory stays bounded.
- * The accepted rows' reference fields go to `references`, to be recorded after the commit.
+ * Writes a file's validation output to S3 as it streams: one silver part per (chunk, order date),
+ * its batches' records encoded as they come and written once the chunk ends, and one rejected-rows
+ * object, streamed through a multipart upload so memory stays bounded. The accepted rows'
+ * reference fields go to `references`, to be recorded after the commit.
  */
 export class ValidationOutputSink implements FileValidationSink {
   readonly #silver: SilverStore;
@@ -15,6 +21,9 @@ export class ValidationOutputSink implements FileValidationSink {
   readonly #limit = pLimit(8);
   readonly #partitions = new Set<string>();
   readonly #replacesEarlierAttempt: boolean;
+  readonly #chunkParts = new SilverChunkParts();
+  readonly #timeChunk: () => () => void;
+  #stopChunkTimer: () => void;
 
   constructor(options: {
     clients: AwsClients;
@@ -29,6 +38,8 @@ export class ValidationOutputSink implements FileValidationSink {
      * attempt's rows are read as this one's.
      */
     replacesEarlierAttempt: boolean;
+    /** Starts timing a chunk, from the end of the one before (or from here) until its parts are written. */
+    timeChunk: () => () => void;
   }) {
     this.#silver = options.silver;
     this.#version = options.version;
@@ -38,6 +49,8 @@ export class ValidationOutputSink implements FileValidationSink {
     });
     this.#references = options.references;
     this.#replacesEarlierAttempt = options.replacesEarlierAttempt;
+    this.#timeChunk = options.timeChunk;
+    this.#stopChunkTimer = options.timeChunk();
   }
 
   /** Partitions (order dates, or `''` for products) this sink wrote parts to. */
@@ -46,15 +59,21 @@ export class ValidationOutputSink implements FileValidationSink {
   }
 
   async writeAccepted(batch: AcceptedBatch): Promise<void> {
+    this.#chunkParts.add(batch.partitions);
+    await this.#references.add(batch);
+  }
+
+  async endChunk(chunk: number): Promise<void> {
     await Promise.all(
-      [...batch.partitions].map(([partition, records]) =>
+      [...this.#chunkParts.take()].map(([partition, body]) =>
         this.#limit(async () => {
-          await this.#silver.writePart(this.#version, partition, batch.chunk, records);
+          await this.#silver.writePart(this.#version, partition, chunk, body);
           this.#partitions.add(partition);
         }),
       ),
     );
-    await this.#references.add(batch);
+    this.#stopChunkTimer();
+    this.#stopChunkTimer = this.#timeChunk();
   }
 
   async writeRejected(rows: readonly RejectedRow[]): Promise<void> {

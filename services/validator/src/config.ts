@@ -1,4 +1,5 @@
 import { DEFAULT_RESOURCE_PREFIX, QUEUE_DEFAULTS, SNS_TOPIC_ARN_PATTERN } from '@storeflow/aws';
+import { DEFAULT_CHUNK_ROWS } from '@storeflow/core';
 import {
   createWorkerConfig,
   type SettingDefinition,
@@ -19,13 +20,16 @@ export type ValidatorConfig = WorkerSettings & SettingsOf<typeof VALIDATOR_SETTI
 const VALIDATOR_SETTINGS = {
   /** Where validated files are announced to the transformer. */
   transformQueueUrl: { variable: 'VALIDATOR_TRANSFORM_QUEUE_URL', type: 'string', pattern: '^https?://' },
-  /** Rows per chunk: the unit of validation, output and memory. */
+  /**
+   * Rows per chunk: the unit of output, one silver part per chunk and order date. A chunk is
+   * validated in batches of up to 1,000 rows (core's `DEFAULT_BATCH_SIZE`).
+   */
   chunkRows: {
     variable: 'VALIDATOR_CHUNK_ROWS',
     type: 'integer',
     minimum: 100,
     maximum: 1_000_000,
-    default: 10_000,
+    default: DEFAULT_CHUNK_ROWS,
   },
   /** Larger objects are rejected with OBJECT_TOO_LARGE before any byte is read. */
   maxObjectBytes: {

@@ -1,5 +1,6 @@
 import { ObjectUnreadableError, SilverStore, type SilverVersion } from '@storeflow/aws';
 import {
+  DEFAULT_BATCH_SIZE,
   datasetContract,
   type FileValidationResult,
   type ObjectPlan,
@@ -41,6 +42,7 @@ export async function validateClaimedFile(
     rejectedRowsKey: keys.rejectedRows,
     references,
     replacesEarlierAttempt: context.attempt > 1,
+    timeChunk: () => deps.metrics.chunkDuration.startTimer(),
   });
   try {
     return await validateIntoSink(context, plan, {
@@ -131,9 +133,10 @@ async function validateObjectRows(
     { bucket: context.bucket, key: key.sourceKey, eTag: key.objectVersion, gzip: plan.gzip },
     context.signal,
   );
-  const events = observeEvents(
+  const events = stopAtShutdown(
     recordParserFor({ contract, format: plan.format })(countBytes(source, context), {
-      batchSize: config.chunkRows,
+      // Batches of a chunk or less, validated one by one and written as one chunk.
+      batchSize: Math.min(DEFAULT_BATCH_SIZE, config.chunkRows),
     }),
     context,
   );
@@ -147,6 +150,7 @@ async function validateObjectRows(
         maxRejectedRowRatio: maxRejectedRowRatio(deps, plan.dataset),
         references: deps.references,
         referenceGraceExpired: deps.now() >= Date.parse(eventTime) + config.referenceGraceSeconds * 1000,
+        chunkRows: config.chunkRows,
       },
       sink,
     );
@@ -198,20 +202,14 @@ async function* countBytes(
   }
 }
 
-/** Passes parse events through, timing each batch and stopping at shutdown. */
-async function* observeEvents(
+/** Passes parse events through, stopping at shutdown. */
+async function* stopAtShutdown(
   events: AsyncGenerator<ParseEvent>,
   context: FileContext,
 ): AsyncGenerator<ParseEvent> {
   for await (const event of events) {
     if (context.signal.aborted) throw context.signal.reason ?? new Error('aborted');
-    if (event.type === 'batch') {
-      const stopTimer = context.deps.metrics.chunkDuration.startTimer();
-      yield event;
-      stopTimer();
-    } else {
-      yield event;
-    }
+    yield event;
   }
 }
 

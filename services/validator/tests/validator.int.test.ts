@@ -216,6 +216,45 @@ describe('validator on the embedded stack', () => {
     });
   });
 
+  it('writes one silver part per chunk and order date, however many batches the chunk was validated in', async () => {
+    // Chunks of 2,000 rows, validated in batches of 1,000: the first 2,000 rows, alternating
+    // between two dates, make chunk 0 (1,000 of each), and the last 1,500 chunk 1 (750 of each).
+    await withPipeline({ VALIDATOR_CHUNK_ROWS: '2000' }, async (pipeline) => {
+      // Prepare
+      const dates = ['2025-03-08', '2025-03-09'];
+      const rows = 3_500;
+      const lines = Array.from(
+        { length: rows },
+        (_, index) => `${index + 1},10,complete,${dates[index % 2]}T10:00:00,1`,
+      );
+
+      // Act
+      const key = 'raw/orders/chunked.csv';
+      const eTag = await upload(pipeline, key, [ORDERS_HEADER, ...lines].join('\n'));
+      const record = await waitForStatus(pipeline, key, eTag);
+
+      // Assess
+      expect(record).toMatchObject({ verdict: 'ACCEPTED', rowsAccepted: rows });
+      for (const date of dates) {
+        const parts = (await listKeys(pipeline, `silver/orders/order_date=${date}/`)).sort();
+        expect(parts.map((part) => part.split('/').at(-1))).toEqual([
+          'part-000000.jsonl',
+          'part-000001.jsonl',
+        ]);
+        const counts = await Promise.all(
+          parts.map(async (part) => (await readJsonLines(pipeline, part)).length),
+        );
+        expect(counts).toEqual([1_000, 750]);
+        const ids = (await readJsonLines(pipeline, `silver/orders/order_date=${date}/`)).map(
+          (row) => row.order_id,
+        );
+        expect(ids).toEqual(
+          Array.from({ length: rows / 2 }, (_, index) => 2 * index + (date === dates[0] ? 1 : 2)),
+        );
+      }
+    });
+  });
+
   it('takes over a file whose worker died holding it once the lease has run out', async () => {
     const pipeline = await createPipeline(suite.stack);
     try {

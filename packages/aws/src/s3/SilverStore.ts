@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   type DatasetName,
-  encodeSilverPart,
   parseSilverPartKey,
   type SilverRecord,
   silverPartitionPrefix,
@@ -50,15 +49,12 @@ export class SilverStore {
     this.#bucket = options.bucket;
   }
 
-  /** Writes one part as JSON Lines; the same chunk of the same version always gets the same key. */
-  async writePart(
-    version: SilverVersion,
-    partition: string,
-    chunk: number,
-    records: readonly SilverRecord[],
-  ): Promise<void> {
+  /**
+   * Writes one part, its JSON Lines bytes as core's `encodeSilverPart` or `SilverChunkParts` make
+   * them; the same chunk of the same version always gets the same key.
+   */
+  async writePart(version: SilverVersion, partition: string, chunk: number, body: Uint8Array): Promise<void> {
     const key = silverPartKey(version.dataset, partition, version.sourceId, version.objectVersion, chunk);
-    const body = encodeSilverPart(records);
     await callAws(this.#clients, 'S3', 'PutObject', () =>
       this.#clients.s3.send(
         new PutObjectCommand({

@@ -3,8 +3,12 @@ import type { FileIssue, RowIssue } from '../types.js';
 import { issueValue } from '../validation/issueValue.js';
 import type { ParseOptions } from './types.js';
 
-/** Records per batch unless configured: the SPEC §3 chunk size. */
-export const DEFAULT_BATCH_SIZE = 10_000;
+/**
+ * Records per batch unless configured. Smaller than the chunk a batch is written in
+ * (`DEFAULT_CHUNK_ROWS`): a batch's rows are garbage once it is validated, and at this size they
+ * die in V8's young generation (docs/design.md, "Memory: what a worker holds").
+ */
+export const DEFAULT_BATCH_SIZE = 1_000;
 
 /** Longest record buffered while waiting for its end unless configured: 1 Mi UTF-16 code units. */
 export const DEFAULT_MAX_RECORD_LENGTH = 1_048_576;

@@ -23,9 +23,18 @@ import { createRowValidator, type RowValidatorOptions } from './createRowValidat
 import type { RowValidator } from './RowValidator.js';
 import type { GenericRow, ValidatedRow } from './rowAssemblers.js';
 
+/**
+ * Records per silver chunk unless configured (SPEC §3: "streaming in chunks (default 10,000
+ * rows)"): the validator writes one silver part per chunk and order date.
+ */
+export const DEFAULT_CHUNK_ROWS = 10_000;
+
 /** Accepted rows of one parsed batch, grouped by silver partition. */
 export interface AcceptedBatch {
-  /** 0-based sequence of the batch in the file: stable across reprocessing of the same bytes. */
+  /**
+   * 0-based sequence, in the file, of the chunk the batch belongs to: stable across reprocessing
+   * of the same bytes with the same chunk size.
+   */
   readonly chunk: number;
   /** Partition → rows: the order date for orders and items, `''` for products. */
   readonly partitions: ReadonlyMap<string, readonly SilverRecord[]>;
@@ -44,10 +53,20 @@ export interface RejectedRow {
   readonly issues: readonly RowIssue[];
 }
 
-/** Where validated rows go; the validator service implements it on S3. */
+/**
+ * Where validated rows go; the validator service implements it on S3. A batch's records are its
+ * own to keep or drop: a sink that writes whole chunks encodes them at once (`SilverChunkParts`)
+ * rather than keeping them until the chunk ends.
+ */
 export interface FileValidationSink {
   writeAccepted(batch: AcceptedBatch): Promise<void>;
   writeRejected(rows: readonly RejectedRow[]): Promise<void>;
+  /**
+   * Called once the last batch of `chunk` has been written, for every chunk of a file read to
+   * its end (not for one that stops early: deferred, or its header refused), so what the sink
+   * buffered for the chunk can be written as its parts.
+   */
+  endChunk?(chunk: number): Promise<void>;
 }
 
 export interface ValidateFileOptions extends RowValidatorOptions {
@@ -64,6 +83,14 @@ export interface ValidateFileOptions extends RowValidatorOptions {
    */
   readonly referenceGraceExpired: boolean;
   readonly maxExamplesPerCode?: number;
+  /**
+   * Records per chunk: consecutive parse batches make up one chunk until it holds at least this
+   * many. So the parse batch, the unit of validation and of the rows held at once, can be much
+   * smaller than the unit of output (one silver part per chunk and date): a batch of 1,000 rows
+   * dies in V8's young generation, where one of 10,000 outlived it and was copied and promoted
+   * (docs/design.md, "Memory: what a worker holds"). Each batch is a chunk of its own when absent.
+   */
+  readonly chunkRows?: number;
 }
 
 export type FileValidationResult =
@@ -105,6 +132,12 @@ export async function validateFile(
   let process: ((rows: readonly ParsedRow[]) => Promise<BatchOutcome>) | undefined;
   const touchedDates = new Set<string>();
   let chunk = 0;
+  let chunkRecords = 0;
+  const endChunk = async () => {
+    await sink.endChunk?.(chunk);
+    chunk += 1;
+    chunkRecords = 0;
+  };
   for await (const event of events) {
     if (event.type === 'header') {
       header = event.header;
@@ -141,13 +174,16 @@ export async function validateFile(
       rejected.sort((a, b) => a.line - b.line);
       for (const row of rejected) report.reject(row.issues, row.orderDate);
       if (rejected.length > 0) await sink.writeRejected(rejected);
-      chunk += 1;
+      chunkRecords += event.batch.rows.length + event.batch.issues.length;
+      if (options.chunkRows === undefined || chunkRecords >= options.chunkRows) await endChunk();
     } else {
+      if (chunkRecords > 0) await endChunk();
       if (event.summary.fileIssue !== undefined) report.addFileIssue(event.summary.fileIssue, 'problem');
       for (const notice of event.summary.notices) report.addFileIssue(notice, 'notice');
       return completed(report, options, touchedDates, header, event.summary, validator?.acceptedKeys);
     }
   }
+  if (chunkRecords > 0) await endChunk();
   return completed(report, options, touchedDates, header, undefined, validator?.acceptedKeys);
 }
 

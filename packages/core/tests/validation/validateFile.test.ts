@@ -119,6 +119,7 @@ describe('validateFile', () => {
     expect(result.verdict).toBe('REJECTED');
     expect(result.report.fileIssues.map((issue) => issue.code)).toEqual(['MISSING_REQUIRED_COLUMN']);
     expect(sink.accepted).toEqual([]);
+    expect(sink.endedChunks).toEqual([]);
   });
 
   it('rejects an empty file with EMPTY_FILE', async () => {
@@ -290,13 +291,15 @@ describe('validateFile', () => {
       ].join('\n');
 
       // Act
+      const sink = memorySink();
       const result = await validateFile(
         events(csv),
-        options({ contract: contractOf('order_items'), references }),
-        memorySink(),
+        options({ contract: contractOf('order_items'), references, chunkRows: 10 }),
+        sink,
       );
 
-      // Assess
+      // Assess: nothing of a deferred file is ended as a chunk, so no part of it is written
+      expect(sink.endedChunks).toEqual([]);
       expect(result).toEqual({
         outcome: 'deferred',
         unresolvedRows: 1,
@@ -455,5 +458,56 @@ describe('validateFile', () => {
     expect(report.ruleCounts).toEqual({ ID_NOT_POSITIVE_INTEGER: 3, MONEY_NOT_DECIMAL: 1 });
     expect(report.rows).toEqual({ total: 30, accepted: 26, rejected: 4 });
     expect(sink.rejected.map((row) => row.line)).toEqual([6, 12, 18, 24]);
+  });
+
+  it('groups batches into chunks of at least chunkRows records and ends each chunk after its last batch', async () => {
+    // Prepare: 30 rows in batches of 7 (7, 7, 7, 7, 2) and chunks of at least 10 records:
+    // batches 0 and 1 make chunk 0, 2 and 3 chunk 1, and the last batch chunk 2. Row 9 has a bad
+    // id, so chunk 0 holds 13 accepted rows.
+    const lines = Array.from({ length: 30 }, (_, index) => {
+      const n = index + 1;
+      return `${n === 9 ? 'x' : n},ABC-${String(n).padStart(8, '0')},1.00,Jeans,N,Acme,50.00,Men`;
+    });
+    const sink = memorySink();
+
+    // Act
+    const result = await validateFile(
+      events([PRODUCTS_HEADER, ...lines].join('\n'), 7),
+      options({ maxRejectedRowRatio: 0.2, chunkRows: 10 }),
+      sink,
+    );
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'completed', verdict: 'ACCEPTED' });
+    expect(sink.accepted.map((batch) => batch.chunk)).toEqual([0, 0, 1, 1, 2]);
+    expect(sink.accepted.map((batch) => batch.partitions.get('')?.length)).toEqual([7, 6, 7, 7, 2]);
+    expect(sink.endedChunks).toEqual([
+      { chunk: 0, acceptedBatches: 2 },
+      { chunk: 1, acceptedBatches: 4 },
+      { chunk: 2, acceptedBatches: 5 },
+    ]);
+  });
+
+  it('ends a chunk of rejected rows only, and each batch as a chunk of its own without chunkRows', async () => {
+    // Prepare: 6 rows in batches of 3, the first batch all rejected
+    const lines = Array.from({ length: 6 }, (_, index) => {
+      const n = index + 1;
+      return `${n <= 3 ? '-1' : n},ABC-${String(n).padStart(8, '0')},1.00,Jeans,N,Acme,50.00,Men`;
+    });
+    const sink = memorySink();
+
+    // Act
+    await validateFile(
+      events([PRODUCTS_HEADER, ...lines].join('\n'), 3),
+      options({ maxRejectedRowRatio: 1 }),
+      sink,
+    );
+
+    // Assess
+    expect(sink.accepted.map((batch) => batch.chunk)).toEqual([1]);
+    expect(sink.endedChunks).toEqual([
+      { chunk: 0, acceptedBatches: 0 },
+      { chunk: 1, acceptedBatches: 1 },
+    ]);
   });
 });
