@@ -22,7 +22,7 @@ const VALIDATOR_SETTINGS = {
   transformQueueUrl: { variable: 'VALIDATOR_TRANSFORM_QUEUE_URL', type: 'string', pattern: '^https?://' },
   /**
    * Rows per chunk: the unit of output, one silver part per chunk and order date. A chunk is
-   * validated in batches of up to 1,000 rows (core's `DEFAULT_BATCH_SIZE`).
+   * validated in batches of up to 2,500 rows (core's `DEFAULT_BATCH_SIZE`).
    */
   chunkRows: {
     variable: 'VALIDATOR_CHUNK_ROWS',

@@ -217,12 +217,12 @@ describe('validator on the embedded stack', () => {
   });
 
   it('writes one silver part per chunk and order date, however many batches the chunk was validated in', async () => {
-    // Chunks of 2,000 rows, validated in batches of 1,000: the first 2,000 rows, alternating
-    // between two dates, make chunk 0 (1,000 of each), and the last 1,500 chunk 1 (750 of each).
-    await withPipeline({ VALIDATOR_CHUNK_ROWS: '2000' }, async (pipeline) => {
+    // Chunks of 5,000 rows, validated in batches of 2,500: the first 5,000 rows, alternating
+    // between two dates, make chunk 0 (2,500 of each), and the last 3,750 chunk 1 (1,875 of each).
+    await withPipeline({ VALIDATOR_CHUNK_ROWS: '5000' }, async (pipeline) => {
       // Prepare
       const dates = ['2025-03-08', '2025-03-09'];
-      const rows = 3_500;
+      const rows = 8_750;
       const lines = Array.from(
         { length: rows },
         (_, index) => `${index + 1},10,complete,${dates[index % 2]}T10:00:00,1`,
@@ -244,7 +244,7 @@ describe('validator on the embedded stack', () => {
         const counts = await Promise.all(
           parts.map(async (part) => (await readJsonLines(pipeline, part)).length),
         );
-        expect(counts).toEqual([1_000, 750]);
+        expect(counts).toEqual([2_500, 1_875]);
         const ids = (await readJsonLines(pipeline, `silver/orders/order_date=${date}/`)).map(
           (row) => row.order_id,
         );

@@ -5,10 +5,11 @@ import type { ParseOptions } from './types.js';
 
 /**
  * Records per batch unless configured. Smaller than the chunk a batch is written in
- * (`DEFAULT_CHUNK_ROWS`): a batch's rows are garbage once it is validated, and at this size they
- * die in V8's young generation (docs/design.md, "Memory: what a worker holds").
+ * (`DEFAULT_CHUNK_ROWS`): a batch's rows are garbage once it is validated, and at this size most
+ * die in V8's young generation; smaller batches made an items file wait for its reference
+ * lookups more often (docs/design.md, "Silver").
  */
-export const DEFAULT_BATCH_SIZE = 1_000;
+export const DEFAULT_BATCH_SIZE = 2_500;
 
 /** Longest record buffered while waiting for its end unless configured: 1 Mi UTF-16 code units. */
 export const DEFAULT_MAX_RECORD_LENGTH = 1_048_576;

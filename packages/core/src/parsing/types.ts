@@ -73,7 +73,7 @@ export type ParseEvent =
 
 /** Options every {@link RecordParser} accepts. */
 export interface ParseOptions {
-  /** Most records per `batch` event. @defaultvalue 1000 */
+  /** Most records per `batch` event. @defaultvalue 2500 */
   readonly batchSize?: number;
   /**
    * Longest record, in UTF-16 code units, the parser buffers while waiting for its end. A longer

@@ -86,9 +86,9 @@ export interface ValidateFileOptions extends RowValidatorOptions {
   /**
    * Records per chunk: consecutive parse batches make up one chunk until it holds at least this
    * many. So the parse batch, the unit of validation and of the rows held at once, can be much
-   * smaller than the unit of output (one silver part per chunk and date): a batch of 1,000 rows
-   * dies in V8's young generation, where one of 10,000 outlived it and was copied and promoted
-   * (docs/design.md, "Memory: what a worker holds"). Each batch is a chunk of its own when absent.
+   * smaller than the unit of output (one silver part per chunk and date): a batch of 2,500 rows
+   * mostly dies in V8's young generation, where one of 10,000 outlived it and was copied and
+   * promoted (docs/design.md, "Silver"). Each batch is a chunk of its own when absent.
    */
   readonly chunkRows?: number;
 }
