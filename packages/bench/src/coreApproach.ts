@@ -216,40 +216,70 @@ async function listDir(dir: string): Promise<string[]> {
  * as the transformer decodes the parts it streams (decoding a whole part into one string first
  * would copy it into fresh memory once more).
  *
- * The parts are read one after the other into one buffer, grown when a part is larger. A fresh
- * buffer per part was fresh memory each time: under the services' allocator settings, which this
- * process runs with, glibc had given the last one back to the system, so every page of the next
- * was faulted in again.
+ * Each part is read while the one before is decoded, as the transformer has its next parts
+ * arriving while it aggregates one; into two buffers used in turn and grown when a part is larger.
+ * A fresh buffer per part was fresh memory each time: under the services' allocator settings,
+ * which this process runs with, glibc had given the last one back to the system, so every page of
+ * the next was faulted in again.
  */
-class SilverReader {
-  #buffer = Buffer.alloc(0);
+export class SilverReader {
+  readonly #buffers = [Buffer.alloc(0), Buffer.alloc(0)];
 
   async forEachRow<R>(dir: string, add: (row: R) => void): Promise<void> {
-    for (const part of await listDir(dir)) {
-      const bytes = await this.#read(path.join(dir, part));
-      for (let lineStart = 0; lineStart < bytes.length; ) {
-        let lineEnd = bytes.indexOf(LINE_FEED, lineStart);
-        if (lineEnd === -1) lineEnd = bytes.length;
-        if (lineEnd > lineStart) add(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
-        lineStart = lineEnd + 1;
+    const parts = await listDir(dir);
+    let next = parts.length > 0 ? this.#read(path.join(dir, parts[0] as string), 0) : undefined;
+    for (let index = 0; next !== undefined; index++) {
+      const bytes = await next;
+      next =
+        index + 1 < parts.length
+          ? this.#read(path.join(dir, parts[index + 1] as string), (index + 1) % 2)
+          : undefined;
+      try {
+        decodeLines(bytes, add);
+      } catch (error) {
+        // The read still going is awaited, so a failure of it is thrown beside this one.
+        const readError = await next?.then(
+          () => undefined,
+          (failure: unknown) => failure,
+        );
+        throw readError === undefined
+          ? error
+          : new AggregateError(
+              [error, readError],
+              'decoding a silver part failed, and so did reading the next',
+            );
       }
     }
   }
 
-  async #read(file: string): Promise<Buffer> {
+  async #read(file: string, slot: number): Promise<Buffer> {
     const handle = await open(file, 'r');
     try {
       const { size } = await handle.stat();
-      if (this.#buffer.length < size) this.#buffer = Buffer.alloc(Math.max(size, this.#buffer.length * 2));
+      let buffer = this.#buffers[slot] as Buffer;
+      if (buffer.length < size) {
+        buffer = Buffer.alloc(Math.max(size, buffer.length * 2));
+        this.#buffers[slot] = buffer;
+      }
       let filled = 0;
       while (filled < size) {
-        const { bytesRead } = await handle.read(this.#buffer, filled, size - filled, filled);
+        const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
         if (bytesRead === 0) throw new Error(`${file} ended after ${filled} of its ${size} bytes`);
         filled += bytesRead;
       }
-      return this.#buffer.subarray(0, size);
+      return buffer.subarray(0, size);
     } finally {
       await handle.close();
     }
+  }
+}
+
+/** Hands each JSON line of `bytes` to `add`, parsed. */
+function decodeLines<R>(bytes: Buffer, add: (row: R) => void): void {
+  for (let lineStart = 0; lineStart < bytes.length; ) {
+    let lineEnd = bytes.indexOf(LINE_FEED, lineStart);
+    if (lineEnd === -1) lineEnd = bytes.length;
+    if (lineEnd > lineStart) add(JSON.parse(bytes.toString('utf8', lineStart, lineEnd)) as R);
+    lineStart = lineEnd + 1;
   }
 }
