@@ -223,7 +223,7 @@ async function listDir(dir: string): Promise<string[]> {
  * the next was faulted in again.
  */
 export class SilverReader {
-  readonly #buffers = [Buffer.alloc(0), Buffer.alloc(0)];
+  readonly #buffers: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
 
   async forEachRow<R>(dir: string, add: (row: R) => void): Promise<void> {
     const parts = await listDir(dir);
