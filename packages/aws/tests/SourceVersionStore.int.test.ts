@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
 import {
@@ -12,13 +13,15 @@ import {
 
 const stack = perTestFile(() => startEmbeddedStack());
 let clients: AwsClients;
+let referenceTable: string;
 let store: SourceVersionStore;
 
 beforeAll(async () => {
   clients = createAwsClients(resolveAwsConnection(stack().env()));
   const names = resourceNamesFor(uniquePrefix('sv'));
   await bootstrapResources(clients, { names });
-  store = new SourceVersionStore({ clients, table: names.referenceTable });
+  referenceTable = names.referenceTable;
+  store = new SourceVersionStore({ clients, table: referenceTable });
 }, 60_000);
 
 afterAll(() => {
@@ -78,6 +81,15 @@ describe('SourceVersionStore on DynamoDB Local', () => {
     const afterFirst = (await store.current([v1.sourceId])).get(v1.sourceId);
     const ofOneDate = await store.currentOfDate([v1.sourceId, 'never-committed'], '2017-03-15');
     const ofAnotherDate = await store.currentOfDate([v1.sourceId], '2025-03-01');
+    const storedItem = (
+      await clients.dynamodb.send(
+        new GetItemCommand({
+          TableName: referenceTable,
+          Key: { ref_key: { S: `source#${v1.sourceId}` } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
     const replacing = await store.commit(v2);
     const afterSecond = (await store.current([v2.sourceId])).get(v2.sourceId);
 
@@ -93,6 +105,10 @@ describe('SourceVersionStore on DynamoDB Local', () => {
       rowCounts: rowCountsByDate['2017-03-15'],
     });
     expect(ofAnotherDate.get(v1.sourceId)).not.toHaveProperty('rowCounts');
+    // One string of counts a month, so a read parses a hundred strings, not 3,000 maps of numbers
+    const months = new Set(dates.map((date) => date.slice(0, 7)));
+    expect(Object.keys(storedItem?.row_counts_by_month?.M ?? {}).sort()).toEqual([...months].sort());
+    expect(storedItem).not.toHaveProperty('row_counts');
     expect(replacing).toEqual({ outcome: 'committed', previous: version('etag-1', 1, dates) });
     expect(afterSecond).toEqual(v2);
   });

@@ -202,8 +202,8 @@ describe('KpiRepository.orderKpisOf on DynamoDB Local', () => {
 });
 
 describe('SourceVersionStore row counts by date', () => {
-  it('reads the counts a version recorded before they were a map, and none for a version that did not', async () => {
-    // Prepare: one record with counts, as the validator commits it, and one without
+  it('reads the counts versions recorded in the older shapes, and none for a version that did not', async () => {
+    // Prepare: records with counts in each older shape, and one without
     const table = names.referenceTable;
     const base = {
       source_key: { S: 'raw/orders/a.csv' },
@@ -224,20 +224,39 @@ describe('SourceVersionStore row counts by date', () => {
       }),
     );
     await clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          ...base,
+          ref_key: { S: 'source#mapped' },
+          // The form of versions committed before 2026-12-08: [accepted, rejected] by date, in a map
+          row_counts: {
+            M: {
+              '2025-04-01': { L: [{ N: '5' }, { N: '1' }] },
+              '2025-04-02': { L: [{ N: '6' }, { N: '0' }] },
+            },
+          },
+        },
+      }),
+    );
+    await clients.dynamodb.send(
       new PutItemCommand({ TableName: table, Item: { ...base, ref_key: { S: 'source#older' } } }),
     );
 
     // Act
-    const current = await new SourceVersionStore({ clients, table }).current(['counted', 'older']);
+    const sources = ['counted', 'mapped', 'older'];
+    const current = await new SourceVersionStore({ clients, table }).current(sources);
+    const ofDate = await new SourceVersionStore({ clients, table }).currentOfDate(sources, '2025-04-01');
 
     // Assess
     expect(current.get('counted')?.rowCountsByDate).toEqual({ '2025-04-01': { accepted: 7, rejected: 2 } });
+    expect(current.get('mapped')?.rowCountsByDate).toEqual({
+      '2025-04-01': { accepted: 5, rejected: 1 },
+      '2025-04-02': { accepted: 6, rejected: 0 },
+    });
     expect(current.get('older')).not.toHaveProperty('rowCountsByDate');
-    const ofDate = await new SourceVersionStore({ clients, table }).currentOfDate(
-      ['counted', 'older'],
-      '2025-04-01',
-    );
     expect(ofDate.get('counted')?.rowCounts).toEqual({ accepted: 7, rejected: 2 });
+    expect(ofDate.get('mapped')?.rowCounts).toEqual({ accepted: 5, rejected: 1 });
     expect(ofDate.get('older')).not.toHaveProperty('rowCounts');
   });
 });

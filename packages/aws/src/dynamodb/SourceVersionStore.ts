@@ -4,7 +4,6 @@ import type { AwsClients } from '../createAwsClients.js';
 import { InvalidItemError, SourceVersionConflictError } from '../errors.js';
 import {
   type Item,
-  numberValue,
   readMap,
   readString,
   readStringList,
@@ -125,21 +124,23 @@ export class SourceVersionStore {
   /**
    * The current versions of the given sources with their row counts of `orderDate` only, read
    * strongly consistent with a projection: a version's item holds its touched dates and the row
-   * counts of every one of them (80 KB for a backfill over 3,000 dates), which a recompute of one
-   * date must not read once per date.
+   * counts of every one of them, which a recompute of one date must not fetch once per date (the
+   * projection keeps the month of `orderDate`, or the date itself in records of the older shapes).
    */
   async currentOfDate(
     sourceIds: readonly string[],
     orderDate: string,
   ): Promise<ReadonlyMap<string, DatedSourceVersion>> {
     const projection = {
-      expression: '#key, #source, #version, #event, #dataset, #counts.#date, #legacy',
+      expression: '#key, #source, #version, #event, #dataset, #monthly.#month, #counts.#date, #legacy',
       names: {
         '#key': 'ref_key',
         '#source': 'source_key',
         '#version': 'object_version',
         '#event': 'event_time',
         '#dataset': 'dataset',
+        '#monthly': MONTHLY_ROW_COUNTS,
+        '#month': monthOf(orderDate),
         '#counts': ROW_COUNTS,
         '#date': orderDate,
         '#legacy': LEGACY_ROW_COUNTS,
@@ -229,29 +230,55 @@ function withoutRowCounts(version: SourceVersion): SourceVersion {
 }
 
 /**
- * Row counts as a map of `[accepted, rejected]` by date, so the recompute of one date reads that
- * date's entry alone (a projection of `row_counts.<date>`). About 25 bytes a date in DynamoDB's
- * item size (the date as the entry's name, two small numbers), so a version touching 3,000 dates
- * adds about 75 KB to its item, well under DynamoDB's 400 KB.
+ * Row counts as a map from month (`YYYY-MM`) to one JSON string of that month's dates,
+ * `{"<DD>":[accepted,rejected]}`, so the recompute of one date reads one month's entry (a
+ * projection of `row_counts_by_month.<month>`). A map entry per date, each a list of two numbers,
+ * cost DynamoDB Local 3.5 ms more CPU a read for a version of 2,000 dates, since it builds the
+ * whole item before projecting it; a string a month it parses as a few strings (docs/design.md,
+ * "Anomaly verdicts", and the root README's Performance section). About 13 bytes a date in
+ * DynamoDB's item size, against 25 for the map of dates.
  */
+const MONTHLY_ROW_COUNTS = 'row_counts_by_month';
+/** Where versions committed before 2026-12-08 keep their counts: `[accepted, rejected]` by date. */
 const ROW_COUNTS = 'row_counts';
 /** Where versions committed before 2026-12-07 keep their counts: one JSON string, `{"<date>":[a,r]}`. */
 const LEGACY_ROW_COUNTS = 'row_counts_by_date';
 
-function rowCountsValue(counts: Readonly<Record<string, DateRowCounts>>): AttributeValue {
+/** `YYYY-MM` of a `YYYY-MM-DD` date. */
+function monthOf(date: string): string {
+  return date.slice(0, 7);
+}
+
+function monthlyRowCountsValue(counts: Readonly<Record<string, DateRowCounts>>): AttributeValue {
+  const months = new Map<string, Record<string, [number, number]>>();
+  for (const [date, { accepted, rejected }] of Object.entries(counts)) {
+    const month = monthOf(date);
+    let days = months.get(month);
+    if (days === undefined) {
+      days = {};
+      months.set(month, days);
+    }
+    days[date.slice(8)] = [accepted, rejected];
+  }
   return {
-    M: Object.fromEntries(
-      Object.entries(counts).map(([date, { accepted, rejected }]) => [
-        date,
-        { L: [numberValue(accepted), numberValue(rejected)] },
-      ]),
-    ),
+    M: Object.fromEntries([...months].map(([month, days]) => [month, stringValue(JSON.stringify(days))])),
   };
 }
 
 /** The counts by date an item holds (all of them, or those a projection kept); undefined when it recorded none. */
 function readRowCounts(item: Item, table: string): Record<string, DateRowCounts> | undefined {
   const counts: Record<string, DateRowCounts> = {};
+  const monthly = readMap(item, MONTHLY_ROW_COUNTS, table);
+  if (monthly !== undefined) {
+    for (const [month, value] of Object.entries(monthly)) {
+      const days = parseCountsJson(value.S, MONTHLY_ROW_COUNTS, table);
+      for (const [day, pair] of Object.entries(days)) {
+        const date = `${month}-${day}`;
+        counts[date] = countsOf(pair, date, MONTHLY_ROW_COUNTS, table);
+      }
+    }
+    return counts;
+  }
   const map = readMap(item, ROW_COUNTS, table);
   if (map !== undefined) {
     for (const [date, value] of Object.entries(map)) {
@@ -262,19 +289,29 @@ function readRowCounts(item: Item, table: string): Record<string, DateRowCounts>
   }
   const text = readString(item, LEGACY_ROW_COUNTS, table);
   if (text === undefined) return undefined;
+  for (const [date, pair] of Object.entries(parseCountsJson(text, LEGACY_ROW_COUNTS, table))) {
+    counts[date] = countsOf(pair, date, LEGACY_ROW_COUNTS, table);
+  }
+  return counts;
+}
+
+/** A JSON object of counts by date (or by day of a month), as stored in `attribute`. */
+function parseCountsJson(
+  text: string | undefined,
+  attribute: string,
+  table: string,
+): Record<string, unknown> {
+  if (text === undefined) throw new InvalidItemError(table, attribute, 'holds a value that is not a string');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new InvalidItemError(table, LEGACY_ROW_COUNTS, 'is not JSON');
+    throw new InvalidItemError(table, attribute, 'is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null) {
-    throw new InvalidItemError(table, LEGACY_ROW_COUNTS, 'is not an object of dates');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidItemError(table, attribute, 'is not an object of dates');
   }
-  for (const [date, pair] of Object.entries(parsed)) {
-    counts[date] = countsOf(pair, date, LEGACY_ROW_COUNTS, table);
-  }
-  return counts;
+  return parsed as Record<string, unknown>;
 }
 
 function countsOf(pair: unknown, date: string, attribute: string, table: string): DateRowCounts {
@@ -305,7 +342,7 @@ function itemOf(version: SourceVersion, previous: SourceVersion | undefined): It
     touched_dates: stringListValue(version.touchedDates),
     ...(version.rowCountsByDate === undefined
       ? {}
-      : { [ROW_COUNTS]: rowCountsValue(version.rowCountsByDate) }),
+      : { [MONTHLY_ROW_COUNTS]: monthlyRowCountsValue(version.rowCountsByDate) }),
     ...(previous === undefined
       ? {}
       : {
