@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Anomaly, DateRowCounts } from '@storeflow/core';
 import { startEmbeddedStack } from '@storeflow/local-stack';
 import { perTestFile, uniquePrefix } from '@storeflow/testing';
@@ -205,43 +205,33 @@ describe('SourceVersionStore row counts by date', () => {
   it('reads the counts versions recorded in the older shapes, and none for a version that did not', async () => {
     // Prepare: records with counts in each older shape, and one without
     const table = names.referenceTable;
-    const base = {
-      source_key: { S: 'raw/orders/a.csv' },
-      object_version: { S: 'v1' },
-      event_time: { S: '2025-04-01T00:00:00.000Z' },
-      dataset: { S: 'orders' },
-      touched_dates: { L: [{ S: '2025-04-01' }] },
-    };
-    await clients.dynamodb.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: {
-          ...base,
-          ref_key: { S: 'source#counted' },
-          // The form of versions committed before 2026-12-07: one JSON string of [accepted, rejected] by date
-          row_counts_by_date: { S: '{"2025-04-01":[7,2]}' },
-        },
-      }),
-    );
-    await clients.dynamodb.send(
-      new PutItemCommand({
-        TableName: table,
-        Item: {
-          ...base,
-          ref_key: { S: 'source#mapped' },
-          // The form of versions committed before 2026-12-08: [accepted, rejected] by date, in a map
-          row_counts: {
-            M: {
-              '2025-04-01': { L: [{ N: '5' }, { N: '1' }] },
-              '2025-04-02': { L: [{ N: '6' }, { N: '0' }] },
-            },
+    const putRecord = (sourceId: string, counts: Record<string, AttributeValue>) =>
+      clients.dynamodb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            ref_key: { S: `source#${sourceId}` },
+            source_key: { S: 'raw/orders/a.csv' },
+            object_version: { S: 'v1' },
+            event_time: { S: '2025-04-01T00:00:00.000Z' },
+            dataset: { S: 'orders' },
+            touched_dates: { L: [{ S: '2025-04-01' }] },
+            ...counts,
           },
+        }),
+      );
+    // The form of versions committed before 2026-12-07: one JSON string of [accepted, rejected] by date
+    await putRecord('counted', { row_counts_by_date: { S: '{"2025-04-01":[7,2]}' } });
+    // The form of versions committed before 2026-12-08: [accepted, rejected] by date, in a map
+    await putRecord('mapped', {
+      row_counts: {
+        M: {
+          '2025-04-01': { L: [{ N: '5' }, { N: '1' }] },
+          '2025-04-02': { L: [{ N: '6' }, { N: '0' }] },
         },
-      }),
-    );
-    await clients.dynamodb.send(
-      new PutItemCommand({ TableName: table, Item: { ...base, ref_key: { S: 'source#older' } } }),
-    );
+      },
+    });
+    await putRecord('older', {});
 
     // Act
     const sources = ['counted', 'mapped', 'older'];
