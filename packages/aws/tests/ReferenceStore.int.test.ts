@@ -257,6 +257,27 @@ describe('ReferenceStore on DynamoDB Local', () => {
     expect(uncachedOrders.has(orderId)).toBe(false);
   });
 
+  it('remembers every row of a bucket it read, so the next lookups of its neighbours need no read', async () => {
+    // Prepare: three orders of one bucket; the lookup asks for the first only
+    const ids = freshIds(3) as [number, number, number];
+    expect(new Set(ids.map((id) => JSON.stringify(bucketOf('orders', id)))).size).toBe(1);
+    await store().recordOrders(
+      ids.map((id) => order(id, '2025-03-08T10:00:00Z')),
+      V1,
+      'raw/orders/a.csv',
+    );
+    const reader = store();
+    await reader.findOrders([ids[0]]);
+    await deleteBehindTheStoresBack('orders', ids[0]);
+
+    // Act
+    const neighbours = await reader.findOrders([ids[1], ids[2]]);
+
+    // Assess
+    expect(neighbours.get(ids[1])).toMatchObject({ userId: ids[1] * 10 });
+    expect(neighbours.get(ids[2])).toMatchObject({ userId: ids[2] * 10 });
+  });
+
   it('does not cache a miss: an id recorded later, by this or another store, is found', async () => {
     // Prepare
     const [ownId, otherId] = freshIds(2) as [number, number];
