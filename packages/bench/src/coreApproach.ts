@@ -142,7 +142,8 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
           await sink.close();
           return done;
         },
-        (error: unknown) => closeBeside(() => sink.close(), error),
+        (error: unknown) =>
+          settleBeside(() => sink.close(), error, 'the validation failed, and so did closing its part files'),
       );
       if (result.outcome === 'deferred') {
         throw new Error(`${file.key} was deferred although the reference grace had expired`);
@@ -190,14 +191,19 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
 }
 
 /**
- * Closes what a failed validation left open and rethrows its error: a failure to close is thrown
- * beside that error, never instead of it.
+ * Settles what a failure left going (closing files, a read in flight) and rethrows `error`: a
+ * failure of `settle` is thrown beside that error, as an AggregateError of both with `message`,
+ * never instead of it.
  */
-export async function closeBeside(close: () => Promise<void>, error: unknown): Promise<never> {
+export async function settleBeside(
+  settle: () => Promise<unknown>,
+  error: unknown,
+  message: string,
+): Promise<never> {
   try {
-    await close();
-  } catch (closeError) {
-    throw new AggregateError([error, closeError], 'the validation failed, and so did closing its part files');
+    await settle();
+  } catch (settleError) {
+    throw new AggregateError([error, settleError], message);
   }
   throw error;
 }
@@ -238,16 +244,12 @@ export class SilverReader {
         decodeLines(bytes, add);
       } catch (error) {
         // The read still going is awaited, so a failure of it is thrown beside this one.
-        const readError = await next?.then(
-          () => undefined,
-          (failure: unknown) => failure,
+        const reading = next;
+        await settleBeside(
+          async () => reading,
+          error,
+          'decoding a silver part failed, and so did reading the next',
         );
-        throw readError === undefined
-          ? error
-          : new AggregateError(
-              [error, readError],
-              'decoding a silver part failed, and so did reading the next',
-            );
       }
     }
   }

@@ -1,17 +1,23 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { closeBeside, SilverReader } from '../src/coreApproach.js';
+import { SilverReader, settleBeside } from '../src/coreApproach.js';
 
-describe('closeBeside', () => {
+describe('settleBeside', () => {
+  const message = 'the validation failed, and so did closing its part files';
+
   it('closes, then rethrows the validation error itself when closing succeeds', async () => {
     // Prepare
     const failure = new Error('validation failed');
     let closed = false;
     // Act
-    const outcome = closeBeside(async () => {
-      closed = true;
-    }, failure);
+    const outcome = settleBeside(
+      async () => {
+        closed = true;
+      },
+      failure,
+      message,
+    );
     // Assess
     await expect(outcome).rejects.toBe(failure);
     expect(closed).toBe(true);
@@ -22,11 +28,15 @@ describe('closeBeside', () => {
     const failure = new Error('validation failed');
     const closeFailure = new Error('EBADF');
     // Act
-    const outcome = closeBeside(async () => {
-      throw closeFailure;
-    }, failure);
+    const outcome = settleBeside(
+      async () => {
+        throw closeFailure;
+      },
+      failure,
+      message,
+    );
     // Assess
-    await expect(outcome).rejects.toMatchObject({ errors: [failure, closeFailure] });
+    await expect(outcome).rejects.toMatchObject({ errors: [failure, closeFailure], message });
   });
 });
 
