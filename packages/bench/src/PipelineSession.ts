@@ -38,7 +38,10 @@ export interface UploadedFile {
   readonly uploadedAtMs: number;
 }
 
-/** When a file became SUCCESS or FAILED, `performance.now()`. */
+/**
+ * When a file became SUCCESS or FAILED, on the `performance.now()` clock: the `updatedAt` of its
+ * final lineage record (the services run on this machine, so they share its clock).
+ */
 export interface FinalFile {
   readonly atMs: number;
   readonly failed: boolean;
@@ -147,7 +150,13 @@ export class PipelineSession {
       for (const file of uploaded.filter(({ key }) => !finalAt.has(key))) {
         const record = await lineage.get({ sourceKey: file.key, objectVersion: file.eTag });
         if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
-          finalAt.set(file.key, { atMs: performance.now(), failed: record.status === FileStatus.FAILED });
+          // The record's own time of its last write, not when this poll saw it: a poll a second
+          // apart would add up to a second to every file's time.
+          const writtenAtMs = Date.parse(record.updatedAt) - performance.timeOrigin;
+          finalAt.set(file.key, {
+            atMs: Math.min(performance.now(), writtenAtMs),
+            failed: record.status === FileStatus.FAILED,
+          });
         }
       }
       if (finalAt.size < uploaded.length) await this.pause(POLL_MS);
