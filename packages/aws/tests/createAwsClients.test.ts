@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { QUEUE_DEFAULTS } from '../src/constants.js';
-import { CLIENT_TIMEOUTS, createAwsClients } from '../src/createAwsClients.js';
+import { CLIENT_TIMEOUTS, createAwsClients, SDK_REQUEST_LOG_MIDDLEWARE } from '../src/createAwsClients.js';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -44,6 +44,24 @@ describe('createAwsClients', () => {
     expect(forcePathStyle).toBe(true);
     expect(useQueueUrlAsEndpoint).toBe(false);
     expect(dynamoEndpoint?.port).toBe(8000);
+  });
+
+  it('sends requests without the SDK request log, which a plain SDK client has', () => {
+    // Prepare
+    const clients = createAwsClients({ region: 'us-east-1', endpoints: {} });
+    const plain = new DynamoDBClient({ region: 'us-east-1' });
+    const logs = (client: { middlewareStack: { identify(): string[] } }) =>
+      client.middlewareStack.identify().filter((entry) => entry.startsWith(`${SDK_REQUEST_LOG_MIDDLEWARE} `));
+
+    // Act
+    const ours = [clients.s3, clients.sqs, clients.dynamodb, clients.sns].map(logs);
+    const plainLogs = logs(plain);
+
+    // Assert
+    expect(plainLogs).toHaveLength(1);
+    expect(ours).toEqual([[], [], [], []]);
+    clients.destroy();
+    plain.destroy();
   });
 
   it('leaves the SDK defaults alone for real AWS', () => {
