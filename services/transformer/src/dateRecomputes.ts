@@ -23,20 +23,48 @@ export interface DateRecomputesOptions {
 }
 
 type RunResult =
-  | { readonly outcome: 'computed'; readonly seq: number; readonly summary: RecomputeSummary }
+  | {
+      readonly outcome: 'computed';
+      readonly seq: number;
+      /** `performance.now()` just before the run sent its acquisition. */
+      readonly acquiredAfter: number;
+      readonly summary: RecomputeSummary;
+    }
   /** The ticket the run was started for was covered already: nothing was run. */
-  | { readonly outcome: 'covered' }
+  | { readonly outcome: 'covered'; readonly ticket: number }
   | { readonly outcome: 'held' };
+
+/**
+ * What a caller needs covered: every silver write made before `since` (`performance.now()` of
+ * this process, taken once the caller's file had been committed, so once its message arrived),
+ * and, when it holds one, its `ticket`.
+ */
+export interface DateClaim {
+  readonly since: number;
+  readonly ticket?: number;
+}
 
 /** What {@link DateRecomputes.ensure} found. */
 export type EnsureResult =
   /**
-   * The ticket is covered. `summary` is that of the run of this task that covered it (started by
-   * this caller or shared with another handler); absent when a run elsewhere had covered it.
+   * The claim is covered. `ticket` is one the coordinator answers as covered from now on (see
+   * {@link coveredTicket}), what a message handed back carries for the date; absent when the
+   * run that covered the claim acquired before the date's first ticket. `summary` is that of the
+   * run of this task that covered it (started by this caller or shared with another handler);
+   * absent when a run that had ended already, or one elsewhere, covered it.
    */
-  | { readonly outcome: 'done'; readonly summary?: RecomputeSummary }
-  /** Another task is recomputing the date now; that run, or the one it forces, covers the ticket. */
-  | { readonly outcome: 'held' };
+  | { readonly outcome: 'done'; readonly ticket?: number; readonly summary?: RecomputeSummary }
+  /**
+   * Another task is recomputing the date now; that run, or the one it forces, covers `ticket`
+   * (the claim's, or one taken now for a claim that held none).
+   */
+  | { readonly outcome: 'held'; readonly ticket: number };
+
+/** The latest run of this task that computed a date. */
+interface LastRun {
+  readonly seq: number;
+  readonly acquiredAfter: number;
+}
 
 /**
  * The task-wide door to the per-date protocol of DateRecomputeCoordinator. Every message handler
@@ -44,54 +72,120 @@ export type EnsureResult =
  * task at a time and concurrent handlers that need the same date share that run instead of
  * queueing their own: a ticket taken before the run acquired is covered by it, a later ticket by
  * the one rerun that follows. Across tasks the coordinator's lease does the same.
+ *
+ * Inside the task a run covers a claim without a ticket, too: a run that sent its acquisition
+ * after the claim's `since` reads silver after every write the claim needs (the caller's silver
+ * was committed before its message arrived, which was before `since`). So a handler whose dates
+ * another handler of the task is about to recompute takes no tickets for them
+ * ({@link othersExpecting}); it waits for those runs, or runs a date itself, and takes a ticket
+ * only when another task holds the date. docs/design.md ("Tickets inside a task") has the
+ * argument and the requests it saves.
  */
 export class DateRecomputes {
   readonly #options: DateRecomputesOptions;
   readonly #running = new Map<string, Promise<RunResult>>();
+  /** The latest run of each date this task computed: what answers later claims without a request. */
+  readonly #lastRuns = new Map<string, LastRun>();
+  /** Dates some handler of this task is going to ensure, with how many handlers are. */
+  readonly #expected = new Map<string, number>();
 
   constructor(options: DateRecomputesOptions) {
     this.#options = options;
   }
 
   /**
-   * Resolves `done` once `orderDate` has been recomputed by a run that acquired after `ticket`
-   * was taken, or `held` when another task is recomputing it now (that run, or the one its
-   * holder's callers force after it, covers the ticket).
+   * Marks `dates` as about to be ensured by one more handler, and returns those of them another
+   * handler of this task was already going to ensure: a claim on one of those can go without a
+   * ticket, since that handler's run, or one it shares, will most likely acquire after the
+   * claim's `since`. Only a guess about the future: {@link ensure} decides on what happened.
+   * `done` ends the mark; call it once the handler has ensured its dates, or failed to.
    */
-  async ensure(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<EnsureResult> {
-    const { metrics } = this.#options;
+  othersExpecting(dates: readonly string[]): { readonly dates: ReadonlySet<string>; done(): void } {
+    const unique = [...new Set(dates)];
+    const expectedElsewhere = new Set(unique.filter((date) => (this.#expected.get(date) ?? 0) > 0));
+    for (const date of unique) this.#expected.set(date, (this.#expected.get(date) ?? 0) + 1);
+    let ended = false;
+    return {
+      dates: expectedElsewhere,
+      done: () => {
+        if (ended) return;
+        ended = true;
+        for (const date of unique) {
+          const left = (this.#expected.get(date) ?? 0) - 1;
+          if (left > 0) this.#expected.set(date, left);
+          else this.#expected.delete(date);
+        }
+      },
+    };
+  }
+
+  /**
+   * Resolves `done` once `orderDate` has been recomputed by a run that covers `claim` (one that
+   * acquired after its ticket was taken, or, inside this task, after its `since`), or `held`
+   * when another task is recomputing it now (that run, or the one its holder's callers force
+   * after it, covers the ticket that comes back).
+   */
+  async ensure(
+    bucket: string,
+    orderDate: string,
+    claim: DateClaim,
+    log: PollerLogger,
+  ): Promise<EnsureResult> {
+    const { metrics, coordinator } = this.#options;
     for (;;) {
+      const last = this.#lastRuns.get(orderDate);
+      if (last !== undefined && covers(last, claim)) {
+        metrics.recomputations.inc({ outcome: 'up_to_date' });
+        return { outcome: 'done', ...coveredTicket(last, claim) };
+      }
       const local = this.#running.get(orderDate);
       if (local !== undefined) {
         // Its owner reports its failure; here only its end matters, then the state decides.
         const [settled] = await Promise.allSettled([local]);
-        // A run that completed with seq >= ticket set computed_seq >= ticket: nothing to read.
         if (settled.status === 'fulfilled' && settled.value.outcome === 'computed') {
-          if (settled.value.seq >= ticket) return { outcome: 'done', summary: settled.value.summary };
+          const computed = settled.value;
+          if (covers(computed, claim)) {
+            return { outcome: 'done', ...coveredTicket(computed, claim), summary: computed.summary };
+          }
         }
         continue;
       }
       // Set before the first await, so another handler of this task waits for this run.
-      const run = this.#run(bucket, orderDate, ticket, log);
+      const run = this.#run(bucket, orderDate, claim.ticket, log);
       this.#running.set(orderDate, run);
       try {
         const result = await run;
         if (result.outcome === 'covered') {
           metrics.recomputations.inc({ outcome: 'up_to_date' });
-          return { outcome: 'done' };
+          return { outcome: 'done', ticket: result.ticket };
         }
-        if (result.outcome === 'held') return result;
-        if (result.seq >= ticket) return { outcome: 'done', summary: result.summary };
+        if (result.outcome === 'held') {
+          // Whoever holds the date may have acquired before `since`: only a ticket says.
+          return { outcome: 'held', ticket: claim.ticket ?? (await coordinator.request(orderDate)) };
+        }
+        if (covers(result, claim)) {
+          return { outcome: 'done', ...coveredTicket(result, claim), summary: result.summary };
+        }
       } finally {
         this.#running.delete(orderDate);
       }
     }
   }
 
-  async #run(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<RunResult> {
+  async #run(
+    bucket: string,
+    orderDate: string,
+    ticket: number | undefined,
+    log: PollerLogger,
+  ): Promise<RunResult> {
     const { coordinator, metrics, workerId, leaseMs } = this.#options;
-    const acquired = await coordinator.acquireUnlessCovered(orderDate, workerId, leaseMs, ticket);
-    if (acquired.outcome === 'covered') return acquired;
+    const acquiredAfter = performance.now();
+    const acquired =
+      ticket === undefined
+        ? await coordinator.tryAcquire(orderDate, workerId, leaseMs)
+        : await coordinator.acquireUnlessCovered(orderDate, workerId, leaseMs, ticket);
+    // Only a run started for a ticket can find it covered.
+    if (acquired.outcome === 'covered') return { outcome: 'covered', ticket: ticket as number };
     if (acquired.outcome === 'held') {
       metrics.recomputations.inc({ outcome: 'held' });
       return { outcome: 'held' };
@@ -121,7 +215,11 @@ export class DateRecomputes {
       );
       metrics.recomputations.inc({ outcome: 'computed' });
       log.debug({ orderDate, ...summary }, 'order date recomputed');
-      return { outcome: 'computed', seq: acquired.seq, summary };
+      const last = this.#lastRuns.get(orderDate);
+      if (last === undefined || last.acquiredAfter < acquiredAfter) {
+        this.#lastRuns.set(orderDate, { seq: acquired.seq, acquiredAfter });
+      }
+      return { outcome: 'computed', seq: acquired.seq, acquiredAfter, summary };
     } catch (error) {
       if (error instanceof KpiDateLeaseLostError) {
         // Taken over: none of this run's writes landed since, and the new holder's run, which
@@ -136,4 +234,25 @@ export class DateRecomputes {
       stopTimer();
     }
   }
+}
+
+/**
+ * A ticket the coordinator answers as covered once `run` has completed, for a claim `run` covers:
+ * the claim's own when the run's `seq` reaches it, else the run's `seq` (its completion raised
+ * `computed_seq` to at least that); none when that is 0. A claim covered by `since` alone may
+ * hold a ticket taken after the run acquired, which the coordinator does not answer as covered
+ * until a later run.
+ */
+function coveredTicket(run: LastRun, claim: DateClaim): { readonly ticket?: number } {
+  const ticket = claim.ticket === undefined ? run.seq : Math.min(claim.ticket, run.seq);
+  // Seq 0 is a run that acquired before the date's first ticket: it covers all, but is no ticket.
+  return ticket > 0 ? { ticket } : {};
+}
+
+/**
+ * Whether a completed run of this task covers `claim`: its `seq` reaches the claim's ticket, or it
+ * sent its acquisition after the claim's `since`, so it read every silver write the claim needs.
+ */
+function covers(run: LastRun, claim: DateClaim): boolean {
+  return (claim.ticket !== undefined && run.seq >= claim.ticket) || run.acquiredAfter >= claim.since;
 }

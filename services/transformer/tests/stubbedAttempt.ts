@@ -92,7 +92,11 @@ export function stubbedTransformHandler({
     config,
     lineage: lineage as unknown as LineageRepository,
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
-    dates: dates as unknown as DateRecomputes,
+    // No other handler of the task expects any date, unless the test's stub says otherwise.
+    dates: {
+      othersExpecting: () => ({ dates: new Set(), done: () => {} }),
+      ...dates,
+    } as unknown as DateRecomputes,
     judge: {} as AnomalyJudge,
     alerts,
     metrics: createTransformerMetrics(new Registry()),

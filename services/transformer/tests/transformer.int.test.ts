@@ -375,10 +375,14 @@ describe('DateRecomputes', () => {
     try {
       // Act: three handlers with tickets from before the run, two more arriving during it
       const early = await Promise.all([1, 2, 3].map(() => coordinator.request(date)));
-      const earlyDone = early.map((ticket) => dates.ensure(pipeline.names.bucket, date, ticket, log));
+      const earlyDone = early.map((ticket) =>
+        dates.ensure(pipeline.names.bucket, date, { since: performance.now(), ticket }, log),
+      );
       while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       const late = await Promise.all([1, 2].map(() => coordinator.request(date)));
-      const lateDone = late.map((ticket) => dates.ensure(pipeline.names.bucket, date, ticket, log));
+      const lateDone = late.map((ticket) =>
+        dates.ensure(pipeline.names.bucket, date, { since: performance.now(), ticket }, log),
+      );
       releaseFirstRun();
       const outcomes = await Promise.all([...earlyDone, ...lateDone]);
 
@@ -410,10 +414,15 @@ describe('DateRecomputes', () => {
       await coordinator.tryAcquire(date, 'task-b', 30_000);
 
       // Act
-      const outcome = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
+      const outcome = await dates.ensure(
+        pipeline.names.bucket,
+        date,
+        { since: performance.now(), ticket },
+        silentLog,
+      );
 
       // Assess
-      expect(outcome).toEqual({ outcome: 'held' });
+      expect(outcome).toEqual({ outcome: 'held', ticket });
       expect(runs).toBe(0);
     } finally {
       pipeline.clients.destroy();
@@ -449,16 +458,138 @@ describe('DateRecomputes', () => {
       const ticket = await coordinator.request(date);
 
       // Act
-      const duringTakeover = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
+      const claim = { since: performance.now(), ticket };
+      const duringTakeover = await dates.ensure(pipeline.names.bucket, date, claim, silentLog);
       await taker?.coordinator.complete(date, 'task-b', taker.seq);
-      const afterTaker = await dates.ensure(pipeline.names.bucket, date, ticket, silentLog);
+      const afterTaker = await dates.ensure(pipeline.names.bucket, date, claim, silentLog);
 
       // Assess
-      expect(duringTakeover).toEqual({ outcome: 'held' });
+      expect(duringTakeover).toEqual({ outcome: 'held', ticket });
       expect(taker?.seq).toBe(ticket);
       expect(await kpisOf(pipeline).listOrderKpis({ from: date, to: date })).toEqual([]);
-      expect(afterTaker).toEqual({ outcome: 'done' });
+      expect(afterTaker).toEqual({ outcome: 'done', ticket });
       expect(runs).toBe(1);
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('covers a claim without a ticket by a run of this task that acquired after its since, with no request', async () => {
+    // Prepare: a recompute counting its runs; a claim made before the first run
+    let runs = 0;
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      return SUMMARY;
+    });
+    const date = '2031-05-09';
+    const bucket = pipeline.names.bucket;
+    try {
+      const before = { since: performance.now() };
+
+      // Act: a handler without a ticket runs the date; then one whose file came before that
+      // run, and one whose file came after it
+      const first = await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
+      const stateAfterFirst = await coordinator.state(date);
+      const earlier = await dates.ensure(bucket, date, before, silentLog);
+      const later = await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
+      const stateAfterAll = await coordinator.state(date);
+
+      // Assess: the first run answered the earlier claim; no ticket was ever requested, and the
+      // later claim ran again
+      // (seq 0: no ticket was ever taken, so none comes back)
+      expect(first).toEqual({ outcome: 'done', summary: SUMMARY });
+      expect(earlier).toEqual({ outcome: 'done' });
+      expect(later).toEqual({ outcome: 'done', summary: SUMMARY });
+      expect(runs).toBe(2);
+      expect(stateAfterFirst).toMatchObject({ requestedSeq: 0, computedSeq: 0 });
+      expect(stateAfterAll).toMatchObject({ requestedSeq: 0, computedSeq: 0 });
+      expect(stateAfterAll.leaseHolder).toBeUndefined();
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('answers a ticket claim from a run of this task whose seq reaches it, and hands back the lower of the two', async () => {
+    // Prepare: a ticket taken before a ticketless run, another after it
+    let runs = 0;
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      return SUMMARY;
+    });
+    const date = '2031-05-10';
+    const bucket = pipeline.names.bucket;
+    try {
+      const early = await coordinator.request(date);
+      const earlySince = performance.now();
+      await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
+      const late = await coordinator.request(date);
+
+      // Act: the early claim (covered by seq and by since), then a claim with the late ticket
+      // whose since is before the run (covered by since alone)
+      const byRun = await dates.ensure(bucket, date, { since: earlySince, ticket: early }, silentLog);
+      const bySince = await dates.ensure(bucket, date, { since: earlySince, ticket: late }, silentLog);
+      const state = await coordinator.state(date);
+
+      // Assess: no more runs; the late claim hands back the run's seq, which is covered, not
+      // its own ticket, which is not
+      expect(runs).toBe(1);
+      expect(byRun).toEqual({ outcome: 'done', ticket: early });
+      expect(bySince).toEqual({ outcome: 'done', ticket: early });
+      expect(state.computedSeq).toBe(early);
+      expect(late).toBeGreaterThan(state.computedSeq);
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('takes a ticket for a claim without one when another task holds the date, without running', async () => {
+    // Prepare
+    let runs = 0;
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      return SUMMARY;
+    });
+    const date = '2031-05-11';
+    try {
+      await coordinator.tryAcquire(date, 'task-b', 30_000);
+
+      // Act
+      const outcome = await dates.ensure(
+        pipeline.names.bucket,
+        date,
+        { since: performance.now() },
+        silentLog,
+      );
+      const state = await coordinator.state(date);
+
+      // Assess: the ticket is the one the held date's next run must cover
+      expect(outcome).toEqual({ outcome: 'held', ticket: 1 });
+      expect(state).toMatchObject({ requestedSeq: 1, computedSeq: 0, leaseHolder: 'task-b' });
+      expect(runs).toBe(0);
+    } finally {
+      pipeline.clients.destroy();
+    }
+  });
+
+  it('tells a handler which of its dates another handler of the task is about to ensure, until that one is done', async () => {
+    // Prepare
+    const { pipeline, dates } = await dateRecomputesWith(async () => SUMMARY);
+    try {
+      // Act
+      const first = dates.othersExpecting(['2031-06-01', '2031-06-02']);
+      const second = dates.othersExpecting(['2031-06-02', '2031-06-03', '2031-06-03']);
+      first.done();
+      first.done();
+      const third = dates.othersExpecting(['2031-06-01', '2031-06-02', '2031-06-03']);
+      second.done();
+      third.done();
+      const fourth = dates.othersExpecting(['2031-06-02']);
+
+      // Assess
+      expect([...first.dates]).toEqual([]);
+      expect([...second.dates]).toEqual(['2031-06-02']);
+      expect([...third.dates].sort()).toEqual(['2031-06-02', '2031-06-03']);
+      expect([...fourth.dates]).toEqual([]);
     } finally {
       pipeline.clients.destroy();
     }
