@@ -31,39 +31,41 @@ type RunResult =
       readonly summary: RecomputeSummary;
     }
   /** The ticket the run was started for was covered already: nothing was run. */
-  | { readonly outcome: 'covered'; readonly ticket: number }
+  | { readonly outcome: 'covered' }
   | { readonly outcome: 'held' };
 
 /**
  * What a caller needs covered: every silver write made before `since` (`performance.now()` of
  * this process, taken once the caller's file had been committed, so once its message arrived),
- * and, when it holds one, its `ticket`.
+ * which its `ticket` stands for.
  */
 export interface DateClaim {
   readonly since: number;
-  readonly ticket?: number;
+  readonly ticket: number;
 }
 
 /** What {@link DateRecomputes.ensure} found. */
 export type EnsureResult =
   /**
    * The claim is covered. `ticket` is one the coordinator answers as covered from now on (see
-   * {@link coveredTicket}), what a message handed back carries for the date; absent when the
-   * run that covered the claim acquired before the date's first ticket. `summary` is that of the
-   * run of this task that covered it (started by this caller or shared with another handler);
-   * absent when a run that had ended already, or one elsewhere, covered it.
+   * {@link coveredTicket}), what a message handed back carries for the date. `summary` is that of
+   * the run of this task that covered it (started by this caller or shared with another
+   * handler); absent when a run that had ended already, or one elsewhere, covered it.
    */
-  | { readonly outcome: 'done'; readonly ticket?: number; readonly summary?: RecomputeSummary }
-  /**
-   * Another task is recomputing the date now; that run, or the one it forces, covers `ticket`
-   * (the claim's, or one taken now for a claim that held none).
-   */
+  | { readonly outcome: 'done'; readonly ticket: number; readonly summary?: RecomputeSummary }
+  /** Another task is recomputing the date now; that run, or the one it forces, covers `ticket`. */
   | { readonly outcome: 'held'; readonly ticket: number };
 
 /** The latest run of this task that computed a date. */
 interface LastRun {
   readonly seq: number;
   readonly acquiredAfter: number;
+}
+
+/** The latest ticket this task asked for a date, and when it sent the request. */
+interface AskedTicket {
+  readonly sentAt: number;
+  readonly ticket: Promise<number>;
 }
 
 /**
@@ -73,57 +75,48 @@ interface LastRun {
  * queueing their own: a ticket taken before the run acquired is covered by it, a later ticket by
  * the one rerun that follows. Across tasks the coordinator's lease does the same.
  *
- * Inside the task a run covers a claim without a ticket, too: a run that sent its acquisition
- * after the claim's `since` reads silver after every write the claim needs (the caller's silver
- * was committed before its message arrived, which was before `since`). So a handler whose dates
- * another handler of the task is about to recompute takes no tickets for them
- * ({@link othersExpecting}); it waits for those runs, or runs a date itself, and takes a ticket
- * only when another task holds the date. docs/design.md ("Tickets inside a task") has the
- * argument and the requests it saves.
+ * Inside the task, handlers share tickets too, and a run covers a claim by time as well as by
+ * `seq`: a ticket asked for after a handler's `since`, or a run that sent its acquisition after
+ * it, came after every silver write the handler needs (its file was committed before its message
+ * arrived, before `since`). docs/design.md ("Tickets inside a task") has the argument and the
+ * requests it saves.
  */
 export class DateRecomputes {
   readonly #options: DateRecomputesOptions;
   readonly #running = new Map<string, Promise<RunResult>>();
   /** The latest run of each date this task computed: what answers later claims without a request. */
   readonly #lastRuns = new Map<string, LastRun>();
-  /** Dates some handler of this task is going to ensure, with how many handlers are. */
-  readonly #expected = new Map<string, number>();
+  /** The latest ticket of each date this task asked for: what later handlers share. */
+  readonly #tickets = new Map<string, AskedTicket>();
 
   constructor(options: DateRecomputesOptions) {
     this.#options = options;
   }
 
   /**
-   * Marks `dates` as about to be ensured by one more handler, and returns those of them another
-   * handler of this task was already going to ensure: a claim on one of those can go without a
-   * ticket, since that handler's run, or one it shares, will most likely acquire after the
-   * claim's `since`. Only a guess about the future: {@link ensure} decides on what happened.
-   * `done` ends the mark; call it once the handler has ensured its dates, or failed to.
+   * A ticket of `orderDate` for a caller whose silver was written before `since`: the one this
+   * task last asked for, when it asked after `since` (its request reached the table after the
+   * caller's silver, which is all a ticket must say), or else a new one (`request`). Handlers of
+   * one task that need a date at about the same time so ask for one ticket between them.
    */
-  othersExpecting(dates: readonly string[]): { readonly dates: ReadonlySet<string>; done(): void } {
-    const unique = [...new Set(dates)];
-    const expectedElsewhere = new Set(unique.filter((date) => (this.#expected.get(date) ?? 0) > 0));
-    for (const date of unique) this.#expected.set(date, (this.#expected.get(date) ?? 0) + 1);
-    let ended = false;
-    return {
-      dates: expectedElsewhere,
-      done: () => {
-        if (ended) return;
-        ended = true;
-        for (const date of unique) {
-          const left = (this.#expected.get(date) ?? 0) - 1;
-          if (left > 0) this.#expected.set(date, left);
-          else this.#expected.delete(date);
-        }
-      },
-    };
+  ticket(orderDate: string, since: number): Promise<number> {
+    const asked = this.#tickets.get(orderDate);
+    if (asked !== undefined && asked.sentAt >= since) return asked.ticket;
+    const sentAt = performance.now();
+    const ticket = this.#options.coordinator.request(orderDate);
+    this.#tickets.set(orderDate, { sentAt, ticket });
+    // A failed request is not shared: each of its callers gets its error, the next asks again.
+    ticket.catch(() => {
+      if (this.#tickets.get(orderDate)?.ticket === ticket) this.#tickets.delete(orderDate);
+    });
+    return ticket;
   }
 
   /**
    * Resolves `done` once `orderDate` has been recomputed by a run that covers `claim` (one that
    * acquired after its ticket was taken, or, inside this task, after its `since`), or `held`
    * when another task is recomputing it now (that run, or the one its holder's callers force
-   * after it, covers the ticket that comes back).
+   * after it, covers the ticket).
    */
   async ensure(
     bucket: string,
@@ -131,12 +124,12 @@ export class DateRecomputes {
     claim: DateClaim,
     log: PollerLogger,
   ): Promise<EnsureResult> {
-    const { metrics, coordinator } = this.#options;
+    const { metrics } = this.#options;
     for (;;) {
       const last = this.#lastRuns.get(orderDate);
       if (last !== undefined && covers(last, claim)) {
         metrics.recomputations.inc({ outcome: 'up_to_date' });
-        return { outcome: 'done', ...coveredTicket(last, claim) };
+        return { outcome: 'done', ticket: coveredTicket(last, claim) };
       }
       const local = this.#running.get(orderDate);
       if (local !== undefined) {
@@ -145,7 +138,7 @@ export class DateRecomputes {
         if (settled.status === 'fulfilled' && settled.value.outcome === 'computed') {
           const computed = settled.value;
           if (covers(computed, claim)) {
-            return { outcome: 'done', ...coveredTicket(computed, claim), summary: computed.summary };
+            return { outcome: 'done', ticket: coveredTicket(computed, claim), summary: computed.summary };
           }
         }
         continue;
@@ -157,14 +150,11 @@ export class DateRecomputes {
         const result = await run;
         if (result.outcome === 'covered') {
           metrics.recomputations.inc({ outcome: 'up_to_date' });
-          return { outcome: 'done', ticket: result.ticket };
+          return { outcome: 'done', ticket: claim.ticket };
         }
-        if (result.outcome === 'held') {
-          // Whoever holds the date may have acquired before `since`: only a ticket says.
-          return { outcome: 'held', ticket: claim.ticket ?? (await coordinator.request(orderDate)) };
-        }
+        if (result.outcome === 'held') return { outcome: 'held', ticket: claim.ticket };
         if (covers(result, claim)) {
-          return { outcome: 'done', ...coveredTicket(result, claim), summary: result.summary };
+          return { outcome: 'done', ticket: coveredTicket(result, claim), summary: result.summary };
         }
       } finally {
         this.#running.delete(orderDate);
@@ -172,20 +162,11 @@ export class DateRecomputes {
     }
   }
 
-  async #run(
-    bucket: string,
-    orderDate: string,
-    ticket: number | undefined,
-    log: PollerLogger,
-  ): Promise<RunResult> {
+  async #run(bucket: string, orderDate: string, ticket: number, log: PollerLogger): Promise<RunResult> {
     const { coordinator, metrics, workerId, leaseMs } = this.#options;
     const acquiredAfter = performance.now();
-    const acquired =
-      ticket === undefined
-        ? await coordinator.tryAcquire(orderDate, workerId, leaseMs)
-        : await coordinator.acquireUnlessCovered(orderDate, workerId, leaseMs, ticket);
-    // Only a run started for a ticket can find it covered.
-    if (acquired.outcome === 'covered') return { outcome: 'covered', ticket: ticket as number };
+    const acquired = await coordinator.acquireUnlessCovered(orderDate, workerId, leaseMs, ticket);
+    if (acquired.outcome === 'covered') return acquired;
     if (acquired.outcome === 'held') {
       metrics.recomputations.inc({ outcome: 'held' });
       return { outcome: 'held' };
@@ -239,14 +220,12 @@ export class DateRecomputes {
 /**
  * A ticket the coordinator answers as covered once `run` has completed, for a claim `run` covers:
  * the claim's own when the run's `seq` reaches it, else the run's `seq` (its completion raised
- * `computed_seq` to at least that); none when that is 0. A claim covered by `since` alone may
- * hold a ticket taken after the run acquired, which the coordinator does not answer as covered
- * until a later run.
+ * `computed_seq` to at least that; a run that acquired for a ticket has a `seq` of at least 1). A
+ * claim covered by `since` alone may hold a ticket taken after the run acquired, which the
+ * coordinator does not answer as covered until a later run.
  */
-function coveredTicket(run: LastRun, claim: DateClaim): { readonly ticket?: number } {
-  const ticket = claim.ticket === undefined ? run.seq : Math.min(claim.ticket, run.seq);
-  // Seq 0 is a run that acquired before the date's first ticket: it covers all, but is no ticket.
-  return ticket > 0 ? { ticket } : {};
+function coveredTicket(run: LastRun, claim: DateClaim): number {
+  return Math.min(claim.ticket, run.seq);
 }
 
 /**
@@ -254,5 +233,5 @@ function coveredTicket(run: LastRun, claim: DateClaim): { readonly ticket?: numb
  * sent its acquisition after the claim's `since`, so it read every silver write the claim needs.
  */
 function covers(run: LastRun, claim: DateClaim): boolean {
-  return (claim.ticket !== undefined && run.seq >= claim.ticket) || run.acquiredAfter >= claim.since;
+  return run.seq >= claim.ticket || run.acquiredAfter >= claim.since;
 }

@@ -27,7 +27,7 @@ import {
 import pLimit from 'p-limit';
 import type { AnomalyJudge } from './anomalyJudge.js';
 import type { TransformerConfig } from './config.js';
-import type { DateRecomputes, EnsureResult } from './dateRecomputes.js';
+import type { DateRecomputes } from './dateRecomputes.js';
 import type { TransformerMetrics } from './metrics.js';
 
 export interface TransformerDependencies {
@@ -264,44 +264,32 @@ async function recomputeTouchedDates(
   signal: AbortSignal,
   log: PollerLogger,
 ): Promise<RecomputeOutcome> {
-  // The file was committed before its message came, so before now: a run of this task that
-  // acquires from here on reads its silver.
+  // The file was committed before its message came, so before now: a ticket asked for, or a run
+  // of this task that acquires, from here on comes after its silver.
   const since = performance.now();
   const tickets: Record<string, number> = { ...heldTickets };
   const limit = pLimit(deps.config.dateConcurrency);
-  const expecting = deps.dates.othersExpecting(file.touchedDates);
-  let results: { date: string; result: EnsureResult }[];
-  try {
-    // Tickets first, so a run elsewhere that acquires meanwhile covers them; none for the dates
-    // another handler of this task is about to recompute, whose runs will cover this file.
-    await Promise.all(
-      file.touchedDates
-        .filter((date) => tickets[date] === undefined && !expecting.dates.has(date))
-        .map((date) =>
-          limit(async () => {
-            tickets[date] = await deps.coordinator.request(date);
-          }),
-        ),
-    );
-    results = await Promise.all(
-      file.touchedDates.map((date) =>
-        limit(async () => {
-          if (signal.aborted) throw signal.reason ?? new Error('aborted');
-          const ticket = tickets[date];
-          const claim = ticket === undefined ? { since } : { since, ticket };
-          return { date, result: await deps.dates.ensure(file.bucket, date, claim, log) };
-        }),
-      ),
-    );
-  } finally {
-    expecting.done();
-  }
-  // What a requeue carries: for each date, a ticket that is covered or that a run must cover.
-  const heldOrCovered = Object.fromEntries(
-    results.flatMap(({ date, result }) => (result.ticket === undefined ? [] : [[date, result.ticket]])),
+  // Tickets first, so a run elsewhere that acquires meanwhile covers them.
+  await Promise.all(
+    file.touchedDates.map((date) =>
+      limit(async () => {
+        tickets[date] ??= await deps.dates.ticket(date, since);
+      }),
+    ),
   );
+  const results = await Promise.all(
+    file.touchedDates.map((date) =>
+      limit(async () => {
+        if (signal.aborted) throw signal.reason ?? new Error('aborted');
+        const claim = { since, ticket: tickets[date] as number };
+        return { date, result: await deps.dates.ensure(file.bucket, date, claim, log) };
+      }),
+    ),
+  );
+  // What a requeue carries: for each date, a ticket that is covered or that a run must cover.
+  const handedBack = Object.fromEntries(results.map(({ date, result }) => [date, result.ticket]));
   const pending = results.filter(({ result }) => result.outcome === 'held').map(({ date }) => date);
-  if (pending.length > 0) return { kind: 'pending', dates: pending, tickets: heldOrCovered };
+  if (pending.length > 0) return { kind: 'pending', dates: pending, tickets: handedBack };
   const counts = {
     dates_recomputed: 0,
     dates_already_current: 0,
@@ -323,7 +311,7 @@ async function recomputeTouchedDates(
     counts.kpi_rows_written += summary.written;
     counts.kpi_rows_deleted += summary.deleted;
   }
-  return { kind: 'recomputed', counts, tickets: heldOrCovered };
+  return { kind: 'recomputed', counts, tickets: handedBack };
 }
 
 async function archive(

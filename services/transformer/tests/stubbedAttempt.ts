@@ -73,7 +73,7 @@ export interface AttemptStubs {
 }
 
 /**
- * The transform handler over `stubs`, with a coordinator that grants ticket 1 to every request
+ * The transform handler over `stubs`, with a coordinator and dates that grant ticket 1 to every request
  * and a clock that stands at {@link NOW_MS}.
  */
 export function stubbedTransformHandler({
@@ -92,11 +92,8 @@ export function stubbedTransformHandler({
     config,
     lineage: lineage as unknown as LineageRepository,
     coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
-    // No other handler of the task expects any date, unless the test's stub says otherwise.
-    dates: {
-      othersExpecting: () => ({ dates: new Set(), done: () => {} }),
-      ...dates,
-    } as unknown as DateRecomputes,
+    // Ticket 1 for every date, unless the test's stub says otherwise.
+    dates: { ticket: async () => 1, ...dates } as unknown as DateRecomputes,
     judge: {} as AnomalyJudge,
     alerts,
     metrics: createTransformerMetrics(new Registry()),

@@ -474,43 +474,32 @@ describe('DateRecomputes', () => {
     }
   });
 
-  it('covers a claim without a ticket by a run of this task that acquired after its since, with no request', async () => {
-    // Prepare: a recompute counting its runs; a claim made before the first run
-    let runs = 0;
-    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
-      runs += 1;
-      return SUMMARY;
-    });
+  it('shares a ticket between handlers of the task that asked after it was requested, and only those', async () => {
+    // Prepare
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => SUMMARY);
     const date = '2031-05-09';
-    const bucket = pipeline.names.bucket;
     try {
-      const before = { since: performance.now() };
+      const before = performance.now();
 
-      // Act: a handler without a ticket runs the date; then one whose file came before that
-      // run, and one whose file came after it
-      const first = await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
-      const stateAfterFirst = await coordinator.state(date);
-      const earlier = await dates.ensure(bucket, date, before, silentLog);
-      const later = await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
-      const stateAfterAll = await coordinator.state(date);
+      // Act: two handlers whose files came at once, then one whose file came before their
+      // request, and one whose file came after it
+      const since = performance.now();
+      const [first, second] = await Promise.all([dates.ticket(date, since), dates.ticket(date, since)]);
+      const earlier = await dates.ticket(date, before);
+      const later = await dates.ticket(date, performance.now());
+      const state = await coordinator.state(date);
 
-      // Assess: the first run answered the earlier claim; no ticket was ever requested, and the
-      // later claim ran again
-      // (seq 0: no ticket was ever taken, so none comes back)
-      expect(first).toEqual({ outcome: 'done', summary: SUMMARY });
-      expect(earlier).toEqual({ outcome: 'done' });
-      expect(later).toEqual({ outcome: 'done', summary: SUMMARY });
-      expect(runs).toBe(2);
-      expect(stateAfterFirst).toMatchObject({ requestedSeq: 0, computedSeq: 0 });
-      expect(stateAfterAll).toMatchObject({ requestedSeq: 0, computedSeq: 0 });
-      expect(stateAfterAll.leaseHolder).toBeUndefined();
+      // Assess: one request served the first three; the later handler needed its own
+      expect([first, second, earlier]).toEqual([1, 1, 1]);
+      expect(later).toBe(2);
+      expect(state.requestedSeq).toBe(2);
     } finally {
       pipeline.clients.destroy();
     }
   });
 
-  it('answers a ticket claim from a run of this task whose seq reaches it, and hands back the lower of the two', async () => {
-    // Prepare: a ticket taken before a ticketless run, another after it
+  it("covers a claim by a run of this task that acquired after its since, with no request, and hands back the run's seq", async () => {
+    // Prepare: a recompute counting its runs; a handler whose file came before the first run
     let runs = 0;
     const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
       runs += 1;
@@ -519,77 +508,95 @@ describe('DateRecomputes', () => {
     const date = '2031-05-10';
     const bucket = pipeline.names.bucket;
     try {
-      const early = await coordinator.request(date);
       const earlySince = performance.now();
-      await dates.ensure(bucket, date, { since: performance.now() }, silentLog);
-      const late = await coordinator.request(date);
+      const firstSince = performance.now();
+      const first = await dates.ensure(
+        bucket,
+        date,
+        { since: firstSince, ticket: await dates.ticket(date, firstSince) },
+        silentLog,
+      );
 
-      // Act: the early claim (covered by seq and by since), then a claim with the late ticket
-      // whose since is before the run (covered by since alone)
-      const byRun = await dates.ensure(bucket, date, { since: earlySince, ticket: early }, silentLog);
-      const bySince = await dates.ensure(bucket, date, { since: earlySince, ticket: late }, silentLog);
+      // Act: the early handler's ticket is taken only now, after the run; then a handler whose
+      // file came after the run
+      const lateTicket = await coordinator.request(date);
+      const early = await dates.ensure(bucket, date, { since: earlySince, ticket: lateTicket }, silentLog);
+      const laterSince = performance.now();
+      const later = await dates.ensure(
+        bucket,
+        date,
+        { since: laterSince, ticket: await dates.ticket(date, laterSince) },
+        silentLog,
+      );
       const state = await coordinator.state(date);
 
-      // Assess: no more runs; the late claim hands back the run's seq, which is covered, not
-      // its own ticket, which is not
-      expect(runs).toBe(1);
-      expect(byRun).toEqual({ outcome: 'done', ticket: early });
-      expect(bySince).toEqual({ outcome: 'done', ticket: early });
-      expect(state.computedSeq).toBe(early);
-      expect(late).toBeGreaterThan(state.computedSeq);
+      // Assess: the first run covered the early handler by time, and what comes back for it is
+      // the run's seq, which the coordinator had answered as covered; the later handler ran again
+      expect(first).toEqual({ outcome: 'done', ticket: 1, summary: SUMMARY });
+      expect(lateTicket).toBe(2);
+      expect(early).toEqual({ outcome: 'done', ticket: 1 });
+      expect(later).toEqual({ outcome: 'done', ticket: 3, summary: SUMMARY });
+      expect(runs).toBe(2);
+      expect(state).toMatchObject({ requestedSeq: 3, computedSeq: 3 });
     } finally {
       pipeline.clients.destroy();
     }
   });
 
-  it('takes a ticket for a claim without one when another task holds the date, without running', async () => {
-    // Prepare
+  it("answers a claim whose ticket the task's last run reached without a request", async () => {
+    // Prepare: two tickets taken before a run
     let runs = 0;
     const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
       runs += 1;
       return SUMMARY;
     });
     const date = '2031-05-11';
+    const bucket = pipeline.names.bucket;
     try {
-      await coordinator.tryAcquire(date, 'task-b', 30_000);
+      const since = performance.now();
+      const [one, two] = [await coordinator.request(date), await coordinator.request(date)];
+      await dates.ensure(bucket, date, { since, ticket: two }, silentLog);
+      const requestsBefore = pipeline.clients.requests.tallies();
 
-      // Act
-      const outcome = await dates.ensure(
-        pipeline.names.bucket,
-        date,
-        { since: performance.now() },
-        silentLog,
-      );
-      const state = await coordinator.state(date);
+      // Act: a claim with the earlier ticket and a since after the run (covered by seq alone)
+      const outcome = await dates.ensure(bucket, date, { since: performance.now(), ticket: one }, silentLog);
 
-      // Assess: the ticket is the one the held date's next run must cover
-      expect(outcome).toEqual({ outcome: 'held', ticket: 1 });
-      expect(state).toMatchObject({ requestedSeq: 1, computedSeq: 0, leaseHolder: 'task-b' });
-      expect(runs).toBe(0);
+      // Assess: no run and no request
+      expect(outcome).toEqual({ outcome: 'done', ticket: one });
+      expect(runs).toBe(1);
+      expect(pipeline.clients.requests.tallies()).toEqual(requestsBefore);
     } finally {
       pipeline.clients.destroy();
     }
   });
 
-  it('tells a handler which of its dates another handler of the task is about to ensure, until that one is done', async () => {
-    // Prepare
-    const { pipeline, dates } = await dateRecomputesWith(async () => SUMMARY);
+  it('answers held to every handler waiting on a run that found the date held, each with its ticket', async () => {
+    // Prepare: another task holds the date; three handlers of this task need it at once
+    let runs = 0;
+    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
+      runs += 1;
+      return SUMMARY;
+    });
+    const date = '2031-05-12';
     try {
-      // Act
-      const first = dates.othersExpecting(['2031-06-01', '2031-06-02']);
-      const second = dates.othersExpecting(['2031-06-02', '2031-06-03', '2031-06-03']);
-      first.done();
-      first.done();
-      const third = dates.othersExpecting(['2031-06-01', '2031-06-02', '2031-06-03']);
-      second.done();
-      third.done();
-      const fourth = dates.othersExpecting(['2031-06-02']);
+      const tickets = [
+        await coordinator.request(date),
+        await coordinator.request(date),
+        await coordinator.request(date),
+      ];
+      await coordinator.tryAcquire(date, 'task-b', 30_000);
+
+      // Act: one of them runs and finds the date held; the others wait for that run and then
+      // try for themselves (a waiter that spun on the settled run would starve the event loop)
+      const outcomes = await Promise.all(
+        tickets.map((ticket) =>
+          dates.ensure(pipeline.names.bucket, date, { since: performance.now(), ticket }, silentLog),
+        ),
+      );
 
       // Assess
-      expect([...first.dates]).toEqual([]);
-      expect([...second.dates]).toEqual(['2031-06-02']);
-      expect([...third.dates].sort()).toEqual(['2031-06-02', '2031-06-03']);
-      expect([...fourth.dates]).toEqual([]);
+      expect(outcomes).toEqual(tickets.map((ticket) => ({ outcome: 'held', ticket })));
+      expect(runs).toBe(0);
     } finally {
       pipeline.clients.destroy();
     }

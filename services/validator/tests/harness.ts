@@ -248,7 +248,13 @@ export function injectS3Faults(
 /** Uploads `body` to `key` and returns the object's ETag (without quotes). */
 export async function upload(pipeline: Pipeline, key: string, body: string | Uint8Array): Promise<string> {
   const response = await pipeline.clients.s3.send(
-    new PutObjectCommand({ Bucket: pipeline.names.bucket, Key: key, Body: body }),
+    new PutObjectCommand({
+      Bucket: pipeline.names.bucket,
+      Key: key,
+      Body: body,
+      // Stated, so an empty body is not taken for a stream of unknown length (the SDK warns).
+      ContentLength: typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+    }),
   );
   return (response.ETag ?? '').replace(/"/g, '');
 }
