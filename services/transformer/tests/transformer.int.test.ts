@@ -357,6 +357,28 @@ async function dateRecomputesWith(
   return { pipeline, coordinator, dates };
 }
 
+/** A task's DateRecomputes whose recompute only counts its runs. */
+async function countingDateRecomputes() {
+  let runs = 0;
+  const context = await dateRecomputesWith(async () => {
+    runs += 1;
+    return SUMMARY;
+  });
+  return { ...context, runs: () => runs };
+}
+
+/** Runs `test` over {@link countingDateRecomputes}, then closes its clients. */
+async function withCountingDateRecomputes(
+  test: (context: Awaited<ReturnType<typeof countingDateRecomputes>>) => Promise<void>,
+): Promise<void> {
+  const context = await countingDateRecomputes();
+  try {
+    await test(context);
+  } finally {
+    context.pipeline.clients.destroy();
+  }
+}
+
 describe('DateRecomputes', () => {
   it('lets concurrent handlers of one task share a run, and reruns once for tickets taken during it', async () => {
     // Prepare: a recompute that can be held open, counting its runs
@@ -403,13 +425,8 @@ describe('DateRecomputes', () => {
 
   it('answers held while another task holds the date, without running', async () => {
     // Prepare
-    let runs = 0;
-    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
-      runs += 1;
-      return SUMMARY;
-    });
-    const date = '2031-05-07';
-    try {
+    await withCountingDateRecomputes(async ({ pipeline, coordinator, dates, runs }) => {
+      const date = '2031-05-07';
       const ticket = await coordinator.request(date);
       await coordinator.tryAcquire(date, 'task-b', 30_000);
 
@@ -423,10 +440,8 @@ describe('DateRecomputes', () => {
 
       // Assess
       expect(outcome).toEqual({ outcome: 'held', ticket });
-      expect(runs).toBe(0);
-    } finally {
-      pipeline.clients.destroy();
-    }
+      expect(runs()).toBe(0);
+    });
   });
 
   it('waits, rather than fails, when another task takes the date over mid-run: none of the run lands, and the taker covers its ticket', async () => {
@@ -500,34 +515,20 @@ describe('DateRecomputes', () => {
 
   it("covers a claim by a run of this task that acquired after its since, with no request, and hands back the run's seq", async () => {
     // Prepare: a recompute counting its runs; a handler whose file came before the first run
-    let runs = 0;
-    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
-      runs += 1;
-      return SUMMARY;
-    });
-    const date = '2031-05-10';
-    const bucket = pipeline.names.bucket;
-    try {
+    await withCountingDateRecomputes(async ({ pipeline, coordinator, dates, runs }) => {
+      const date = '2031-05-10';
+      const bucket = pipeline.names.bucket;
+      // A handler as the transformer's: the task's shared ticket, then the date ensured
+      const handle = async (since: number) =>
+        dates.ensure(bucket, date, { since, ticket: await dates.ticket(date, since) }, silentLog);
       const earlySince = performance.now();
-      const firstSince = performance.now();
-      const first = await dates.ensure(
-        bucket,
-        date,
-        { since: firstSince, ticket: await dates.ticket(date, firstSince) },
-        silentLog,
-      );
+      const first = await handle(performance.now());
 
       // Act: the early handler's ticket is taken only now, after the run; then a handler whose
       // file came after the run
       const lateTicket = await coordinator.request(date);
       const early = await dates.ensure(bucket, date, { since: earlySince, ticket: lateTicket }, silentLog);
-      const laterSince = performance.now();
-      const later = await dates.ensure(
-        bucket,
-        date,
-        { since: laterSince, ticket: await dates.ticket(date, laterSince) },
-        silentLog,
-      );
+      const later = await handle(performance.now());
       const state = await coordinator.state(date);
 
       // Assess: the first run covered the early handler by time, and what comes back for it is
@@ -536,23 +537,16 @@ describe('DateRecomputes', () => {
       expect(lateTicket).toBe(2);
       expect(early).toEqual({ outcome: 'done', ticket: 1 });
       expect(later).toEqual({ outcome: 'done', ticket: 3, summary: SUMMARY });
-      expect(runs).toBe(2);
+      expect(runs()).toBe(2);
       expect(state).toMatchObject({ requestedSeq: 3, computedSeq: 3 });
-    } finally {
-      pipeline.clients.destroy();
-    }
+    });
   });
 
   it("answers a claim whose ticket the task's last run reached without a request", async () => {
     // Prepare: two tickets taken before a run
-    let runs = 0;
-    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
-      runs += 1;
-      return SUMMARY;
-    });
-    const date = '2031-05-11';
-    const bucket = pipeline.names.bucket;
-    try {
+    await withCountingDateRecomputes(async ({ pipeline, coordinator, dates, runs }) => {
+      const date = '2031-05-11';
+      const bucket = pipeline.names.bucket;
       const since = performance.now();
       const [one, two] = [await coordinator.request(date), await coordinator.request(date)];
       await dates.ensure(bucket, date, { since, ticket: two }, silentLog);
@@ -563,22 +557,15 @@ describe('DateRecomputes', () => {
 
       // Assess: no run and no request
       expect(outcome).toEqual({ outcome: 'done', ticket: one });
-      expect(runs).toBe(1);
+      expect(runs()).toBe(1);
       expect(pipeline.clients.requests.tallies()).toEqual(requestsBefore);
-    } finally {
-      pipeline.clients.destroy();
-    }
+    });
   });
 
   it('answers held to every handler waiting on a run that found the date held, each with its ticket', async () => {
     // Prepare: another task holds the date; three handlers of this task need it at once
-    let runs = 0;
-    const { pipeline, coordinator, dates } = await dateRecomputesWith(async () => {
-      runs += 1;
-      return SUMMARY;
-    });
-    const date = '2031-05-12';
-    try {
+    await withCountingDateRecomputes(async ({ pipeline, coordinator, dates, runs }) => {
+      const date = '2031-05-12';
       const tickets = [
         await coordinator.request(date),
         await coordinator.request(date),
@@ -596,9 +583,7 @@ describe('DateRecomputes', () => {
 
       // Assess
       expect(outcomes).toEqual(tickets.map((ticket) => ({ outcome: 'held', ticket })));
-      expect(runs).toBe(0);
-    } finally {
-      pipeline.clients.destroy();
-    }
+      expect(runs()).toBe(0);
+    });
   });
 });
