@@ -73,7 +73,6 @@ export function createTransformer(wiring: TransformerWiring): MessageHandler {
     clients,
     config,
     lineage: new LineageRepository({ clients, tableName: names.processedFilesTable }),
-    coordinator,
     dates: new DateRecomputes({
       coordinator,
       metrics,

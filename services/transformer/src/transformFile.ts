@@ -3,7 +3,6 @@ import {
   type AwsClients,
   archiveObject,
   type ClaimResult,
-  type DateRecomputeCoordinator,
   failedAttemptOutcome,
   fileFailedAlert,
   type LineageRepository,
@@ -34,7 +33,6 @@ export interface TransformerDependencies {
   clients: AwsClients;
   config: Readonly<TransformerConfig>;
   lineage: LineageRepository;
-  coordinator: DateRecomputeCoordinator;
   /** The task's one door to date recomputes; see DateRecomputes. */
   dates: DateRecomputes;
   /** The task's one judge of date anomalies, run after the recomputes; see AnomalyJudge. */
@@ -49,8 +47,8 @@ export interface TransformerDependencies {
 
 /**
  * Handles one transform-queue message: makes sure every order date the file touched has been
- * recomputed since the file was validated (taking a ticket per date and running or waiting for
- * the recompute, see DateRecomputeCoordinator), judges again the dates those recomputes
+ * recomputed since the file was validated (taking a ticket per date, shared with the task's other
+ * handlers, and running or waiting for the recompute, see DateRecomputes), judges again the dates those recomputes
  * affect (AnomalyJudge), then archives the raw object to processed/ and ends its lineage with SUCCESS,
  * its counts and timings. A date another task is recomputing, or a judge another task is running,
  * is waited for by requeueing the message with its tickets, which keeps the receive count, and

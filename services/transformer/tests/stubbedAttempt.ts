@@ -1,10 +1,4 @@
-import type {
-  AwsClients,
-  DateRecomputeCoordinator,
-  LineageRepository,
-  PollerLogger,
-  QueueMessage,
-} from '@storeflow/aws';
+import type { AwsClients, LineageRepository, PollerLogger, QueueMessage } from '@storeflow/aws';
 import {
   ALERTS_OFF,
   type AlertSink,
@@ -73,8 +67,8 @@ export interface AttemptStubs {
 }
 
 /**
- * The transform handler over `stubs`, with a coordinator and dates that grant ticket 1 to every request
- * and a clock that stands at {@link NOW_MS}.
+ * The transform handler over `stubs`, with dates that grant ticket 1 to every request and a
+ * clock that stands at {@link NOW_MS}.
  */
 export function stubbedTransformHandler({
   lineage,
@@ -91,7 +85,6 @@ export function stubbedTransformHandler({
     clients: {} as AwsClients,
     config,
     lineage: lineage as unknown as LineageRepository,
-    coordinator: { request: async () => 1 } as unknown as DateRecomputeCoordinator,
     // Ticket 1 for every date, unless the test's stub says otherwise.
     dates: { ticket: async () => 1, ...dates } as unknown as DateRecomputes,
     judge: {} as AnomalyJudge,
