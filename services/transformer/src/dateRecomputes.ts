@@ -84,7 +84,10 @@ interface AskedTicket {
 export class DateRecomputes {
   readonly #options: DateRecomputesOptions;
   readonly #running = new Map<string, Promise<RunResult>>();
-  /** The latest run of each date this task computed: what answers later claims without a request. */
+  /**
+   * The latest run of each date this task computed: what answers later claims without a request.
+   * Like {@link #tickets}, one small entry per date the task has worked on (365 a year of data).
+   */
   readonly #lastRuns = new Map<string, LastRun>();
   /** The latest ticket of each date this task asked for: what later handlers share. */
   readonly #tickets = new Map<string, AskedTicket>();
@@ -196,10 +199,8 @@ export class DateRecomputes {
       );
       metrics.recomputations.inc({ outcome: 'computed' });
       log.debug({ orderDate, ...summary }, 'order date recomputed');
-      const last = this.#lastRuns.get(orderDate);
-      if (last === undefined || last.acquiredAfter < acquiredAfter) {
-        this.#lastRuns.set(orderDate, { seq: acquired.seq, acquiredAfter });
-      }
+      // The task runs a date one run at a time (#running), so this run acquired after any before it.
+      this.#lastRuns.set(orderDate, { seq: acquired.seq, acquiredAfter });
       return { outcome: 'computed', seq: acquired.seq, acquiredAfter, summary };
     } catch (error) {
       if (error instanceof KpiDateLeaseLostError) {

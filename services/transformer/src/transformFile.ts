@@ -48,9 +48,9 @@ export interface TransformerDependencies {
 /**
  * Handles one transform-queue message: makes sure every order date the file touched has been
  * recomputed since the file was validated (taking a ticket per date, shared with the task's other
- * handlers, and running or waiting for the recompute, see DateRecomputes), judges again the dates those recomputes
- * affect (AnomalyJudge), then archives the raw object to processed/ and ends its lineage with SUCCESS,
- * its counts and timings. A date another task is recomputing, or a judge another task is running,
+ * handlers, and running or waiting for the recompute, see DateRecomputes), judges again the dates
+ * those recomputes affect (AnomalyJudge), then archives the raw object to processed/ and ends its
+ * lineage with SUCCESS, its counts and timings. A date another task is recomputing, or a judge another task is running,
  * is waited for by requeueing the message with its tickets, which keeps the receive count, and
  * the DLQ, out of it.
  *
