@@ -48,6 +48,16 @@ export interface FinalFile {
 }
 
 /**
+ * When a file became final on the `performance.now()` clock (whose zero is `timeOrigin`, epoch
+ * ms): the `updatedAt` of its final lineage record, not `seenAtMs`, when a poll found it, which a
+ * poll a second apart would make up to a second late; never later than `seenAtMs`, should the
+ * clocks disagree.
+ */
+export function finalTimeOf(updatedAt: string, seenAtMs: number, timeOrigin: number): number {
+  return Math.min(seenAtMs, Date.parse(updatedAt) - timeOrigin);
+}
+
+/**
  * The whole pipeline on the embedded stack, as the demo runs it: the stack (S3 and SQS emulator
  * plus the DynamoDB Local JVM) and one validator and one transformer, each a process of its own.
  * Every bench scenario on the pipeline starts one, uploads, waits, measures, and stops it.
@@ -150,11 +160,8 @@ export class PipelineSession {
       for (const file of uploaded.filter(({ key }) => !finalAt.has(key))) {
         const record = await lineage.get({ sourceKey: file.key, objectVersion: file.eTag });
         if (record?.status === FileStatus.SUCCESS || record?.status === FileStatus.FAILED) {
-          // The record's own time of its last write, not when this poll saw it: a poll a second
-          // apart would add up to a second to every file's time.
-          const writtenAtMs = Date.parse(record.updatedAt) - performance.timeOrigin;
           finalAt.set(file.key, {
-            atMs: Math.min(performance.now(), writtenAtMs),
+            atMs: finalTimeOf(record.updatedAt, performance.now(), performance.timeOrigin),
             failed: record.status === FileStatus.FAILED,
           });
         }
