@@ -48,6 +48,21 @@ function uniqueDate(): string {
   return `2030-01-${String(dateCounter).padStart(2, '0')}`;
 }
 
+let dayCounter = 0;
+/** `count` consecutive dates no other test uses, from 2031-01-01 on. */
+function uniqueDates(count: number): string[] {
+  const first = Date.UTC(2031, 0, 1) + dayCounter * 86_400_000;
+  dayCounter += count;
+  return Array.from({ length: count }, (_, day) =>
+    new Date(first + day * 86_400_000).toISOString().slice(0, 10),
+  );
+}
+
+/** The DynamoDB requests of `operation` the test's clients have made so far. */
+function requestsOf(operation: string): number {
+  return clients.requests.tallies().find((tally) => tally.operation === operation)?.requests ?? 0;
+}
+
 describe('DateRecomputeCoordinator on DynamoDB Local', () => {
   it('hands out strictly increasing tickets, also to concurrent requests', async () => {
     // Prepare
@@ -63,6 +78,76 @@ describe('DateRecomputeCoordinator on DynamoDB Local', () => {
     expect(first).toBe(1);
     expect([...concurrent].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     expect(state).toEqual({ requestedSeq: 9, computedSeq: 0 });
+  });
+
+  it('takes the tickets of many dates in two requests a group of 25, each the requested_seq it left', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const dates = uniqueDates(60);
+    for (const date of dates.slice(0, 10)) await coordinator.request(date);
+    const transactionsBefore = requestsOf('TransactWriteItems');
+    const readsBefore = requestsOf('BatchGetItem');
+
+    // Act
+    const tickets = await coordinator.requestAll([...dates, dates[0] as string]);
+
+    // Assess: one increment per date, duplicates taken once, in three groups
+    expect([...tickets.keys()].sort()).toEqual(dates);
+    for (const [index, date] of dates.entries()) {
+      const expected = index < 10 ? 2 : 1;
+      expect(tickets.get(date)).toBe(expected);
+      expect(await coordinator.state(date)).toEqual({ requestedSeq: expected, computedSeq: 0 });
+    }
+    expect(requestsOf('TransactWriteItems') - transactionsBefore).toBe(3);
+    expect(requestsOf('BatchGetItem') - readsBefore).toBe(3);
+  });
+
+  it('takes a single date ticket with one UpdateItem', async () => {
+    // Prepare
+    const { coordinator } = coordinatorWithClock();
+    const [date] = uniqueDates(1) as [string];
+    const updatesBefore = requestsOf('UpdateItem');
+    const transactionsBefore = requestsOf('TransactWriteItems');
+
+    // Act
+    const tickets = await coordinator.requestAll([date, date]);
+
+    // Assess
+    expect(tickets).toEqual(new Map([[date, 1]]));
+    expect(requestsOf('UpdateItem') - updatesBefore).toBe(1);
+    expect(requestsOf('TransactWriteItems')).toBe(transactionsBefore);
+  });
+
+  it('hands out grouped tickets no run that acquired before them covers, also to concurrent callers', async () => {
+    // Prepare: each date held by a run that acquired with an earlier ticket
+    const { coordinator } = coordinatorWithClock();
+    const dates = uniqueDates(30);
+    const runs = new Map<string, number>();
+    for (const date of dates) {
+      await coordinator.request(date);
+      const acquired = await coordinator.tryAcquire(date, 'worker-a', LEASE_MS);
+      if (acquired.outcome !== 'acquired') throw new Error(`worker-a should hold ${date}`);
+      runs.set(date, acquired.seq);
+    }
+
+    // Act: two tasks take tickets of the same dates at once, while the runs go on
+    const [mine, theirs] = await Promise.all([coordinator.requestAll(dates), coordinator.requestAll(dates)]);
+
+    // Assess
+    for (const date of dates) {
+      const seq = runs.get(date) as number;
+      const state = await coordinator.state(date);
+      expect(state.requestedSeq).toBe(seq + 2);
+      for (const tickets of [mine, theirs]) {
+        const ticket = tickets.get(date) as number;
+        expect(ticket).toBeGreaterThan(seq); // the running run does not cover it: the date runs again
+        expect(ticket).toBeLessThanOrEqual(state.requestedSeq);
+      }
+      await coordinator.complete(date, 'worker-a', seq);
+      expect(
+        await coordinator.acquireUnlessCovered(date, 'worker-b', LEASE_MS, mine.get(date) as number),
+      ).toMatchObject({ outcome: 'acquired', seq: seq + 2 });
+    }
   });
 
   it('reads a date never requested as zeros', async () => {

@@ -97,22 +97,39 @@ export class DateRecomputes {
   }
 
   /**
-   * A ticket of `orderDate` for a caller whose silver was written before `since`: the one this
-   * task last asked for, when it asked after `since` (its request reached the table after the
-   * caller's silver, which is all a ticket must say), or else a new one (`request`). Handlers of
-   * one task that need a date at about the same time so ask for one ticket between them.
+   * Tickets of `orderDates` for a caller whose silver was written before `since`: for each date,
+   * the one this task last asked for, when it asked after `since` (its request reached the table
+   * after the caller's silver, which is all a ticket must say), or else a new one. The new ones
+   * are asked for together (`DateRecomputeCoordinator.requestAll`: two requests per group of
+   * dates). Handlers of one task that need a date at about the same time so ask for one ticket
+   * between them.
    */
-  ticket(orderDate: string, since: number): Promise<number> {
-    const asked = this.#tickets.get(orderDate);
-    if (asked !== undefined && asked.sentAt >= since) return asked.ticket;
-    const sentAt = performance.now();
-    const ticket = this.#options.coordinator.request(orderDate);
-    this.#tickets.set(orderDate, { sentAt, ticket });
-    // A failed request is not shared: each of its callers gets its error, the next asks again.
-    ticket.catch(() => {
-      if (this.#tickets.get(orderDate)?.ticket === ticket) this.#tickets.delete(orderDate);
-    });
-    return ticket;
+  async tickets(orderDates: readonly string[], since: number): Promise<Map<string, number>> {
+    const pending = new Map<string, Promise<number>>();
+    const toAsk: string[] = [];
+    for (const date of new Set(orderDates)) {
+      const asked = this.#tickets.get(date);
+      if (asked !== undefined && asked.sentAt >= since) pending.set(date, asked.ticket);
+      else toAsk.push(date);
+    }
+    if (toAsk.length > 0) {
+      // Noted before the request is sent, so never later than it: a handler that shares it
+      // asked for a ticket no older than its own since.
+      const sentAt = performance.now();
+      const requested = this.#options.coordinator.requestAll(toAsk);
+      for (const date of toAsk) {
+        const ticket = requested.then((tickets) => tickets.get(date) as number);
+        this.#tickets.set(date, { sentAt, ticket });
+        // A failed request is not shared: each of its callers gets its error, the next asks again.
+        ticket.catch(() => {
+          if (this.#tickets.get(date)?.ticket === ticket) this.#tickets.delete(date);
+        });
+        pending.set(date, ticket);
+      }
+    }
+    const tickets = new Map<string, number>();
+    for (const [date, ticket] of pending) tickets.set(date, await ticket);
+    return tickets;
   }
 
   /**

@@ -266,15 +266,13 @@ async function recomputeTouchedDates(
   // of this task that acquires, from here on comes after its silver.
   const since = performance.now();
   const tickets: Record<string, number> = { ...heldTickets };
-  const limit = pLimit(deps.config.dateConcurrency);
   // Tickets first, so a run elsewhere that acquires meanwhile covers them.
-  await Promise.all(
-    file.touchedDates.map((date) =>
-      limit(async () => {
-        tickets[date] ??= await deps.dates.ticket(date, since);
-      }),
-    ),
+  const asked = await deps.dates.tickets(
+    file.touchedDates.filter((date) => tickets[date] === undefined),
+    since,
   );
+  for (const [date, ticket] of asked) tickets[date] = ticket;
+  const limit = pLimit(deps.config.dateConcurrency);
   const results = await Promise.all(
     file.touchedDates.map((date) =>
       limit(async () => {

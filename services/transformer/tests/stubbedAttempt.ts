@@ -86,7 +86,10 @@ export function stubbedTransformHandler({
     config,
     lineage: lineage as unknown as LineageRepository,
     // Ticket 1 for every date, unless the test's stub says otherwise.
-    dates: { ticket: async () => 1, ...dates } as unknown as DateRecomputes,
+    dates: {
+      tickets: async (orderDates: readonly string[]) => new Map(orderDates.map((date) => [date, 1])),
+      ...dates,
+    } as unknown as DateRecomputes,
     judge: {} as AnomalyJudge,
     alerts,
     metrics: createTransformerMetrics(new Registry()),

@@ -499,9 +499,10 @@ describe('DateRecomputes', () => {
       // Act: two handlers whose files came at once, then one whose file came before their
       // request, and one whose file came after it
       const since = performance.now();
-      const [first, second] = await Promise.all([dates.ticket(date, since), dates.ticket(date, since)]);
-      const earlier = await dates.ticket(date, before);
-      const later = await dates.ticket(date, performance.now());
+      const ticketOf = async (from: number) => (await dates.tickets([date], from)).get(date);
+      const [first, second] = await Promise.all([ticketOf(since), ticketOf(since)]);
+      const earlier = await ticketOf(before);
+      const later = await ticketOf(performance.now());
       const state = await coordinator.state(date);
 
       // Assess: one request served the first three; the later handler needed its own
@@ -520,7 +521,12 @@ describe('DateRecomputes', () => {
       const bucket = pipeline.names.bucket;
       // A handler as the transformer's: the task's shared ticket, then the date ensured
       const handle = async (since: number) =>
-        dates.ensure(bucket, date, { since, ticket: await dates.ticket(date, since) }, silentLog);
+        dates.ensure(
+          bucket,
+          date,
+          { since, ticket: (await dates.tickets([date], since)).get(date) as number },
+          silentLog,
+        );
       const earlySince = performance.now();
       const first = await handle(performance.now());
 

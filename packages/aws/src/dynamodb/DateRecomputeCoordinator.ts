@@ -1,15 +1,24 @@
 import {
   GetItemCommand,
+  type TransactWriteItem,
   UpdateItemCommand,
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import { KpiDateContentionError, KpiDateLeaseLostError } from '../errors.js';
+import {
+  InvalidItemError,
+  KpiDateContentionError,
+  KpiDateLeaseLostError,
+  WriteContentionError,
+} from '../errors.js';
 import { type Item, numberValue, readNumber, readString, requireNumber, stringValue } from './attributes.js';
-import { type ConditionalResult, conditionalWrite } from './conditionalWrite.js';
+import { batchGetPage } from './batchGet.js';
+import { type ConditionalResult, conditionalWrite, retryingConflicts } from './conditionalWrite.js';
 import type { WriteFence } from './fencedWrite.js';
+import { backOff, DEFAULT_RETRY_POLICY } from './retryPolicy.js';
+import { TRANSIENT_CANCELLATIONS, transactWrite } from './transactWrite.js';
 
 /** The coordination item of one date, camelCased. A date never requested reads as zeros. */
 export interface DateRecomputeState {
@@ -52,6 +61,14 @@ const NAMES = {
 } as const;
 
 type Placeholder = keyof typeof NAMES;
+
+/**
+ * Dates whose tickets {@link DateRecomputeCoordinator.requestAll} takes in one transaction. Far
+ * under the transaction's 100 actions: a transaction is cancelled as a whole when any of its
+ * dates is in another transaction at that moment (a recompute's fenced KPI writes check the
+ * date's item), so a smaller group is sent again less often, while still saving 24 requests in 25.
+ */
+export const TICKET_GROUP = 25;
 
 /**
  * The one `KpiDates` item that is not an order date: the lease that serialises anomaly judging
@@ -144,6 +161,81 @@ export class DateRecomputeCoordinator {
       ReturnValues: 'ALL_NEW',
     });
     return requireNumber(response.Attributes ?? {}, 'requested_seq', this.#table);
+  }
+
+  /**
+   * {@link request} for many dates at once, in two requests per {@link TICKET_GROUP} dates instead
+   * of one per date: one TransactWriteItems of their increments (the same update as `request`'s),
+   * then one strongly consistent BatchGetItem of their `requested_seq`. A ticket read back may be
+   * above the increment's own value when other requests came in between; it is still a ticket:
+   * every increment up to it was made after this one, so after the caller's silver, and a run
+   * that acquires with `seq` at or above it has read that silver (docs/design.md, "KPIs:
+   * recompute, never increment"). A single date goes through `request`, one request.
+   *
+   * @returns each date's ticket
+   * @throws WriteContentionError (retryable) when a group's transaction kept being cancelled by
+   *   conflicting writes or throttling
+   */
+  async requestAll(orderDates: readonly string[]): Promise<Map<string, number>> {
+    const dates = [...new Set(orderDates)];
+    dates.forEach(checkDate);
+    const tickets = new Map<string, number>();
+    if (dates.length === 1) {
+      tickets.set(dates[0] as string, await this.request(dates[0] as string));
+      return tickets;
+    }
+    for (let start = 0; start < dates.length; start += TICKET_GROUP) {
+      const group = dates.slice(start, start + TICKET_GROUP);
+      await this.#incrementAll(group);
+      const items = await batchGetPage(this.#clients, this.#table, group.map(keyOf), {
+        projection: {
+          expression: '#order_date, #requested_seq',
+          names: names('#order_date', '#requested_seq'),
+        },
+      });
+      for (const item of items) {
+        const date = readString(item, 'order_date', this.#table) as string;
+        tickets.set(date, requireNumber(item, 'requested_seq', this.#table));
+      }
+      const unread = group.find((date) => !tickets.has(date));
+      if (unread !== undefined) {
+        throw new InvalidItemError(
+          this.#table,
+          'requested_seq',
+          `is missing for ${unread} just after its ticket`,
+        );
+      }
+    }
+    return tickets;
+  }
+
+  /** One transaction of `request`'s increment for each date, sent again while only conflicts stop it. */
+  async #incrementAll(dates: readonly string[]): Promise<void> {
+    const nowIso = stringValue(new Date(this.#now()).toISOString());
+    const items: TransactWriteItem[] = dates.map((date) => ({
+      Update: {
+        TableName: this.#table,
+        Key: keyOf(date),
+        UpdateExpression:
+          'ADD #requested_seq :one SET #computed_seq = if_not_exists(#computed_seq, :zero), #updated_at = :now_iso',
+        ExpressionAttributeNames: names('#requested_seq', '#computed_seq', '#updated_at'),
+        ExpressionAttributeValues: { ':one': numberValue(1), ':zero': numberValue(0), ':now_iso': nowIso },
+      },
+    }));
+    for (let attempt = 1; ; attempt++) {
+      const codes = await transactWrite(this.#clients, items, (cancelled) => {
+        const blocking = cancelled.filter((code) => code !== 'None');
+        return blocking.length > 0 && blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code));
+      });
+      if (codes === undefined) return;
+      if (attempt >= DEFAULT_RETRY_POLICY.maxAttempts) {
+        throw new WriteContentionError(
+          codes.filter((code) => code !== 'None'),
+          attempt,
+        );
+      }
+      await backOff(attempt, DEFAULT_RETRY_POLICY);
+    }
   }
 
   /** The date's coordination item, strongly consistent; zeros when the date was never requested. */
@@ -408,7 +500,7 @@ export class DateRecomputeCoordinator {
 
   async #update(input: UpdateItemCommandInput): Promise<UpdateItemCommandOutput> {
     return callAws(this.#clients, 'DYNAMODB', 'UpdateItem', () =>
-      this.#clients.dynamodb.send(new UpdateItemCommand(input)),
+      retryingConflicts('UpdateItem', () => this.#clients.dynamodb.send(new UpdateItemCommand(input))),
     );
   }
 
