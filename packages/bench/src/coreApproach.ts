@@ -118,6 +118,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
     };
     const rejectedByRule = new Map<string, number>();
     let rejectedFiles = 0;
+    const startedMs = performance.now();
     for (const [index, file] of dataSet.files.entries()) {
       const sink = new LocalSilverSink(silverDir, file.dataset, index + 1);
       const result = await validateFile(
@@ -166,6 +167,7 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
       }
       references.acceptAll(sink.accepted);
     }
+    const validatedMs = performance.now();
     let kpis = ZERO_KPI_TOTALS;
     const silver = new SilverReader();
     const dates = new Set([
@@ -184,7 +186,8 @@ export async function runCore(dataSet: DataSet, nowMs: number): Promise<Validati
       );
       kpis = addDateKpis(kpis, aggregator.result());
     }
-    return { rows, rejectedByRule: Object.fromEntries(rejectedByRule), rejectedFiles, kpis };
+    const phasesMs = { validation: validatedMs - startedMs, kpis: performance.now() - validatedMs };
+    return { phasesMs, rows, rejectedByRule: Object.fromEntries(rejectedByRule), rejectedFiles, kpis };
   } finally {
     await rm(silverDir, { recursive: true, force: true });
   }

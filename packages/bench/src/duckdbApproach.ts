@@ -219,6 +219,7 @@ export async function runDuckdb(dataSet: DataSet, nowMs: number): Promise<Valida
   try {
     const run = (sql: string) => connection.run(sql);
     const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS();
+    const startedMs = performance.now();
     await run(SETUP_SQL);
     await run(checkedTableSql('products', dataSet, nowMs));
     await run(fileVerdictSql('products', 'products_checked'));
@@ -252,11 +253,13 @@ export async function runDuckdb(dataSet: DataSet, nowMs: number): Promise<Valida
       const [files] = await rows(`SELECT count(*) FILTER (NOT accepted) AS rejected FROM ${dataset}_files`);
       rejectedFiles += Number(files?.rejected ?? 0);
     }
+    const validatedMs = performance.now();
     const [kpiRow] = await rows(KPI_SQL);
     const kpis = Object.fromEntries(
       Object.entries(kpiRow ?? {}).map(([name, value]) => [name, Number(value ?? 0)]),
     ) as unknown as KpiTotals;
-    return { rows: tally, rejectedByRule, rejectedFiles, kpis };
+    const phasesMs = { validation: validatedMs - startedMs, kpis: performance.now() - validatedMs };
+    return { phasesMs, rows: tally, rejectedByRule, rejectedFiles, kpis };
   } finally {
     connection.closeSync();
     instance.closeSync();

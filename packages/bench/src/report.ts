@@ -2,7 +2,7 @@ import type { Dataset } from '@storeflow/core';
 import { type AwsCostReport, costReport, mergeTallies } from './awsCosts.js';
 import type { BackfillMeasures } from './scenarios.js';
 import { median } from './stats.js';
-import type { Approach, ApproachRun, DataSet } from './types.js';
+import type { Approach, ApproachRun, DataSet, ValidationPhase } from './types.js';
 
 /** The medians of one approach's runs. */
 export interface ApproachSummary {
@@ -14,6 +14,8 @@ export interface ApproachSummary {
   readonly rowsPerSecondByDataset?: Readonly<Partial<Record<Dataset, number>>>;
   /** Median peak RSS per process, bytes. */
   readonly peakRssBytes: Readonly<Record<string, number>>;
+  /** The core and DuckDB: the median wall time of each phase of their runs, ms. */
+  readonly phasesMs?: Readonly<Partial<Record<ValidationPhase, number>>>;
   /** Backfill: the median of each measure over the runs. */
   readonly backfill?: Omit<BackfillMeasures, 'failedFiles'>;
   /** Latency: the median over every day of every run, and how many there were. */
@@ -58,6 +60,8 @@ export interface BenchDocument {
   readonly summaries: readonly ApproachSummary[];
   /** Core rows/s over DuckDB rows/s (medians); null unless both ran. */
   readonly coreToDuckdbRatio: number | null;
+  /** The same in each phase ({@link coreToDuckdbRatioByPhase}); null unless both ran. */
+  readonly coreToDuckdbRatioByPhase: Partial<Record<ValidationPhase, number>> | null;
   /** The `pipeline` runs' AWS requests per million rows and monthly cost; null unless it ran. */
   readonly awsCosts: AwsCostReport | null;
   readonly runs: readonly ApproachRun[];
@@ -96,11 +100,38 @@ export function summarize(runs: readonly ApproachRun[]): ApproachSummary[] {
           median(own.flatMap((run) => (name in run.peakRssBytes ? [run.peakRssBytes[name] as number] : []))),
         ]),
       ),
+      ...phaseSummary(own),
       ...backfillSummary(own),
       ...latencySummary(own),
     };
   });
 }
+
+function phaseSummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'phasesMs'> {
+  const phases = runs.flatMap((run) => (run.outcome?.phasesMs === undefined ? [] : [run.outcome.phasesMs]));
+  return phases.length === 0 ? {} : { phasesMs: medianByKey(phases) };
+}
+
+/**
+ * Core rows/s over DuckDB rows/s in each phase both timed (the same rows, so DuckDB's time over
+ * the core's), or null unless both reported phases.
+ */
+export function coreToDuckdbRatioByPhase(
+  summaries: readonly ApproachSummary[],
+): Partial<Record<ValidationPhase, number>> | null {
+  const core = summaries.find((summary) => summary.approach === 'core')?.phasesMs;
+  const duckdb = summaries.find((summary) => summary.approach === 'duckdb')?.phasesMs;
+  if (core === undefined || duckdb === undefined) return null;
+  const ratios: Partial<Record<ValidationPhase, number>> = {};
+  for (const phase of PHASES) {
+    const coreMs = core[phase];
+    const duckdbMs = duckdb[phase];
+    if (coreMs !== undefined && duckdbMs !== undefined && coreMs > 0) ratios[phase] = duckdbMs / coreMs;
+  }
+  return ratios;
+}
+
+const PHASES: readonly ValidationPhase[] = ['validation', 'kpis'];
 
 function backfillSummary(runs: readonly ApproachRun[]): Pick<ApproachSummary, 'backfill'> {
   const measures = runs.flatMap((run) => (run.backfill === undefined ? [] : [run.backfill]));
@@ -225,7 +256,22 @@ export function formatTable(
       .join(', ');
     table.push('', `${summary.approach} rows/s by dataset (first upload to its last file final): ${rates}`);
   }
+  for (const summary of summaries) {
+    const { phasesMs } = summary;
+    if (phasesMs === undefined) continue;
+    const phases = PHASES.flatMap((phase) =>
+      phasesMs[phase] === undefined ? [] : [`${phase} ${((phasesMs[phase] as number) / 1000).toFixed(2)} s`],
+    );
+    table.push('', `${summary.approach} phases (medians): ${phases.join(', ')}`);
+  }
   if (ratio !== null) table.push('', `core/DuckDB rows/s ratio: ${ratio.toFixed(2)}`);
+  const byPhase = coreToDuckdbRatioByPhase(summaries);
+  if (byPhase !== null) {
+    const ratios = PHASES.flatMap((phase) =>
+      byPhase[phase] === undefined ? [] : [`${phase} ${(byPhase[phase] as number).toFixed(2)}`],
+    );
+    table.push(`core/DuckDB by phase: ${ratios.join(', ')}`);
+  }
   for (const summary of summaries) {
     const { backfill, latency } = summary;
     if (backfill !== undefined) {

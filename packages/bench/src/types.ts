@@ -70,6 +70,12 @@ export interface RowTally {
 
 /** What one run of the core or DuckDB computed, apart from its measurements. */
 export interface ValidationOutcome {
+  /**
+   * Wall time of each phase, ms: `validation`, every file parsed and checked in order (for the
+   * core, its accepted rows also written as silver parts), then `kpis`, every date's KPIs (for
+   * the core, from those parts). Where the core stands against DuckDB, step by step.
+   */
+  readonly phasesMs?: Readonly<Record<ValidationPhase, number>>;
   readonly rows: Readonly<Record<Dataset, RowTally>>;
   /** Rejected rows per problem code; a row with two problems counts under both. */
   readonly rejectedByRule: Readonly<Record<string, number>>;
@@ -77,6 +83,9 @@ export interface ValidationOutcome {
   readonly rejectedFiles: number;
   readonly kpis: KpiTotals;
 }
+
+/** The two phases of a validation run, in order. */
+export type ValidationPhase = 'validation' | 'kpis';
 
 /** One run of one approach, as its child process reports it. */
 export interface ApproachRun {

@@ -43,7 +43,16 @@ describe('pnpm bench, end to end on a tiny data set', () => {
     // Assess
     expect(document.mismatches).toEqual([]);
     expect(document.runs.map((run) => run.approach)).toEqual(['core', 'duckdb']);
-    const [core, duckdb] = document.runs.map((run) => run.outcome);
+    // Each timed its two phases, within its run's wall time; the rest of the outcomes is equal.
+    for (const run of document.runs) {
+      const { validation, kpis } = run.outcome?.phasesMs ?? { validation: -1, kpis: -1 };
+      expect(validation).toBeGreaterThan(0);
+      expect(kpis).toBeGreaterThan(0);
+      expect(validation + kpis).toBeLessThanOrEqual(run.wallMs);
+    }
+    const [core, duckdb] = document.runs.map((run) =>
+      run.outcome === undefined ? undefined : { ...run.outcome, phasesMs: undefined },
+    );
     expect(duckdb).toEqual(core);
     // The generator's shape: 0.4 orders per requested item, a catalogue no larger than the items.
     expect(core?.rows.orders).toEqual({ total: 800, accepted: 800, rejected: 0 });
@@ -55,6 +64,7 @@ describe('pnpm bench, end to end on a tiny data set', () => {
     expect(core?.kpis).toMatchObject({ totalOrders: 800, totalItemsSold: items, categoryItemsSold: items });
     expect(core?.kpis.orderDates).toBeLessThanOrEqual(90);
     expect(document.summaries.map((summary) => summary.approach)).toEqual(['core', 'duckdb']);
+    expect(Object.keys(document.coreToDuckdbRatioByPhase ?? {})).toEqual(['validation', 'kpis']);
     expect(document.machine.cpus).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,11 @@
 import { differences, kpiDifferences, storedKpiTotals, ZERO_KPI_TOTALS } from '../src/kpiTotals.js';
-import { awsCostsOf, coreToDuckdbRatio, formatTable, summarize } from '../src/report.js';
+import {
+  awsCostsOf,
+  coreToDuckdbRatio,
+  coreToDuckdbRatioByPhase,
+  formatTable,
+  summarize,
+} from '../src/report.js';
 import { roundOrder } from '../src/runBench.js';
 import type { ApproachRun, ValidationOutcome } from '../src/types.js';
 
@@ -58,6 +64,63 @@ describe('formatTable', () => {
     expect(lines[2]).toMatch(/^core\s+1\s+2\.00\s+500,000\s+bench 100$/);
     expect(lines[3]).toMatch(/^duckdb\s+1\s+4\.00\s+250,000\s+bench 300$/);
     expect(lines.at(-1)).toBe('core/DuckDB rows/s ratio: 2.00');
+  });
+});
+
+describe('phases', () => {
+  /** A run whose outcome timed its two phases. */
+  function phasedRun(
+    approach: 'core' | 'duckdb',
+    round: number,
+    validationMs: number,
+    kpisMs: number,
+  ): ApproachRun {
+    const outcome: ValidationOutcome = {
+      phasesMs: { validation: validationMs, kpis: kpisMs },
+      rows: {
+        products: { total: 0, accepted: 0, rejected: 0 },
+        orders: { total: 0, accepted: 0, rejected: 0 },
+        order_items: { total: 0, accepted: 0, rejected: 0 },
+      },
+      rejectedByRule: {},
+      rejectedFiles: 0,
+      kpis: ZERO_KPI_TOTALS,
+    };
+    return { ...run(approach, round, validationMs + kpisMs + 100, 100), outcome };
+  }
+
+  it('takes the median of each phase and compares the core with DuckDB phase by phase', () => {
+    // Prepare
+    const runs = [
+      phasedRun('core', 1, 9_000, 3_000),
+      phasedRun('duckdb', 1, 4_000, 600),
+      phasedRun('core', 2, 8_000, 2_000),
+      phasedRun('duckdb', 2, 6_000, 400),
+      phasedRun('core', 3, 7_000, 4_000),
+      phasedRun('duckdb', 3, 5_000, 500),
+    ];
+
+    // Act
+    const summaries = summarize(runs);
+    const byPhase = coreToDuckdbRatioByPhase(summaries);
+    const lines = formatTable(summaries, coreToDuckdbRatio(summaries)).split('\n');
+
+    // Assess: medians 8,000 and 3,000 ms for the core, 5,000 and 500 ms for DuckDB
+    expect(summaries.map((summary) => summary.phasesMs)).toEqual([
+      { validation: 8_000, kpis: 3_000 },
+      { validation: 5_000, kpis: 500 },
+    ]);
+    expect(byPhase?.validation).toBeCloseTo(5_000 / 8_000, 10);
+    expect(byPhase?.kpis).toBeCloseTo(500 / 3_000, 10);
+    expect(lines).toContain('core phases (medians): validation 8.00 s, kpis 3.00 s');
+    expect(lines).toContain('duckdb phases (medians): validation 5.00 s, kpis 0.50 s');
+    expect(lines.at(-1)).toBe('core/DuckDB by phase: validation 0.63, kpis 0.17');
+  });
+
+  it('has no ratio by phase unless both the core and DuckDB timed theirs', () => {
+    expect(
+      coreToDuckdbRatioByPhase(summarize([phasedRun('core', 1, 1_000, 500), run('duckdb', 1, 900, 1)])),
+    ).toBeNull();
   });
 });
 
