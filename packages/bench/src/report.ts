@@ -256,13 +256,13 @@ export function formatTable(
       .join(', ');
     table.push('', `${summary.approach} rows/s by dataset (first upload to its last file final): ${rates}`);
   }
-  for (const summary of summaries) {
-    const { phasesMs } = summary;
-    if (phasesMs === undefined) continue;
+  const phased = summaries.filter((summary) => summary.phasesMs !== undefined);
+  if (phased.length > 0) table.push('');
+  for (const { approach, phasesMs = {} } of phased) {
     const phases = PHASES.flatMap((phase) =>
       phasesMs[phase] === undefined ? [] : [`${phase} ${((phasesMs[phase] as number) / 1000).toFixed(2)} s`],
     );
-    table.push('', `${summary.approach} phases (medians): ${phases.join(', ')}`);
+    table.push(`${approach} phases (medians): ${phases.join(', ')}`);
   }
   if (ratio !== null) table.push('', `core/DuckDB rows/s ratio: ${ratio.toFixed(2)}`);
   const byPhase = coreToDuckdbRatioByPhase(summaries);
