@@ -24,7 +24,13 @@ import {
 } from '@storeflow/cli/pipeline';
 import { type Dataset, FileStatus, isPipelineDataset } from '@storeflow/core';
 import { parseAwsRequestTallies } from './awsCosts.js';
-import { childPidsOf, commandLineOf, cpuSecondsOf, peakRssOf } from './processMemory.js';
+import {
+  childPidsOf,
+  commandLineOf,
+  cpuSecondsOf,
+  jitCompilerCpuSecondsOf,
+  peakRssOf,
+} from './processMemory.js';
 
 const PREFIX = 'storeflow-bench';
 const POLL_MS = 1000;
@@ -56,6 +62,9 @@ export interface FinalFile {
 export function finalTimeOf(updatedAt: string, seenAtMs: number, timeOrigin: number): number {
   return Math.min(seenAtMs, Date.parse(updatedAt) - timeOrigin);
 }
+
+/** The key of {@link PipelineSession.cpuSeconds} for the JVM's JIT compiler threads. */
+const JIT_COMPILERS = 'DynamoDB Local JIT compilers';
 
 /**
  * The whole pipeline on the embedded stack, as the demo runs it: the stack (S3 and SQS emulator
@@ -199,9 +208,15 @@ export class PipelineSession {
     return this.#perProcess(peakRssOf);
   }
 
-  /** CPU seconds used so far per process (each service, the stack, the DynamoDB Local JVM). */
+  /**
+   * CPU seconds used so far per process (each service, the stack, the DynamoDB Local JVM), and
+   * of the JVM's the part its JIT compiler threads used (`DynamoDB Local JIT compilers`).
+   */
   async cpuSeconds(): Promise<Record<string, number>> {
-    return this.#perProcess(cpuSecondsOf);
+    const seconds = await this.#perProcess(cpuSecondsOf);
+    const compiling = await this.#perProcess(jitCompilerCpuSecondsOf);
+    const jvm = compiling['DynamoDB Local JVM'];
+    return jvm === undefined ? seconds : { ...seconds, [JIT_COMPILERS]: jvm };
   }
 
   async #perProcess(measure: (pid: number) => Promise<number | undefined>): Promise<Record<string, number>> {
