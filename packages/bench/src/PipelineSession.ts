@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   type AwsClients,
   type AwsRequestTally,
+  bootstrapResources,
   createAwsClients,
   LineageRepository,
   type ResourceNames,
@@ -33,6 +34,7 @@ import {
 } from './processMemory.js';
 
 const PREFIX = 'storeflow-bench';
+const WARM_UP_PREFIX = 'storeflow-bench-warm-up';
 const POLL_MS = 1000;
 
 /** A file the session uploaded: its lineage identity and when it was sent. */
@@ -77,6 +79,7 @@ export class PipelineSession {
   readonly #services: RunningService[] = [];
   readonly #serviceStopped = new AbortController();
   #stackPid: number | undefined;
+  #stackEnv: Record<string, string> = {};
   #clients: AwsClients | undefined;
 
   private constructor(workDir: string) {
@@ -109,18 +112,43 @@ export class PipelineSession {
       names: this.names,
     });
     this.#stackPid = state.pid;
-    // The demo's settings: items that arrive before their orders are retried soon.
-    const serviceEnv = pipelineServiceEnv(stackEnv, { prefix: PREFIX, referenceGraceSeconds: 3600 });
-    for (const service of ['validator', 'transformer'] as const) {
-      const { service: started, exited } = await startServiceProcess(service, 1, serviceEnv, logDir);
-      this.#services.push(started);
-      exited.then((exit) => {
-        this.#serviceStopped.abort(
-          new Error(`${started.name} exited (${exit.code ?? exit.signal}); log: ${started.logFile}`),
-        );
-      });
-    }
+    this.#stackEnv = stackEnv;
     this.#clients = createAwsClients(resolveAwsConnection(stackEnv));
+    await startServices(stackEnv, PREFIX, 1, logDir, this.#services, this.#serviceStopped);
+  }
+
+  /**
+   * Runs `files` through the pipeline to their end on this session's stack, under tables, bucket
+   * and queues of their own (prefix `storeflow-bench-warm-up`) and with a validator and a
+   * transformer of their own, stopped afterwards. What the session measures next finds the stack
+   * warm (DynamoDB Local's JVM has compiled the code those requests take, as on a stack that has
+   * been up a while) and its own tables as empty as before.
+   *
+   * @throws Error when a service exits or `timeoutMs` passes first
+   */
+  async warmUp(files: readonly PlannedUpload[], timeoutMs: number): Promise<void> {
+    const names = resourceNamesFor(WARM_UP_PREFIX);
+    const resources = await bootstrapResources(this.clients, { names });
+    const stackEnv = {
+      ...this.#stackEnv,
+      STOREFLOW_BUCKET: resources.bucket,
+      STOREFLOW_INGEST_QUEUE_URL: resources.ingestQueue.url,
+      STOREFLOW_TRANSFORM_QUEUE_URL: resources.transformQueue.url,
+      STOREFLOW_ALERTS_TOPIC_ARN: resources.alertsTopicArn,
+    };
+    const logDir = path.join(this.#workDir, 'warm-up-logs');
+    await mkdir(logDir, { recursive: true });
+    const services: RunningService[] = [];
+    const stopped = new AbortController();
+    const failed = AbortSignal.any([this.#serviceStopped.signal, stopped.signal]);
+    try {
+      // Numbered 2, so their worker ids and logs are not the measured services'.
+      await startServices(stackEnv, WARM_UP_PREFIX, 2, logDir, services, stopped);
+      const uploaded = await this.#upload(names, files, failed);
+      await this.#waitUntilFinal(names, uploaded, timeoutMs, failed);
+    } finally {
+      await stopServiceProcesses(services);
+    }
   }
 
   /** The bench's own clients on the stack (their requests are not the services'). */
@@ -136,13 +164,21 @@ export class PipelineSession {
 
   /** Uploads `files` one after the other. */
   async upload(files: readonly PlannedUpload[]): Promise<UploadedFile[]> {
+    return this.#upload(this.names, files, this.#serviceStopped.signal);
+  }
+
+  async #upload(
+    names: ResourceNames,
+    files: readonly PlannedUpload[],
+    failed: AbortSignal,
+  ): Promise<UploadedFile[]> {
     const uploaded: UploadedFile[] = [];
     for (const file of files) {
-      this.#serviceStopped.signal.throwIfAborted();
+      failed.throwIfAborted();
       const { dataset } = file;
       // The bench's data sets hold the pipeline's three datasets only.
       if (!isPipelineDataset(dataset)) throw new Error(`${file.key}: the bench uploads no ${dataset} files`);
-      const eTag = await uploadFile(this.clients, this.names.bucket, file);
+      const eTag = await uploadFile(this.clients, names.bucket, file);
       uploaded.push({ key: file.key, dataset, eTag, uploadedAtMs: performance.now() });
     }
     return uploaded;
@@ -157,14 +193,23 @@ export class PipelineSession {
     uploaded: readonly UploadedFile[],
     timeoutMs: number,
   ): Promise<Map<string, FinalFile>> {
+    return this.#waitUntilFinal(this.names, uploaded, timeoutMs, this.#serviceStopped.signal);
+  }
+
+  async #waitUntilFinal(
+    names: ResourceNames,
+    uploaded: readonly UploadedFile[],
+    timeoutMs: number,
+    failed: AbortSignal,
+  ): Promise<Map<string, FinalFile>> {
     const lineage = new LineageRepository({
       clients: this.clients,
-      tableName: this.names.processedFilesTable,
+      tableName: names.processedFilesTable,
     });
     const finalAt = new Map<string, FinalFile>();
     const deadline = performance.now() + timeoutMs;
     while (finalAt.size < uploaded.length) {
-      this.#serviceStopped.signal.throwIfAborted();
+      failed.throwIfAborted();
       if (performance.now() > deadline) throw new Error(`files not final after ${timeoutMs / 1000} s`);
       for (const file of uploaded.filter(({ key }) => !finalAt.has(key))) {
         const record = await lineage.get({ sourceKey: file.key, objectVersion: file.eTag });
@@ -175,7 +220,10 @@ export class PipelineSession {
           });
         }
       }
-      if (finalAt.size < uploaded.length) await this.pause(POLL_MS);
+      if (finalAt.size < uploaded.length) {
+        failed.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
     }
     return finalAt;
   }
@@ -242,5 +290,30 @@ export class PipelineSession {
     await stopServiceProcesses(this.#services);
     if (this.#stackPid !== undefined) await stopStackDaemon(this.#stateDir);
     await rm(this.#workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts a validator and a transformer numbered `index` with the demo's settings on `prefix`'s
+ * resources, adding them to `running` as they start; a service that exits aborts `stopped`.
+ */
+async function startServices(
+  stackEnv: Readonly<Record<string, string>>,
+  prefix: string,
+  index: number,
+  logDir: string,
+  running: RunningService[],
+  stopped: AbortController,
+): Promise<void> {
+  // The demo's settings: items that arrive before their orders are retried soon.
+  const serviceEnv = pipelineServiceEnv(stackEnv, { prefix, referenceGraceSeconds: 3600 });
+  for (const service of ['validator', 'transformer'] as const) {
+    const { service: started, exited } = await startServiceProcess(service, index, serviceEnv, logDir);
+    running.push(started);
+    exited.then((exit) => {
+      stopped.abort(
+        new Error(`${started.name} exited (${exit.code ?? exit.signal}); log: ${started.logFile}`),
+      );
+    });
   }
 }

@@ -21,6 +21,8 @@ async function measure(name: Approach, data: DataSet): Promise<ChildReport> {
   if (name === 'pipeline') return (await import('./pipelineApproach.js')).runPipeline(data, log);
   if (name === 'recompute') return (await import('./recomputeApproach.js')).runRecompute(data, log);
   if (name === 'backfill') return (await import('./scenarios.js')).runBackfill(data, log);
+  if (name === 'backfill-warm')
+    return (await import('./scenarios.js')).runBackfill(data, log, { warm: true });
   if (name === 'latency') return (await import('./scenarios.js')).runLatency(data, log);
   const run =
     name === 'core'

@@ -91,9 +91,9 @@ async function dataSetsFor(options: BenchOptions, log: ProgressLog): Promise<Map
   let comparison: PreparedDataSet | undefined;
   for (const approach of options.only) {
     let prepared: PreparedDataSet;
-    if (approach === 'backfill' || approach === 'latency') {
+    if (approach === 'backfill' || approach === 'backfill-warm' || approach === 'latency') {
       const generatorOptions =
-        approach === 'backfill'
+        approach !== 'latency'
           ? backfillGeneratorOptions(options.seed)
           : latencyGeneratorOptions(options.seed);
       prepared = await ensureScenarioDataSet(options.workDir, approach, generatorOptions);

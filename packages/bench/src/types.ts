@@ -7,7 +7,15 @@ import type { BackfillMeasures, LatencyMeasures } from './scenarios.js';
  * `--items` data set, the recompute of one date (one step of the pipeline), then the pipeline's
  * two scenarios over data sets of their own.
  */
-export const APPROACHES = ['core', 'duckdb', 'pipeline', 'recompute', 'backfill', 'latency'] as const;
+export const APPROACHES = [
+  'core',
+  'duckdb',
+  'pipeline',
+  'recompute',
+  'backfill',
+  'backfill-warm',
+  'latency',
+] as const;
 export type Approach = (typeof APPROACHES)[number];
 /** What runs without `--only`: the three ways of doing the whole work; the rest are asked for by name. */
 export const DEFAULT_APPROACHES: readonly Approach[] = ['core', 'duckdb', 'pipeline'];

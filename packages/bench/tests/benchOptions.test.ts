@@ -49,6 +49,13 @@ describe('parseBenchOptions', () => {
     expect(options.only).toEqual(['core', 'recompute']);
   });
 
+  it('runs the backfill on a warm stack beside the cold one, in the order of the approaches', () => {
+    // Act
+    const options = parseBenchOptions(['--only', 'backfill-warm,backfill'], '/tmp');
+    // Assess
+    expect(options.only).toEqual(['backfill', 'backfill-warm']);
+  });
+
   it.each([
     [['--json'], '-'],
     [['--json', '--runs', '1'], '-'],
