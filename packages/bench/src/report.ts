@@ -277,15 +277,15 @@ export function formatTable(
     if (backfill !== undefined) {
       table.push(
         '',
-        `backfill: ${count(backfill.kpiRowsWritten)} KPI rows written, ${count(backfill.datesRecomputed)} dates recomputed, ` +
+        `${summary.approach}: ${count(backfill.kpiRowsWritten)} KPI rows written, ${count(backfill.datesRecomputed)} dates recomputed, ` +
           `${backfill.kpiWritesPerDate.toFixed(1)} KPI writes per date, ` +
           `${backfill.transformerDynamodbRequestsPerKpiRow.toFixed(2)} transformer DynamoDB requests per KPI row`,
-        `backfill: transformer requests per recomputed date: ${Object.entries(
+        `${summary.approach}: transformer requests per recomputed date: ${Object.entries(
           backfill.transformerRequestsPerDate,
         )
           .map(([kind, perDate]) => `${kind} ${perDate.toFixed(2)}`)
           .join(', ')}`,
-        `backfill: CPU seconds to all files final: ${Object.entries(backfill.cpuSeconds)
+        `${summary.approach}: CPU seconds to all files final: ${Object.entries(backfill.cpuSeconds)
           .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
           .join(', ')}`,
       );

@@ -146,8 +146,13 @@ describe('formatTable for the pipeline', () => {
 });
 
 describe('the scenarios and the AWS costs', () => {
-  const backfill = (round: number, kpiRowsWritten: number, datesRecomputed: number): ApproachRun => ({
-    ...run('backfill', round, 60_000, 300),
+  const backfill = (
+    round: number,
+    kpiRowsWritten: number,
+    datesRecomputed: number,
+    approach: 'backfill' | 'backfill-warm' = 'backfill',
+  ): ApproachRun => ({
+    ...run(approach, round, 60_000, 300),
     backfill: {
       kpiRowsWritten,
       datesRecomputed,
@@ -185,6 +190,18 @@ describe('the scenarios and the AWS costs', () => {
     expect(text).toContain(
       "latency: median 5.00 s from a day's items upload to its KPIs visible (5 uploads)",
     );
+  });
+
+  it('names the cold and the warm backfill apart', () => {
+    // Act
+    const text = formatTable(
+      summarize([backfill(1, 900, 300), backfill(2, 800, 200, 'backfill-warm')]),
+      null,
+    );
+    // Assess
+    expect(text).toContain('backfill: 900 KPI rows written, 300 dates recomputed');
+    expect(text).toContain('backfill-warm: 800 KPI rows written, 200 dates recomputed');
+    expect(text).toContain('backfill-warm: CPU seconds to all files final: transformer 20.0');
   });
 
   it('prices the pipeline runs only, over their rows added up', () => {
