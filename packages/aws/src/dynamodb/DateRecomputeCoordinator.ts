@@ -7,18 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '@storeflow/core';
 import { type AwsClients, callAws } from '../createAwsClients.js';
-import {
-  InvalidItemError,
-  KpiDateContentionError,
-  KpiDateLeaseLostError,
-  WriteContentionError,
-} from '../errors.js';
+import { InvalidItemError, KpiDateContentionError, KpiDateLeaseLostError } from '../errors.js';
 import { type Item, numberValue, readNumber, readString, requireNumber, stringValue } from './attributes.js';
 import { batchGetPage } from './batchGet.js';
 import { type ConditionalResult, conditionalWrite, retryingConflicts } from './conditionalWrite.js';
 import type { WriteFence } from './fencedWrite.js';
-import { backOff, DEFAULT_RETRY_POLICY } from './retryPolicy.js';
-import { TRANSIENT_CANCELLATIONS, transactWrite } from './transactWrite.js';
+import { DEFAULT_RETRY_POLICY } from './retryPolicy.js';
+import { transactWriteRetrying } from './transactWrite.js';
 
 /** The coordination item of one date, camelCased. A date never requested reads as zeros. */
 export interface DateRecomputeState {
@@ -147,19 +142,7 @@ export class DateRecomputeCoordinator {
    */
   async request(orderDate: string): Promise<number> {
     checkDate(orderDate);
-    const response = await this.#update({
-      TableName: this.#table,
-      Key: keyOf(orderDate),
-      UpdateExpression:
-        'ADD #requested_seq :one SET #computed_seq = if_not_exists(#computed_seq, :zero), #updated_at = :now_iso',
-      ExpressionAttributeNames: names('#requested_seq', '#computed_seq', '#updated_at'),
-      ExpressionAttributeValues: {
-        ':one': numberValue(1),
-        ':zero': numberValue(0),
-        ':now_iso': stringValue(new Date(this.#now()).toISOString()),
-      },
-      ReturnValues: 'ALL_NEW',
-    });
+    const response = await this.#update({ ...this.#ticketUpdate(orderDate), ReturnValues: 'ALL_NEW' });
     return requireNumber(response.Attributes ?? {}, 'requested_seq', this.#table);
   }
 
@@ -211,31 +194,24 @@ export class DateRecomputeCoordinator {
 
   /** One transaction of `request`'s increment for each date, sent again while only conflicts stop it. */
   async #incrementAll(dates: readonly string[]): Promise<void> {
-    const nowIso = stringValue(new Date(this.#now()).toISOString());
-    const items: TransactWriteItem[] = dates.map((date) => ({
-      Update: {
-        TableName: this.#table,
-        Key: keyOf(date),
-        UpdateExpression:
-          'ADD #requested_seq :one SET #computed_seq = if_not_exists(#computed_seq, :zero), #updated_at = :now_iso',
-        ExpressionAttributeNames: names('#requested_seq', '#computed_seq', '#updated_at'),
-        ExpressionAttributeValues: { ':one': numberValue(1), ':zero': numberValue(0), ':now_iso': nowIso },
+    const items = dates.map((date): TransactWriteItem => ({ Update: this.#ticketUpdate(date) }));
+    await transactWriteRetrying(this.#clients, items, DEFAULT_RETRY_POLICY);
+  }
+
+  /** A ticket's update of the date's item: `requested_seq` raised by one, the item made if new. */
+  #ticketUpdate(orderDate: string) {
+    return {
+      TableName: this.#table,
+      Key: keyOf(orderDate),
+      UpdateExpression:
+        'ADD #requested_seq :one SET #computed_seq = if_not_exists(#computed_seq, :zero), #updated_at = :now_iso',
+      ExpressionAttributeNames: names('#requested_seq', '#computed_seq', '#updated_at'),
+      ExpressionAttributeValues: {
+        ':one': numberValue(1),
+        ':zero': numberValue(0),
+        ':now_iso': stringValue(new Date(this.#now()).toISOString()),
       },
-    }));
-    for (let attempt = 1; ; attempt++) {
-      const codes = await transactWrite(this.#clients, items, (cancelled) => {
-        const blocking = cancelled.filter((code) => code !== 'None');
-        return blocking.length > 0 && blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code));
-      });
-      if (codes === undefined) return;
-      if (attempt >= DEFAULT_RETRY_POLICY.maxAttempts) {
-        throw new WriteContentionError(
-          codes.filter((code) => code !== 'None'),
-          attempt,
-        );
-      }
-      await backOff(attempt, DEFAULT_RETRY_POLICY);
-    }
+    };
   }
 
   /** The date's coordination item, strongly consistent; zeros when the date was never requested. */

@@ -1,10 +1,10 @@
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { WorkerError } from '@storeflow/core';
 import type { AwsClients } from '../createAwsClients.js';
-import { WriteContentionError } from '../errors.js';
+import type { WriteContentionError } from '../errors.js';
 import type { Item } from './attributes.js';
-import { backOff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
-import { TRANSIENT_CANCELLATIONS, transactWrite } from './transactWrite.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy.js';
+import { transactWriteRetrying } from './transactWrite.js';
 
 /**
  * A condition on another item that every write of a batch is made under: each transaction
@@ -118,16 +118,12 @@ async function fencedTransaction(
           : { Delete: { TableName: write.table, Key: write.delete } },
     ),
   ];
-  for (let attempt = 1; ; attempt++) {
-    const codes = await transactWrite(clients, items, (cancelled) => {
-      if (cancelled[0] === 'ConditionalCheckFailed') return true;
-      const blocking = cancelled.filter((code) => code !== 'None');
-      return blocking.length > 0 && blocking.every((code) => TRANSIENT_CANCELLATIONS.has(code));
-    });
-    if (codes === undefined) return;
-    if (codes[0] === 'ConditionalCheckFailed') throw fence.broken();
-    const reasons = codes.filter((code) => code !== 'None');
-    if (attempt >= retry.maxAttempts) throw new WriteContentionError(reasons, attempt);
-    await backOff(attempt, retry);
-  }
+  // The fence is the first item: its failed condition means the fence no longer holds.
+  const fenceFailed = await transactWriteRetrying(
+    clients,
+    items,
+    retry,
+    (cancelled) => cancelled[0] === 'ConditionalCheckFailed',
+  );
+  if (fenceFailed !== undefined) throw fence.broken();
 }
