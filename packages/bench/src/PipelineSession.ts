@@ -220,18 +220,14 @@ export class PipelineSession {
           });
         }
       }
-      if (finalAt.size < uploaded.length) {
-        failed.throwIfAborted();
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
+      if (finalAt.size < uploaded.length) await pauseUnless(failed, POLL_MS);
     }
     return finalAt;
   }
 
   /** Waits `ms`, or throws at once if a service has exited. */
   async pause(ms: number): Promise<void> {
-    this.#serviceStopped.signal.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await pauseUnless(this.#serviceStopped.signal, ms);
   }
 
   /** Each service's `/metrics` text, by service name. */
@@ -262,9 +258,9 @@ export class PipelineSession {
    */
   async cpuSeconds(): Promise<Record<string, number>> {
     const seconds = await this.#perProcess(cpuSecondsOf);
-    const compiling = await this.#perProcess(jitCompilerCpuSecondsOf);
-    const jvm = compiling['DynamoDB Local JVM'];
-    return jvm === undefined ? seconds : { ...seconds, [JIT_COMPILERS]: jvm };
+    const jvm = await this.#jvmPid();
+    const compiling = jvm === undefined ? undefined : await jitCompilerCpuSecondsOf(jvm);
+    return compiling === undefined ? seconds : { ...seconds, [JIT_COMPILERS]: compiling };
   }
 
   async #perProcess(measure: (pid: number) => Promise<number | undefined>): Promise<Record<string, number>> {
@@ -276,12 +272,19 @@ export class PipelineSession {
     if (this.#stackPid === undefined) return values;
     const stackValue = await measure(this.#stackPid);
     if (stackValue !== undefined) values['stack (S3, SQS)'] = stackValue;
-    for (const child of await childPidsOf(this.#stackPid)) {
-      if (!(await commandLineOf(child)).includes('java')) continue;
-      const value = await measure(child);
-      if (value !== undefined) values['DynamoDB Local JVM'] = value;
-    }
+    const jvm = await this.#jvmPid();
+    const jvmValue = jvm === undefined ? undefined : await measure(jvm);
+    if (jvmValue !== undefined) values['DynamoDB Local JVM'] = jvmValue;
     return values;
+  }
+
+  /** The DynamoDB Local JVM: the stack's child process that runs java, if it is running. */
+  async #jvmPid(): Promise<number | undefined> {
+    if (this.#stackPid === undefined) return undefined;
+    for (const child of await childPidsOf(this.#stackPid)) {
+      if ((await commandLineOf(child)).includes('java')) return child;
+    }
+    return undefined;
   }
 
   /** Stops the services and the stack and removes the session's files. */
@@ -316,4 +319,10 @@ async function startServices(
       );
     });
   }
+}
+
+/** Waits `ms`, or throws at once if `failed` is aborted (a service has exited). */
+async function pauseUnless(failed: AbortSignal, ms: number): Promise<void> {
+  failed.throwIfAborted();
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }

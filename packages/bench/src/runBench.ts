@@ -79,6 +79,15 @@ function toRun(approach: Approach, round: number, report: ChildReport, dataSet: 
   };
 }
 
+/**
+ * The scenario data set `approach` runs on, or undefined for the `--items` set: the warm backfill
+ * runs on the backfill's own, so it is generated and cached once.
+ */
+export function scenarioDataSetOf(approach: Approach): 'backfill' | 'latency' | undefined {
+  if (approach === 'backfill' || approach === 'backfill-warm') return 'backfill';
+  return approach === 'latency' ? 'latency' : undefined;
+}
+
 /** A generated data set and how long generating it took (undefined when reused from the cache). */
 interface PreparedDataSet {
   readonly dataSet: DataSet;
@@ -91,12 +100,13 @@ async function dataSetsFor(options: BenchOptions, log: ProgressLog): Promise<Map
   let comparison: PreparedDataSet | undefined;
   for (const approach of options.only) {
     let prepared: PreparedDataSet;
-    if (approach === 'backfill' || approach === 'backfill-warm' || approach === 'latency') {
+    const scenario = scenarioDataSetOf(approach);
+    if (scenario !== undefined) {
       const generatorOptions =
-        approach !== 'latency'
+        scenario === 'backfill'
           ? backfillGeneratorOptions(options.seed)
           : latencyGeneratorOptions(options.seed);
-      prepared = await ensureScenarioDataSet(options.workDir, approach, generatorOptions);
+      prepared = await ensureScenarioDataSet(options.workDir, scenario, generatorOptions);
     } else {
       if (comparison === undefined) {
         log(`data set: ${options.items} items, seed ${options.seed}, under ${options.workDir}`);

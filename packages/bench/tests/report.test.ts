@@ -6,7 +6,7 @@ import {
   formatTable,
   summarize,
 } from '../src/report.js';
-import { roundOrder } from '../src/runBench.js';
+import { roundOrder, scenarioDataSetOf } from '../src/runBench.js';
 import type { ApproachRun, ValidationOutcome } from '../src/types.js';
 
 const MIB = 1024 * 1024;
@@ -236,6 +236,16 @@ describe('the scenarios and the AWS costs', () => {
       },
     ]);
     expect(awsCostsOf([backfill(1, 10, 10)], 1_000)).toBeNull();
+  });
+});
+
+describe('scenarioDataSetOf', () => {
+  it('runs the cold and the warm backfill on one data set, the comparison on the --items set', () => {
+    expect(
+      (['core', 'duckdb', 'pipeline', 'recompute', 'backfill', 'backfill-warm', 'latency'] as const).map(
+        scenarioDataSetOf,
+      ),
+    ).toEqual([undefined, undefined, undefined, undefined, 'backfill', 'backfill', 'latency']);
   });
 });
 
